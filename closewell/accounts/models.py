@@ -1,0 +1,64 @@
+"""Teams and the people who use Closewell, each with one role."""
+
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+from django.db.models import Q
+
+from closewell.core.models import TimeStampedModel
+
+
+class Team(TimeStampedModel):
+    name = models.CharField(max_length=120, unique=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Role(models.TextChoices):
+    SOCIAL_WORKER = "social_worker", "Social worker"
+    TEAM_MANAGER = "team_manager", "Team manager"
+    DATA_OFFICER = "data_officer", "Performance and data officer"
+    ADMINISTRATOR = "administrator", "Administrator"
+
+
+class User(AbstractUser):
+    role = models.CharField(max_length=20, choices=Role.choices, default=Role.SOCIAL_WORKER)
+    team = models.ForeignKey(
+        Team, null=True, blank=True, on_delete=models.PROTECT, related_name="members",
+        help_text="The team a social worker belongs to.",
+    )
+    managed_teams = models.ManyToManyField(
+        Team, blank=True, related_name="managers", help_text="Teams a team manager manages."
+    )
+
+    class Meta:
+        ordering = ["last_name", "first_name"]
+        constraints = [
+            models.CheckConstraint(
+                name="social_worker_has_team",
+                condition=~Q(role="social_worker") | Q(team__isnull=False),
+                violation_error_message="A social worker must belong to a team.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.get_full_name() or self.username
+
+    @property
+    def is_social_worker(self) -> bool:
+        return self.role == Role.SOCIAL_WORKER
+
+    @property
+    def is_team_manager(self) -> bool:
+        return self.role == Role.TEAM_MANAGER
+
+    @property
+    def is_data_officer(self) -> bool:
+        return self.role == Role.DATA_OFFICER
+
+    @property
+    def is_administrator(self) -> bool:
+        return self.role == Role.ADMINISTRATOR

@@ -1,0 +1,64 @@
+"""Who may see and change what: the one place case-level access is decided.
+
+Every view, command and (later) the API asks these functions; nothing else filters cases by user.
+"""
+
+from django.db.models import Q, QuerySet
+
+from .models import Role, User
+
+
+def team_ids_for(user: User) -> list[int] | None:
+    """The teams whose cases a user works on; None means every team (read-only roles)."""
+    if not user.is_authenticated or not user.is_active:
+        return []
+    if user.role == Role.SOCIAL_WORKER:
+        return [user.team_id] if user.team_id else []
+    if user.role == Role.TEAM_MANAGER:
+        return list(user.managed_teams.values_list("pk", flat=True))
+    if user.role == Role.DATA_OFFICER:
+        return None
+    return []
+
+
+def scope_children(user: User, children: QuerySet) -> QuerySet:
+    """Children a user may read: any with an episode in one of the user's teams."""
+    teams = team_ids_for(user)
+    if teams is None:
+        return children
+    return children.filter(episodes__team_id__in=teams).distinct()
+
+
+def scope_episodes(user: User, episodes: QuerySet) -> QuerySet:
+    teams = team_ids_for(user)
+    if teams is None:
+        return episodes
+    return episodes.filter(team_id__in=teams)
+
+
+def can_view_case(user: User, episode) -> bool:
+    teams = team_ids_for(user)
+    return teams is None or episode.team_id in teams
+
+
+def can_edit_case(user: User, episode) -> bool:
+    """Workers and managers of the episode's team record on it while it is not closed.
+
+    CIN rule 8565: no activity is recorded after an episode is closed.
+    """
+    if episode.is_closed:
+        return False
+    if user.role not in (Role.SOCIAL_WORKER, Role.TEAM_MANAGER):
+        return False
+    return episode.team_id in (team_ids_for(user) or [])
+
+
+def can_search_children(user: User) -> bool:
+    return user.is_authenticated and user.role != Role.ADMINISTRATOR
+
+
+def my_cases_filter(user: User) -> Q:
+    """Episodes on a user's own list: allocated to them (worker) or in their teams (manager)."""
+    if user.role == Role.SOCIAL_WORKER:
+        return Q(worker=user)
+    return Q(team_id__in=team_ids_for(user) or [])

@@ -1,0 +1,140 @@
+"""Reads of the case register that check access. Nothing else fetches a case for a user."""
+
+import datetime as dt
+
+from django.db.models import Count, Max, Prefetch, Q, QuerySet
+from django.http import Http404
+
+from closewell.accounts.permissions import my_cases_filter, scope_children, scope_episodes
+from closewell.audit.models import Action
+from closewell.audit.services import record
+
+from .models import (
+    Assessment,
+    Child,
+    ChildPerson,
+    Contact,
+    DomesticAbuse,
+    Episode,
+    EpisodeStatus,
+    Plan,
+    PlannedAction,
+)
+
+
+def child_get_for_user(user, pk: int, *, audit: bool = True) -> Child:
+    """The child if the user may read the case, else 404 (the same for 'no such child').
+
+    Reading a child's record is audited: a manager can see who looked at it.
+    """
+    child = scope_children(user, Child.objects.all()).filter(pk=pk).first()
+    if child is None:
+        raise Http404("No such child.")
+    if audit:
+        record(actor=user, action=Action.VIEW, obj=child, child_id=child.pk,
+               summary=f"Viewed the case of {child.full_name}")
+    return child
+
+
+def episode_get_for_user(user, pk: int) -> Episode:
+    """The episode if the user may read it, else 404 alike for 'missing' and 'not yours'."""
+    episode = (
+        scope_episodes(user, Episode.objects.select_related("child", "team", "worker"))
+        .filter(pk=pk)
+        .first()
+    )
+    if episode is None:
+        raise Http404("No such episode.")
+    return episode
+
+
+def child_case(child: Child) -> dict:
+    """Everything the case page shows, in a fixed number of queries whatever the case's size."""
+    contacts = Contact.objects.select_related("worker").prefetch_related("people_seen")
+    actions = PlannedAction.objects.order_by("dimension", "parent", "start_date", "pk")
+    episodes = list(
+        child.episodes.select_related("team", "worker", "previous_episode").prefetch_related(
+            Prefetch("assessments", queryset=Assessment.objects.order_by("start_date")),
+            Prefetch("plans", queryset=Plan.objects.prefetch_related(Prefetch("actions", queryset=actions))),
+            Prefetch("actions", queryset=actions.filter(is_unplanned=True), to_attr="unplanned"),
+            "section47s",
+            Prefetch("contacts", queryset=contacts.order_by("-occurred_at")),
+            Prefetch("domestic_abuse", queryset=DomesticAbuse.objects.select_related("perpetrator", "victim")),
+        )
+    )
+    family = list(
+        ChildPerson.objects.filter(child=child).select_related("person").order_by("pk")
+    )
+    return {
+        "child": child,
+        "episodes": episodes,
+        "current": next((e for e in episodes if not e.is_closed), None),
+        "family": family,
+        "looked_after_periods": list(child.looked_after_periods.all()),
+    }
+
+
+def episodes_for_user(
+    user,
+    *,
+    own: bool = True,
+    team_id: int | None = None,
+    status: str | None = None,
+    query: str = "",
+    order: str = "referral_date",
+) -> QuerySet:
+    """The 'My cases' / 'Team cases' lists: scoped, filterable and sortable, one query a page."""
+    episodes = scope_episodes(user, Episode.objects.all()).select_related("child", "team", "worker")
+    if own:
+        episodes = episodes.filter(my_cases_filter(user))
+    if team_id:
+        episodes = episodes.filter(team_id=team_id)
+    if status:
+        episodes = episodes.filter(status=status)
+    else:
+        episodes = episodes.exclude(status=EpisodeStatus.CLOSED)
+    if query:
+        episodes = episodes.filter(
+            Q(child__first_name__icontains=query) | Q(child__last_name__icontains=query)
+            | Q(child__la_child_id__iexact=query)
+        )
+    episodes = episodes.annotate(last_contact=Max("contacts__occurred_at"), contact_count=Count("contacts"))
+    allowed = {
+        "referral_date": ("referral_date", "pk"),
+        "-referral_date": ("-referral_date", "-pk"),
+        "name": ("child__last_name", "child__first_name", "pk"),
+        "-name": ("-child__last_name", "-child__first_name", "-pk"),
+        "last_contact": ("last_contact", "pk"),
+        "-last_contact": ("-last_contact", "-pk"),
+    }
+    return episodes.order_by(*allowed.get(order, allowed["referral_date"]))
+
+
+def parse_date(text: str) -> dt.date | None:
+    """A date typed as 14/03/2019, 14-3-2019 or 2019-03-14; None when it is not a date."""
+    text = text.strip()
+    for fmt in ("%d/%m/%Y", "%d-%m-%Y", "%d.%m.%Y", "%Y-%m-%d", "%d %B %Y", "%d %b %Y"):
+        try:
+            return dt.datetime.strptime(text, fmt).date()
+        except ValueError:
+            continue
+    return None
+
+
+def children_search(user, query: str) -> QuerySet:
+    """Children matching a name, a date of birth or an LA child ID, within what the user may see."""
+    children = scope_children(user, Child.objects.all())
+    query = " ".join(query.split())
+    if not query:
+        return children.none()
+    date = parse_date(query)
+    if date is not None:
+        return children.filter(date_of_birth=date)
+    match = Q(la_child_id__iexact=query)
+    words = query.split(" ")
+    name = Q()
+    for word in words:
+        name &= Q(first_name__istartswith=word) | Q(last_name__istartswith=word) | Q(
+            preferred_name__istartswith=word
+        )
+    return children.filter(match | name).order_by("last_name", "first_name", "pk")

@@ -1,0 +1,199 @@
+"""Writes to the case register. Views, commands and tests all change cases through here."""
+
+import datetime as dt
+
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.forms.models import model_to_dict
+
+from closewell.accounts.permissions import can_edit_case
+from closewell.audit.models import Action
+from closewell.audit.services import record
+from closewell.core.dates import birthday
+from closewell.core.errors import DomainError
+
+from .models import (
+    Child,
+    ChildPerson,
+    Contact,
+    Episode,
+    EpisodeStatus,
+    Person,
+    PlannedAction,
+)
+
+
+def snapshot(obj, fields=None) -> dict:
+    """A plain dict of an object's fields for the audit trail's before/after."""
+    data = model_to_dict(obj, fields=fields)
+    return {key: (list(v.values_list("pk", flat=True)) if hasattr(v, "values_list") else
+                  [getattr(x, "pk", x) for x in v] if isinstance(v, list) else
+                  getattr(v, "pk", v)) for key, v in data.items()}
+
+
+def _require_edit(actor, episode: Episode) -> None:
+    if not can_edit_case(actor, episode):
+        if episode.is_closed:
+            raise DomainError("This case is closed. Nothing more can be recorded on it.")
+        raise PermissionDenied
+
+
+STALE_MESSAGE = (
+    "Someone else changed this while you were editing it. Check their changes below, "
+    "then make yours again: what you typed is kept in the form."
+)
+
+
+def _claim_version(obj, version: int | None) -> None:
+    """Refuse a save made from a stale form; otherwise move the row to the next version.
+
+    The conditional UPDATE is atomic, so of two saves from the same version exactly one wins.
+    """
+    if version is None:
+        version = obj.version
+    claimed = type(obj).objects.filter(pk=obj.pk, version=version).update(version=version + 1)
+    if not claimed:
+        raise DomainError(STALE_MESSAGE, field="version")
+    obj.version = version + 1
+
+
+def _save_changes(actor, obj, fields: dict, *, child_id: int, label: str):
+    before = snapshot(obj)
+    _claim_version(obj, fields.pop("version", None))
+    many = {k: fields.pop(k) for k in list(fields) if obj._meta.get_field(k).many_to_many}
+    for name, value in fields.items():
+        setattr(obj, name, value)
+    obj.full_clean()
+    obj.save()
+    for name, value in many.items():
+        getattr(obj, name).set(value)
+    record(actor=actor, action=Action.UPDATE, obj=obj, child_id=child_id,
+           summary=f"Changed {label}", before=before, after=snapshot(obj))
+    return obj
+
+
+@transaction.atomic
+def child_create(*, actor, **fields) -> Child:
+    """Register a child. The LA child ID is unique across the council."""
+    child = Child(**fields)
+    child.full_clean()
+    child.save()
+    record(actor=actor, action=Action.CREATE, obj=child, child_id=child.pk,
+           summary=f"Registered {child.full_name}", after=snapshot(child))
+    return child
+
+
+@transaction.atomic
+def episode_open(*, actor, child: Child, referral_date: dt.date, **fields) -> Episode:
+    """Open a CIN episode for a new referral, linked to the child's last closed episode.
+
+    A referral within 12 months of the last closure is a re-referral (a national indicator).
+    One open episode per child (CIN rules 8815/8816/8820): refused while another is open.
+    """
+    if child.episodes.exclude(status=EpisodeStatus.CLOSED).exists():
+        raise DomainError(f"{child.full_name} already has an open episode.")
+    previous = child.episodes.filter(status=EpisodeStatus.CLOSED).order_by("-closure_date").first()
+    if previous and referral_date < previous.closure_date:
+        raise DomainError("The referral date cannot be before the last episode closed.",
+                          field="referral_date")
+    episode = Episode(
+        child=child,
+        referral_date=referral_date,
+        previous_episode=previous,
+        is_re_referral=bool(previous and referral_date < birthday(previous.closure_date, 1)),
+        **fields,
+    )
+    episode.full_clean()
+    episode.save()
+    record(actor=actor, action=Action.CREATE, obj=episode, child_id=child.pk,
+           summary=f"Opened an episode for {child.full_name}", after=snapshot(episode))
+    return episode
+
+
+@transaction.atomic
+def contact_create(*, actor, episode: Episode, people_seen=(), **fields) -> Contact:
+    """Record a contact on an open episode (CIN rule 8565: nothing after closure)."""
+    _require_edit(actor, episode)
+    fields.setdefault("worker", actor)
+    contact = Contact(episode=episode, **fields)
+    _check_contact(contact, people_seen)
+    contact.full_clean()
+    contact.save()
+    contact.people_seen.set(people_seen)
+    record(actor=actor, action=Action.CREATE, obj=contact, child_id=episode.child_id,
+           summary=f"Recorded a {contact.get_kind_display().lower()}", after=snapshot(contact))
+    return contact
+
+
+@transaction.atomic
+def contact_update(*, actor, contact: Contact, **fields) -> Contact:
+    _require_edit(actor, contact.episode)
+    for name, value in fields.items():
+        if name != "people_seen":
+            setattr(contact, name, value)
+    _check_contact(contact, fields.get("people_seen", contact.people_seen.all()))
+    return _save_changes(actor, contact, fields, child_id=contact.episode.child_id,
+                         label=f"the {contact.get_kind_display().lower()}")
+
+
+def _check_contact(contact: Contact, people_seen) -> None:
+    """A contact is within its episode and sees only people linked to the child."""
+    episode = contact.episode
+    if contact.occurred_at and contact.occurred_at.date() < episode.referral_date:
+        raise DomainError("The contact cannot be before the referral date.", field="occurred_at")
+    linked = set(ChildPerson.objects.filter(child_id=episode.child_id).values_list("person_id", flat=True))
+    if any(p.pk not in linked for p in people_seen):
+        raise DomainError("Choose only people linked to this child.", field="people_seen")
+
+
+@transaction.atomic
+def action_create(*, actor, episode: Episode, **fields) -> PlannedAction:
+    """Add a planned action or an unplanned service to an open episode."""
+    _require_edit(actor, episode)
+    action = PlannedAction(episode=episode, **fields)
+    action.full_clean()
+    action.save()
+    record(actor=actor, action=Action.CREATE, obj=action, child_id=episode.child_id,
+           summary="Added a planned action" if not action.is_unplanned else "Added an unplanned service",
+           after=snapshot(action))
+    return action
+
+
+@transaction.atomic
+def action_update(*, actor, action: PlannedAction, **fields) -> PlannedAction:
+    _require_edit(actor, action.episode)
+    return _save_changes(actor, action, fields, child_id=action.episode.child_id,
+                         label="a planned action")
+
+
+@transaction.atomic
+def person_add(*, actor, episode: Episode, relationship: str, has_parental_responsibility=False,
+               lives_with_child=False, **fields) -> Person:
+    """Add a person to the child's family and link them with their relationship."""
+    _require_edit(actor, episode)
+    person = Person(**fields)
+    person.full_clean()
+    person.save()
+    link = ChildPerson(child=episode.child, person=person, relationship=relationship,
+                       has_parental_responsibility=has_parental_responsibility,
+                       lives_with_child=lives_with_child)
+    link.full_clean()
+    link.save()
+    record(actor=actor, action=Action.CREATE, obj=person, child_id=episode.child_id,
+           summary=f"Added {person.full_name} ({link.get_relationship_display().lower()})",
+           after={**snapshot(person), **snapshot(link, ["relationship"])})
+    return person
+
+
+@transaction.atomic
+def person_update(*, actor, episode: Episode, person: Person, **fields) -> Person:
+    _require_edit(actor, episode)
+    link_fields = {k: fields.pop(k) for k in ("relationship", "has_parental_responsibility",
+                                              "lives_with_child") if k in fields}
+    if link_fields:
+        link = ChildPerson.objects.get(child=episode.child, person=person)
+        for name, value in link_fields.items():
+            setattr(link, name, value)
+        link.full_clean()
+        link.save()
+    return _save_changes(actor, person, fields, child_id=episode.child_id, label=person.full_name)

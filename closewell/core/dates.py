@@ -1,0 +1,30 @@
+"""Small date helpers used across the product (ages, working days)."""
+
+import datetime as dt
+
+
+def age_on(date_of_birth: dt.date, on: dt.date) -> int:
+    """Whole years of age on a date, as a person would count their birthday."""
+    years = on.year - date_of_birth.year
+    if (on.month, on.day) < (date_of_birth.month, date_of_birth.day):
+        years -= 1
+    return years
+
+
+def birthday(date_of_birth: dt.date, years: int) -> dt.date:
+    """The date of the n-th birthday; 29 February birthdays fall on 1 March in other years."""
+    try:
+        return date_of_birth.replace(year=date_of_birth.year + years)
+    except ValueError:
+        return dt.date(date_of_birth.year + years, 3, 1)
+
+
+def add_working_days(start: dt.date, days: int) -> dt.date:
+    """The date `days` working days (Monday to Friday) after `start`."""
+    current = start
+    remaining = days
+    while remaining > 0:
+        current += dt.timedelta(days=1)
+        if current.weekday() < 5:
+            remaining -= 1
+    return current

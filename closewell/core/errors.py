@@ -1,0 +1,10 @@
+"""DomainError: a rule of the domain refused an action. Views show its message to the user."""
+
+
+class DomainError(Exception):
+    """Raised by services when a rule refuses an action; the message is written for the user."""
+
+    def __init__(self, message: str, *, field: str | None = None):
+        super().__init__(message)
+        self.message = message
+        self.field = field

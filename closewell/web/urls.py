@@ -1,0 +1,3 @@
+"""Page URLs (filled in by the web layer)."""
+
+urlpatterns = []

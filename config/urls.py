@@ -1,0 +1,12 @@
+"""URL map: the pages, the admin and the health check."""
+
+from django.contrib import admin
+from django.urls import include, path
+
+from closewell.web.health import healthz
+
+urlpatterns = [
+    path("healthz", healthz, name="healthz"),
+    path("admin/", admin.site.urls),
+    path("", include("closewell.web.urls")),
+]
