@@ -62,3 +62,23 @@ def my_cases_filter(user: User) -> Q:
     if user.role == Role.SOCIAL_WORKER:
         return Q(worker=user)
     return Q(team_id__in=team_ids_for(user) or [])
+
+
+def can_write_record(user: User, record) -> bool:
+    """The worker and managers of the episode's team edit a record while it is a draft or returned
+    (an addendum is written after the episode has closed, so the case's own rule does not apply)."""
+    return (
+        record.is_editable
+        and user.role in (Role.SOCIAL_WORKER, Role.TEAM_MANAGER)
+        and record.episode.team_id in (team_ids_for(user) or [])
+    )
+
+
+def can_review_record(user: User, record) -> bool:
+    """Only a manager of the episode's team returns or authorises, and never the record's author
+    (four eyes): the case is closed on a second person's judgement."""
+    return (
+        user.role == Role.TEAM_MANAGER
+        and record.episode.team_id in (team_ids_for(user) or [])
+        and record.author_id != user.pk
+    )

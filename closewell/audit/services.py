@@ -50,9 +50,7 @@ def record(
     """Append one event. Runs inside the caller's transaction so the change and its trail commit
     together; the head row is locked so that concurrent appends form one chain."""
     with transaction.atomic():
-        head, _ = AuditHead.objects.select_for_update().get_or_create(
-            pk=1, defaults={"last_hash": GENESIS}
-        )
+        head, _ = AuditHead.objects.select_for_update().get_or_create(pk=1, defaults={"last_hash": GENESIS})
         event = AuditEvent(
             at=timezone.now(),
             actor=actor if getattr(actor, "pk", None) else None,

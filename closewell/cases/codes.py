@@ -207,15 +207,41 @@ class Dimension(models.TextChoices):
 
 
 DIMENSION_DOMAIN: dict[str, str] = {
-    **{d: Domain.CHILD_DEVELOPMENT for d in (
-        Dimension.HEALTH, Dimension.EDUCATION, Dimension.EMOTIONAL_BEHAVIOURAL, Dimension.IDENTITY,
-        Dimension.FAMILY_SOCIAL_RELATIONSHIPS, Dimension.SOCIAL_PRESENTATION, Dimension.SELF_CARE)},
-    **{d: Domain.PARENTING_CAPACITY for d in (
-        Dimension.BASIC_CARE, Dimension.ENSURING_SAFETY, Dimension.EMOTIONAL_WARMTH,
-        Dimension.STIMULATION, Dimension.GUIDANCE_BOUNDARIES, Dimension.STABILITY)},
-    **{d: Domain.FAMILY_ENVIRONMENT for d in (
-        Dimension.FAMILY_HISTORY, Dimension.WIDER_FAMILY, Dimension.HOUSING, Dimension.EMPLOYMENT,
-        Dimension.INCOME, Dimension.SOCIAL_INTEGRATION, Dimension.COMMUNITY_RESOURCES)},
+    **{
+        d: Domain.CHILD_DEVELOPMENT
+        for d in (
+            Dimension.HEALTH,
+            Dimension.EDUCATION,
+            Dimension.EMOTIONAL_BEHAVIOURAL,
+            Dimension.IDENTITY,
+            Dimension.FAMILY_SOCIAL_RELATIONSHIPS,
+            Dimension.SOCIAL_PRESENTATION,
+            Dimension.SELF_CARE,
+        )
+    },
+    **{
+        d: Domain.PARENTING_CAPACITY
+        for d in (
+            Dimension.BASIC_CARE,
+            Dimension.ENSURING_SAFETY,
+            Dimension.EMOTIONAL_WARMTH,
+            Dimension.STIMULATION,
+            Dimension.GUIDANCE_BOUNDARIES,
+            Dimension.STABILITY,
+        )
+    },
+    **{
+        d: Domain.FAMILY_ENVIRONMENT
+        for d in (
+            Dimension.FAMILY_HISTORY,
+            Dimension.WIDER_FAMILY,
+            Dimension.HOUSING,
+            Dimension.EMPLOYMENT,
+            Dimension.INCOME,
+            Dimension.SOCIAL_INTEGRATION,
+            Dimension.COMMUNITY_RESOURCES,
+        )
+    },
 }
 
 

@@ -78,7 +78,8 @@ class Child(TimeStampedModel):
             ),
             models.CheckConstraint(
                 name="child_death_after_birth",
-                condition=Q(date_of_death__isnull=True) | Q(date_of_birth__isnull=True)
+                condition=Q(date_of_death__isnull=True)
+                | Q(date_of_birth__isnull=True)
                 | Q(date_of_death__gte=F("date_of_birth")),
                 violation_error_message="The date of death cannot be before the date of birth.",
             ),
@@ -187,10 +188,15 @@ class Relationship(models.TextChoices):
     OTHER_ADULT = "other_adult", "Other adult"
 
 
-PARENT_OR_CARER = frozenset({
-    Relationship.MOTHER, Relationship.FATHER, Relationship.STEP_PARENT, Relationship.CARER,
-    Relationship.FOSTER_CARER,
-})
+PARENT_OR_CARER = frozenset(
+    {
+        Relationship.MOTHER,
+        Relationship.FATHER,
+        Relationship.STEP_PARENT,
+        Relationship.CARER,
+        Relationship.FOSTER_CARER,
+    }
+)
 
 
 class ChildPerson(TimeStampedModel):
@@ -232,16 +238,18 @@ class Episode(TimeStampedModel):
     referral_nfa = models.BooleanField("referral, no further action", default=False)
     team = models.ForeignKey(Team, on_delete=models.PROTECT, related_name="episodes")
     worker = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
-        related_name="episodes", verbose_name="allocated worker",
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="episodes",
+        verbose_name="allocated worker",
     )
     status = models.CharField(max_length=10, choices=EpisodeStatus.choices, default=EpisodeStatus.OPEN)
     # Set only by the authorisation of a Closure Record: the case is closed from that moment.
     closed_at = models.DateTimeField(null=True, blank=True)
     closure_date = models.DateField(null=True, blank=True)
-    reason_for_closure = models.CharField(
-        max_length=3, choices=ReasonForClosure.choices, blank=True
-    )
+    reason_for_closure = models.CharField(max_length=3, choices=ReasonForClosure.choices, blank=True)
     previous_episode = models.ForeignKey(
         "self", null=True, blank=True, on_delete=models.PROTECT, related_name="re_referrals"
     )
@@ -278,7 +286,9 @@ class Episode(TimeStampedModel):
             ),
             # CIN rules 8815/8816/8820: one open episode per child.
             models.UniqueConstraint(
-                fields=["child"], condition=~Q(status="closed"), name="one_open_episode_per_child",
+                fields=["child"],
+                condition=~Q(status="closed"),
+                name="one_open_episode_per_child",
                 violation_error_message="This child already has an open episode.",
             ),
         ]
@@ -313,8 +323,7 @@ class Assessment(TimeStampedModel):
         constraints = [
             models.CheckConstraint(
                 name="assessment_authorised_after_start",
-                condition=Q(authorisation_date__isnull=True)
-                | Q(authorisation_date__gte=F("start_date")),
+                condition=Q(authorisation_date__isnull=True) | Q(authorisation_date__gte=F("start_date")),
                 violation_error_message="An assessment cannot be authorised before it starts.",
             ),
         ]
@@ -417,13 +426,17 @@ class PlannedAction(VersionedModel):
     is_unplanned = models.BooleanField(default=False)
     dimension = models.CharField(max_length=40, choices=Dimension.choices)
     parent = models.CharField(
-        max_length=20, choices=Parent.choices, default=Parent.BIRTH_FAMILY,
+        max_length=20,
+        choices=Parent.choices,
+        default=Parent.BIRTH_FAMILY,
         help_text="For a looked-after child: birth family or the council as corporate parent.",
     )
     description = models.TextField("action or service")
     responsible = models.CharField(max_length=10, choices=Responsible.choices)
     responsible_name = models.CharField("who", max_length=200, blank=True)
-    planned_level = models.CharField(max_length=200, blank=True, help_text="For example: weekly for 12 weeks.")
+    planned_level = models.CharField(
+        max_length=200, blank=True, help_text="For example: weekly for 12 weeks."
+    )
     start_date = models.DateField(null=True, blank=True)
     end_date = models.DateField(null=True, blank=True)
     actual_level = models.CharField("actual level received", max_length=200, blank=True)
@@ -440,7 +453,8 @@ class PlannedAction(VersionedModel):
             ),
             models.CheckConstraint(
                 name="action_ends_after_start",
-                condition=Q(end_date__isnull=True) | Q(start_date__isnull=True)
+                condition=Q(end_date__isnull=True)
+                | Q(start_date__isnull=True)
                 | Q(end_date__gte=F("start_date")),
                 violation_error_message="An action cannot end before it starts.",
             ),
@@ -473,9 +487,14 @@ class ContactType(models.TextChoices):
 
 
 # Contacts in which a person is seen: the Closure Record lists their dates.
-FACE_TO_FACE = frozenset({
-    ContactType.HOME_VISIT, ContactType.OFFICE_VISIT, ContactType.SCHOOL_VISIT, ContactType.VIDEO,
-})
+FACE_TO_FACE = frozenset(
+    {
+        ContactType.HOME_VISIT,
+        ContactType.OFFICE_VISIT,
+        ContactType.SCHOOL_VISIT,
+        ContactType.VIDEO,
+    }
+)
 
 
 class WorkKind(models.TextChoices):
@@ -492,9 +511,7 @@ class Contact(VersionedModel):
     people_seen = models.ManyToManyField(Person, blank=True, related_name="contacts")
     work = models.CharField(max_length=10, choices=WorkKind.choices, default=WorkKind.DIRECT)
     note = models.TextField()
-    worker = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="contacts"
-    )
+    worker = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="contacts")
 
     class Meta:
         ordering = ["-occurred_at"]

@@ -31,17 +31,20 @@ def child_get_for_user(user, pk: int, *, audit: bool = True) -> Child:
     if child is None:
         raise Http404("No such child.")
     if audit:
-        record(actor=user, action=Action.VIEW, obj=child, child_id=child.pk,
-               summary=f"Viewed the case of {child.full_name}")
+        record(
+            actor=user,
+            action=Action.VIEW,
+            obj=child,
+            child_id=child.pk,
+            summary=f"Viewed the case of {child.full_name}",
+        )
     return child
 
 
 def episode_get_for_user(user, pk: int) -> Episode:
     """The episode if the user may read it, else 404 alike for 'missing' and 'not yours'."""
     episode = (
-        scope_episodes(user, Episode.objects.select_related("child", "team", "worker"))
-        .filter(pk=pk)
-        .first()
+        scope_episodes(user, Episode.objects.select_related("child", "team", "worker")).filter(pk=pk).first()
     )
     if episode is None:
         raise Http404("No such episode.")
@@ -59,12 +62,12 @@ def child_case(child: Child) -> dict:
             Prefetch("actions", queryset=actions.filter(is_unplanned=True), to_attr="unplanned"),
             "section47s",
             Prefetch("contacts", queryset=contacts.order_by("-occurred_at")),
-            Prefetch("domestic_abuse", queryset=DomesticAbuse.objects.select_related("perpetrator", "victim")),
+            Prefetch(
+                "domestic_abuse", queryset=DomesticAbuse.objects.select_related("perpetrator", "victim")
+            ),
         )
     )
-    family = list(
-        ChildPerson.objects.filter(child=child).select_related("person").order_by("pk")
-    )
+    family = list(ChildPerson.objects.filter(child=child).select_related("person").order_by("pk"))
     return {
         "child": child,
         "episodes": episodes,
@@ -95,7 +98,8 @@ def episodes_for_user(
         episodes = episodes.exclude(status=EpisodeStatus.CLOSED)
     if query:
         episodes = episodes.filter(
-            Q(child__first_name__icontains=query) | Q(child__last_name__icontains=query)
+            Q(child__first_name__icontains=query)
+            | Q(child__last_name__icontains=query)
             | Q(child__la_child_id__iexact=query)
         )
     episodes = episodes.annotate(last_contact=Max("contacts__occurred_at"), contact_count=Count("contacts"))
@@ -134,7 +138,9 @@ def children_search(user, query: str) -> QuerySet:
     words = query.split(" ")
     name = Q()
     for word in words:
-        name &= Q(first_name__istartswith=word) | Q(last_name__istartswith=word) | Q(
-            preferred_name__istartswith=word
+        name &= (
+            Q(first_name__istartswith=word)
+            | Q(last_name__istartswith=word)
+            | Q(preferred_name__istartswith=word)
         )
     return children.filter(match | name).order_by("last_name", "first_name", "pk")

@@ -26,9 +26,16 @@ from .models import (
 def snapshot(obj, fields=None) -> dict:
     """A plain dict of an object's fields for the audit trail's before/after."""
     data = model_to_dict(obj, fields=fields)
-    return {key: (list(v.values_list("pk", flat=True)) if hasattr(v, "values_list") else
-                  [getattr(x, "pk", x) for x in v] if isinstance(v, list) else
-                  getattr(v, "pk", v)) for key, v in data.items()}
+    return {
+        key: (
+            list(v.values_list("pk", flat=True))
+            if hasattr(v, "values_list")
+            else [getattr(x, "pk", x) for x in v]
+            if isinstance(v, list)
+            else getattr(v, "pk", v)
+        )
+        for key, v in data.items()
+    }
 
 
 def _require_edit(actor, episode: Episode) -> None:
@@ -67,8 +74,15 @@ def _save_changes(actor, obj, fields: dict, *, child_id: int, label: str):
     obj.save()
     for name, value in many.items():
         getattr(obj, name).set(value)
-    record(actor=actor, action=Action.UPDATE, obj=obj, child_id=child_id,
-           summary=f"Changed {label}", before=before, after=snapshot(obj))
+    record(
+        actor=actor,
+        action=Action.UPDATE,
+        obj=obj,
+        child_id=child_id,
+        summary=f"Changed {label}",
+        before=before,
+        after=snapshot(obj),
+    )
     return obj
 
 
@@ -78,8 +92,14 @@ def child_create(*, actor, **fields) -> Child:
     child = Child(**fields)
     child.full_clean()
     child.save()
-    record(actor=actor, action=Action.CREATE, obj=child, child_id=child.pk,
-           summary=f"Registered {child.full_name}", after=snapshot(child))
+    record(
+        actor=actor,
+        action=Action.CREATE,
+        obj=child,
+        child_id=child.pk,
+        summary=f"Registered {child.full_name}",
+        after=snapshot(child),
+    )
     return child
 
 
@@ -94,8 +114,9 @@ def episode_open(*, actor, child: Child, referral_date: dt.date, **fields) -> Ep
         raise DomainError(f"{child.full_name} already has an open episode.")
     previous = child.episodes.filter(status=EpisodeStatus.CLOSED).order_by("-closure_date").first()
     if previous and referral_date < previous.closure_date:
-        raise DomainError("The referral date cannot be before the last episode closed.",
-                          field="referral_date")
+        raise DomainError(
+            "The referral date cannot be before the last episode closed.", field="referral_date"
+        )
     episode = Episode(
         child=child,
         referral_date=referral_date,
@@ -105,8 +126,14 @@ def episode_open(*, actor, child: Child, referral_date: dt.date, **fields) -> Ep
     )
     episode.full_clean()
     episode.save()
-    record(actor=actor, action=Action.CREATE, obj=episode, child_id=child.pk,
-           summary=f"Opened an episode for {child.full_name}", after=snapshot(episode))
+    record(
+        actor=actor,
+        action=Action.CREATE,
+        obj=episode,
+        child_id=child.pk,
+        summary=f"Opened an episode for {child.full_name}",
+        after=snapshot(episode),
+    )
     return episode
 
 
@@ -120,8 +147,14 @@ def contact_create(*, actor, episode: Episode, people_seen=(), **fields) -> Cont
     contact.full_clean()
     contact.save()
     contact.people_seen.set(people_seen)
-    record(actor=actor, action=Action.CREATE, obj=contact, child_id=episode.child_id,
-           summary=f"Recorded a {contact.get_kind_display().lower()}", after=snapshot(contact))
+    record(
+        actor=actor,
+        action=Action.CREATE,
+        obj=contact,
+        child_id=episode.child_id,
+        summary=f"Recorded a {contact.get_kind_display().lower()}",
+        after=snapshot(contact),
+    )
     return contact
 
 
@@ -132,8 +165,13 @@ def contact_update(*, actor, contact: Contact, **fields) -> Contact:
         if name != "people_seen":
             setattr(contact, name, value)
     _check_contact(contact, fields.get("people_seen", contact.people_seen.all()))
-    return _save_changes(actor, contact, fields, child_id=contact.episode.child_id,
-                         label=f"the {contact.get_kind_display().lower()}")
+    return _save_changes(
+        actor,
+        contact,
+        fields,
+        child_id=contact.episode.child_id,
+        label=f"the {contact.get_kind_display().lower()}",
+    )
 
 
 def _check_contact(contact: Contact, people_seen) -> None:
@@ -153,43 +191,66 @@ def action_create(*, actor, episode: Episode, **fields) -> PlannedAction:
     action = PlannedAction(episode=episode, **fields)
     action.full_clean()
     action.save()
-    record(actor=actor, action=Action.CREATE, obj=action, child_id=episode.child_id,
-           summary="Added a planned action" if not action.is_unplanned else "Added an unplanned service",
-           after=snapshot(action))
+    record(
+        actor=actor,
+        action=Action.CREATE,
+        obj=action,
+        child_id=episode.child_id,
+        summary="Added a planned action" if not action.is_unplanned else "Added an unplanned service",
+        after=snapshot(action),
+    )
     return action
 
 
 @transaction.atomic
 def action_update(*, actor, action: PlannedAction, **fields) -> PlannedAction:
     _require_edit(actor, action.episode)
-    return _save_changes(actor, action, fields, child_id=action.episode.child_id,
-                         label="a planned action")
+    return _save_changes(actor, action, fields, child_id=action.episode.child_id, label="a planned action")
 
 
 @transaction.atomic
-def person_add(*, actor, episode: Episode, relationship: str, has_parental_responsibility=False,
-               lives_with_child=False, **fields) -> Person:
+def person_add(
+    *,
+    actor,
+    episode: Episode,
+    relationship: str,
+    has_parental_responsibility=False,
+    lives_with_child=False,
+    **fields,
+) -> Person:
     """Add a person to the child's family and link them with their relationship."""
     _require_edit(actor, episode)
     person = Person(**fields)
     person.full_clean()
     person.save()
-    link = ChildPerson(child=episode.child, person=person, relationship=relationship,
-                       has_parental_responsibility=has_parental_responsibility,
-                       lives_with_child=lives_with_child)
+    link = ChildPerson(
+        child=episode.child,
+        person=person,
+        relationship=relationship,
+        has_parental_responsibility=has_parental_responsibility,
+        lives_with_child=lives_with_child,
+    )
     link.full_clean()
     link.save()
-    record(actor=actor, action=Action.CREATE, obj=person, child_id=episode.child_id,
-           summary=f"Added {person.full_name} ({link.get_relationship_display().lower()})",
-           after={**snapshot(person), **snapshot(link, ["relationship"])})
+    record(
+        actor=actor,
+        action=Action.CREATE,
+        obj=person,
+        child_id=episode.child_id,
+        summary=f"Added {person.full_name} ({link.get_relationship_display().lower()})",
+        after={**snapshot(person), **snapshot(link, ["relationship"])},
+    )
     return person
 
 
 @transaction.atomic
 def person_update(*, actor, episode: Episode, person: Person, **fields) -> Person:
     _require_edit(actor, episode)
-    link_fields = {k: fields.pop(k) for k in ("relationship", "has_parental_responsibility",
-                                              "lives_with_child") if k in fields}
+    link_fields = {
+        k: fields.pop(k)
+        for k in ("relationship", "has_parental_responsibility", "lives_with_child")
+        if k in fields
+    }
     if link_fields:
         link = ChildPerson.objects.get(child=episode.child, person=person)
         for name, value in link_fields.items():

@@ -28,3 +28,8 @@ def add_working_days(start: dt.date, days: int) -> dt.date:
         if current.weekday() < 5:
             remaining -= 1
     return current
+
+
+def long_date(date: dt.date) -> str:
+    """A date as people write it: 22 November 2026."""
+    return f"{date.day} {date:%B %Y}"

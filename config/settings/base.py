@@ -36,6 +36,7 @@ INSTALLED_APPS = [
     "closewell.core",
     "closewell.accounts",
     "closewell.cases",
+    "closewell.closures",
     "closewell.audit",
     "closewell.web",
 ]
@@ -97,8 +98,7 @@ PASSWORD_HASHERS = [
 ]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
-     "OPTIONS": {"min_length": 12}},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 12}},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
@@ -145,3 +145,9 @@ def require_secret_key() -> None:
     """Refuse to start without a real secret key: sessions and CSRF depend on it."""
     if len(SECRET_KEY) < 32:
         raise ImproperlyConfigured("Set SECRET_KEY to a random string of at least 32 characters.")
+
+
+# Closure Record timeliness: overdue when not submitted within this many working days of the
+# decision to close, or not authorised within this many working days of submission.
+CLOSURE_SUBMIT_WORKING_DAYS = int(os.environ.get("CLOSURE_SUBMIT_WORKING_DAYS", "15"))
+CLOSURE_AUTHORISE_WORKING_DAYS = int(os.environ.get("CLOSURE_AUTHORISE_WORKING_DAYS", "5"))

@@ -1,0 +1,271 @@
+"""The rules a Closure Record must meet, checked at submit and again at authorisation.
+
+Each rule is one function returning the problems it finds; each problem names its section and
+says what to do. DfE's CIN census rule numbers are given where a rule comes from the census.
+"""
+
+from dataclasses import dataclass
+
+from django.utils import timezone
+
+from closewell.cases.codes import AFTER_ASSESSMENT_REASONS, ReasonForClosure
+from closewell.cases.models import PlanType
+from closewell.core.dates import long_date
+
+from .content import identified_domestic_abuse, needs_interpreter, parents_and_carers
+from .models import ClosureRecord, Section
+
+
+@dataclass(frozen=True)
+class Problem:
+    section: str
+    message: str
+    field: str = ""
+    rule: str = ""
+
+    @property
+    def section_label(self) -> str:
+        return Section(self.section).label
+
+    def __str__(self) -> str:
+        return f"{self.section_label}: {self.message}"
+
+
+def _blank(text: str) -> bool:
+    return not (text or "").strip()
+
+
+def check_involvement(record: ClosureRecord):
+    if _blank(record.reason_for_involvement):
+        yield Problem(
+            Section.INVOLVEMENT,
+            "Write why services were provided to the child and family.",
+            "reason_for_involvement",
+        )
+
+
+def check_interventions(record: ClosureRecord):
+    if _blank(record.interventions):
+        yield Problem(
+            Section.INTERVENTIONS,
+            "Describe the direct and indirect work done with the child and family.",
+            "interventions",
+        )
+
+
+def check_review(record: ClosureRecord):
+    """Every planned action has its actual level and outcome; every unplanned service its impact."""
+    for action in record.episode.actions.all().order_by("pk"):
+        name = action.description[:60]
+        if action.is_unplanned:
+            if _blank(action.impact):
+                yield Problem(
+                    Section.REVIEW,
+                    f"Record the impact of the unplanned service “{name}”.",
+                    f"impact_{action.pk}",
+                )
+            continue
+        if _blank(action.actual_level):
+            yield Problem(
+                Section.REVIEW,
+                f"Record the actual level of service received for “{name}”.",
+                f"actual_level_{action.pk}",
+            )
+        if _blank(action.outcome):
+            yield Problem(Section.REVIEW, f"Record the outcome of “{name}”.", f"outcome_{action.pk}")
+
+
+def check_reason(record: ClosureRecord):
+    if _blank(record.reason_for_closure):
+        yield Problem(
+            Section.REASON, "Write why the case is closing now and the progress made.", "reason_for_closure"
+        )
+    if not record.reason_code:
+        yield Problem(Section.REASON, "Choose the CIN census reason for closure.", "reason_code", "8805")
+
+
+def _views_problems(section, who, discussed, date, reason, views, prefix=""):
+    if discussed is None:
+        yield Problem(section, f"Say whether closure was discussed with {who}.", f"{prefix}discussed")
+    elif discussed:
+        if date is None:
+            yield Problem(
+                section, f"Enter the date closure was discussed with {who}.", f"{prefix}discussed_date"
+            )
+        if _blank(views):
+            yield Problem(
+                section, f"Record the views of {who}, in their own words where you can.", f"{prefix}views"
+            )
+    elif _blank(reason):
+        yield Problem(
+            section, f"Say why closure was not discussed with {who}.", f"{prefix}not_discussed_reason"
+        )
+
+
+def check_child_views(record: ClosureRecord):
+    child = record.episode.child
+    yield from _views_problems(
+        Section.CHILD_VIEWS,
+        child.first_name,
+        record.child_discussed,
+        record.child_discussed_date,
+        record.child_not_discussed_reason,
+        record.child_views,
+        "child_",
+    )
+
+
+def check_parent_views(record: ClosureRecord):
+    views = {v.person_id: v for v in record.parent_views.all()}
+    for link in parents_and_carers(record.episode):
+        view = views.get(link.person_id)
+        who = link.person.full_name
+        if view is None:
+            yield Problem(
+                Section.PARENT_VIEWS,
+                f"Say whether closure was discussed with {who}.",
+                f"parent_{link.person_id}",
+            )
+            continue
+        yield from _views_problems(
+            Section.PARENT_VIEWS,
+            who,
+            view.discussed,
+            view.discussed_date,
+            view.not_discussed_reason,
+            view.views,
+            f"parent_{link.person_id}_",
+        )
+
+
+def check_domestic_abuse(record: ClosureRecord):
+    """Where any assessment identified domestic abuse, the three questions must be answered."""
+    if not identified_domestic_abuse(record.episode):
+        return
+    for field, what in (
+        ("da_work_with_perpetrator", "Describe the work done with the perpetrator."),
+        ("da_if_released", "Say what must happen if the perpetrator is released from custody."),
+        ("da_if_resumed", "Say what must happen if the victim and perpetrator resume their relationship."),
+    ):
+        if _blank(getattr(record, field)):
+            yield Problem(Section.DOMESTIC_ABUSE, what, field)
+
+
+def check_interpreting(record: ClosureRecord):
+    """Where a parent does not speak or read English, the record is explained through an interpreter."""
+    if not needs_interpreter(record.episode):
+        return
+    if _blank(record.interpreter_language):
+        yield Problem(
+            Section.INTERPRETING,
+            "Enter the language the record was interpreted into.",
+            "interpreter_language",
+        )
+    if _blank(record.interpreter_name):
+        yield Problem(Section.INTERPRETING, "Enter the interpreter's name.", "interpreter_name")
+    if record.interpreted_on is None:
+        yield Problem(Section.INTERPRETING, "Enter the date the record was explained.", "interpreted_on")
+    if _blank(record.explained_to):
+        yield Problem(Section.INTERPRETING, "Say who the record was explained to.", "explained_to")
+
+
+def check_census(record: ClosureRecord):
+    """The CIN census rules that bear on closing an episode."""
+    episode = record.episode
+    code = record.reason_code
+    today = timezone.localdate()
+    if record.decision_date < episode.referral_date:
+        yield Problem(
+            Section.REASON,
+            "The decision to close cannot be before the referral date.",
+            "decision_date",
+            "8630",
+        )
+    if episode.contacts.filter(occurred_at__date__gt=today).exists():
+        yield Problem(
+            Section.INTERVENTIONS,
+            "A contact is dated in the future. Correct its date: nothing can be recorded after closure.",
+            "",
+            "8565",
+        )
+    unauthorised = [a for a in episode.assessments.all() if a.authorisation_date is None]
+    if unauthorised:
+        yield Problem(
+            Section.INVOLVEMENT,
+            f"The assessment started {long_date(unauthorised[0].start_date)} is not authorised. "
+            "Ask for it to be authorised before closing.",
+            "",
+            "8867",
+        )
+    open_s47 = [s for s in episode.section47s.all() if not s.is_completed]
+    if open_s47:
+        yield Problem(
+            Section.INVOLVEMENT,
+            f"The section 47 enquiry started {long_date(open_s47[0].start_date)} is not completed. "
+            "Record the conference date or that no conference was needed.",
+            "",
+            "8868",
+        )
+    if code in AFTER_ASSESSMENT_REASONS:
+        if not episode.assessments.exists():
+            yield Problem(
+                Section.REASON,
+                f"{code} means closed after assessment, but there is no assessment. "
+                "Record the assessment or choose another reason.",
+                "reason_code",
+                "8825Q",
+            )
+        kinds = set(episode.plans.values_list("kind", flat=True))
+        if PlanType.CIN in kinds or PlanType.CP in kinds or episode.section47s.exists():
+            yield Problem(
+                Section.REASON,
+                f"{code} cannot be used: this episode had a child in need plan, "
+                "a child protection plan or a section 47 enquiry. Choose another reason, "
+                "for example RC7.",
+                "reason_code",
+                "2990",
+            )
+    if code == ReasonForClosure.RC2 and episode.child.date_of_death is None:
+        yield Problem(
+            Section.REASON, "RC2 (died) needs the child's date of death on the case.", "reason_code", "8585Q"
+        )
+
+
+RULES = (
+    check_involvement,
+    check_interventions,
+    check_review,
+    check_reason,
+    check_child_views,
+    check_parent_views,
+    check_domestic_abuse,
+    check_interpreting,
+    check_census,
+)
+
+
+def check_addendum(record: ClosureRecord):
+    if _blank(record.addendum_text):
+        yield Problem(Section.ADDENDUM, "Write the correction to the authorised record.", "addendum_text")
+
+
+def problems(record: ClosureRecord) -> list[Problem]:
+    """Every problem that stops a record being submitted or authorised, in section order.
+
+    An addendum corrects a record already authorised: only its correction is checked."""
+    if record.addendum_to_id:
+        return list(check_addendum(record))
+    found = [problem for rule in RULES for problem in rule(record)]
+    order = list(Section.values)
+    return sorted(found, key=lambda p: order.index(p.section))
+
+
+def section_required(record: ClosureRecord, section: str) -> bool:
+    """Conditional sections are due only when their condition holds."""
+    if section == Section.DOMESTIC_ABUSE:
+        return identified_domestic_abuse(record.episode)
+    if section == Section.INTERPRETING:
+        return bool(needs_interpreter(record.episode))
+    if section == Section.ADDENDUM:
+        return record.addendum_to_id is not None
+    return record.addendum_to_id is None

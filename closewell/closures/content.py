@@ -1,0 +1,215 @@
+"""What a Closure Record says, assembled from the record and the case: the one source for the
+pages, the checks, the frozen snapshot and (later) the PDF."""
+
+import datetime as dt
+from collections import defaultdict
+
+from django.utils import timezone
+
+from closewell.cases.codes import DIMENSION_DOMAIN, Dimension, Domain, Parent
+from closewell.cases.models import (
+    FACE_TO_FACE,
+    PARENT_OR_CARER,
+    ChildPerson,
+    Contact,
+    Episode,
+    PlannedAction,
+)
+
+from .models import ClosureRecord
+
+
+def period_start(episode: Episode) -> dt.date:
+    """Interventions are listed since the last assessment, admission or review in the episode."""
+    starts = [episode.referral_date]
+    starts += [a.start_date for a in episode.assessments.all()]
+    starts += [
+        p.start_date
+        for p in episode.child.looked_after_periods.all()
+        if p.start_date >= episode.referral_date
+    ]
+    return max(starts)
+
+
+def parents_and_carers(episode: Episode) -> list[ChildPerson]:
+    return [
+        link
+        for link in ChildPerson.objects.filter(child_id=episode.child_id).select_related("person")
+        if link.relationship in PARENT_OR_CARER
+    ]
+
+
+def needs_interpreter(episode: Episode) -> list[ChildPerson]:
+    """Parents and carers who do not speak or read English: the record must be interpreted."""
+    return [
+        link
+        for link in parents_and_carers(episode)
+        if not link.person.reads_english or link.person.interpreter_needed
+    ]
+
+
+def identified_domestic_abuse(episode: Episode) -> bool:
+    return any(a.identified_domestic_abuse for a in episode.assessments.all())
+
+
+def dates_seen(episode: Episode, on: dt.date | None = None) -> dict:
+    """The dates the child and each family member were seen, grouped by person.
+
+    For a care leaver up to their 19th birthday every contact is listed, letters and calls too.
+    """
+    child = episode.child
+    every_contact = child.is_care_leaver_under_19(on or timezone.localdate())
+    since = period_start(episode)
+    contacts = (
+        Contact.objects.filter(episode=episode, occurred_at__date__gte=since)
+        .prefetch_related("people_seen")
+        .order_by("occurred_at")
+    )
+    relation = {
+        link.person_id: link.get_relationship_display() for link in ChildPerson.objects.filter(child=child)
+    }
+    child_rows: list[dict] = []
+    people: dict[int, dict] = {}
+    for contact in contacts:
+        face_to_face = contact.kind in FACE_TO_FACE
+        if contact.child_seen or (every_contact and not face_to_face):
+            child_rows.append(
+                {
+                    "date": timezone.localtime(contact.occurred_at).date(),
+                    "kind": contact.get_kind_display(),
+                    "seen_alone": contact.child_seen_alone,
+                }
+            )
+        for person in contact.people_seen.all():
+            if not face_to_face and not every_contact:
+                continue
+            entry = people.setdefault(
+                person.pk,
+                {"name": person.full_name, "relationship": relation.get(person.pk, ""), "dates": []},
+            )
+            entry["dates"].append(
+                {"date": timezone.localtime(contact.occurred_at).date(), "kind": contact.get_kind_display()}
+            )
+    return {
+        "since": since,
+        "every_contact": every_contact,
+        "child": {"name": child.full_name, "dates": child_rows},
+        "people": list(people.values()),
+    }
+
+
+def _action_row(action: PlannedAction) -> dict:
+    return {
+        "id": action.pk,
+        "description": action.description,
+        "responsible": action.responsible_name or action.get_responsible_display(),
+        "planned_level": action.planned_level,
+        "actual_level": action.actual_level,
+        "outcome": action.outcome,
+        "impact": action.impact,
+        "start_date": action.start_date,
+        "end_date": action.end_date,
+    }
+
+
+def review_groups(episode: Episode) -> dict:
+    """Planned actions by Assessment Framework domain and dimension, unplanned services after.
+
+    For a looked-after child, parenting capacity and family and environment are shown twice:
+    birth family and corporate parent.
+    """
+    looked_after = episode.child.is_looked_after() or any(
+        p.start_date >= episode.referral_date for p in episode.child.looked_after_periods.all()
+    )
+    actions = list(episode.actions.all().order_by("start_date", "pk"))
+    by_key: dict[tuple, list] = defaultdict(list)
+    for action in actions:
+        if action.is_unplanned:
+            continue
+        parent = action.parent if looked_after and action.domain != Domain.CHILD_DEVELOPMENT else ""
+        by_key[(action.domain, parent, action.dimension)].append(_action_row(action))
+
+    groups = []
+    for domain in Domain:
+        parents = [""] if domain == Domain.CHILD_DEVELOPMENT or not looked_after else list(Parent)
+        for parent in parents:
+            title = domain.label if not parent else f"{Parent(parent).label}: {domain.label.lower()}"
+            dimensions = [
+                {"dimension": Dimension(dim).label, "actions": by_key[(domain, parent, dim)]}
+                for dim in Dimension
+                if DIMENSION_DOMAIN[dim] == domain and by_key.get((domain, parent, dim))
+            ]
+            groups.append(
+                {"title": title, "domain": domain.value, "parent": parent, "dimensions": dimensions}
+            )
+    unplanned = [
+        {**_action_row(a), "dimension": Dimension(a.dimension).label} for a in actions if a.is_unplanned
+    ]
+    return {"looked_after": looked_after, "groups": groups, "unplanned": unplanned}
+
+
+def record_content(record: ClosureRecord) -> dict:
+    """Everything the record says, as plain data (dates as ISO strings when frozen)."""
+    episode = record.episode
+    child = episode.child
+    parent_views = {v.person_id: v for v in record.parent_views.all()}
+    return {
+        "record_id": record.pk,
+        "addendum_to": record.addendum_to_id,
+        "child": {
+            "name": child.full_name,
+            "la_child_id": child.la_child_id,
+            "date_of_birth": child.date_of_birth,
+            "age": child.age(),
+        },
+        "episode": {
+            "id": episode.pk,
+            "referral_date": episode.referral_date,
+            "team": str(episode.team),
+            "worker": str(episode.worker or ""),
+        },
+        "decision": {"date": record.decision_date, "by": record.decision_by},
+        "author": str(record.author),
+        "involvement": record.reason_for_involvement,
+        "interventions": {"narrative": record.interventions, **dates_seen(episode)},
+        "review": review_groups(episode),
+        "reason": {
+            "text": record.reason_for_closure,
+            "code": record.reason_code,
+            "code_label": record.get_reason_code_display() if record.reason_code else "",
+        },
+        "child_views": {
+            "discussed": record.child_discussed,
+            "date": record.child_discussed_date,
+            "not_discussed_reason": record.child_not_discussed_reason,
+            "views": record.child_views,
+        },
+        "parent_views": [
+            {
+                "person": link.person.full_name,
+                "relationship": link.get_relationship_display(),
+                "discussed": getattr(parent_views.get(link.person_id), "discussed", None),
+                "date": getattr(parent_views.get(link.person_id), "discussed_date", None),
+                "not_discussed_reason": getattr(parent_views.get(link.person_id), "not_discussed_reason", ""),
+                "views": getattr(parent_views.get(link.person_id), "views", ""),
+            }
+            for link in parents_and_carers(episode)
+        ],
+        "domestic_abuse": {
+            "required": identified_domestic_abuse(episode),
+            "work_with_perpetrator": record.da_work_with_perpetrator,
+            "if_released": record.da_if_released,
+            "if_resumed": record.da_if_resumed,
+        },
+        "interpreting": {
+            "required": bool(needs_interpreter(episode)),
+            "language": record.interpreter_language,
+            "interpreter": record.interpreter_name,
+            "date": record.interpreted_on,
+            "explained_to": record.explained_to,
+        },
+        "authorisation": {
+            "by": str(record.authorised_by or ""),
+            "at": record.authorised_at,
+        },
+    }

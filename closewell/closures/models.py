@@ -1,0 +1,171 @@
+"""The Closure Record: its sections, its workflow status, and its frozen authorised snapshot."""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import F, Q
+from django.urls import reverse
+
+from closewell.cases.codes import ReasonForClosure
+from closewell.cases.models import Episode, Person
+from closewell.core.models import TimeStampedModel
+
+
+class Status(models.TextChoices):
+    DRAFT = "draft", "Draft"
+    SUBMITTED = "submitted", "Submitted for authorisation"
+    RETURNED = "returned", "Returned for amendment"
+    AUTHORISED = "authorised", "Authorised"
+    WITHDRAWN = "withdrawn", "Withdrawn"
+
+
+# The workflow as data: the only moves a record may make. services.transition() enforces it.
+TRANSITIONS: dict[str, frozenset[str]] = {
+    Status.DRAFT: frozenset({Status.SUBMITTED, Status.WITHDRAWN}),
+    Status.SUBMITTED: frozenset({Status.RETURNED, Status.AUTHORISED, Status.WITHDRAWN}),
+    Status.RETURNED: frozenset({Status.SUBMITTED, Status.WITHDRAWN}),
+    Status.AUTHORISED: frozenset(),
+    Status.WITHDRAWN: frozenset(),
+}
+EDITABLE = frozenset({Status.DRAFT, Status.RETURNED})
+LIVE = frozenset({Status.DRAFT, Status.SUBMITTED, Status.RETURNED})
+
+
+class Section(models.TextChoices):
+    """The sections a worker writes, in the order of the Closure Record (DOMAIN.md)."""
+
+    INVOLVEMENT = "involvement", "Reason for involvement"
+    INTERVENTIONS = "interventions", "Interventions and dates seen"
+    REVIEW = "review", "Review of planned actions"
+    REASON = "reason", "Reason for closure"
+    CHILD_VIEWS = "child_views", "Views of the child or young person"
+    PARENT_VIEWS = "parent_views", "Views of parents and carers"
+    DOMESTIC_ABUSE = "domestic_abuse", "Domestic abuse"
+    INTERPRETING = "interpreting", "Interpreting"
+    ADDENDUM = "addendum", "Correction (addendum)"
+
+
+class ClosureRecord(TimeStampedModel):
+    episode = models.ForeignKey(Episode, on_delete=models.PROTECT, related_name="closure_records")
+    addendum_to = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="addenda",
+        help_text="A correction to an authorised record, written and authorised the same way.",
+    )
+    status = models.CharField(max_length=12, choices=Status.choices, default=Status.DRAFT)
+    version = models.PositiveIntegerField(default=1)
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    decision_date = models.DateField("date the decision to close was made")
+    decision_by = models.CharField("who made the decision", max_length=200)
+
+    # An addendum's correction, shown beneath the original.
+    addendum_text = models.TextField("correction", blank=True)
+    # 1. Reason for involvement
+    reason_for_involvement = models.TextField(blank=True)
+    # 2. Interventions: the narrative; the dates seen come from the episode's contacts.
+    interventions = models.TextField("direct and indirect work", blank=True)
+    # 4. Reason for closure
+    reason_for_closure = models.TextField(blank=True)
+    reason_code = models.CharField(
+        "CIN census reason for closure", max_length=3, choices=ReasonForClosure.choices, blank=True
+    )
+    # 5. Views of the child or young person
+    child_discussed = models.BooleanField(null=True, blank=True)
+    child_discussed_date = models.DateField(null=True, blank=True)
+    child_not_discussed_reason = models.TextField(blank=True)
+    child_views = models.TextField(blank=True)
+    # 7. Domestic abuse (when an assessment identified it)
+    da_work_with_perpetrator = models.TextField("work done with the perpetrator", blank=True)
+    da_if_released = models.TextField("if the perpetrator is released from custody", blank=True)
+    da_if_resumed = models.TextField("if victim and perpetrator resume their relationship", blank=True)
+    # 8. Interpreting (when a parent does not speak or read English)
+    interpreter_language = models.CharField(max_length=60, blank=True)
+    interpreter_name = models.CharField(max_length=200, blank=True)
+    interpreted_on = models.DateField(null=True, blank=True)
+    explained_to = models.CharField("explained to", max_length=300, blank=True)
+
+    # Workflow
+    submitted_at = models.DateTimeField(null=True, blank=True)
+    authorised_at = models.DateTimeField(null=True, blank=True)
+    authorised_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    # The record exactly as authorised: later changes to the case never alter it.
+    snapshot = models.JSONField(null=True, blank=True)
+    snapshot_sha256 = models.CharField(max_length=64, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            # One live record per episode (addenda aside).
+            models.UniqueConstraint(
+                fields=["episode"],
+                condition=Q(status__in=["draft", "submitted", "returned"], addendum_to__isnull=True),
+                name="one_live_closure_record_per_episode",
+                violation_error_message="This episode already has a Closure Record in progress.",
+            ),
+            models.CheckConstraint(
+                name="authorised_record_is_frozen",
+                condition=~Q(status="authorised")
+                | (Q(authorised_at__isnull=False) & Q(snapshot__isnull=False) & ~Q(snapshot_sha256="")),
+                violation_error_message="An authorised record has its time, snapshot and digest.",
+            ),
+            models.CheckConstraint(
+                name="authoriser_is_not_author",
+                condition=Q(authorised_by__isnull=True) | ~Q(authorised_by=F("author")),
+                violation_error_message="A record cannot be authorised by its own author.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        kind = "Addendum" if self.addendum_to_id else "Closure Record"
+        return f"{kind} for {self.episode.child}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("closures:record", args=[self.pk])
+
+    @property
+    def is_editable(self) -> bool:
+        return self.status in EDITABLE
+
+    @property
+    def is_authorised(self) -> bool:
+        return self.status == Status.AUTHORISED
+
+
+class ParentView(TimeStampedModel):
+    """Section 6: one parent's or carer's views, or why closure was not discussed with them."""
+
+    record = models.ForeignKey(ClosureRecord, on_delete=models.CASCADE, related_name="parent_views")
+    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="+")
+    discussed = models.BooleanField(null=True, blank=True)
+    discussed_date = models.DateField(null=True, blank=True)
+    not_discussed_reason = models.TextField(blank=True)
+    views = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["record", "person"], name="one_view_per_person"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Views of {self.person}"
+
+
+class ReturnComment(TimeStampedModel):
+    """A manager's comment on a section when returning a record for amendment."""
+
+    record = models.ForeignKey(ClosureRecord, on_delete=models.CASCADE, related_name="comments")
+    section = models.CharField(max_length=20, choices=Section.choices)
+    text = models.TextField()
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    resolved = models.BooleanField(default=False)
+
+    class Meta:
+        ordering = ["pk"]
+
+    def __str__(self) -> str:
+        return f"{self.get_section_display()}: {self.text[:40]}"

@@ -1,0 +1,386 @@
+"""Writes to Closure Records: start, edit, submit, return, authorise, withdraw, addendum.
+
+Every status change goes through transition(); authorisation closes the episode in the same
+transaction, because the case is closed from the moment a team manager authorises the record.
+"""
+
+import hashlib
+import json
+
+from django.core.exceptions import PermissionDenied
+from django.core.mail import send_mail
+from django.core.serializers.json import DjangoJSONEncoder
+from django.db import transaction
+from django.utils import timezone
+
+from closewell.accounts.permissions import can_edit_case, can_review_record, can_write_record
+from closewell.audit.models import Action
+from closewell.audit.services import record as audit
+from closewell.cases.models import Episode, EpisodeStatus, WorkKind
+from closewell.cases.services import snapshot
+from closewell.core.dates import long_date
+from closewell.core.errors import DomainError
+
+from .checks import Problem, problems
+from .content import parents_and_carers, record_content
+from .models import TRANSITIONS, ClosureRecord, ParentView, ReturnComment, Section, Status
+
+STALE_MESSAGE = (
+    "Someone else saved this record while you were editing it. Your text is shown below: "
+    "check their changes on the record, then save yours again."
+)
+
+RECORD_FIELDS = {
+    Section.INVOLVEMENT: ["reason_for_involvement"],
+    Section.INTERVENTIONS: ["interventions"],
+    Section.REASON: ["decision_date", "decision_by", "reason_for_closure", "reason_code"],
+    Section.CHILD_VIEWS: [
+        "child_discussed",
+        "child_discussed_date",
+        "child_not_discussed_reason",
+        "child_views",
+    ],
+    Section.DOMESTIC_ABUSE: ["da_work_with_perpetrator", "da_if_released", "da_if_resumed"],
+    Section.INTERPRETING: ["interpreter_language", "interpreter_name", "interpreted_on", "explained_to"],
+    Section.ADDENDUM: ["addendum_text"],
+}
+ACTION_FIELDS = ("actual_level", "outcome", "impact")
+VIEW_FIELDS = ("discussed", "discussed_date", "not_discussed_reason", "views")
+
+
+class RecordIncomplete(DomainError):
+    """The record breaks one or more rules; `problems` lists each with its section."""
+
+    def __init__(self, found: list[Problem]):
+        super().__init__(f"The record cannot go forward: {len(found)} thing(s) to put right.")
+        self.problems = found
+
+
+def _notify(recipients, subject: str, body: str) -> None:
+    emails = [u.email for u in recipients if u.email]
+    if emails:
+        transaction.on_commit(lambda: send_mail(subject, body, None, emails, fail_silently=True))
+
+
+def _prefill_involvement(episode: Episode) -> str:
+    lines = [
+        f"Referred on {long_date(episode.referral_date)} by {episode.get_referral_source_display().lower()}"
+        + (f"; primary need: {episode.get_primary_need_display().lower()}." if episode.primary_need else ".")
+    ]
+    for assessment in episode.assessments.all():
+        text = f"{assessment.get_kind_display()} started {long_date(assessment.start_date)}"
+        if assessment.factors:
+            text += ": " + "; ".join(f.lower() for f in assessment.get_factors_display())
+        lines.append(text + ".")
+        if assessment.summary:
+            lines.append(assessment.summary)
+    return "\n\n".join(lines)
+
+
+def _prefill_interventions(episode: Episode) -> str:
+    direct = episode.contacts.filter(work=WorkKind.DIRECT).order_by("occurred_at")
+    return "\n".join(
+        f"{long_date(timezone.localtime(c.occurred_at).date())}, {c.get_kind_display().lower()}: "
+        f"{c.note.splitlines()[0][:200] if c.note else ''}"
+        for c in direct
+    )
+
+
+@transaction.atomic
+def closure_start(*, actor, episode: Episode, decision_date, decision_by: str) -> ClosureRecord:
+    """Start the Closure Record as soon as the decision to close is made, pre-filled from the case.
+
+    One live record per episode; the episode shows as closing until the record is authorised.
+    """
+    episode = Episode.objects.select_for_update().get(pk=episode.pk)
+    if not can_edit_case(actor, episode):
+        if episode.is_closed:
+            raise DomainError("This case is closed. Write an addendum to its record instead.")
+        raise PermissionDenied
+    if episode.closure_records.filter(
+        status__in=[Status.DRAFT, Status.SUBMITTED, Status.RETURNED], addendum_to__isnull=True
+    ).exists():
+        raise DomainError("This episode already has a Closure Record in progress.")
+    record = ClosureRecord(
+        episode=episode,
+        author=actor,
+        decision_date=decision_date,
+        decision_by=decision_by,
+        reason_for_involvement=_prefill_involvement(episode),
+        interventions=_prefill_interventions(episode),
+    )
+    record.full_clean()
+    if decision_date < episode.referral_date:
+        raise DomainError("The decision to close cannot be before the referral date.", field="decision_date")
+    record.save()
+    ParentView.objects.bulk_create(
+        ParentView(record=record, person=link.person) for link in parents_and_carers(episode)
+    )
+    episode.status = EpisodeStatus.CLOSING
+    episode.save(update_fields=["status", "updated_at"])
+    audit(
+        actor=actor,
+        action=Action.CREATE,
+        obj=record,
+        child_id=episode.child_id,
+        summary="Started the Closure Record",
+        after=snapshot(record),
+    )
+    return record
+
+
+def _lock(record: ClosureRecord, version: int | None = None) -> ClosureRecord:
+    """Lock the record's row; refuse a save made from a stale page (no lost update)."""
+    locked = ClosureRecord.objects.select_for_update().select_related("episode__child").get(pk=record.pk)
+    if version is not None and locked.version != version:
+        raise DomainError(STALE_MESSAGE, field="version")
+    return locked
+
+
+@transaction.atomic
+def closure_update(*, actor, record: ClosureRecord, section: str, version: int, data: dict) -> ClosureRecord:
+    if section not in Section.values:
+        raise DomainError("Unknown section.")
+    """Save one section. `version` is the version the form was opened at: if someone saved since,
+    the save is refused and nothing is overwritten.
+
+    data: the record's fields for the section; for the review, {action_id: {actual_level, outcome,
+    impact}}; for parents' views, {person_id: {discussed, discussed_date, not_discussed_reason, views}}.
+    """
+    record = _lock(record, version)
+    if not can_write_record(actor, record):
+        if not record.is_editable:
+            raise DomainError(f"This record is {record.get_status_display().lower()} and cannot be changed.")
+        raise PermissionDenied
+    before = snapshot(record)
+    if section == Section.REVIEW:
+        actions = {a.pk: a for a in record.episode.actions.all()}
+        for action_id, values in data.items():
+            action = actions.get(int(action_id))
+            if action is None:
+                raise DomainError("That action is not part of this episode.")
+            for name in ACTION_FIELDS:
+                if name in values:
+                    setattr(action, name, values[name])
+            action.version += 1
+            action.full_clean()
+            action.save(update_fields=[*ACTION_FIELDS, "version", "updated_at"])
+    elif section == Section.PARENT_VIEWS:
+        views = {v.person_id: v for v in record.parent_views.all()}
+        for person_id, values in data.items():
+            view = views.get(int(person_id))
+            if view is None:
+                raise DomainError("That person is not a parent or carer on this record.")
+            for name in VIEW_FIELDS:
+                if name in values:
+                    setattr(view, name, values[name])
+            view.full_clean()
+            view.save()
+    else:
+        allowed = RECORD_FIELDS.get(section, [])
+        unknown = set(data) - set(allowed)
+        if unknown:
+            raise DomainError(f"Unknown fields for this section: {', '.join(sorted(unknown))}.")
+        for name, value in data.items():
+            setattr(record, name, value)
+    if record.decision_date < record.episode.referral_date:
+        raise DomainError("The decision to close cannot be before the referral date.", field="decision_date")
+    record.version += 1
+    record.full_clean()
+    record.save()
+    audit(
+        actor=actor,
+        action=Action.UPDATE,
+        obj=record,
+        child_id=record.episode.child_id,
+        summary=f"Changed “{Section(section).label}”",
+        before={"section": section, **before},
+        after={"section": section, "data": data, **snapshot(record)},
+    )
+    return record
+
+
+def transition(*, actor, record: ClosureRecord, to: str, summary: str, **changes) -> ClosureRecord:
+    """The one place a record's status changes: lock the row, refuse a move not in TRANSITIONS,
+    save with update_fields and audit in the same transaction."""
+    with transaction.atomic():
+        record = _lock(record)
+        if to not in TRANSITIONS[record.status]:
+            raise DomainError(
+                f"A record that is {record.get_status_display().lower()} cannot be "
+                f"{Status(to).label.lower()}."
+            )
+        before = {"status": record.status}
+        record.status = to
+        record.version += 1
+        for name, value in changes.items():
+            setattr(record, name, value)
+        record.save(update_fields=["status", "version", "updated_at", *changes])
+        audit(
+            actor=actor,
+            action=Action.TRANSITION,
+            obj=record,
+            child_id=record.episode.child_id,
+            summary=summary,
+            before=before,
+            after={"status": to, **changes},
+        )
+    return record
+
+
+def _require_complete(record: ClosureRecord) -> None:
+    found = problems(record)
+    if found:
+        raise RecordIncomplete(found)
+
+
+@transaction.atomic
+def closure_submit(*, actor, record: ClosureRecord) -> ClosureRecord:
+    """Submit for authorisation once every rule is met; the team's managers are told."""
+    record = _lock(record)
+    if not can_write_record(actor, record):
+        raise PermissionDenied
+    _require_complete(record)
+    record.comments.filter(resolved=False).update(resolved=True)
+    record = transition(
+        actor=actor,
+        record=record,
+        to=Status.SUBMITTED,
+        summary="Submitted the Closure Record for authorisation",
+        submitted_at=timezone.now(),
+    )
+    _notify(
+        record.episode.team.managers.all(),
+        "Closure Record to authorise",
+        f"{actor} submitted the Closure Record for {record.episode.child.full_name}.",
+    )
+    return record
+
+
+@transaction.atomic
+def closure_return(*, actor, record: ClosureRecord, comments: list[tuple[str, str]]) -> ClosureRecord:
+    """Return a submitted record for amendment with comments tied to sections."""
+    record = _lock(record)
+    if not can_review_record(actor, record):
+        raise PermissionDenied
+    comments = [(section, text.strip()) for section, text in comments if text and text.strip()]
+    if not comments:
+        raise DomainError("Write at least one comment saying what to amend.", field="comments")
+    if any(section not in Section.values for section, _ in comments):
+        raise DomainError("Choose the section each comment is about.", field="comments")
+    record = transition(
+        actor=actor, record=record, to=Status.RETURNED, summary="Returned the Closure Record for amendment"
+    )
+    ReturnComment.objects.bulk_create(
+        ReturnComment(record=record, section=section, text=text, author=actor) for section, text in comments
+    )
+    _notify(
+        [record.author],
+        "Closure Record returned for amendment",
+        f"{actor} returned the Closure Record for {record.episode.child.full_name} with "
+        f"{len(comments)} comment(s).",
+    )
+    return record
+
+
+def freeze(record: ClosureRecord) -> tuple[dict, str]:
+    """The record's content as JSON-safe data and its SHA-256: the authorised record, for ever."""
+    content = json.loads(json.dumps(record_content(record), cls=DjangoJSONEncoder))
+    canonical = json.dumps(content, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    return content, hashlib.sha256(canonical.encode()).hexdigest()
+
+
+@transaction.atomic
+def closure_authorise(*, actor, record: ClosureRecord) -> ClosureRecord:
+    """Authorise: the case is closed from this moment. Closure date = authorisation date, reason
+    from the record, open plans end that day, the content frozen with its digest; all in one
+    transaction, so an interruption leaves either a closed episode or a still-submitted record."""
+    record = _lock(record)
+    if not can_review_record(actor, record):
+        raise PermissionDenied
+    if record.status != Status.SUBMITTED:
+        raise DomainError(
+            f"Only a submitted record can be authorised; this one is {record.get_status_display().lower()}."
+        )
+    _require_complete(record)
+    now = timezone.now()
+    today = timezone.localdate(now)
+    episode = Episode.objects.select_for_update().get(pk=record.episode_id)
+    record.authorised_by, record.authorised_at = actor, now
+    content, digest = freeze(record)
+    if record.addendum_to_id is None:
+        episode.status = EpisodeStatus.CLOSED
+        episode.closed_at = now
+        episode.closure_date = today
+        episode.reason_for_closure = record.reason_code
+        episode.full_clean()
+        episode.save(
+            update_fields=["status", "closed_at", "closure_date", "reason_for_closure", "updated_at"]
+        )
+        episode.plans.filter(end_date__isnull=True).update(end_date=today)
+    record = transition(
+        actor=actor,
+        record=record,
+        to=Status.AUTHORISED,
+        summary="Authorised the Closure Record: the case is closed"
+        if record.addendum_to_id is None
+        else "Authorised the addendum",
+        authorised_by=actor,
+        authorised_at=now,
+        snapshot=content,
+        snapshot_sha256=digest,
+    )
+    _notify(
+        [record.author],
+        "Closure Record authorised",
+        f"{actor} authorised the Closure Record for {episode.child.full_name} on {long_date(today)}.",
+    )
+    return record
+
+
+@transaction.atomic
+def closure_withdraw(*, actor, record: ClosureRecord, reason: str) -> ClosureRecord:
+    """Withdraw a record that is no longer wanted (the case stays open)."""
+    record = _lock(record)
+    if not (can_write_record(actor, record) or can_review_record(actor, record)):
+        raise PermissionDenied
+    if not reason.strip():
+        raise DomainError("Say why the record is being withdrawn.", field="reason")
+    record = transition(
+        actor=actor,
+        record=record,
+        to=Status.WITHDRAWN,
+        summary=f"Withdrew the Closure Record: {reason.strip()[:200]}",
+    )
+    if record.addendum_to_id is None:
+        Episode.objects.filter(pk=record.episode_id, status=EpisodeStatus.CLOSING).update(
+            status=EpisodeStatus.OPEN
+        )
+    return record
+
+
+@transaction.atomic
+def addendum_start(*, actor, record: ClosureRecord) -> ClosureRecord:
+    """A correction to an authorised record: the original never changes; the addendum is written
+    and authorised the same way and shown beneath it."""
+    if not record.is_authorised or record.addendum_to_id:
+        raise DomainError("An addendum can only be added to an authorised Closure Record.")
+    addendum = ClosureRecord(
+        episode=record.episode,
+        addendum_to=record,
+        author=actor,
+        decision_date=record.decision_date,
+        decision_by=record.decision_by,
+    )
+    if not can_write_record(actor, addendum):
+        raise PermissionDenied
+    addendum.full_clean()
+    addendum.save()
+    audit(
+        actor=actor,
+        action=Action.CREATE,
+        obj=addendum,
+        child_id=record.episode.child_id,
+        summary="Started an addendum to the authorised Closure Record",
+    )
+    return addendum
