@@ -70,11 +70,27 @@ def record(
     return event
 
 
-def verify_chain() -> AuditEvent | None:
-    """The first event whose hash or link does not match, or None when the chain is intact."""
+class ChainBroken(Exception):
+    """The audit chain does not verify; `event` is the first event that fails, if any."""
+
+    def __init__(self, message: str, event: AuditEvent | None = None):
+        super().__init__(message)
+        self.event = event
+
+
+def verify_chain() -> int:
+    """Check every event's hash and link, and that the last one is the head: an edited, inserted
+    or deleted event (the last included) breaks it. Returns the number of events checked."""
     previous = GENESIS
+    count = 0
     for event in AuditEvent.objects.order_by("pk").iterator(chunk_size=2000):
-        if event.prev_hash != previous or event_hash(event) != event.hash:
-            return event
+        if event.prev_hash != previous:
+            raise ChainBroken(f"Event {event.pk} does not follow the event before it.", event)
+        if event_hash(event) != event.hash:
+            raise ChainBroken(f"Event {event.pk} has been altered: its content does not match.", event)
         previous = event.hash
-    return None
+        count += 1
+    head = AuditHead.objects.filter(pk=1).first()
+    if (head.last_hash if head else GENESIS) != previous:
+        raise ChainBroken("The latest events are missing: the chain stops before its recorded head.")
+    return count

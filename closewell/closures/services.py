@@ -223,7 +223,7 @@ def transition(*, actor, record: ClosureRecord, to: str, summary: str, **changes
             child_id=record.episode.child_id,
             summary=summary,
             before=before,
-            after={"status": to, **changes},
+            after={"status": to, **{k: getattr(v, "pk", v) for k, v in changes.items() if k != "snapshot"}},
         )
     return record
 
@@ -238,6 +238,8 @@ def _require_complete(record: ClosureRecord) -> None:
 def closure_submit(*, actor, record: ClosureRecord) -> ClosureRecord:
     """Submit for authorisation once every rule is met; the team's managers are told."""
     record = _lock(record)
+    if not record.is_editable:
+        raise DomainError(f"This record is {record.get_status_display().lower()} and cannot be submitted.")
     if not can_write_record(actor, record):
         raise PermissionDenied
     _require_complete(record)
