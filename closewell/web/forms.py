@@ -1,10 +1,99 @@
-"""GOV.UK form rendering through Django's own form renderer."""
+"""GOV.UK form rendering through Django's own form renderer.
 
-from django.forms.renderers import TemplatesSetting
+One field template (govuk/forms/field.html) renders every widget the GOV.UK way; one include
+(govuk/includes/error_summary.html) lists a form's errors. Forms of the pages inherit GovukForm.
+"""
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.forms.boundfield import BoundField
+from django.forms.renderers import DjangoTemplates
+
+from closewell.core.errors import DomainError
+
+from .widgets import GovukDateWidget
+
+# GOV.UK class of each widget type (BoundField.widget_type).
+WIDGET_CLASSES = {
+    "text": "govuk-input",
+    "email": "govuk-input",
+    "number": "govuk-input",
+    "password": "govuk-input",
+    "url": "govuk-input",
+    "search": "govuk-input",
+    "textarea": "govuk-textarea",
+    "select": "govuk-select",
+}
 
 
-class GovukFormRenderer(TemplatesSetting):
-    """Renders every form and field with the GOV.UK templates in closewell/web/templates."""
+class GovukFormRenderer(DjangoTemplates):
+    """Renders every form and field with the GOV.UK templates in closewell/web/templates.
+
+    Built on Django's own template engine for forms, so Django's widget templates (used by the
+    admin) are found beside ours without 'django.forms' in INSTALLED_APPS.
+    """
 
     form_template_name = "govuk/forms/form.html"
     field_template_name = "govuk/forms/field.html"
+
+
+class GovukBoundField(BoundField):
+    """Adds the GOV.UK classes, error state and the id the error summary links to."""
+
+    def build_widget_attrs(self, attrs, widget=None):
+        widget = widget or self.field.widget
+        attrs = super().build_widget_attrs(attrs, widget)
+        base = WIDGET_CLASSES.get(self.widget_type)
+        if base:
+            classes = [base, widget.attrs.get("class", ""), attrs.get("class", "")]
+            if self.errors:
+                classes.append(f"{base}--error")
+            attrs["class"] = " ".join(c for c in classes if c)
+        if isinstance(widget, GovukDateWidget) and self.errors:
+            attrs["data-govuk-error"] = "1"
+        return attrs
+
+    @property
+    def anchor(self) -> str:
+        """The id of the first input of this field: where the error summary's link goes."""
+        if self.widget_type in ("radioselect", "checkboxselectmultiple"):
+            return f"{self.auto_id}_0"
+        return self.id_for_label or self.auto_id
+
+    @property
+    def describedby(self) -> str:
+        return self.aria_describedby or ""
+
+
+class GovukFormMixin:
+    """GOV.UK markup, no browser validation (GOV.UK shows its own errors), one error summary."""
+
+    bound_field_class = GovukBoundField
+    use_required_attribute = False
+
+    def add_domain_error(self, error: DomainError | ValidationError) -> None:
+        """Put a service's refusal on the field it names, or on the form when there is no such field."""
+        if isinstance(error, DomainError):
+            self.add_error(error.field if error.field in self.fields else None, error.message)
+            return
+        if hasattr(error, "error_dict"):
+            for field, messages in error.message_dict.items():
+                self.add_error(field if field in self.fields else None, messages)
+        else:
+            self.add_error(None, error.messages)
+
+    def error_list(self) -> list[tuple[str, str]]:
+        """(message, anchor) for the error summary, in the order of the fields on the page."""
+        items = []
+        for message in self.non_field_errors():
+            items.append((message, ""))
+        for name in self.fields:
+            bound = self[name]
+            anchor = "" if bound.is_hidden else bound.anchor
+            for message in bound.errors:
+                items.append((message, anchor))
+        return items
+
+
+class GovukForm(GovukFormMixin, forms.Form):
+    """A page form."""
