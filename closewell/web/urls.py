@@ -1,7 +1,10 @@
 """Page URLs. The case pages are in the 'cases' namespace (Child.get_absolute_url uses cases:child)."""
 
+from django.conf import settings
+from django.contrib.auth.decorators import login_not_required
 from django.contrib.auth.views import LogoutView
 from django.urls import include, path
+from django.views.generic import RedirectView
 
 from . import views
 
@@ -22,6 +25,7 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("login/", views.LoginView.as_view(), name="login"),
     path("logout/", LogoutView.as_view(), name="logout"),
+    path("favicon.ico", login_not_required(RedirectView.as_view(url=f"{settings.STATIC_URL}favicon.svg"))),
     path("accessibility/", views.accessibility, name="accessibility"),
     path("", include((case_patterns, "cases"))),
 ]
