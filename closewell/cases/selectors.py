@@ -2,7 +2,7 @@
 
 import datetime as dt
 
-from django.db.models import Count, Max, Prefetch, Q, QuerySet
+from django.db.models import Count, F, Max, Prefetch, Q, QuerySet
 from django.http import Http404
 
 from closewell.accounts.permissions import my_cases_filter, scope_children, scope_episodes
@@ -108,8 +108,9 @@ def episodes_for_user(
         "-referral_date": ("-referral_date", "-pk"),
         "name": ("child__last_name", "child__first_name", "pk"),
         "-name": ("-child__last_name", "-child__first_name", "-pk"),
-        "last_contact": ("last_contact", "pk"),
-        "-last_contact": ("-last_contact", "-pk"),
+        # Never contacted counts as longest without a contact, on SQLite and PostgreSQL alike.
+        "last_contact": (F("last_contact").asc(nulls_first=True), "pk"),
+        "-last_contact": (F("last_contact").desc(nulls_last=True), "-pk"),
     }
     return episodes.order_by(*allowed.get(order, allowed["referral_date"]))
 
