@@ -39,16 +39,19 @@ def page(browser, live_server, demo):
     context.close()
 
 
+def press(page, key: str) -> None:
+    """Press a key that navigates, and wait for the next page."""
+    with page.expect_navigation():
+        page.keyboard.press(key)
+
+
 def sign_in_by_keyboard(page, username: str) -> None:
     page.goto("/login/")
-    page.keyboard.press("Tab")  # skip link
-    page.keyboard.press("Tab")  # first field after the header links
     page.get_by_label("Username").focus()
     page.keyboard.type(username)
     page.keyboard.press("Tab")
     page.keyboard.type(PASSWORD)
-    page.keyboard.press("Enter")
-    page.wait_for_load_state()
+    press(page, "Enter")
 
 
 def test_login_page_and_a_wrong_password(page):
@@ -67,18 +70,15 @@ def test_worker_finds_a_case_and_records_a_contact_by_keyboard(page):
     assert "/cases/" in page.url
     check_page(page, "my-cases")
     page.get_by_role("link", name=re.compile("Jayden Cole")).first.focus()
-    page.keyboard.press("Enter")
-    page.wait_for_load_state()
+    press(page, "Enter")
     assert page.get_by_role("heading", name=re.compile("Jayden Cole")).first.is_visible()
     check_page(page, "case-page")
 
-    page.get_by_role("link", name=re.compile("Add a contact")).first.focus()
-    page.keyboard.press("Enter")
-    page.wait_for_load_state()
+    page.locator("a", has_text="Add a contact").first.focus()
+    press(page, "Enter")
     check_page(page, "contact-form")
     page.get_by_role("button", name=re.compile("Save")).focus()
-    page.keyboard.press("Enter")
-    page.wait_for_load_state()
+    press(page, "Enter")
     summary = page.locator(".govuk-error-summary")
     assert summary.is_visible()
     assert page.evaluate("document.activeElement.classList.contains('govuk-error-summary')")
