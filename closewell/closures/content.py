@@ -4,6 +4,7 @@ pages, the checks, the frozen snapshot and (later) the PDF."""
 import datetime as dt
 from collections import defaultdict
 
+from django.conf import settings
 from django.utils import timezone
 
 from closewell.cases.codes import DIMENSION_DOMAIN, Dimension, Domain, Parent
@@ -148,6 +149,34 @@ def review_groups(episode: Episode) -> dict:
     return {"looked_after": looked_after, "groups": groups, "unplanned": unplanned}
 
 
+def family(episode: Episode) -> list[dict]:
+    """The child's family and important people, with what must be withheld from whom.
+
+    Contact details marked sensitive (e.g. a domestic abuse victim's address) are never given to a
+    person recorded as a perpetrator; the copy's renderer decides per recipient.
+    """
+    perpetrators = set(episode.domestic_abuse.values_list("perpetrator_id", flat=True))
+    return [
+        {
+            "person_id": link.person_id,
+            "name": link.person.full_name,
+            "relationship": link.get_relationship_display(),
+            "parent_or_carer": link.relationship in PARENT_OR_CARER,
+            "address": link.person.address,
+            "phone": link.person.phone,
+            "email": link.person.email,
+            "first_language": link.person.first_language,
+            "reads_english": link.person.reads_english,
+            "sensitive": link.person.contact_details_sensitive,
+            "sensitivity_reason": link.person.sensitivity_reason,
+            "perpetrator": link.person_id in perpetrators,
+        }
+        for link in ChildPerson.objects.filter(child_id=episode.child_id)
+        .select_related("person")
+        .order_by("pk")
+    ]
+
+
 def record_content(record: ClosureRecord) -> dict:
     """Everything the record says, as plain data (dates as ISO strings when frozen)."""
     episode = record.episode
@@ -156,6 +185,8 @@ def record_content(record: ClosureRecord) -> dict:
     return {
         "record_id": record.pk,
         "addendum_to": record.addendum_to_id,
+        "addendum_text": record.addendum_text,
+        "council": settings.COUNCIL_NAME,
         "child": {
             "name": child.full_name,
             "la_child_id": child.la_child_id,
@@ -168,6 +199,7 @@ def record_content(record: ClosureRecord) -> dict:
             "team": str(episode.team),
             "worker": str(episode.worker or ""),
         },
+        "family": family(episode),
         "decision": {"date": record.decision_date, "by": record.decision_by},
         "author": str(record.author),
         "involvement": record.reason_for_involvement,
