@@ -5,6 +5,7 @@ import datetime as dt
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.forms.models import model_to_dict
+from django.utils import timezone
 
 from closewell.accounts.permissions import can_edit_case
 from closewell.audit.models import Action
@@ -64,8 +65,8 @@ def _claim_version(obj, version: int | None) -> None:
     obj.version = version + 1
 
 
-def _save_changes(actor, obj, fields: dict, *, child_id: int, label: str):
-    before = snapshot(obj)
+def _save_changes(actor, obj, fields: dict, *, child_id: int, label: str, before=None):
+    before = snapshot(obj) if before is None else before
     _claim_version(obj, fields.pop("version", None))
     many = {k: fields.pop(k) for k in list(fields) if obj._meta.get_field(k).many_to_many}
     for name, value in fields.items():
@@ -161,6 +162,7 @@ def contact_create(*, actor, episode: Episode, people_seen=(), **fields) -> Cont
 @transaction.atomic
 def contact_update(*, actor, contact: Contact, **fields) -> Contact:
     _require_edit(actor, contact.episode)
+    before = snapshot(contact)  # taken before the new values are set on it
     for name, value in fields.items():
         if name != "people_seen":
             setattr(contact, name, value)
@@ -171,13 +173,14 @@ def contact_update(*, actor, contact: Contact, **fields) -> Contact:
         fields,
         child_id=contact.episode.child_id,
         label=f"the {contact.get_kind_display().lower()}",
+        before=before,
     )
 
 
 def _check_contact(contact: Contact, people_seen) -> None:
     """A contact is within its episode and sees only people linked to the child."""
     episode = contact.episode
-    if contact.occurred_at and contact.occurred_at.date() < episode.referral_date:
+    if contact.occurred_at and timezone.localdate(contact.occurred_at) < episode.referral_date:
         raise DomainError("The contact cannot be before the referral date.", field="occurred_at")
     linked = set(ChildPerson.objects.filter(child_id=episode.child_id).values_list("person_id", flat=True))
     if any(p.pk not in linked for p in people_seen):
@@ -246,6 +249,8 @@ def person_add(
 @transaction.atomic
 def person_update(*, actor, episode: Episode, person: Person, **fields) -> Person:
     _require_edit(actor, episode)
+    if not ChildPerson.objects.filter(child_id=episode.child_id, person=person).exists():
+        raise PermissionDenied  # through a case, only that child's people can be changed
     link_fields = {
         k: fields.pop(k)
         for k in ("relationship", "has_parental_responsibility", "lives_with_child")
