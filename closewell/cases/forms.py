@@ -6,6 +6,7 @@ of the case and save. `service_fields()` gives the keyword arguments the service
 
 from django import forms
 from django.utils import timezone
+from django.utils.formats import date_format
 
 from closewell.web.forms import GovukForm
 from closewell.web.widgets import GovukDateField, GovukDateTimeField
@@ -162,7 +163,10 @@ class ActionForm(VersionedForm):
         """plans: the episode's plans, the only ones an action can belong to."""
         super().__init__(*args, **kwargs)
         self.plans = {str(plan.pk): plan for plan in plans}
-        self.fields["plan"].choices = [(pk, str(plan)) for pk, plan in self.plans.items()] + [
+        self.fields["plan"].choices = [
+            (pk, f"{plan.get_kind_display()} from {date_format(plan.start_date, 'j F Y')}")
+            for pk, plan in self.plans.items()
+        ] + [
             (UNPLANNED, "Not in a plan (an unplanned service)")
         ]
 
