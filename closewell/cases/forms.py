@@ -31,6 +31,8 @@ class VersionedForm(GovukForm):
     """An edit form carries the version it was opened at, so a stale save is refused."""
 
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    # A stale save links to the panel showing what is saved now (cases/_form_page.html).
+    hidden_error_anchor = "saved-now"
 
     def service_fields(self) -> dict:
         data = dict(self.cleaned_data)

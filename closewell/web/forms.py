@@ -70,6 +70,8 @@ class GovukFormMixin:
 
     bound_field_class = GovukBoundField
     use_required_attribute = False
+    # Where an error on a hidden field (such as a stale version) links to; "" for no link.
+    hidden_error_anchor = ""
 
     def add_domain_error(self, error: DomainError | ValidationError) -> None:
         """Put a service's refusal on the field it names, or on the form when there is no such field."""
@@ -89,7 +91,7 @@ class GovukFormMixin:
             items.append((message, ""))
         for name in self.fields:
             bound = self[name]
-            anchor = "" if bound.is_hidden else bound.anchor
+            anchor = self.hidden_error_anchor if bound.is_hidden else bound.anchor
             for message in bound.errors:
                 items.append((message, anchor))
         return items

@@ -417,8 +417,9 @@ def test_stale_contact_edit_keeps_what_was_typed(as_user, web):
     url = f"/children/{web.child.pk}/contacts/{web.contact.pk}/"
     response = client.post(url, contact_data(note="My careful note.", version="1"))
     assert response.status_code == 200
-    assert STALE_MESSAGE in error_summary(response)
+    assert f'<a href="#saved-now">{STALE_MESSAGE}</a>' in error_summary(response)
     html = response.content.decode()
+    assert 'id="saved-now"' in html
     assert "What is saved now" in html and "Someone else&#x27;s note." in html
     assert "My careful note.</textarea>" in html
     assert 'name="version" value="2"' in html  # saving again replaces the newer version
@@ -575,3 +576,32 @@ def test_404_and_403_pages(as_user, web):
 def test_500_and_503_templates_render_without_a_request():
     assert "Sorry, there is a problem with the service" in render_to_string("500.html")
     assert "Sorry, the service is unavailable" in render_to_string("503.html")
+
+
+def test_change_an_action(as_user, web):
+    url = f"/children/{web.child.pk}/actions/{web.action.pk}/"
+    form = as_user("worker").get(url).content.decode()
+    assert 'name="version" value="1"' in form and "Safety planning sessions with mother</textarea>" in form
+    assert f'value="{web.plan.pk}" checked' in form
+    response = as_user("worker").post(url, action_data(
+        plan="unplanned", dimension="ensuring_safety", description="Safety planning sessions",
+        actual_level="6 sessions", outcome="Safety plan in place", version="1"))
+    assert response.status_code == 302
+    web.action.refresh_from_db()
+    assert web.action.actual_level == "6 sessions" and web.action.is_unplanned
+    assert web.action.plan is None and web.action.version == 2
+    assert AuditEvent.objects.filter(action=Action.UPDATE, object_type="cases.PlannedAction").exists()
+
+
+def test_admin_forms_still_render(as_user):
+    """The GOV.UK renderer must leave Django's own widget templates (the admin's) working."""
+    response = as_user("admin").get(reverse("admin:accounts_user_add"))
+    assert response.status_code == 200
+    assert b'name="username"' in response.content
+
+
+def test_csrf_failure_page(client, web):
+    client.handler.enforce_csrf_checks = True
+    response = client.post("/login/", {"username": "x", "password": "y"})
+    assert response.status_code == 403
+    assert b"Your form could not be sent" in response.content
