@@ -358,7 +358,7 @@ KYLE = {
             "actions": [
                 action("education", "Kyle to complete his Level 2 Motor Vehicle course at "
                        "Northmoor College; bursary for travel and kit.", "child", "Kyle Brennan",
-                       "full-time, one academic year", 300, 30,
+                       "full-time, one academic year", 280, 30,
                        "attended 91%; bursary paid each term",
                        "Kyle passed and has an offer of an apprenticeship at a garage on the "
                        "Moorside industrial estate."),
