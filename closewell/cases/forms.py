@@ -53,24 +53,31 @@ class ContactForm(VersionedForm):
         },
     )
     kind = forms.ChoiceField(
-        label="Type of contact", choices=ContactType.choices, widget=forms.RadioSelect,
+        label="Type of contact",
+        choices=ContactType.choices,
+        widget=forms.RadioSelect,
         error_messages={"required": "Select the type of contact"},
     )
     work = forms.ChoiceField(
-        label="Was it direct or indirect work?", choices=WorkKind.choices, widget=forms.RadioSelect,
+        label="Was it direct or indirect work?",
+        choices=WorkKind.choices,
+        widget=forms.RadioSelect,
         initial=WorkKind.DIRECT,
         error_messages={"required": "Select whether the contact was direct or indirect work"},
     )
     child_seen = forms.BooleanField(label="The child was seen", required=False)
     child_seen_alone = forms.BooleanField(label="The child was seen alone", required=False)
     people_seen = forms.ModelMultipleChoiceField(
-        label="Who else was seen?", queryset=None, required=False,
+        label="Who else was seen?",
+        queryset=None,
+        required=False,
         widget=forms.CheckboxSelectMultiple,
         help_text="Only people linked to the child are listed.",
         error_messages={"invalid_choice": "Choose only people linked to this child"},
     )
     note = forms.CharField(
-        label="Note of the contact", widget=forms.Textarea(attrs={"rows": 6}),
+        label="Note of the contact",
+        widget=forms.Textarea(attrs={"rows": 6}),
         help_text="What happened, in words the child and family can read later.",
         error_messages={"required": "Enter a note of the contact"},
     )
@@ -78,8 +85,9 @@ class ContactForm(VersionedForm):
     def __init__(self, *args, family, **kwargs):
         """family: the child's ChildPerson links; people seen are chosen among them."""
         super().__init__(*args, **kwargs)
-        labels = {link.person_id: f"{link.person.full_name} ({link.get_relationship_display()})"
-                  for link in family}
+        labels = {
+            link.person_id: f"{link.person.full_name} ({link.get_relationship_display()})" for link in family
+        }
         field = self.fields["people_seen"]
         field.queryset = Person.objects.filter(pk__in=labels).order_by("last_name", "first_name")
         field.label_from_instance = lambda person: labels.get(person.pk, person.full_name)
@@ -93,8 +101,9 @@ class ContactForm(VersionedForm):
     def clean(self):
         data = super().clean()
         if data.get("child_seen_alone") and not data.get("child_seen"):
-            self.add_error("child_seen_alone",
-                           "Tick 'The child was seen' as well, or untick 'The child was seen alone'")
+            self.add_error(
+                "child_seen_alone", "Tick 'The child was seen' as well, or untick 'The child was seen alone'"
+            )
         return data
 
 
@@ -108,56 +117,77 @@ def dimension_choices() -> list:
 
 class ActionForm(VersionedForm):
     plan = forms.ChoiceField(
-        label="Which plan is this part of?", widget=forms.RadioSelect,
-        error_messages={"required": "Select the plan this action is part of, or 'Not in a plan'",
-                        "invalid_choice": "Select one of the plans listed"},
+        label="Which plan is this part of?",
+        widget=forms.RadioSelect,
+        error_messages={
+            "required": "Select the plan this action is part of, or 'Not in a plan'",
+            "invalid_choice": "Select one of the plans listed",
+        },
     )
     dimension = forms.ChoiceField(
-        label="Area of the child's needs", choices=dimension_choices,
+        label="Area of the child's needs",
+        choices=dimension_choices,
         help_text="The dimension of the Assessment Framework this action addresses.",
         error_messages={"required": "Select the area of the child's needs this action addresses"},
     )
     parent = forms.ChoiceField(
-        label="Whose parenting does it address?", choices=Parent.choices, widget=forms.RadioSelect,
+        label="Whose parenting does it address?",
+        choices=Parent.choices,
+        widget=forms.RadioSelect,
         initial=Parent.BIRTH_FAMILY,
         help_text="For a looked-after child, the council is the corporate parent.",
         error_messages={"required": "Select whose parenting this action addresses"},
     )
     description = forms.CharField(
-        label="Action or service", widget=forms.Textarea(attrs={"rows": 4}),
+        label="Action or service",
+        widget=forms.Textarea(attrs={"rows": 4}),
         error_messages={"required": "Enter the action or service"},
     )
     responsible = forms.ChoiceField(
-        label="Who was responsible for it?", choices=Responsible.choices, widget=forms.RadioSelect,
+        label="Who was responsible for it?",
+        choices=Responsible.choices,
+        widget=forms.RadioSelect,
         error_messages={"required": "Select who was responsible for the action"},
     )
     responsible_name = forms.CharField(
-        label="Name of the person or service responsible (optional)", required=False,
+        label="Name of the person or service responsible (optional)",
+        required=False,
         max_length=200,
         error_messages={"max_length": "The name must be 200 characters or fewer"},
     )
     planned_level = forms.CharField(
-        label="Planned level of service (optional)", required=False, max_length=200,
+        label="Planned level of service (optional)",
+        required=False,
+        max_length=200,
         help_text="For example, weekly for 12 weeks",
         error_messages={"max_length": "The planned level must be 200 characters or fewer"},
     )
     start_date = GovukDateField(
-        label="Start date (optional)", required=False, help_text="For example, 27 3 2026",
+        label="Start date (optional)",
+        required=False,
+        help_text="For example, 27 3 2026",
         error_messages=date_errors("the start date"),
     )
     end_date = GovukDateField(
-        label="End date (optional)", required=False, help_text="For example, 30 6 2026",
+        label="End date (optional)",
+        required=False,
+        help_text="For example, 30 6 2026",
         error_messages=date_errors("the end date"),
     )
     actual_level = forms.CharField(
-        label="Level of service actually received (optional)", required=False, max_length=200,
+        label="Level of service actually received (optional)",
+        required=False,
+        max_length=200,
         error_messages={"max_length": "The level received must be 200 characters or fewer"},
     )
     outcome = forms.CharField(
-        label="Outcome (optional)", required=False, widget=forms.Textarea(attrs={"rows": 3}),
+        label="Outcome (optional)",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
     )
     impact = forms.CharField(
-        label="Impact of the unplanned service (optional)", required=False,
+        label="Impact of the unplanned service (optional)",
+        required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
     )
 
@@ -168,9 +198,7 @@ class ActionForm(VersionedForm):
         self.fields["plan"].choices = [
             (pk, f"{plan.get_kind_display()} from {date_format(plan.start_date, 'j F Y')}")
             for pk, plan in self.plans.items()
-        ] + [
-            (UNPLANNED, "Not in a plan (an unplanned service)")
-        ]
+        ] + [(UNPLANNED, "Not in a plan (an unplanned service)")]
 
     def clean(self):
         data = super().clean()
@@ -189,49 +217,64 @@ class ActionForm(VersionedForm):
 
 class PersonForm(VersionedForm):
     first_name = forms.CharField(
-        max_length=100, error_messages={"required": "Enter their first name",
-                                        "max_length": "The first name must be 100 characters or fewer"},
+        max_length=100,
+        error_messages={
+            "required": "Enter their first name",
+            "max_length": "The first name must be 100 characters or fewer",
+        },
     )
     last_name = forms.CharField(
-        max_length=100, error_messages={"required": "Enter their last name",
-                                        "max_length": "The last name must be 100 characters or fewer"},
+        max_length=100,
+        error_messages={
+            "required": "Enter their last name",
+            "max_length": "The last name must be 100 characters or fewer",
+        },
     )
     relationship = forms.ChoiceField(
-        label="Relationship to the child", choices=[("", "Choose a relationship"),
-                                                   *Relationship.choices],
+        label="Relationship to the child",
+        choices=[("", "Choose a relationship"), *Relationship.choices],
         error_messages={"required": "Select how they are related to the child"},
     )
-    has_parental_responsibility = forms.BooleanField(
-        label="Has parental responsibility", required=False)
+    has_parental_responsibility = forms.BooleanField(label="Has parental responsibility", required=False)
     lives_with_child = forms.BooleanField(label="Lives with the child", required=False)
     first_language = forms.CharField(
-        max_length=60, initial="English",
-        error_messages={"required": "Enter their first language",
-                        "max_length": "The language must be 60 characters or fewer"},
+        max_length=60,
+        initial="English",
+        error_messages={
+            "required": "Enter their first language",
+            "max_length": "The language must be 60 characters or fewer",
+        },
     )
-    reads_english = forms.BooleanField(label="Speaks and reads English", required=False,
-                                       initial=True)
+    reads_english = forms.BooleanField(label="Speaks and reads English", required=False, initial=True)
     interpreter_needed = forms.BooleanField(label="Needs an interpreter", required=False)
-    address = forms.CharField(label="Address (optional)", required=False,
-                              widget=forms.Textarea(attrs={"rows": 3}))
+    address = forms.CharField(
+        label="Address (optional)", required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
     phone = forms.CharField(
-        label="Phone number (optional)", required=False, max_length=40,
-        widget=forms.TextInput(attrs={"type": "tel", "autocomplete": "off",
-                                      "class": "govuk-input--width-20"}),
+        label="Phone number (optional)",
+        required=False,
+        max_length=40,
+        widget=forms.TextInput(
+            attrs={"type": "tel", "autocomplete": "off", "class": "govuk-input--width-20"}
+        ),
         error_messages={"max_length": "The phone number must be 40 characters or fewer"},
     )
     email = forms.EmailField(
-        label="Email address (optional)", required=False,
+        label="Email address (optional)",
+        required=False,
         widget=forms.EmailInput(attrs={"spellcheck": "false", "autocomplete": "off"}),
         error_messages={"invalid": "Enter an email address in the correct format, like name@example.com"},
     )
     contact_details_sensitive = forms.BooleanField(
-        label="The address and contact details are sensitive", required=False,
+        label="The address and contact details are sensitive",
+        required=False,
         help_text="They are then left out of copies for people who must not see them, "
         "for example a domestic abuse victim's address.",
     )
     sensitivity_reason = forms.CharField(
-        label="Why are they sensitive?", required=False, max_length=200,
+        label="Why are they sensitive?",
+        required=False,
+        max_length=200,
         help_text="Needed when the details are sensitive.",
         error_messages={"max_length": "The reason must be 200 characters or fewer"},
     )
@@ -239,6 +282,5 @@ class PersonForm(VersionedForm):
     def clean(self):
         data = super().clean()
         if data.get("contact_details_sensitive") and not data.get("sensitivity_reason", "").strip():
-            self.add_error("sensitivity_reason",
-                           "Enter why the address and contact details are sensitive")
+            self.add_error("sensitivity_reason", "Enter why the address and contact details are sensitive")
         return data

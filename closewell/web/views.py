@@ -45,6 +45,7 @@ STATUS_TAGS = {
 
 # --- Signing in -----------------------------------------------------------------------------------
 
+
 class LoginForm(GovukFormMixin, AuthenticationForm):
     """The same message whatever was wrong, so the page does not say which usernames exist."""
 
@@ -59,8 +60,7 @@ class LoginForm(GovukFormMixin, AuthenticationForm):
         self.fields["username"].error_messages["required"] = "Enter your username"
         self.fields["password"].error_messages["required"] = "Enter your password"
         self.fields["username"].widget.attrs.pop("autofocus", None)
-        self.fields["username"].widget.attrs.update({"spellcheck": "false",
-                                                     "class": "govuk-input--width-20"})
+        self.fields["username"].widget.attrs.update({"spellcheck": "false", "class": "govuk-input--width-20"})
         self.fields["password"].widget.attrs.update({"class": "govuk-input--width-20"})
 
 
@@ -117,8 +117,9 @@ def _case_list(request, *, own: bool, title: str, teams):
     keys = {key for key, _ in SORTABLE}
     if order.lstrip("-") not in keys:
         order = "referral_date"
-    episodes = episodes_for_user(request.user, own=own, team_id=team_id, status=status or None,
-                                 query=text, order=order)
+    episodes = episodes_for_user(
+        request.user, own=own, team_id=team_id, status=status or None, query=text, order=order
+    )
     page = Paginator(episodes, PAGE_SIZE).get_page(request.GET.get("page"))
     headers = []
     for key, label in SORTABLE:
@@ -128,22 +129,27 @@ def _case_list(request, *, own: bool, title: str, teams):
             aria_sort, next_order = "descending", key
         else:
             aria_sort, next_order = "none", key
-        headers.append({"label": label, "aria_sort": aria_sort,
-                        "url": _query(request, order=next_order, page=None)})
-    return render(request, "cases/case_list.html", {
-        "title": title,
-        "page": page,
-        "pages": _pagination(request, page),
-        "headers": {h["label"]: h for h in headers},
-        "status": status,
-        "statuses": EpisodeStatus.choices,
-        "teams": team_choices,
-        "team_id": team_id,
-        "q": text,
-        "order": order,
-        "status_tags": STATUS_TAGS,
-        "filtered": bool(status or team_id or text),
-    })
+        headers.append(
+            {"label": label, "aria_sort": aria_sort, "url": _query(request, order=next_order, page=None)}
+        )
+    return render(
+        request,
+        "cases/case_list.html",
+        {
+            "title": title,
+            "page": page,
+            "pages": _pagination(request, page),
+            "headers": {h["label"]: h for h in headers},
+            "status": status,
+            "statuses": EpisodeStatus.choices,
+            "teams": team_choices,
+            "team_id": team_id,
+            "q": text,
+            "order": order,
+            "status_tags": STATUS_TAGS,
+            "filtered": bool(status or team_id or text),
+        },
+    )
 
 
 def _pagination(request, page) -> dict | None:
@@ -154,8 +160,9 @@ def _pagination(request, page) -> dict | None:
         if number == Paginator.ELLIPSIS:
             items.append({"ellipsis": True})
         else:
-            items.append({"number": number, "url": _query(request, page=number),
-                          "current": number == page.number})
+            items.append(
+                {"number": number, "url": _query(request, page=number), "current": number == page.number}
+            )
     return {
         "items": items,
         "previous": _query(request, page=page.previous_page_number()) if page.has_previous() else None,
@@ -192,16 +199,22 @@ def search(request):
     results = None
     page = None
     if query:
-        page = Paginator(children_search(request.user, query), PAGE_SIZE).get_page(
-            request.GET.get("page"))
+        page = Paginator(children_search(request.user, query), PAGE_SIZE).get_page(request.GET.get("page"))
         results = page.object_list
-    return render(request, "cases/search.html", {
-        "q": query, "results": results, "page": page,
-        "pages": _pagination(request, page) if page else None,
-    })
+    return render(
+        request,
+        "cases/search.html",
+        {
+            "q": query,
+            "results": results,
+            "page": page,
+            "pages": _pagination(request, page) if page else None,
+        },
+    )
 
 
 # --- The case page --------------------------------------------------------------------------------
+
 
 def group_by_domain(actions) -> list[dict]:
     """Actions under their Assessment Framework domain and dimension, in the Framework's order."""
@@ -230,20 +243,28 @@ def child_detail(request, pk: int):
         episode.unplanned_groups = group_by_domain(episode.unplanned)
     current = case["current"]
     today = timezone.localdate()
-    return render(request, "cases/child.html", {
-        **case,
-        "past_episodes": [e for e in case["episodes"] if e is not current],
-        "can_edit": current is not None and can_edit_case(request.user, current),
-        "age": child.age(today),
-        "disabilities": [Disability(code).label for code in child.disabilities
-                         if code in Disability.values],
-        "looked_after": any(p.start_date <= today and (p.end_date is None or p.end_date >= today)
-                            for p in case["looked_after_periods"]),
-        "status_tags": STATUS_TAGS,
-    })
+    return render(
+        request,
+        "cases/child.html",
+        {
+            **case,
+            "past_episodes": [e for e in case["episodes"] if e is not current],
+            "can_edit": current is not None and can_edit_case(request.user, current),
+            "age": child.age(today),
+            "disabilities": [
+                Disability(code).label for code in child.disabilities if code in Disability.values
+            ],
+            "looked_after": any(
+                p.start_date <= today and (p.end_date is None or p.end_date >= today)
+                for p in case["looked_after_periods"]
+            ),
+            "status_tags": STATUS_TAGS,
+        },
+    )
 
 
 # --- Recording on a case --------------------------------------------------------------------------
+
 
 def _open_case(request, pk: int, *, audit: bool):
     """The child and their open episode, when this user may record on it; 403 otherwise.
@@ -287,12 +308,14 @@ def _display(field, value) -> str:
 
 
 def _saved_values(form, initial: dict) -> list[tuple[str, str]]:
-    return [(field.label, _display(field, initial.get(name)))
-            for name, field in form.fields.items() if name != "version"]
+    return [
+        (field.label, _display(field, initial.get(name)))
+        for name, field in form.fields.items()
+        if name != "version"
+    ]
 
 
-def _form_page(request, *, make_form, initial, save, template, context, success, next_url,
-               reload=None):
+def _form_page(request, *, make_form, initial, save, template, context, success, next_url, reload=None):
     """GET shows the form; POST validates it and calls one service.
 
     A rule refusal (DomainError) shows on its field. A stale edit (DomainError on 'version') shows
@@ -326,9 +349,13 @@ def _form_page(request, *, make_form, initial, save, template, context, success,
 
 def _contact_initial(contact: Contact) -> dict:
     return {
-        "occurred_at": contact.occurred_at, "kind": contact.kind, "work": contact.work,
-        "child_seen": contact.child_seen, "child_seen_alone": contact.child_seen_alone,
-        "people_seen": [p.pk for p in contact.people_seen.all()], "note": contact.note,
+        "occurred_at": contact.occurred_at,
+        "kind": contact.kind,
+        "work": contact.work,
+        "child_seen": contact.child_seen,
+        "child_seen_alone": contact.child_seen_alone,
+        "people_seen": [p.pk for p in contact.people_seen.all()],
+        "note": contact.note,
         "version": contact.version,
     }
 
@@ -351,7 +378,8 @@ def contact_edit(request, pk: int, contact_pk: int):
     child = child_get_for_user(request.user, pk, audit=request.method == "GET")
     contact = get_object_or_404(
         Contact.objects.select_related("episode__child", "episode__team"),
-        pk=contact_pk, episode__child=child,
+        pk=contact_pk,
+        episode__child=child,
     )
     _require_edit(request, contact.episode)
     family = list(ChildPerson.objects.filter(child=child).select_related("person"))
@@ -372,9 +400,20 @@ def contact_edit(request, pk: int, contact_pk: int):
     )
 
 
-ACTION_FIELDS = ("dimension", "parent", "description", "responsible", "responsible_name",
-                 "planned_level", "start_date", "end_date", "actual_level", "outcome", "impact",
-                 "version")
+ACTION_FIELDS = (
+    "dimension",
+    "parent",
+    "description",
+    "responsible",
+    "responsible_name",
+    "planned_level",
+    "start_date",
+    "end_date",
+    "actual_level",
+    "outcome",
+    "impact",
+    "version",
+)
 
 
 def _action_initial(action: PlannedAction) -> dict:
@@ -402,7 +441,8 @@ def action_edit(request, pk: int, action_pk: int):
     child = child_get_for_user(request.user, pk, audit=request.method == "GET")
     action = get_object_or_404(
         PlannedAction.objects.select_related("episode__child", "episode__team", "plan"),
-        pk=action_pk, episode__child=child,
+        pk=action_pk,
+        episode__child=child,
     )
     _require_edit(request, action.episode)
     plans = list(action.episode.plans.all())
@@ -419,16 +459,28 @@ def action_edit(request, pk: int, action_pk: int):
     )
 
 
-PERSON_FIELDS = ("first_name", "last_name", "first_language", "reads_english", "interpreter_needed",
-                 "address", "phone", "email", "contact_details_sensitive", "sensitivity_reason",
-                 "version")
+PERSON_FIELDS = (
+    "first_name",
+    "last_name",
+    "first_language",
+    "reads_english",
+    "interpreter_needed",
+    "address",
+    "phone",
+    "email",
+    "contact_details_sensitive",
+    "sensitivity_reason",
+    "version",
+)
 
 
 def _person_initial(link: ChildPerson) -> dict:
     initial = {name: getattr(link.person, name) for name in PERSON_FIELDS}
-    initial.update(relationship=link.relationship,
-                   has_parental_responsibility=link.has_parental_responsibility,
-                   lives_with_child=link.lives_with_child)
+    initial.update(
+        relationship=link.relationship,
+        has_parental_responsibility=link.has_parental_responsibility,
+        lives_with_child=link.lives_with_child,
+    )
     return initial
 
 
@@ -448,8 +500,7 @@ def person_add(request, pk: int):
 
 def person_edit(request, pk: int, person_pk: int):
     child, case, episode = _open_case(request, pk, audit=request.method == "GET")
-    link = get_object_or_404(ChildPerson.objects.select_related("person"),
-                             child=child, person_id=person_pk)
+    link = get_object_or_404(ChildPerson.objects.select_related("person"), child=child, person_id=person_pk)
 
     def reload():
         return _person_initial(ChildPerson.objects.select_related("person").get(pk=link.pk))
@@ -458,11 +509,11 @@ def person_edit(request, pk: int, person_pk: int):
         request,
         make_form=PersonForm,
         initial=_person_initial(link),
-        save=lambda fields: services.person_update(actor=request.user, episode=episode,
-                                                   person=link.person, **fields),
+        save=lambda fields: services.person_update(
+            actor=request.user, episode=episode, person=link.person, **fields
+        ),
         template="cases/person_form.html",
-        context={"child": child, "title": f"Change {link.person.full_name}'s details",
-                 "object": link.person},
+        context={"child": child, "title": f"Change {link.person.full_name}'s details", "object": link.person},
         success="Details changed",
         next_url=child.get_absolute_url(),
         reload=reload,

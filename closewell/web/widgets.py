@@ -36,8 +36,12 @@ class GovukDateWidget(forms.Widget):
     def split(self, value) -> dict:
         if isinstance(value, dt.datetime):
             value = timezone.localtime(value) if timezone.is_aware(value) else value
-            return {"day": str(value.day), "month": str(value.month), "year": str(value.year),
-                    "time": value.strftime("%H:%M")}
+            return {
+                "day": str(value.day),
+                "month": str(value.month),
+                "year": str(value.year),
+                "time": value.strftime("%H:%M"),
+            }
         if isinstance(value, dt.date):
             return {"day": str(value.day), "month": str(value.month), "year": str(value.year)}
         if isinstance(value, (list, tuple)):

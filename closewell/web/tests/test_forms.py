@@ -16,35 +16,48 @@ STATIC = Path(__file__).resolve().parent.parent / "static"
 
 
 class SampleForm(GovukForm):
-    seen_on = GovukDateField(label="Date the child was seen", help_text="For example, 27 3 2026",
-                             error_messages={"required": "Enter the date the child was seen"})
+    seen_on = GovukDateField(
+        label="Date the child was seen",
+        help_text="For example, 27 3 2026",
+        error_messages={"required": "Enter the date the child was seen"},
+    )
     name = forms.CharField(error_messages={"required": "Enter the name"})
-    colour = forms.ChoiceField(choices=[("r", "Red"), ("g", "Green")], widget=forms.RadioSelect,
-                               error_messages={"required": "Select a colour"})
-    tags = forms.MultipleChoiceField(choices=[("a", "A"), ("b", "B")], required=False,
-                                     widget=forms.CheckboxSelectMultiple)
+    colour = forms.ChoiceField(
+        choices=[("r", "Red"), ("g", "Green")],
+        widget=forms.RadioSelect,
+        error_messages={"required": "Select a colour"},
+    )
+    tags = forms.MultipleChoiceField(
+        choices=[("a", "A"), ("b", "B")], required=False, widget=forms.CheckboxSelectMultiple
+    )
     size = forms.ChoiceField(choices=[("", "Choose"), ("s", "Small")], required=False)
     note = forms.CharField(widget=forms.Textarea, required=False)
     agree = forms.BooleanField(required=False, label="I agree")
 
 
-@pytest.mark.parametrize(("parts", "expected"), [
-    (["14", "3", "2026"], dt.date(2026, 3, 14)),
-    ([" 1 ", "12", "2025"], dt.date(2025, 12, 1)),
-    (["", "", ""], None),
-])
+@pytest.mark.parametrize(
+    ("parts", "expected"),
+    [
+        (["14", "3", "2026"], dt.date(2026, 3, 14)),
+        ([" 1 ", "12", "2025"], dt.date(2025, 12, 1)),
+        (["", "", ""], None),
+    ],
+)
 def test_date_field_reads_three_boxes(parts, expected):
     assert GovukDateField(required=False).clean(parts) == expected
 
 
-@pytest.mark.parametrize(("parts", "message"), [
-    (["", "", ""], "Enter the date"),
-    (["30", "2", "2026"], "The date must be a real date"),
-    (["x", "2", "2026"], "The date must be a real date"),
-    (["1", "", "2026"], "The date must include a month"),
-    (["", "", "2026"], "The date must include a day and month"),
-    (["1", "2", "226"], "The year must include 4 numbers"),
-])
+@pytest.mark.parametrize(
+    ("parts", "message"),
+    [
+        (["", "", ""], "Enter the date"),
+        (["30", "2", "2026"], "The date must be a real date"),
+        (["x", "2", "2026"], "The date must be a real date"),
+        (["1", "", "2026"], "The date must include a month"),
+        (["", "", "2026"], "The date must include a day and month"),
+        (["1", "2", "226"], "The year must include 4 numbers"),
+    ],
+)
 def test_date_field_errors(parts, message):
     with pytest.raises(ValidationError) as error:
         GovukDateField().clean(parts)
@@ -57,11 +70,20 @@ def test_datetime_field_is_aware_in_local_time():
     assert timezone.localtime(value).replace(tzinfo=None) == dt.datetime(2026, 3, 28, 14, 30)
 
 
-@pytest.mark.parametrize(("text", "expected"), [
-    ("14:30", dt.time(14, 30)), ("9.05", dt.time(9, 5)), ("12am", dt.time(0, 0)),
-    ("12pm", dt.time(12, 0)), ("2pm", dt.time(14, 0)), ("24:00", None), ("13pm", None),
-    ("noon", None), ("10:7", None),
-])
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("14:30", dt.time(14, 30)),
+        ("9.05", dt.time(9, 5)),
+        ("12am", dt.time(0, 0)),
+        ("12pm", dt.time(12, 0)),
+        ("2pm", dt.time(14, 0)),
+        ("24:00", None),
+        ("13pm", None),
+        ("noon", None),
+        ("10:7", None),
+    ],
+)
 def test_parse_time(text, expected):
     assert parse_time(text) == expected
 
@@ -82,8 +104,7 @@ def test_field_template_renders_each_widget_the_govuk_way():
     assert not form.is_valid()
     html = str(form)
     assert 'class="govuk-form-group govuk-form-group--error"' in html
-    assert 'class="govuk-input govuk-input--error" id="id_name"' in html.replace(
-        ' aria-invalid="true"', "")
+    assert 'class="govuk-input govuk-input--error" id="id_name"' in html.replace(' aria-invalid="true"', "")
     assert 'aria-describedby="id_name_error"' in html
     assert 'class="govuk-radios__input" id="id_colour_0" name="colour" type="radio" value="r"' in html
     assert 'class="govuk-checkboxes__input" id="id_tags_1" name="tags" type="checkbox" value="b"' in html
@@ -104,8 +125,9 @@ def test_error_list_links_to_the_first_input_of_each_field():
 
 
 def test_domain_errors_go_on_their_field_or_the_form():
-    form = SampleForm(data={"name": "x", "colour": "r", "seen_on_day": "1", "seen_on_month": "1",
-                            "seen_on_year": "2026"})
+    form = SampleForm(
+        data={"name": "x", "colour": "r", "seen_on_day": "1", "seen_on_month": "1", "seen_on_year": "2026"}
+    )
     assert form.is_valid()
     form.add_domain_error(DomainError("Not on that day.", field="seen_on"))
     form.add_domain_error(DomainError("Rule broken.", field="no_such_field"))

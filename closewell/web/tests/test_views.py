@@ -33,9 +33,14 @@ def error_summary(response) -> str:
 
 def contact_data(**overrides) -> dict:
     data = {
-        "occurred_at_day": "20", "occurred_at_month": "3", "occurred_at_year": "2026",
-        "occurred_at_time": "14:30", "kind": "home_visit", "work": "direct",
-        "child_seen": "on", "note": "Saw Amelia after school.",
+        "occurred_at_day": "20",
+        "occurred_at_month": "3",
+        "occurred_at_year": "2026",
+        "occurred_at_time": "14:30",
+        "kind": "home_visit",
+        "work": "direct",
+        "child_seen": "on",
+        "note": "Saw Amelia after school.",
     }
     data.update(overrides)
     return {k: v for k, v in data.items() if v is not None}
@@ -43,10 +48,20 @@ def contact_data(**overrides) -> dict:
 
 # --- Signing in and out ---------------------------------------------------------------------------
 
-@pytest.mark.parametrize("url", [
-    "/", "/cases/", "/team/", "/search/?q=a", "/children/1/", "/children/1/contacts/add/",
-    "/children/1/actions/add/", "/children/1/people/add/",
-])
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/",
+        "/cases/",
+        "/team/",
+        "/search/?q=a",
+        "/children/1/",
+        "/children/1/contacts/add/",
+        "/children/1/actions/add/",
+        "/children/1/people/add/",
+    ],
+)
 def test_anonymous_is_sent_to_sign_in(client, web, url):
     response = client.get(url)
     assert response.status_code == 302
@@ -85,10 +100,16 @@ def test_sign_in_and_sign_out(client, web):
     assert client.get("/cases/").status_code == 302
 
 
-@pytest.mark.parametrize(("role", "target"), [
-    ("worker", "/cases/"), ("other_worker", "/cases/"), ("manager", "/team/"),
-    ("data_officer", "/search/"), ("admin", "/admin/"),
-])
+@pytest.mark.parametrize(
+    ("role", "target"),
+    [
+        ("worker", "/cases/"),
+        ("other_worker", "/cases/"),
+        ("manager", "/team/"),
+        ("data_officer", "/search/"),
+        ("admin", "/admin/"),
+    ],
+)
 def test_home_sends_each_role_to_its_page(as_user, role, target):
     response = as_user(role).get("/")
     assert response.status_code == 302 and response["Location"] == target
@@ -107,14 +128,18 @@ def test_base_page_has_no_inline_script_and_no_crown(as_user):
 
 # --- Case lists -----------------------------------------------------------------------------------
 
-@pytest.mark.parametrize(("role", "status", "sees_child", "sees_other"), [
-    ("worker", 200, True, False),
-    ("other_worker", 200, False, True),
-    ("manager", 200, True, False),
-    ("other_manager", 200, False, True),
-    ("data_officer", 403, False, False),
-    ("admin", 403, False, False),
-])
+
+@pytest.mark.parametrize(
+    ("role", "status", "sees_child", "sees_other"),
+    [
+        ("worker", 200, True, False),
+        ("other_worker", 200, False, True),
+        ("manager", 200, True, False),
+        ("other_manager", 200, False, True),
+        ("data_officer", 403, False, False),
+        ("admin", 403, False, False),
+    ],
+)
 def test_my_cases(as_user, web, role, status, sees_child, sees_other):
     response = as_user(role).get("/cases/")
     assert response.status_code == status
@@ -128,14 +153,17 @@ def test_my_cases(as_user, web, role, status, sees_child, sees_other):
         assert "Zara Finch" not in html  # closed cases are filtered out by default
 
 
-@pytest.mark.parametrize(("role", "status", "sees_child", "sees_other"), [
-    ("worker", 403, False, False),
-    ("other_worker", 403, False, False),
-    ("manager", 200, True, False),
-    ("other_manager", 200, False, True),
-    ("data_officer", 200, True, True),
-    ("admin", 403, False, False),
-])
+@pytest.mark.parametrize(
+    ("role", "status", "sees_child", "sees_other"),
+    [
+        ("worker", 403, False, False),
+        ("other_worker", 403, False, False),
+        ("manager", 200, True, False),
+        ("other_manager", 200, False, True),
+        ("data_officer", 200, True, True),
+        ("admin", 403, False, False),
+    ],
+)
 def test_team_cases(as_user, role, status, sees_child, sees_other):
     response = as_user(role).get("/team/")
     assert response.status_code == status
@@ -170,10 +198,21 @@ def test_case_list_sorts_by_column_with_aria_sort(as_user, web):
 
 def test_case_list_is_paginated_by_25(as_user, web):
     for n in range(25):
-        child = Child.objects.create(la_child_id=f"PG{n:04d}", first_name="Page", last_name=f"Kid{n:02d}",
-                                     date_of_birth=dt.date(2016, 1, 1), sex="M", upn_unknown="UN5")
-        Episode.objects.create(child=child, referral_date=dt.date(2026, 4, 1), referral_source="6",
-                               team=web.team, worker=web.worker)
+        child = Child.objects.create(
+            la_child_id=f"PG{n:04d}",
+            first_name="Page",
+            last_name=f"Kid{n:02d}",
+            date_of_birth=dt.date(2016, 1, 1),
+            sex="M",
+            upn_unknown="UN5",
+        )
+        Episode.objects.create(
+            child=child,
+            referral_date=dt.date(2026, 4, 1),
+            referral_source="6",
+            team=web.team,
+            worker=web.worker,
+        )
     client = as_user("worker")
     first = client.get("/cases/").content.decode()
     assert "26 cases" in first
@@ -186,10 +225,18 @@ def test_case_list_is_paginated_by_25(as_user, web):
 
 # --- Search ---------------------------------------------------------------------------------------
 
-@pytest.mark.parametrize(("role", "status", "finds"), [
-    ("worker", 200, True), ("other_worker", 200, False), ("manager", 200, True),
-    ("other_manager", 200, False), ("data_officer", 200, True), ("admin", 403, False),
-])
+
+@pytest.mark.parametrize(
+    ("role", "status", "finds"),
+    [
+        ("worker", 200, True),
+        ("other_worker", 200, False),
+        ("manager", 200, True),
+        ("other_manager", 200, False),
+        ("data_officer", 200, True),
+        ("admin", 403, False),
+    ],
+)
 def test_search_by_name(as_user, role, status, finds):
     response = as_user(role).get("/search/?q=amelia hart")
     assert response.status_code == status
@@ -212,10 +259,18 @@ def test_search_empty_state(as_user):
 
 # --- The case page --------------------------------------------------------------------------------
 
-@pytest.mark.parametrize(("role", "status", "buttons"), [
-    ("worker", 200, True), ("other_worker", 404, False), ("manager", 200, True),
-    ("other_manager", 404, False), ("data_officer", 200, False), ("admin", 404, False),
-])
+
+@pytest.mark.parametrize(
+    ("role", "status", "buttons"),
+    [
+        ("worker", 200, True),
+        ("other_worker", 404, False),
+        ("manager", 200, True),
+        ("other_manager", 404, False),
+        ("data_officer", 200, False),
+        ("admin", 404, False),
+    ],
+)
 def test_case_page_access(as_user, web, role, status, buttons):
     response = as_user(role).get(f"/children/{web.child.pk}/")
     assert response.status_code == status
@@ -236,17 +291,34 @@ def test_case_page_reads_are_audited(as_user, web):
 def test_case_page_content(as_user, web):
     html = as_user("worker").get(f"/children/{web.child.pk}/").content.decode()
     for text in [
-        "NB100234", "14 March 2015 (age", "Female", "Information not yet obtained",
+        "NB100234",
+        "14 March 2015 (age",
+        "Female",
+        "Information not yet obtained",
         "Sources do not hold the UPN",  # UPN unknown reason
-        "Laura Hartley", "Mother", "Polish", "Has parental responsibility",
-        "12 Mill Lane, Northmoor", "Sensitive",
-        "2 February 2026", "Schools", "Abuse, neglect and exploitation", "North Assessment Team",
+        "Laura Hartley",
+        "Mother",
+        "Polish",
+        "Has parental responsibility",
+        "12 Mill Lane, Northmoor",
+        "Sensitive",
+        "2 February 2026",
+        "Schools",
+        "Abuse, neglect and exploitation",
+        "North Assessment Team",
         "Domestic abuse: the parent(s) or carer(s) are the subject",
-        "Child in need plan: 2 March 2026", "Parenting capacity", "Ensuring safety",
-        "Safety planning sessions with mother", "Unplanned services",
-        "Family and environmental factors", "Emergency housing support",
-        "In custody", "5 January 2027",
-        "14 March 2026, 10:30: Home visit", "Amelia was seen alone", "Also seen: Laura Hartley",
+        "Child in need plan: 2 March 2026",
+        "Parenting capacity",
+        "Ensuring safety",
+        "Safety planning sessions with mother",
+        "Unplanned services",
+        "Family and environmental factors",
+        "Emergency housing support",
+        "In custody",
+        "5 January 2027",
+        "14 March 2026, 10:30: Home visit",
+        "Amelia was seen alone",
+        "Also seen: Laura Hartley",
         "Visited Amelia at home.",
     ]:
         assert text in html, text
@@ -265,11 +337,19 @@ def test_closed_case_has_no_edit_buttons_and_past_episode_collapsed(as_user, web
 
 # --- Forms: who may open them ---------------------------------------------------------------------
 
+
 @pytest.mark.parametrize("path", ["contacts/add/", "actions/add/", "people/add/"])
-@pytest.mark.parametrize(("role", "status"), [
-    ("worker", 200), ("other_worker", 404), ("manager", 200), ("other_manager", 404),
-    ("data_officer", 403), ("admin", 404),
-])
+@pytest.mark.parametrize(
+    ("role", "status"),
+    [
+        ("worker", 200),
+        ("other_worker", 404),
+        ("manager", 200),
+        ("other_manager", 404),
+        ("data_officer", 403),
+        ("admin", 404),
+    ],
+)
 def test_add_forms_access(as_user, web, path, role, status):
     assert as_user(role).get(f"/children/{web.child.pk}/{path}").status_code == status
 
@@ -288,8 +368,9 @@ def test_closed_case_refuses_every_form(as_user, web, role, path):
 def test_closed_case_refuses_edits(as_user, web):
     client = as_user("worker")
     base = f"/children/{web.closed_child.pk}"
-    contact = client.post(f"{base}/contacts/{web.closed_contact.pk}/",
-                          contact_data(note="Changed after closure", version="1"))
+    contact = client.post(
+        f"{base}/contacts/{web.closed_contact.pk}/", contact_data(note="Changed after closure", version="1")
+    )
     assert contact.status_code == 403
     action = client.post(f"{base}/actions/{web.closed_action.pk}/", {"description": "x"})
     assert action.status_code == 403
@@ -299,10 +380,17 @@ def test_closed_case_refuses_edits(as_user, web):
     assert web.closed_contact.note == "Called Dana."
 
 
-@pytest.mark.parametrize(("role", "status"), [
-    ("worker", 200), ("other_worker", 404), ("manager", 200), ("other_manager", 404),
-    ("data_officer", 403), ("admin", 404),
-])
+@pytest.mark.parametrize(
+    ("role", "status"),
+    [
+        ("worker", 200),
+        ("other_worker", 404),
+        ("manager", 200),
+        ("other_manager", 404),
+        ("data_officer", 403),
+        ("admin", 404),
+    ],
+)
 def test_edit_forms_access(as_user, web, role, status):
     client = as_user(role)
     base = f"/children/{web.child.pk}"
@@ -318,6 +406,7 @@ def test_an_object_of_another_child_is_not_found(as_user, web):
 
 
 # --- Contacts -------------------------------------------------------------------------------------
+
 
 def test_contact_form_lists_only_the_childs_people(as_user, web):
     html = as_user("worker").get(f"/children/{web.child.pk}/contacts/add/").content.decode()
@@ -343,19 +432,25 @@ def test_empty_contact_form_shows_every_error_in_the_summary(as_user, web):
     assert Contact.objects.filter(episode=web.episode).count() == 1
 
 
-@pytest.mark.parametrize(("day", "month", "year", "time", "message"), [
-    ("31", "2", "2026", "10:00", "The date of the contact must be a real date"),
-    ("", "2", "2026", "10:00", "The date of the contact must include a day"),
-    ("3", "", "", "10:00", "The date of the contact must include a month and year"),
-    ("3", "2", "26", "10:00", "The year of the date of the contact must include 4 numbers"),
-    ("3", "2", "2026", "", "Enter the time of the contact"),
-    ("3", "2", "2026", "25:00", "Enter the time of the contact as a real time, for example 14:30"),
-    ("3", "2", "2099", "10:00", "The date and time of the contact must be in the past"),
-])
+@pytest.mark.parametrize(
+    ("day", "month", "year", "time", "message"),
+    [
+        ("31", "2", "2026", "10:00", "The date of the contact must be a real date"),
+        ("", "2", "2026", "10:00", "The date of the contact must include a day"),
+        ("3", "", "", "10:00", "The date of the contact must include a month and year"),
+        ("3", "2", "26", "10:00", "The year of the date of the contact must include 4 numbers"),
+        ("3", "2", "2026", "", "Enter the time of the contact"),
+        ("3", "2", "2026", "25:00", "Enter the time of the contact as a real time, for example 14:30"),
+        ("3", "2", "2099", "10:00", "The date and time of the contact must be in the past"),
+    ],
+)
 def test_contact_date_errors(as_user, web, day, month, year, time, message):
-    response = as_user("worker").post(f"/children/{web.child.pk}/contacts/add/", contact_data(
-        occurred_at_day=day, occurred_at_month=month, occurred_at_year=year,
-        occurred_at_time=time))
+    response = as_user("worker").post(
+        f"/children/{web.child.pk}/contacts/add/",
+        contact_data(
+            occurred_at_day=day, occurred_at_month=month, occurred_at_year=year, occurred_at_time=time
+        ),
+    )
     assert f'<a href="#id_occurred_at_day">{message}</a>' in error_summary(response)
     html = response.content.decode()
     assert "govuk-input--error" in html
@@ -363,29 +458,36 @@ def test_contact_date_errors(as_user, web, day, month, year, time, message):
 
 
 def test_contact_before_referral_is_refused_by_the_service(as_user, web):
-    response = as_user("worker").post(f"/children/{web.child.pk}/contacts/add/", contact_data(
-        occurred_at_day="1", occurred_at_month="1", occurred_at_year="2026"))
+    response = as_user("worker").post(
+        f"/children/{web.child.pk}/contacts/add/",
+        contact_data(occurred_at_day="1", occurred_at_month="1", occurred_at_year="2026"),
+    )
     assert '<a href="#id_occurred_at_day">The contact cannot be before the referral date.</a>' in (
-        error_summary(response))
+        error_summary(response)
+    )
 
 
 def test_seen_alone_needs_seen(as_user, web):
-    response = as_user("worker").post(f"/children/{web.child.pk}/contacts/add/",
-                                      contact_data(child_seen=None, child_seen_alone="on"))
+    response = as_user("worker").post(
+        f"/children/{web.child.pk}/contacts/add/", contact_data(child_seen=None, child_seen_alone="on")
+    )
     assert "Tick &#x27;The child was seen&#x27; as well" in error_summary(response)
 
 
 def test_people_seen_must_be_linked_to_the_child(as_user, web):
-    response = as_user("worker").post(f"/children/{web.child.pk}/contacts/add/",
-                                      contact_data(people_seen=[str(web.stranger.pk)]))
+    response = as_user("worker").post(
+        f"/children/{web.child.pk}/contacts/add/", contact_data(people_seen=[str(web.stranger.pk)])
+    )
     assert "Choose only people linked to this child" in error_summary(response)
 
 
 @pytest.mark.parametrize("role", ["worker", "manager"])
 def test_add_a_contact(as_user, web, role):
     client = as_user(role)
-    response = client.post(f"/children/{web.child.pk}/contacts/add/",
-                           contact_data(people_seen=[str(web.mother.pk), str(web.father.pk)]))
+    response = client.post(
+        f"/children/{web.child.pk}/contacts/add/",
+        contact_data(people_seen=[str(web.mother.pk), str(web.father.pk)]),
+    )
     assert response.status_code == 302 and response["Location"] == f"/children/{web.child.pk}/"
     contact = Contact.objects.filter(episode=web.episode).exclude(pk=web.contact.pk).get()
     assert contact.note == "Saw Amelia after school."
@@ -433,9 +535,15 @@ def test_stale_contact_edit_keeps_what_was_typed(as_user, web):
 
 # --- Planned actions ------------------------------------------------------------------------------
 
+
 def action_data(**overrides) -> dict:
-    data = {"plan": "", "dimension": "health", "parent": "birth_family",
-            "description": "Dental check-up", "responsible": "parent"}
+    data = {
+        "plan": "",
+        "dimension": "health",
+        "parent": "birth_family",
+        "description": "Dental check-up",
+        "responsible": "parent",
+    }
     data.update(overrides)
     return data
 
@@ -457,18 +565,31 @@ def test_empty_action_form_errors(as_user, web):
 
 
 def test_action_end_date_before_start(as_user, web):
-    response = as_user("worker").post(f"/children/{web.child.pk}/actions/add/", action_data(
-        plan=str(web.plan.pk), start_date_day="10", start_date_month="4", start_date_year="2026",
-        end_date_day="1", end_date_month="4", end_date_year="2026"))
-    assert ('<a href="#id_end_date_day">The end date must be the same as or after the start date'
-            in error_summary(response))
+    response = as_user("worker").post(
+        f"/children/{web.child.pk}/actions/add/",
+        action_data(
+            plan=str(web.plan.pk),
+            start_date_day="10",
+            start_date_month="4",
+            start_date_year="2026",
+            end_date_day="1",
+            end_date_month="4",
+            end_date_year="2026",
+        ),
+    )
+    assert (
+        '<a href="#id_end_date_day">The end date must be the same as or after the start date'
+        in error_summary(response)
+    )
 
 
 def test_action_with_another_episodes_plan_is_refused(as_user, web):
-    other_plan = Plan.objects.create(episode=web.other_episode, kind="cin",
-                                     start_date=web.other_episode.referral_date)
-    response = as_user("worker").post(f"/children/{web.child.pk}/actions/add/",
-                                      action_data(plan=str(other_plan.pk)))
+    other_plan = Plan.objects.create(
+        episode=web.other_episode, kind="cin", start_date=web.other_episode.referral_date
+    )
+    response = as_user("worker").post(
+        f"/children/{web.child.pk}/actions/add/", action_data(plan=str(other_plan.pk))
+    )
     assert "Select one of the plans listed" in error_summary(response)
     assert not PlannedAction.objects.filter(plan=other_plan).exists()
 
@@ -476,23 +597,32 @@ def test_action_with_another_episodes_plan_is_refused(as_user, web):
 @pytest.mark.parametrize(("plan", "unplanned"), [("plan", False), ("unplanned", True)])
 def test_add_an_action(as_user, web, plan, unplanned):
     choice = str(web.plan.pk) if plan == "plan" else "unplanned"
-    response = as_user("worker").post(f"/children/{web.child.pk}/actions/add/", action_data(
-        plan=choice, start_date_day="1", start_date_month="4", start_date_year="2026"))
+    response = as_user("worker").post(
+        f"/children/{web.child.pk}/actions/add/",
+        action_data(plan=choice, start_date_day="1", start_date_month="4", start_date_year="2026"),
+    )
     assert response.status_code == 302
     action = PlannedAction.objects.get(description="Dental check-up")
     assert action.is_unplanned is unplanned
     assert action.plan == (None if unplanned else web.plan)
     assert str(action.start_date) == "2026-04-01"
-    assert AuditEvent.objects.filter(action=Action.CREATE, object_type="cases.PlannedAction",
-                                     object_id=str(action.pk)).exists()
+    assert AuditEvent.objects.filter(
+        action=Action.CREATE, object_type="cases.PlannedAction", object_id=str(action.pk)
+    ).exists()
 
 
 def test_stale_action_edit_keeps_what_was_typed(as_user, web):
     PlannedAction.objects.filter(pk=web.action.pk).update(version=3, outcome="Finished early.")
     url = f"/children/{web.child.pk}/actions/{web.action.pk}/"
-    response = as_user("worker").post(url, action_data(
-        plan=str(web.plan.pk), description="Safety planning, revised", outcome="My outcome text",
-        version="1"))
+    response = as_user("worker").post(
+        url,
+        action_data(
+            plan=str(web.plan.pk),
+            description="Safety planning, revised",
+            outcome="My outcome text",
+            version="1",
+        ),
+    )
     assert STALE_MESSAGE in error_summary(response)
     html = response.content.decode()
     assert "Finished early." in html  # what is saved now
@@ -503,9 +633,15 @@ def test_stale_action_edit_keeps_what_was_typed(as_user, web):
 
 # --- People ---------------------------------------------------------------------------------------
 
+
 def person_data(**overrides) -> dict:
-    data = {"first_name": "Gran", "last_name": "Hartley", "relationship": "grandparent",
-            "first_language": "English", "reads_english": "on"}
+    data = {
+        "first_name": "Gran",
+        "last_name": "Hartley",
+        "relationship": "grandparent",
+        "first_language": "English",
+        "reads_english": "on",
+    }
     data.update(overrides)
     return data
 
@@ -520,31 +656,36 @@ def test_empty_person_form_errors(as_user, web):
 
 
 def test_sensitive_details_need_a_reason(as_user, web):
-    response = as_user("worker").post(f"/children/{web.child.pk}/people/add/",
-                                      person_data(contact_details_sensitive="on"))
+    response = as_user("worker").post(
+        f"/children/{web.child.pk}/people/add/", person_data(contact_details_sensitive="on")
+    )
     assert "Enter why the address and contact details are sensitive" in error_summary(response)
-    bad_email = as_user("worker").post(f"/children/{web.child.pk}/people/add/",
-                                       person_data(email="not-an-email"))
+    bad_email = as_user("worker").post(
+        f"/children/{web.child.pk}/people/add/", person_data(email="not-an-email")
+    )
     assert "Enter an email address in the correct format" in error_summary(bad_email)
 
 
 def test_add_a_person(as_user, web):
-    response = as_user("manager").post(f"/children/{web.child.pk}/people/add/",
-                                       person_data(lives_with_child="on"))
+    response = as_user("manager").post(
+        f"/children/{web.child.pk}/people/add/", person_data(lives_with_child="on")
+    )
     assert response.status_code == 302
     person = Person.objects.get(first_name="Gran")
     link = ChildPerson.objects.get(person=person)
     assert link.child == web.child and link.relationship == "grandparent" and link.lives_with_child
-    assert AuditEvent.objects.filter(action=Action.CREATE, object_type="cases.Person",
-                                     actor=web.manager).exists()
+    assert AuditEvent.objects.filter(
+        action=Action.CREATE, object_type="cases.Person", actor=web.manager
+    ).exists()
 
 
 def test_change_a_person(as_user, web):
     url = f"/children/{web.child.pk}/people/{web.father.pk}/"
     form = as_user("worker").get(url).content.decode()
     assert 'value="Mark"' in form and '<option value="father" selected>' in form
-    response = as_user("worker").post(url, person_data(first_name="Marcus", last_name="Hartley",
-                                                        relationship="step_parent", version="1"))
+    response = as_user("worker").post(
+        url, person_data(first_name="Marcus", last_name="Hartley", relationship="step_parent", version="1")
+    )
     assert response.status_code == 302
     web.father.refresh_from_db()
     assert web.father.first_name == "Marcus" and web.father.version == 2
@@ -554,8 +695,9 @@ def test_change_a_person(as_user, web):
 def test_stale_person_edit_keeps_what_was_typed(as_user, web):
     Person.objects.filter(pk=web.father.pk).update(version=2, address="1 New Road")
     url = f"/children/{web.child.pk}/people/{web.father.pk}/"
-    response = as_user("worker").post(url, person_data(first_name="Mark", address="My typed address",
-                                                       version="1"))
+    response = as_user("worker").post(
+        url, person_data(first_name="Mark", address="My typed address", version="1")
+    )
     assert STALE_MESSAGE in error_summary(response)
     html = response.content.decode()
     assert "1 New Road" in html and "My typed address</textarea>" in html
@@ -564,6 +706,7 @@ def test_stale_person_edit_keeps_what_was_typed(as_user, web):
 
 
 # --- Error pages ----------------------------------------------------------------------------------
+
 
 def test_404_and_403_pages(as_user, web):
     not_found = as_user("worker").get(f"/children/{web.other_child.pk}/")
@@ -583,9 +726,17 @@ def test_change_an_action(as_user, web):
     form = as_user("worker").get(url).content.decode()
     assert 'name="version" value="1"' in form and "Safety planning sessions with mother</textarea>" in form
     assert f'value="{web.plan.pk}" checked' in form
-    response = as_user("worker").post(url, action_data(
-        plan="unplanned", dimension="ensuring_safety", description="Safety planning sessions",
-        actual_level="6 sessions", outcome="Safety plan in place", version="1"))
+    response = as_user("worker").post(
+        url,
+        action_data(
+            plan="unplanned",
+            dimension="ensuring_safety",
+            description="Safety planning sessions",
+            actual_level="6 sessions",
+            outcome="Safety plan in place",
+            version="1",
+        ),
+    )
     assert response.status_code == 302
     web.action.refresh_from_db()
     assert web.action.actual_level == "6 sessions" and web.action.is_unplanned
