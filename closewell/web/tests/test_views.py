@@ -4,7 +4,9 @@ import datetime as dt
 import re
 
 import pytest
+from django.db import connection
 from django.template.loader import render_to_string
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from closewell.audit.models import Action, AuditEvent
@@ -756,3 +758,31 @@ def test_csrf_failure_page(client, web):
     response = client.post("/login/", {"username": "x", "password": "y"})
     assert response.status_code == 403
     assert b"Your form could not be sent" in response.content
+
+
+def test_case_page_queries_do_not_grow_with_the_case(as_user, web):
+    client = as_user("worker")
+    url = f"/children/{web.child.pk}/"
+    client.get(url)  # the first read also creates the audit chain's head row
+    with CaptureQueriesContext(connection) as before:
+        client.get(url)
+    for n in range(5):
+        contact = Contact.objects.create(
+            episode=web.episode,
+            occurred_at=web.contact.occurred_at + dt.timedelta(days=n + 1),
+            kind="telephone",
+            note=f"Call {n}",
+            worker=web.manager,
+        )
+        contact.people_seen.set([web.father])
+        PlannedAction.objects.create(
+            episode=web.episode,
+            plan=web.plan,
+            dimension="health",
+            responsible="worker",
+            description=f"Action {n}",
+        )
+    with CaptureQueriesContext(connection) as after:
+        response = client.get(url)
+    assert "Call 4" in response.content.decode() and "Action 4" in response.content.decode()
+    assert len(after) == len(before)
