@@ -30,7 +30,11 @@ def date_errors(what: str) -> dict:
 class VersionedForm(GovukForm):
     """An edit form carries the version it was opened at, so a stale save is refused."""
 
-    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    version = forms.IntegerField(
+        widget=forms.HiddenInput,
+        required=False,
+        error_messages={"invalid": "Reload the page and make your change again"},
+    )
     # A stale save links to the panel showing what is saved now (cases/_form_page.html).
     hidden_error_anchor = "saved-now"
 
@@ -56,14 +60,20 @@ class ContactForm(VersionedForm):
         label="Type of contact",
         choices=ContactType.choices,
         widget=forms.RadioSelect,
-        error_messages={"required": "Select the type of contact"},
+        error_messages={
+            "required": "Select the type of contact",
+            "invalid_choice": "Select the type of contact from the list",
+        },
     )
     work = forms.ChoiceField(
         label="Was it direct or indirect work?",
         choices=WorkKind.choices,
         widget=forms.RadioSelect,
         initial=WorkKind.DIRECT,
-        error_messages={"required": "Select whether the contact was direct or indirect work"},
+        error_messages={
+            "required": "Select whether the contact was direct or indirect work",
+            "invalid_choice": "Select whether the contact was direct or indirect work from the list",
+        },
     )
     child_seen = forms.BooleanField(label="The child was seen", required=False)
     child_seen_alone = forms.BooleanField(label="The child was seen alone", required=False)
@@ -73,7 +83,10 @@ class ContactForm(VersionedForm):
         required=False,
         widget=forms.CheckboxSelectMultiple,
         help_text="Only people linked to the child are listed.",
-        error_messages={"invalid_choice": "Choose only people linked to this child"},
+        error_messages={
+            "invalid_choice": "Choose only people linked to this child",
+            "invalid_pk_value": "Choose only people linked to this child",
+        },
     )
     note = forms.CharField(
         label="Note of the contact",
@@ -128,7 +141,10 @@ class ActionForm(VersionedForm):
         label="Area of the child's needs",
         choices=dimension_choices,
         help_text="The dimension of the Assessment Framework this action addresses.",
-        error_messages={"required": "Select the area of the child's needs this action addresses"},
+        error_messages={
+            "required": "Select the area of the child's needs this action addresses",
+            "invalid_choice": "Select the area of the child's needs this action addresses from the list",
+        },
     )
     parent = forms.ChoiceField(
         label="Whose parenting does it address?",
@@ -136,7 +152,10 @@ class ActionForm(VersionedForm):
         widget=forms.RadioSelect,
         initial=Parent.BIRTH_FAMILY,
         help_text="For a looked-after child, the council is the corporate parent.",
-        error_messages={"required": "Select whose parenting this action addresses"},
+        error_messages={
+            "required": "Select whose parenting this action addresses",
+            "invalid_choice": "Select whose parenting this action addresses from the list",
+        },
     )
     description = forms.CharField(
         label="Action or service",
@@ -147,7 +166,10 @@ class ActionForm(VersionedForm):
         label="Who was responsible for it?",
         choices=Responsible.choices,
         widget=forms.RadioSelect,
-        error_messages={"required": "Select who was responsible for the action"},
+        error_messages={
+            "required": "Select who was responsible for the action",
+            "invalid_choice": "Select who was responsible for the action from the list",
+        },
     )
     responsible_name = forms.CharField(
         label="Name of the person or service responsible (optional)",
@@ -233,7 +255,10 @@ class PersonForm(VersionedForm):
     relationship = forms.ChoiceField(
         label="Relationship to the child",
         choices=[("", "Choose a relationship"), *Relationship.choices],
-        error_messages={"required": "Select how they are related to the child"},
+        error_messages={
+            "required": "Select how they are related to the child",
+            "invalid_choice": "Select how they are related to the child from the list",
+        },
     )
     has_parental_responsibility = forms.BooleanField(label="Has parental responsibility", required=False)
     lives_with_child = forms.BooleanField(label="Lives with the child", required=False)

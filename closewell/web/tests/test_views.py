@@ -786,3 +786,11 @@ def test_case_page_queries_do_not_grow_with_the_case(as_user, web):
         response = client.get(url)
     assert "Call 4" in response.content.decode() and "Action 4" in response.content.decode()
     assert len(after) == len(before)
+
+
+def test_a_choice_not_offered_is_refused_with_a_plain_message(as_user, web):
+    response = as_user("worker").post(
+        f"/children/{web.child.pk}/contacts/add/", contact_data(kind="carrier_pigeon")
+    )
+    assert '<a href="#id_kind_0">Select the type of contact from the list</a>' in error_summary(response)
+    assert b"is not one of the available choices" not in response.content
