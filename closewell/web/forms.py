@@ -72,6 +72,8 @@ class GovukFormMixin:
     use_required_attribute = False
     # Where an error on a hidden field (such as a stale version) links to; "" for no link.
     hidden_error_anchor = ""
+    # Where an error about the whole form links to; "" for no link.
+    non_field_error_anchor = ""
 
     def add_domain_error(self, error: DomainError | ValidationError) -> None:
         """Put a service's refusal on the field it names, or on the form when there is no such field."""
@@ -88,7 +90,7 @@ class GovukFormMixin:
         """(message, anchor) for the error summary, in the order of the fields on the page."""
         items = []
         for message in self.non_field_errors():
-            items.append((message, ""))
+            items.append((message, self.non_field_error_anchor))
         for name in self.fields:
             bound = self[name]
             anchor = self.hidden_error_anchor if bound.is_hidden else bound.anchor

@@ -50,6 +50,7 @@ class LoginForm(GovukFormMixin, AuthenticationForm):
     """The same message whatever was wrong, so the page does not say which usernames exist."""
 
     bound_field_class = GovukBoundField
+    non_field_error_anchor = "id_username"
     error_messages = {
         "invalid_login": "Enter a correct username and password",
         "inactive": "Enter a correct username and password",

@@ -83,7 +83,7 @@ def test_login_page_and_accessibility_statement_need_no_sign_in(client, web):
 def test_wrong_password_shows_one_generic_message(client, web):
     response = client.post("/login/", {"username": "worker_north", "password": "wrong"})
     assert response.status_code == 200
-    assert "Enter a correct username and password" in error_summary(response)
+    assert '<a href="#id_username">Enter a correct username and password</a>' in error_summary(response)
     assert b"Please enter a correct" not in response.content
 
 
