@@ -8,5 +8,6 @@ from closewell.web.health import healthz
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("admin/", admin.site.urls),
+    path("documents/", include("closewell.documents.urls")),
     path("", include("closewell.web.urls")),
 ]

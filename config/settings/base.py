@@ -37,6 +37,7 @@ INSTALLED_APPS = [
     "closewell.accounts",
     "closewell.cases",
     "closewell.closures",
+    "closewell.documents",
     "closewell.audit",
     "closewell.web",
 ]

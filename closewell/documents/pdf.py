@@ -1,0 +1,338 @@
+"""The Closure Record as a tagged PDF (PDF/A-2a and PDF/UA-1), rendered by Typst from the frozen snapshot.
+
+Pure functions: the authorised snapshot, the signatures and the recipient in; what is withheld and the
+PDF's bytes out. Nothing here reads the live case, so a copy prints the record exactly as authorised.
+"""
+
+import copy as copying
+import datetime as dt
+import functools
+import json
+import re
+import threading
+from dataclasses import dataclass
+from pathlib import Path
+
+import typst
+from django.utils import timezone
+from django.utils.dateparse import parse_date, parse_datetime
+
+from closewell.core.dates import long_date
+
+TEMPLATE = Path(__file__).resolve().parent / "templates" / "documents" / "record.typ"
+# Debian's fonts-dejavu-core; without it Typst's own embedded Libertinus Serif is used. System fonts
+# are otherwise ignored, so the same copy prints the same on every machine that has these fonts.
+FONT_DIRS = [Path("/usr/share/fonts/truetype/dejavu")]
+PDF_STANDARDS = ["a-2a", "ua-1"]
+RENDERER = f"typst {typst.__version__}"
+WITHHELD = "[withheld]"
+DETAILS = ("address", "phone", "email")
+DETAIL_LABELS = {"address": "address", "phone": "telephone number", "email": "email address"}
+
+POSTCODE = re.compile(r"\b([A-Z]{1,2}\d[A-Z\d]?)\s*(\d[A-Z]{2})\b", re.IGNORECASE)
+
+_render_lock = threading.Lock()
+
+
+@functools.cache
+def compiler() -> typst.Compiler:
+    """One Typst compiler per process: it keeps the template, fonts and caches warm between renders."""
+    return typst.Compiler(
+        input=str(TEMPLATE),
+        root=str(TEMPLATE.parent),
+        font_paths=[str(p) for p in FONT_DIRS if p.is_dir()],
+        ignore_system_fonts=True,
+    )
+
+
+def render(document: dict, *, timestamp: dt.datetime) -> bytes:
+    """Compile the template with `document` (see document_data) as JSON data.
+
+    `timestamp` is the PDF's creation date (the record's authorisation time), so the same input
+    gives the same bytes. The compiler is shared, so renders in a process take turns.
+    """
+    data = json.dumps(document, ensure_ascii=False, sort_keys=True)
+    with _render_lock:
+        return compiler().compile(
+            sys_inputs={"data": data},
+            pdf_standards=PDF_STANDARDS,
+            timestamp=int(timestamp.timestamp()),
+        )
+
+
+# --- Withholding ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Recipient:
+    """Who a copy is for. kind: child, person, professional or file (RecipientKind values)."""
+
+    kind: str
+    person_id: int | None = None
+
+
+def withholding(snapshot: dict, recipient: Recipient) -> list[dict]:
+    """The contact details a copy must leave out, and why.
+
+    Details marked sensitive (for example a domestic abuse victim's address) appear only on the
+    file's own copy and on the copy of the person they belong to. They are withheld from everyone
+    else: always from a person recorded as the perpetrator; and from the child, other family members
+    and other professionals too, because a copy leaves our hands and can be read by anyone the
+    holder shows it to. Sharing such details with another agency is a separate decision, not a copy.
+    """
+    if recipient.kind == "file":
+        return []
+    family = {p["person_id"]: p for p in snapshot.get("family", [])}
+    holder = family.get(recipient.person_id) if recipient.kind == "person" else None
+    found = []
+    for person in snapshot.get("family", []):
+        if not person.get("sensitive") or person["person_id"] == recipient.person_id:
+            continue
+        details = [name for name in DETAILS if (person.get(name) or "").strip()]
+        if not details:
+            continue
+        reason = f"{person['name']}'s contact details are marked sensitive"
+        if person.get("sensitivity_reason"):
+            reason += f" ({person['sensitivity_reason'].strip().rstrip('.')})"
+        if holder and holder.get("perpetrator"):
+            reason = f"The copy is for a person recorded as the perpetrator of domestic abuse. {reason}"
+        found.append({"person": person["name"], "person_id": person["person_id"],
+                      "details": details, "reason": reason + "."})
+    return found
+
+
+def _spaced(text: str) -> str:
+    """A pattern matching `text` whatever the spacing between its words."""
+    return r"\s+".join(re.escape(word) for word in text.split())
+
+
+def withheld_patterns(snapshot: dict, withheld: list[dict]) -> re.Pattern | None:
+    """One pattern for every form in which withheld details may be written in the record's text:
+    the whole address, its street-level lines, its postcode, the phone number however spaced
+    (and in +44 form), the email."""
+    family = {p["person_id"]: p for p in snapshot.get("family", [])}
+    patterns: set[str] = set()
+    for item in withheld:
+        person = family[item["person_id"]]
+        if "address" in item["details"]:
+            address = person["address"].strip()
+            patterns.add(_spaced(address))
+            for part in re.split(r"[\n,]+", address):
+                part = part.strip()
+                # A line with a number or of two words or more ("Flat 6", "Heron Court"); a lone
+                # town name would withhold the town from the whole record.
+                if len(part) >= 4 and (re.search(r"\d", part) or len(part.split()) >= 2):
+                    patterns.add(_spaced(part))
+            for outward, inward in POSTCODE.findall(address):
+                patterns.add(rf"\b{re.escape(outward)}\s*{re.escape(inward)}\b")
+        if "phone" in item["details"]:
+            digits = re.sub(r"\D", "", person["phone"])
+            forms = {digits}
+            if digits.startswith("0"):
+                forms.add("44" + digits[1:])
+            elif digits.startswith("44"):
+                forms.add("0" + digits[2:])
+            for form in forms:
+                if len(form) >= 6:
+                    patterns.add(r"(?<!\d)\+?(?:\(0\))?" + r"[\s\-()]*".join(form) + r"(?!\d)")
+        if "email" in item["details"]:
+            patterns.add(re.escape(person["email"].strip()))
+    if not patterns:
+        return None
+    # Longest first, so a whole address is replaced before one of its lines.
+    ordered = sorted(patterns, key=len, reverse=True)
+    return re.compile("|".join(f"(?:{p})" for p in ordered), re.IGNORECASE)
+
+
+def redact(value, pattern: re.Pattern | None):
+    """Replace every withheld detail in every string of `value` (a snapshot or part of one)."""
+    if pattern is None:
+        return value
+    if isinstance(value, str):
+        return pattern.sub(WITHHELD, value)
+    if isinstance(value, list):
+        return [redact(item, pattern) for item in value]
+    if isinstance(value, dict):
+        return {key: redact(item, pattern) for key, item in value.items()}
+    return value
+
+
+def withheld_snapshot(snapshot: dict, withheld: list[dict]) -> dict:
+    """The snapshot as this recipient may read it: withheld details replaced everywhere."""
+    content = redact(copying.deepcopy(snapshot), withheld_patterns(snapshot, withheld))
+    hidden = {item["person_id"]: item["details"] for item in withheld}
+    for person in content.get("family", []):
+        for name in hidden.get(person["person_id"], []):
+            person[name] = WITHHELD
+        if person["person_id"] in hidden:
+            person["sensitivity_reason"] = ""
+    return content
+
+
+# --- The document -----------------------------------------------------------------------------------
+
+
+def _date(value) -> str:
+    if not value:
+        return ""
+    date = parse_date(value) if isinstance(value, str) else value
+    return long_date(date) if date else str(value)
+
+
+def _date_time(value) -> str:
+    moment = parse_datetime(value) if isinstance(value, str) else value
+    if moment is None:
+        return ""
+    moment = timezone.localtime(moment) if timezone.is_aware(moment) else moment
+    return f"{long_date(moment.date())} at {moment:%H:%M}"
+
+
+def paragraphs(text: str | None) -> list[list[str]]:
+    """Text as paragraphs of lines: blank lines part paragraphs, line breaks are kept."""
+    text = (text or "").replace("\r\n", "\n").strip()
+    if not text:
+        return []
+    return [[line.rstrip() for line in block.strip("\n").split("\n")]
+            for block in re.split(r"\n\s*\n", text) if block.strip()]
+
+
+def _discussed(discussed, date, reason: str, who: str) -> str:
+    if discussed is True:
+        return f"Closure was discussed with {who} on {_date(date)}." if date else \
+            f"Closure was discussed with {who}."
+    if discussed is False:
+        return f"Closure was not discussed with {who}: {reason.strip()}"
+    return f"Not recorded whether closure was discussed with {who}."
+
+
+def signature_data(signature) -> dict:
+    """A signature as the record prints it: the drawn image with its alternative text, or the way
+    the person signed, or why they did not."""
+    when = long_date(signature.signed_on)
+    witness = signature.witness.get_full_name() or signature.witness.username
+    png = None
+    if signature.method == "drawn":
+        statement = f"Signed on screen on {when}, witnessed by {witness}."
+        png = list(bytes(signature.image))
+    elif signature.method == "paper":
+        statement = (f"Signed on paper on {when}, witnessed by {witness}. "
+                     "The signed page is kept on the child's file.")
+    else:
+        statement = f"Did not sign ({when}). {signature.reason_text.strip()}"
+    return {
+        "name": signature.signer_name,
+        "relationship": signature.relationship,
+        "statement": statement,
+        "png": png,
+        "alt": f"Signature of {signature.signer_name}, drawn on screen on {when}.",
+    }
+
+
+def document_data(snapshot: dict, *, signatures: list, stamp: str, statement: str,
+                  notes: list[str], file_copy: bool = False) -> dict:
+    """What the template prints, from an (already withheld) snapshot: dates in words, text as
+    paragraphs, every value a string, in the order of the Closure Record's sections.
+
+    Why a person's details are sensitive is printed on the file's copy only: the reason itself
+    can tell a reader what is being kept from them."""
+    child = snapshot["child"]
+    first_name = child["name"].split()[0]
+    interventions = snapshot["interventions"]
+    authorisation = snapshot["authorisation"]
+    is_addendum = bool(snapshot.get("addendum_to"))
+    da = snapshot["domestic_abuse"]
+    interpreting = snapshot["interpreting"]
+    decision = snapshot["decision"]
+    family_notes = [
+        f"{p['name']}: contact details are sensitive ({p['sensitivity_reason'].strip().rstrip('.')})."
+        for p in snapshot["family"] if file_copy and p.get("sensitive") and p.get("sensitivity_reason")
+    ]
+    return {
+        "title": f"{'Addendum to the ' if is_addendum else ''}Closure Record: {child['name']}",
+        "council": snapshot["council"],
+        "stamp": stamp,
+        "child": {"name": child["name"], "first_name": first_name, "la_child_id": child["la_child_id"]},
+        "addendum_text": paragraphs(snapshot.get("addendum_text")),
+        "summary": [
+            ["Child", child["name"]],
+            ["Date of birth", _date(child["date_of_birth"])],
+            ["LA child ID", child["la_child_id"]],
+            ["Team", snapshot["episode"]["team"]],
+            ["Social worker", snapshot["episode"]["worker"] or snapshot["author"]],
+            ["Referral date", _date(snapshot["episode"]["referral_date"])],
+            ["Decision to close", f"{_date(decision['date'])}, by {decision['by']}"],
+            ["Authorised", f"{_date_time(authorisation['at'])} by {authorisation['by']}"],
+        ],
+        "family": [
+            {"name": p["name"], "relationship": p["relationship"], "address": p["address"] or "",
+             "phone": p["phone"] or "", "email": p["email"] or ""}
+            for p in snapshot["family"]
+        ],
+        "family_notes": family_notes,
+        "involvement": paragraphs(snapshot["involvement"]),
+        "interventions": {
+            "narrative": paragraphs(interventions["narrative"]),
+            "since": _date(interventions["since"]),
+            "every_contact": bool(interventions["every_contact"]),
+            "child": {
+                "name": interventions["child"]["name"],
+                "dates": [{"date": _date(r["date"]), "kind": r["kind"],
+                           "alone": "Yes" if r["seen_alone"] else "No"}
+                          for r in interventions["child"]["dates"]],
+            },
+            "people": [
+                {"name": p["name"], "relationship": p["relationship"] or "Other",
+                 "dates": [{"date": _date(r["date"]), "kind": r["kind"]} for r in p["dates"]]}
+                for p in interventions["people"]
+            ],
+        },
+        "review": {
+            "groups": [
+                {"title": g["title"], "dimensions": [
+                    {"dimension": dim["dimension"], "actions": [
+                        {"description": a["description"], "responsible": a["responsible"] or "",
+                         "planned_level": a["planned_level"] or "", "actual_level": a["actual_level"] or "",
+                         "outcome": a["outcome"] or ""}
+                        for a in dim["actions"]]}
+                    for dim in g["dimensions"]]}
+                for g in snapshot["review"]["groups"]
+            ],
+            "unplanned": [
+                {"description": a["description"], "dimension": a["dimension"], "impact": a["impact"] or ""}
+                for a in snapshot["review"]["unplanned"]
+            ],
+        },
+        "reason": {
+            "text": paragraphs(snapshot["reason"]["text"]),
+            "code": f"{snapshot['reason']['code']} – {snapshot['reason']['code_label']}"
+            if snapshot["reason"]["code"] else "Not recorded",
+        },
+        "child_views": {
+            "discussed": _discussed(snapshot["child_views"]["discussed"], snapshot["child_views"]["date"],
+                                    snapshot["child_views"]["not_discussed_reason"], first_name),
+            "views": paragraphs(snapshot["child_views"]["views"]),
+        },
+        "parent_views": [
+            {"person": v["person"], "relationship": v["relationship"],
+             "discussed": _discussed(v["discussed"], v["date"], v["not_discussed_reason"], v["person"]),
+             "views": paragraphs(v["views"])}
+            for v in snapshot["parent_views"]
+        ],
+        "domestic_abuse": {
+            "work_with_perpetrator": paragraphs(da["work_with_perpetrator"]),
+            "if_released": paragraphs(da["if_released"]),
+            "if_resumed": paragraphs(da["if_resumed"]),
+        } if da["required"] else None,
+        "interpreting": [
+            ["Language", interpreting["language"]],
+            ["Interpreter", interpreting["interpreter"]],
+            ["Date", _date(interpreting["date"])],
+            ["Explained to", interpreting["explained_to"]],
+        ] if interpreting["required"] else None,
+        "signatures": [signature_data(s) for s in signatures],
+        "authorisation": (
+            f"Authorised by {authorisation['by']}, team manager, on {_date_time(authorisation['at'])}. "
+            + ("The addendum is part of the record." if is_addendum else "The case was closed on that date.")
+        ),
+        "copy": {"statement": statement, "notes": notes},
+    }

@@ -1,0 +1,47 @@
+"""Reads of signatures and copies that check access, and who may sign for or give out a record."""
+
+from django.http import Http404
+
+from closewell.accounts.models import Role
+from closewell.accounts.permissions import team_ids_for
+from closewell.closures.models import ClosureRecord
+from closewell.closures.selectors import record_get_for_user
+
+from .models import Copy, Signature
+
+
+def can_handle_documents(user, record: ClosureRecord) -> bool:
+    """The worker and the managers of the episode's team take signatures and give out copies: they
+    know the family and who must not see what. Read-only roles see the register through the record."""
+    return (
+        user.is_authenticated
+        and user.role in (Role.SOCIAL_WORKER, Role.TEAM_MANAGER)
+        and record.episode.team_id in (team_ids_for(user) or [])
+    )
+
+
+def record_for_documents(user, pk: int, *, audit_read: bool = True) -> ClosureRecord:
+    """The record when the user may take its signatures or give its copies; 404 for another team's
+    record (as the record's own selector answers), 404 too for a role that does not handle them,
+    so the pages do not say that a record exists."""
+    record = record_get_for_user(user, pk, audit_read=audit_read)
+    if not can_handle_documents(user, record):
+        raise Http404("No such record.")
+    return record
+
+
+def signatures_for(record: ClosureRecord) -> list[Signature]:
+    """The record's signatures: the child's first, then each parent's or carer's, as they were added."""
+    return list(record.signatures.select_related("witness", "person").order_by("signer_kind", "pk"))
+
+
+def copies_for(record: ClosureRecord):
+    """The copies register of a record, in the order they were given. The PDF bytes are left out."""
+    return record.copies.select_related("given_by", "person").defer("pdf").order_by("given_on", "pk")
+
+
+def copy_get(record: ClosureRecord, pk: int) -> Copy:
+    copy = Copy.objects.select_related("given_by").filter(record=record, pk=pk).first()
+    if copy is None:
+        raise Http404("No such copy.")
+    return copy

@@ -1,0 +1,430 @@
+"""Writes for signatures and copies: sign (or record why not), give a copy, download a PDF.
+
+Signatures are part of the authorised record: taken while the record is a draft, submitted or
+returned, and frozen once it is authorised. Copies are given only of an authorised record, rendered
+from its frozen snapshot; every copy given and every download is audited.
+"""
+
+import hashlib
+import struct
+import zlib
+
+from django.core.exceptions import PermissionDenied
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from closewell.audit.models import Action
+from closewell.audit.services import record as audit
+from closewell.closures.content import parents_and_carers
+from closewell.closures.models import ClosureRecord, Status
+from closewell.core.dates import long_date
+from closewell.core.errors import DomainError
+
+from . import pdf
+from .models import (
+    Copy,
+    CopyMethod,
+    NotSignedReason,
+    RecipientKind,
+    Signature,
+    SignatureMethod,
+    SignerKind,
+)
+from .selectors import can_handle_documents, signatures_for
+
+PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
+MAX_DRAWN_BYTES = 512 * 1024
+MAX_DRAWN_SIDE = 4000
+MIN_DRAWN_SIDE = 20
+MAX_SCAN_BYTES = 10 * 1024 * 1024
+SIGNABLE = frozenset({Status.DRAFT, Status.SUBMITTED, Status.RETURNED})
+PARENT_LABELS = frozenset({"Mother", "Father", "Step-parent"})
+CARER_LABELS = frozenset({"Carer", "Foster carer"})
+
+
+# --- Checking what was uploaded -------------------------------------------------------------------
+
+
+def png_size(data: bytes, *, max_bytes: int, field: str) -> tuple[int, int]:
+    """Width and height of a well-formed PNG, or a DomainError: the file must start with the PNG
+    signature, every chunk's CRC must match, and it must hold image data and end with IEND. So what
+    is stored and later printed is a real PNG, whatever the browser or a person sent."""
+    if not data:
+        raise DomainError("The signature is empty: ask the person to sign in the box.", field=field)
+    if len(data) > max_bytes:
+        raise DomainError(f"The image must be smaller than {max_bytes // 1024} KB.", field=field)
+    if not data.startswith(PNG_MAGIC):
+        raise DomainError("The signature must be a PNG image.", field=field)
+    offset, chunks, size = len(PNG_MAGIC), [], None
+    while offset + 12 <= len(data):
+        (length,) = struct.unpack(">I", data[offset : offset + 4])
+        kind = data[offset + 4 : offset + 8]
+        body = data[offset + 8 : offset + 8 + length]
+        crc_bytes = data[offset + 8 + length : offset + 12 + length]
+        if len(body) != length or len(crc_bytes) != 4:
+            break
+        if zlib.crc32(kind + body) != struct.unpack(">I", crc_bytes)[0]:
+            raise DomainError("The signature image is damaged: ask the person to sign again.", field=field)
+        if not chunks and kind == b"IHDR" and length == 13:
+            size = struct.unpack(">II", body[:8])
+        chunks.append(kind)
+        offset += 12 + length
+        if kind == b"IEND":
+            break
+    if size is None or b"IDAT" not in chunks or chunks[-1:] != [b"IEND"] or offset != len(data):
+        raise DomainError("The signature must be a PNG image.", field=field)
+    return size
+
+
+def scan_type(data: bytes) -> str:
+    """The content type of an uploaded scan, from its content (not its name): PDF, PNG or JPEG."""
+    if not data:
+        raise DomainError("Choose the scan of the signed page.", field="scan")
+    if len(data) > MAX_SCAN_BYTES:
+        raise DomainError("The scan must be smaller than 10 MB.", field="scan")
+    if data.startswith(b"%PDF-"):
+        if b"%%EOF" not in data[-1024:]:
+            raise DomainError("The scan is not a complete PDF.", field="scan")
+        return "application/pdf"
+    if data.startswith(PNG_MAGIC):
+        png_size(data, max_bytes=MAX_SCAN_BYTES, field="scan")
+        return "image/png"
+    if data.startswith(b"\xff\xd8\xff") and data.rstrip(b"\0").endswith(b"\xff\xd9"):
+        return "image/jpeg"
+    raise DomainError("The scan must be a PDF, JPG or PNG file.", field="scan")
+
+
+# --- Signatures -----------------------------------------------------------------------------------
+
+
+def _lock_for_signing(actor, record: ClosureRecord) -> ClosureRecord:
+    """Lock the record's row (authorisation locks it too), so a signature is never added or removed
+    while the record is being authorised, and refuse once it is authorised."""
+    record = ClosureRecord.objects.select_for_update().select_related("episode__child").get(pk=record.pk)
+    if not can_handle_documents(actor, record):
+        raise PermissionDenied
+    if record.status == Status.AUTHORISED:
+        raise DomainError(
+            "Signatures are part of the authorised record and cannot be changed after authorisation."
+        )
+    if record.status not in SIGNABLE:
+        raise DomainError(f"This record is {record.get_status_display().lower()}: it cannot be signed.")
+    return record
+
+
+@transaction.atomic
+def signature_add(
+    *,
+    actor,
+    record: ClosureRecord,
+    signer: str,
+    method: str,
+    signed_on,
+    not_signed_reason: str = "",
+    not_signed_detail: str = "",
+    image: bytes = b"",
+    scan: bytes = b"",
+    scan_name: str = "",
+) -> Signature:
+    """Record that the child or a parent or carer signed (on screen or on paper), or why they did not.
+
+    signer: "child" or a parent's or carer's Person id. The worker recording it is the witness.
+    Drawn signatures must be real PNG images; a scan must be a PDF, JPG or PNG of at most 10 MB,
+    checked by its content.
+    """
+    record = _lock_for_signing(actor, record)
+    episode = record.episode
+    if signer == SignerKind.CHILD:
+        kind, person, name, relationship = SignerKind.CHILD, None, episode.child.full_name, "Child"
+    else:
+        links = {str(link.person_id): link for link in parents_and_carers(episode)}
+        link = links.get(str(signer))
+        if link is None:
+            raise DomainError("Choose the child or one of their parents or carers.", field="signer")
+        kind, person = SignerKind.PERSON, link.person
+        name, relationship = link.person.full_name, link.get_relationship_display()
+    if signed_on is None:
+        raise DomainError("Enter the date.", field="signed_on")
+    if signed_on > timezone.localdate():
+        raise DomainError("The date cannot be in the future.", field="signed_on")
+    if signed_on < episode.referral_date:
+        raise DomainError("The date cannot be before the referral.", field="signed_on")
+    signature = Signature(
+        record=record, signer_kind=kind, person=person, signer_name=name, relationship=relationship,
+        method=method, signed_on=signed_on, witness=actor,
+    )
+    if method == SignatureMethod.DRAWN:
+        width, height = png_size(image, max_bytes=MAX_DRAWN_BYTES, field="image")
+        if not (MIN_DRAWN_SIDE <= width <= MAX_DRAWN_SIDE and MIN_DRAWN_SIDE <= height <= MAX_DRAWN_SIDE):
+            raise DomainError("The signature image is not a sensible size.", field="image")
+        signature.image = bytes(image)
+    elif method == SignatureMethod.PAPER:
+        signature.scan_content_type = scan_type(scan)
+        signature.scan = bytes(scan)
+        signature.scan_name = (scan_name or "scan")[:200]
+    elif method == SignatureMethod.NOT_SIGNED:
+        if not_signed_reason not in NotSignedReason.values:
+            raise DomainError("Select why they did not sign.", field="not_signed_reason")
+        if not_signed_reason == NotSignedReason.OTHER and not not_signed_detail.strip():
+            raise DomainError("Say why they did not sign.", field="not_signed_detail")
+        signature.not_signed_reason = not_signed_reason
+        signature.not_signed_detail = not_signed_detail.strip()
+    else:
+        raise DomainError("Select how they signed.", field="method")
+    signature.full_clean(exclude=["image", "scan"], validate_constraints=False)
+    duplicate = record.signatures.filter(
+        signer_kind=SignerKind.CHILD) if kind == SignerKind.CHILD else record.signatures.filter(person=person)
+    if duplicate.exists():
+        raise DomainError(f"{name}'s signature is already recorded. Remove it first to record it again.",
+                          field="signer")
+    try:
+        with transaction.atomic():
+            signature.save()
+    except IntegrityError as error:
+        raise DomainError(f"{name}'s signature is already recorded.", field="signer") from error
+    audit(
+        actor=actor,
+        action=Action.CREATE,
+        obj=signature,
+        child_id=episode.child_id,
+        summary=f"Recorded the signature of {name}: {signature.get_method_display().lower()}",
+        after=_signature_summary(signature),
+    )
+    return signature
+
+
+def _signature_summary(signature: Signature) -> dict:
+    """What the audit keeps of a signature: who, how, when, and a digest of the image or scan."""
+    content = bytes(signature.image) or bytes(signature.scan)
+    return {
+        "record": signature.record_id,
+        "signer": signature.signer_name,
+        "relationship": signature.relationship,
+        "method": signature.method,
+        "signed_on": signature.signed_on,
+        "not_signed_reason": signature.not_signed_reason,
+        "not_signed_detail": signature.not_signed_detail,
+        "file_sha256": hashlib.sha256(content).hexdigest() if content else "",
+        "witness": signature.witness_id,
+    }
+
+
+@transaction.atomic
+def signature_remove(*, actor, signature: Signature) -> None:
+    """Remove a signature recorded by mistake, before the record is authorised (never after)."""
+    record = _lock_for_signing(actor, signature.record)
+    before = _signature_summary(signature)
+    audit(
+        actor=actor,
+        action=Action.DELETE,
+        obj=signature,
+        child_id=record.episode.child_id,
+        summary=f"Removed the signature of {signature.signer_name}",
+        before=before,
+    )
+    signature.delete()
+
+
+# --- Copies ---------------------------------------------------------------------------------------
+
+
+def interpreting_missing(snapshot: dict) -> list[str]:
+    """What is missing of the interpreter session, when a parent does not read English."""
+    interpreting = snapshot.get("interpreting") or {}
+    if not interpreting.get("required"):
+        return []
+    labels = {"language": "the language", "interpreter": "the interpreter",
+              "date": "the date", "explained_to": "to whom it was explained"}
+    return [label for key, label in labels.items() if not str(interpreting.get(key) or "").strip()]
+
+
+def _recipient(snapshot: dict, *, kind: str, person_id, name: str, role: str) -> tuple:
+    """(person id, name, role or relationship, the stamp's opening words) of a copy's recipient."""
+    if kind == RecipientKind.CHILD:
+        return None, snapshot["child"]["name"], "Child", "Child's copy"
+    if kind == RecipientKind.PERSON:
+        family = {str(p["person_id"]): p for p in snapshot["family"]}
+        person = family.get(str(person_id)) if person_id not in (None, "") else None
+        if person is None:
+            raise DomainError("Choose the person the copy is for.", field="person")
+        relationship = person["relationship"]
+        if relationship in PARENT_LABELS:
+            head = "Parent's copy"
+        elif relationship in CARER_LABELS:
+            head = "Carer's copy"
+        else:
+            head = "Personal copy"
+        return person["person_id"], person["name"], relationship, head
+    if kind == RecipientKind.PROFESSIONAL:
+        if not name.strip():
+            raise DomainError("Enter the professional's name.", field="name")
+        if not role.strip():
+            raise DomainError("Enter the professional's role and organisation.", field="role")
+        return None, name.strip(), role.strip(), "Professional's copy"
+    if kind == RecipientKind.FILE:
+        return None, "The child's file", "", "File copy"
+    raise DomainError("Select who the copy is for.", field="recipient_kind")
+
+
+def stamp_text(head: str, name: str, role: str, kind: str, given_on) -> str:
+    """What every page of a copy says about whose copy it is: 'Parent's copy (Leanne Cole) — given
+    22 November 2026'."""
+    if kind == RecipientKind.FILE:
+        return f"File copy (the child's record) — made {long_date(given_on)}"
+    who = f"{name}, {role}" if kind == RecipientKind.PROFESSIONAL or head == "Personal copy" else name
+    return f"{head} ({who}) — given {long_date(given_on)}"
+
+
+def copy_document(record: ClosureRecord, copy: Copy, signatures: list[Signature]) -> bytes:
+    """Render one copy: the frozen snapshot with this recipient's details withheld, stamped with
+    whose copy it is. The same record, signatures and copy always give the same bytes."""
+    snapshot = record.snapshot
+    content = pdf.withheld_snapshot(snapshot, copy.withheld)
+    giver = copy.given_by.get_full_name() or copy.given_by.username
+    method = CopyMethod(copy.method).label.lower()
+    if copy.recipient_kind == RecipientKind.FILE:
+        statement = f"This is the file copy, made on {long_date(copy.given_on)} by {giver}."
+    else:
+        statement = (f"This is the {copy.stamp.split(' — ')[0]}. It was given on "
+                     f"{long_date(copy.given_on)}, {method}, by {giver}.")
+    notes = []
+    if copy.withheld:
+        notes.append(f"Some contact details are shown as {pdf.WITHHELD} in this copy to keep people safe.")
+    return pdf.render(
+        pdf.document_data(content, signatures=signatures, stamp=copy.stamp, statement=statement,
+                          notes=notes, file_copy=copy.recipient_kind == RecipientKind.FILE),
+        timestamp=record.authorised_at,
+    )
+
+
+@transaction.atomic
+def copy_give(
+    *,
+    actor,
+    record: ClosureRecord,
+    recipient_kind: str,
+    given_on,
+    method: str,
+    person_id=None,
+    name: str = "",
+    role: str = "",
+) -> Copy:
+    """Give a copy of an authorised record, stamped on every page with whose copy it is and the
+    date, with sensitive details withheld from those who must not see them (pdf.withholding).
+
+    Where a parent does not read English the copy is refused until the interpreter session is on
+    the record. The PDF is stored with its SHA-256 so the copy can be downloaded again identical.
+    """
+    record = ClosureRecord.objects.select_related("episode__child", "authorised_by").get(pk=record.pk)
+    if not can_handle_documents(actor, record):
+        raise PermissionDenied
+    if record.status != Status.AUTHORISED or not record.snapshot:
+        raise DomainError("Copies can be given only of an authorised Closure Record.")
+    missing = interpreting_missing(record.snapshot)
+    if missing:
+        raise DomainError(
+            "A parent does not read English: the record must be explained through an interpreter "
+            "before a copy is given. Record the interpreter session (" + ", ".join(missing) + ") "
+            "on the record first."
+        )
+    if method not in CopyMethod.values:
+        raise DomainError("Select how the copy was given.", field="method")
+    if given_on is None:
+        raise DomainError("Enter the date the copy was given.", field="given_on")
+    if given_on > timezone.localdate():
+        raise DomainError("The date the copy was given cannot be in the future.", field="given_on")
+    if given_on < timezone.localdate(record.authorised_at):
+        raise DomainError("A copy cannot be given before the record was authorised.", field="given_on")
+    pid, recipient_name, recipient_role, head = _recipient(
+        record.snapshot, kind=recipient_kind, person_id=person_id, name=name, role=role
+    )
+    withheld = pdf.withholding(record.snapshot, pdf.Recipient(recipient_kind, pid))
+    copy = Copy(
+        record=record,
+        recipient_kind=recipient_kind,
+        person_id=pid,
+        recipient_name=recipient_name,
+        recipient_role=recipient_role,
+        given_on=given_on,
+        method=method,
+        given_by=actor,
+        stamp=stamp_text(head, recipient_name, recipient_role, recipient_kind, given_on),
+        withheld=withheld,
+        renderer=pdf.RENDERER,
+    )
+    content = copy_document(record, copy, signatures_for(record))
+    copy.pdf, copy.size = content, len(content)
+    copy.sha256 = hashlib.sha256(content).hexdigest()
+    copy.full_clean(exclude=["pdf"])
+    copy.save()
+    audit(
+        actor=actor,
+        action=Action.CREATE,
+        obj=copy,
+        child_id=record.episode.child_id,
+        summary=f"Gave a copy of the Closure Record: {copy.stamp}",
+        after={
+            "record": record.pk,
+            "recipient_kind": recipient_kind,
+            "recipient": recipient_name,
+            "given_on": given_on,
+            "method": method,
+            "sha256": copy.sha256,
+            "withheld": [{k: v for k, v in item.items() if k != "person_id"} for item in withheld],
+        },
+    )
+    return copy
+
+
+@transaction.atomic
+def copy_download(*, actor, copy: Copy) -> bytes:
+    """The copy's PDF exactly as it was given; refuses if the stored bytes no longer match their digest."""
+    record = copy.record
+    if not can_handle_documents(actor, record):
+        raise PermissionDenied
+    content = bytes(Copy.objects.values_list("pdf", flat=True).get(pk=copy.pk))
+    if hashlib.sha256(content).hexdigest() != copy.sha256:
+        raise DomainError("This copy's file does not match its digest. Tell the system administrator.")
+    audit(
+        actor=actor,
+        action=Action.EXPORT,
+        obj=copy,
+        child_id=record.episode.child_id,
+        summary=f"Downloaded a copy of the Closure Record: {copy.stamp}",
+        after={"sha256": copy.sha256},
+    )
+    return content
+
+
+RECORD_STAMP = "The authorised record — for reading, not a copy given to anyone"
+
+
+@transaction.atomic
+def record_pdf(*, actor, record: ClosureRecord) -> bytes:
+    """The authorised record as a PDF for the worker and managers to read (nothing withheld, stamped
+    as not being a copy given). Rendered from the snapshot, so it is the same every time."""
+    if not can_handle_documents(actor, record):
+        raise PermissionDenied
+    if record.status != Status.AUTHORISED or not record.snapshot:
+        raise DomainError("Only an authorised Closure Record can be printed.")
+    content = pdf.render(
+        pdf.document_data(
+            record.snapshot,
+            signatures=signatures_for(record),
+            stamp=RECORD_STAMP,
+            statement="This is the record as authorised. Copies given to people are listed in the "
+            "copies register.",
+            notes=[],
+            file_copy=True,
+        ),
+        timestamp=record.authorised_at,
+    )
+    audit(
+        actor=actor,
+        action=Action.EXPORT,
+        obj=record,
+        child_id=record.episode.child_id,
+        summary="Downloaded the authorised Closure Record (PDF)",
+        after={"sha256": hashlib.sha256(content).hexdigest(), "snapshot_sha256": record.snapshot_sha256},
+    )
+    return content
