@@ -794,3 +794,8 @@ def test_a_choice_not_offered_is_refused_with_a_plain_message(as_user, web):
     )
     assert '<a href="#id_kind_0">Select the type of contact from the list</a>' in error_summary(response)
     assert b"is not one of the available choices" not in response.content
+
+
+def test_a_manager_cannot_filter_to_a_team_they_do_not_manage(as_user, web):
+    html = as_user("manager").get(f"/team/?team={web.other_team.pk}").content.decode()
+    assert "Oscar Pemberton" not in html and "Amelia Hartley" in html
