@@ -40,6 +40,8 @@ INSTALLED_APPS = [
     "closewell.documents",
     "closewell.audit",
     "closewell.web",
+    "closewell.census",
+    "closewell.reports",
 ]
 
 MIDDLEWARE = [

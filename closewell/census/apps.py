@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class CensusConfig(AppConfig):
+    name = "closewell.census"
+    verbose_name = "CIN census"
