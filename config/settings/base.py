@@ -40,6 +40,7 @@ INSTALLED_APPS = [
     "closewell.documents",
     "closewell.audit",
     "closewell.web",
+    "closewell.advice",
     "closewell.census",
     "closewell.reports",
 ]
@@ -154,3 +155,8 @@ def require_secret_key() -> None:
 # decision to close, or not authorised within this many working days of submission.
 CLOSURE_SUBMIT_WORKING_DAYS = int(os.environ.get("CLOSURE_SUBMIT_WORKING_DAYS", "15"))
 CLOSURE_AUTHORISE_WORKING_DAYS = int(os.environ.get("CLOSURE_AUTHORISE_WORKING_DAYS", "5"))
+
+# Writing advice on the Closure Record (never blocking): the council's target for Flesch reading
+# ease (higher is easier; 60 is plain English) and the sentence length, in words, that is marked long.
+ADVICE_READING_EASE_TARGET = float(os.environ.get("ADVICE_READING_EASE_TARGET", "60"))
+ADVICE_LONG_SENTENCE_WORDS = int(os.environ.get("ADVICE_LONG_SENTENCE_WORDS", "25"))

@@ -1,0 +1,45 @@
+"""The council's word lists for writing advice: jargon with plain alternatives, and the field's
+words and phrases that the spell checker must know."""
+
+from django.db import models
+from django.db.models import Q
+
+from closewell.core.models import TimeStampedModel
+
+
+class WordKind(models.TextChoices):
+    JARGON = "jargon", "Jargon or acronym (flagged, with a plain alternative)"
+    FIELD_WORD = "field_word", "Word of the field (the spell checker accepts it)"
+    FIELD_PHRASE = "field_phrase", "Phrase of the field (a word a letter out is flagged)"
+
+
+class AdviceWord(TimeStampedModel):
+    kind = models.CharField(max_length=12, choices=WordKind.choices)
+    term = models.CharField(max_length=100)
+    plain = models.CharField(
+        "plain alternative",
+        max_length=300,
+        blank=True,
+        help_text="For jargon: what to write instead, in words a family would use.",
+    )
+    match_case = models.BooleanField(
+        default=False,
+        help_text="Flag the term only when written exactly like this (for acronyms such as CIN, s47).",
+    )
+    active = models.BooleanField(default=True, help_text="Untick to stop using a word without deleting it.")
+
+    class Meta:
+        ordering = ["kind", "term"]
+        verbose_name = "word or phrase"
+        verbose_name_plural = "words and phrases"
+        constraints = [
+            models.UniqueConstraint(fields=["kind", "term"], name="advice_word_once"),
+            models.CheckConstraint(
+                name="advice_jargon_has_plain",
+                condition=~Q(kind="jargon") | ~Q(plain=""),
+                violation_error_message="Give jargon a plain alternative.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.term} → {self.plain}" if self.plain else self.term

@@ -1,0 +1,279 @@
+"""Writing advice for a Closure Record, section by section, and the manager's summary of it.
+
+Reads the record and its case, then calls the pure engine. The word lists are read from the
+database once and kept until an administrator changes them; the dictionary is loaded once a process.
+"""
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.db.models import Count, Max
+from django.utils import timezone
+
+from closewell.cases.models import ChildPerson
+from closewell.closures.checks import section_required
+from closewell.closures.models import ClosureRecord, Section
+
+from . import engine
+from .models import AdviceWord, WordKind
+
+# Fewer words than this and a section cannot say enough to the family or a later reader.
+MIN_WORDS = {
+    Section.INVOLVEMENT: 40,
+    Section.INTERVENTIONS: 40,
+    Section.REASON: 30,
+    Section.CHILD_VIEWS: 15,
+    Section.PARENT_VIEWS: 15,
+    Section.DOMESTIC_ABUSE: 15,
+    Section.ADDENDUM: 10,
+}
+MIN_OUTCOME_WORDS = 5
+ABOUT = {
+    Section.INVOLVEMENT: "why services were provided",
+    Section.INTERVENTIONS: "the work done and when people were seen",
+    Section.REASON: "why the case is closing and the progress made",
+    Section.CHILD_VIEWS: "what the child thinks",
+    Section.PARENT_VIEWS: "what they think",
+    Section.DOMESTIC_ABUSE: "this",
+    Section.ADDENDUM: "the correction",
+}
+# The record's prose, by section; other fields (dates, choices, names) are not advised on.
+TEXT_FIELDS = {
+    Section.INVOLVEMENT: ["reason_for_involvement"],
+    Section.INTERVENTIONS: ["interventions"],
+    Section.REASON: ["reason_for_closure"],
+    Section.CHILD_VIEWS: ["child_views", "child_not_discussed_reason"],
+    Section.DOMESTIC_ABUSE: ["da_work_with_perpetrator", "da_if_released", "da_if_resumed"],
+    Section.ADDENDUM: ["addendum_text"],
+}
+RELATION_WORDS = {"mother": "mum", "father": "dad", "step_parent": "", "carer": "", "foster_carer": ""}
+
+_lexicon_cache: dict = {}
+
+
+def targets() -> engine.Targets:
+    return engine.Targets(
+        reading_ease=settings.ADVICE_READING_EASE_TARGET,
+        long_sentence_words=settings.ADVICE_LONG_SENTENCE_WORDS,
+    )
+
+
+def lexicon() -> engine.Lexicon:
+    """The council's active word lists, rebuilt only when a word is added, changed or removed."""
+    stamp = tuple(AdviceWord.objects.aggregate(n=Count("pk"), changed=Max("updated_at")).values())
+    if _lexicon_cache.get("stamp") != stamp:
+        words = list(
+            AdviceWord.objects.filter(active=True).values_list("kind", "term", "plain", "match_case")
+        )
+        _lexicon_cache["lexicon"] = engine.Lexicon(
+            jargon=tuple((t, p, m) for k, t, p, m in words if k == WordKind.JARGON),
+            field_words=frozenset(t.lower() for k, t, _, _ in words if k == WordKind.FIELD_WORD),
+            phrases=tuple(t for k, t, _, _ in words if k == WordKind.FIELD_PHRASE),
+        )
+        _lexicon_cache["stamp"] = stamp
+    return _lexicon_cache["lexicon"]
+
+
+def _name_parts(*names: str) -> list[str]:
+    return [part for name in names for part in (name or "").replace("-", " ").split() if len(part) > 1]
+
+
+def facts_for(record: ClosureRecord) -> engine.Facts:
+    """The case's people (so their names are neither misspelt nor flagged) and the episode's dates."""
+    episode = record.episode
+    child = episode.child
+    family = [link.person for link in ChildPerson.objects.filter(child_id=child.pk).select_related("person")]
+    family_names = _name_parts(
+        child.first_name, child.last_name, child.preferred_name, *(p.full_name for p in family)
+    )
+    staff = [u for u in (episode.worker, record.author, record.authorised_by) if u is not None]
+    return engine.Facts(
+        names=tuple(dict.fromkeys(family_names + _name_parts(*(u.get_full_name() for u in staff)))),
+        family_names=tuple(dict.fromkeys(family_names)),
+        referral_date=episode.referral_date,
+        today=timezone.localdate(),
+    )
+
+
+@dataclass
+class FieldAdvice:
+    name: str
+    label: str
+    text: str
+    items: list[engine.Advice]
+    score: engine.Readability | None = None
+    pieces: list[tuple[str, bool]] = field(default_factory=list)
+
+    @property
+    def has_long_sentences(self) -> bool:
+        return any(is_long for _, is_long in self.pieces)
+
+
+@dataclass
+class SectionAdvice:
+    section: str
+    label: str
+    fields: list[FieldAdvice]
+
+    @property
+    def items(self) -> list[engine.Advice]:
+        return [item for f in self.fields for item in f.items]
+
+    @property
+    def count(self) -> int:
+        return len(self.items)
+
+    @property
+    def groups(self) -> list[tuple[str, list[engine.Advice]]]:
+        """The advice under its headings (Plain English, Jargon, Spelling, Evidence and specifics)."""
+        grouped: dict[str, list] = defaultdict(list)
+        for item in self.items:
+            grouped[item.heading].append(item)
+        order = list(dict.fromkeys(engine.Kind.HEADINGS.values()))
+        return sorted(grouped.items(), key=lambda pair: order.index(pair[0]))
+
+    @property
+    def headings(self) -> list[str]:
+        return [heading for heading, _ in self.groups]
+
+    @property
+    def scores(self) -> list[FieldAdvice]:
+        return [f for f in self.fields if f.score is not None]
+
+    @property
+    def highlighted(self) -> list[FieldAdvice]:
+        return [f for f in self.fields if f.has_long_sentences]
+
+    @property
+    def several_fields(self) -> bool:
+        return len(self.fields) > 1
+
+
+@dataclass
+class RecordAdvice:
+    sections: list[SectionAdvice]
+
+    @property
+    def count(self) -> int:
+        return sum(s.count for s in self.sections)
+
+    @property
+    def outstanding(self) -> list[SectionAdvice]:
+        return [s for s in self.sections if s.count]
+
+    def section(self, name: str) -> SectionAdvice | None:
+        return next((s for s in self.sections if s.section == name), None)
+
+
+def _field(name, label, text, *, lex, facts, goals, **checks) -> FieldAdvice:
+    items = engine.advise_text(text, lexicon=lex, facts=facts, targets=goals, **checks)
+    return FieldAdvice(
+        name=name,
+        label=label,
+        text=text,
+        items=[
+            engine.Advice(a.kind, a.message, a.excerpt, a.suggestion, field=name, field_label=label)
+            for a in items
+        ],
+        score=engine.readability(text),
+        pieces=engine.highlight(text, goals.long_sentence_words),
+    )
+
+
+def _section_fields(record: ClosureRecord, section: str, lex, facts, goals) -> list[FieldAdvice]:
+    common = {"lex": lex, "facts": facts, "goals": goals}
+    child = record.episode.child
+    if section == Section.REVIEW:
+        fields = []
+        for action in record.episode.actions.all().order_by("start_date", "pk"):
+            name = action.description[:60].rstrip()
+            if action.is_unplanned:
+                fields.append(
+                    _field(
+                        f"impact_{action.pk}",
+                        f"Impact of “{name}”",
+                        action.impact,
+                        about="the impact",
+                        **common,
+                    )
+                )
+            else:
+                fields.append(
+                    _field(
+                        f"outcome_{action.pk}",
+                        f"Outcome of “{name}”",
+                        action.outcome,
+                        min_words=MIN_OUTCOME_WORDS,
+                        about="the outcome",
+                        outcome=True,
+                        **common,
+                    )
+                )
+        return fields
+    if section == Section.PARENT_VIEWS:
+        relation = {
+            link.person_id: link.relationship for link in ChildPerson.objects.filter(child_id=child.pk)
+        }
+        fields = []
+        for view in record.parent_views.select_related("person"):
+            person = view.person
+            text = view.views if view.discussed is not False else view.not_discussed_reason
+            voice = {}
+            if view.discussed is not False:
+                voice = {
+                    "who": person.full_name,
+                    "voice_of": [
+                        person.first_name,
+                        person.last_name,
+                        relation.get(person.pk, ""),
+                        RELATION_WORDS.get(relation.get(person.pk, ""), ""),
+                    ],
+                    "min_words": MIN_WORDS[section],
+                    "about": ABOUT[section],
+                }
+            fields.append(
+                _field(f"parent_{person.pk}_views", f"Views of {person.full_name}", text, **voice, **common)
+            )
+        return fields
+    fields = []
+    for name in TEXT_FIELDS.get(section, []):
+        model_field = ClosureRecord._meta.get_field(name)
+        label = str(model_field.verbose_name).capitalize()
+        checks = {}
+        if name == "child_views":
+            if record.child_discussed is False:
+                continue
+            checks = {
+                "who": child.first_name,
+                "voice_of": [child.first_name, child.last_name, child.preferred_name],
+                "min_words": MIN_WORDS[section],
+                "about": ABOUT[section],
+            }
+        elif name == "child_not_discussed_reason":
+            if record.child_discussed is not False:
+                continue
+        else:
+            checks = {"min_words": MIN_WORDS.get(section, 0), "about": ABOUT.get(section, "this")}
+        fields.append(_field(name, label, getattr(record, name), **checks, **common))
+    return fields
+
+
+def advice_for_section(
+    record: ClosureRecord, section: str, *, facts: engine.Facts | None = None
+) -> SectionAdvice:
+    """Advice on one section as the worker writes it. Never blocks anything."""
+    fields = _section_fields(record, section, lexicon(), facts or facts_for(record), targets())
+    return SectionAdvice(section=section, label=Section(section).label, fields=fields)
+
+
+def advice_for_record(record: ClosureRecord) -> RecordAdvice:
+    """Advice on every section due on this record, in the record's order, with counts."""
+    facts = facts_for(record)
+    return RecordAdvice(
+        sections=[
+            advice_for_section(record, section, facts=facts)
+            for section in Section
+            if section not in (Section.INTERPRETING,) and section_required(record, section)
+        ]
+    )
