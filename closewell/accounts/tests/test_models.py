@@ -17,8 +17,9 @@ pytestmark = pytest.mark.django_db
 
 
 def test_social_worker_without_a_team_is_refused_by_the_database():
-    with pytest.raises(IntegrityError), transaction.atomic():
+    with pytest.raises(IntegrityError) as error, transaction.atomic():
         UserFactory(team=None)
+    assert "social_worker_has_team" in str(error.value)
 
 
 def test_social_worker_moved_out_of_every_team_is_refused():
