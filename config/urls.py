@@ -9,5 +9,7 @@ urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("admin/", admin.site.urls),
     path("documents/", include("closewell.documents.urls")),
+    path("census/", include("closewell.census.urls")),
+    path("reports/", include("closewell.reports.urls")),
     path("", include("closewell.web.urls")),
 ]

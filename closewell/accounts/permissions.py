@@ -82,3 +82,18 @@ def can_review_record(user: User, record) -> bool:
         and record.episode.team_id in (team_ids_for(user) or [])
         and record.author_id != user.pk
     )
+
+
+def can_export_census(user: User) -> bool:
+    """The census return holds every child in the council: only the data officer downloads it."""
+    return user.is_authenticated and user.is_active and user.role == Role.DATA_OFFICER
+
+
+def can_view_census_quality(user: User) -> bool:
+    """Data officers see every child's census problems; team managers those of their teams."""
+    return user.is_authenticated and user.is_active and user.role in (Role.DATA_OFFICER, Role.TEAM_MANAGER)
+
+
+def can_view_reports(user: User) -> bool:
+    """Reports on closures: data officers for every team, team managers for the teams they manage."""
+    return user.is_authenticated and user.is_active and user.role in (Role.DATA_OFFICER, Role.TEAM_MANAGER)

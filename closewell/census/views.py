@@ -1,0 +1,87 @@
+"""The census pages: data quality before the return, and the return itself as a download."""
+
+from collections import Counter
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import StreamingHttpResponse
+from django.shortcuts import render
+from django.views.decorators.http import require_GET
+
+from closewell.accounts.permissions import can_export_census, can_view_census_quality, team_ids_for
+from closewell.web.views import _pagination as pagination
+
+from .forms import CensusYearForm, current_census_year
+from .quality import check_children
+from .queries import stream_children
+from .services import census_header, export_audit
+from .writer import iter_census
+
+CHILDREN_PER_PAGE = 50
+
+
+def _year(request) -> tuple[CensusYearForm, int]:
+    form = CensusYearForm(request.GET or None)
+    if form.is_bound and form.is_valid():
+        return form, form.cleaned_data["year"]
+    if not form.is_bound:
+        form = CensusYearForm(initial={"year": current_census_year()})
+    return form, current_census_year()
+
+
+@require_GET
+def quality(request):
+    """Every census error and query the council would get, child by child, each linked to the case.
+
+    A manager sees the problems of their teams' episodes (and those of the child's own details)."""
+    if not can_view_census_quality(request.user):
+        raise PermissionDenied
+    form, year = _year(request)
+    teams = team_ids_for(request.user)
+    rows = []
+    by_rule: Counter = Counter()
+    for child, issues in check_children(stream_children(year, team_ids=teams), year):
+        if teams is not None:
+            issues = [i for i in issues if i.team_id is None or i.team_id in teams]
+        if not issues:
+            continue
+        rows.append({"child": child.name, "la_child_id": child.la_child_id, "pk": child.pk, "issues": issues})
+        by_rule.update((i.code, i.is_query) for i in issues)
+    page = Paginator(rows, CHILDREN_PER_PAGE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "census/quality.html",
+        {
+            "form": form,
+            "year": year,
+            "page": page,
+            "pages": pagination(request, page),
+            "children_count": len(rows),
+            "errors": sum(n for (_, q), n in by_rule.items() if not q),
+            "queries": sum(n for (_, q), n in by_rule.items() if q),
+            "by_rule": sorted(
+                ((code, q, n) for (code, q), n in by_rule.items()), key=lambda r: (-r[2], r[0])
+            ),
+            "can_export": can_export_census(request.user),
+        },
+    )
+
+
+@require_GET
+def download(request):
+    """The CIN census XML for a year, streamed as it is written; the export is audited."""
+    if not can_export_census(request.user):
+        raise PermissionDenied
+    form = CensusYearForm(request.GET)
+    if not form.is_valid():
+        return render(request, "census/quality.html", {"form": form, "can_export": True}, status=400)
+    year = form.cleaned_data["year"]
+    la_code = settings.COUNCIL_LA_CODE
+    export_audit(actor=request.user, year=year, children=None, how="download")
+    header = census_header(year=year, la_code=la_code)
+    response = StreamingHttpResponse(
+        iter_census(header, stream_children(year)), content_type="application/xml"
+    )
+    response["Content-Disposition"] = f'attachment; filename="CIN_{la_code}_{year}.xml"'
+    return response
