@@ -270,10 +270,9 @@ def advice_for_section(
 def advice_for_record(record: ClosureRecord) -> RecordAdvice:
     """Advice on every section due on this record, in the record's order, with counts."""
     facts = facts_for(record)
-    return RecordAdvice(
-        sections=[
-            advice_for_section(record, section, facts=facts)
-            for section in Section
-            if section not in (Section.INTERPRETING,) and section_required(record, section)
-        ]
-    )
+    if record.addendum_to_id:
+        due = [Section.ADDENDUM]  # an addendum is its correction; the original is authorised
+    else:
+        # Interpreting is names, a language and a date: nothing to advise on.
+        due = [s for s in Section if s != Section.INTERPRETING and section_required(record, s)]
+    return RecordAdvice(sections=[advice_for_section(record, section, facts=facts) for section in due])
