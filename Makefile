@@ -5,13 +5,25 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 export DJANGO_SETTINGS_MODULE ?= config.settings.local
 
-.PHONY: run test lint bench setup migrate demo clean vendor
+.PHONY: run test lint bench setup migrate demo clean vendor validator
 
 $(STAMP): requirements.txt requirements-dev.txt
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
 	$(BIN)/pip install --quiet -r requirements-dev.txt
 	touch $(STAMP)
+
+# DfE's CIN census validator lives in its own virtualenv: its pins (pandas<2, numpy<2) are not ours.
+VALIDATOR_VENV := .venv-validator
+VALIDATOR_STAMP := $(VALIDATOR_VENV)/.installed
+
+$(VALIDATOR_STAMP): requirements-validator.txt
+	$(PYTHON) -m venv $(VALIDATOR_VENV)
+	$(VALIDATOR_VENV)/bin/pip install --quiet --upgrade pip
+	$(VALIDATOR_VENV)/bin/pip install --quiet -r requirements-validator.txt
+	touch $(VALIDATOR_STAMP)
+
+validator: $(VALIDATOR_STAMP)
 
 setup: $(STAMP)
 	mkdir -p var
@@ -25,12 +37,16 @@ demo: migrate
 run: demo
 	$(BIN)/python manage.py runserver 127.0.0.1:8000
 
-test: setup
+test: setup validator
 	DJANGO_SETTINGS_MODULE=config.settings.test $(BIN)/pytest
 
 lint: setup
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 
+vendor:
+	scripts/update_govuk_frontend.sh
+	scripts/update_axe_core.sh
+
 clean:
-	rm -rf $(VENV) var
+	rm -rf $(VENV) $(VALIDATOR_VENV) var
