@@ -1,0 +1,209 @@
+"""The PDF: sections in order, the header and footer on every page, tags and standards, reproducible
+bytes, text printed as written, and withholding."""
+
+import hashlib
+import io
+import re
+import time
+
+import pytest
+from pypdf import PdfReader
+
+from closewell.closures import services as closures
+from closewell.documents import pdf, services
+from closewell.documents.models import Copy
+
+from .conftest import pdf_pages
+
+pytestmark = pytest.mark.django_db
+
+SECTIONS = [
+    "Family and important people",
+    "1. Reason for involvement",
+    "2. Interventions and dates seen",
+    "3. Review of planned actions",
+    "4. Reason for closure",
+    "5. Views of the child or young person",
+    "6. Views of parents and carers",
+    "7. Domestic abuse",
+    "9. Signatures",
+    "10. Authorisation",
+    "11. Copies given",
+]
+# What a writer might type that means something in Typst markup or in HTML.
+TRICKY = "Ruby wrote: #set text(red) *bold* _it_ $x^2$ ] [ @ref <label> // not a comment \\ `code` " \
+         "= heading <script>alert(1)</script> & #import \"x.typ\""
+
+
+def _give(case, record, kind="file", **kwargs) -> Copy:
+    return services.copy_give(actor=case.worker, record=record, recipient_kind=kind,
+                              given_on=record.authorised_at.date(), method="in_person", **kwargs)
+
+
+def test_sections_in_order_and_every_page_marked(case, authorised):
+    copy = _give(case, authorised, "person", person_id=case.mother.pk)
+    pages = pdf_pages(bytes(copy.pdf))
+    assert len(pages) >= 2
+    text = " ".join(pages)
+    positions = [text.index(heading) for heading in SECTIONS]
+    assert positions == sorted(positions)
+    assert "8. Interpreting" not in text  # not required on this record
+    for number, page in enumerate(pages, start=1):
+        assert "Northmoor Borough Council" in page
+        assert "OFFICIAL-SENSITIVE" in page
+        assert "Ruby Hale" in page and "LA child ID T1" in page
+        assert f"Page {number} of {len(pages)}" in page
+        assert copy.stamp in page
+    assert copy.stamp.startswith("Parent's copy (Jess Hale) — given ")
+    # The record's own words, the dates seen and the authorisation are all there.
+    assert "“I feel safe now.”" in text
+    assert "10 of 12 sessions" in text and "Emotional and behavioural development" in text
+    assert "Authorised by Mo Birch, team manager, on " in text
+    assert "Signed on screen on " in text and "Could not be contacted" in text
+
+
+def test_tagged_pdf_ua_and_pdf_a(case, authorised):
+    content = bytes(_give(case, authorised).pdf)
+    reader = PdfReader(io.BytesIO(content))
+    catalog = reader.trailer["/Root"]
+    assert bool(catalog["/MarkInfo"]["/Marked"]) is True
+    assert "/StructTreeRoot" in catalog
+    assert str(catalog["/Lang"]).lower().startswith("en")
+    xmp = catalog["/Metadata"].get_object().get_data().decode()
+    assert re.search(r"pdfuaid:part(>|=\")1", xmp)
+    assert re.search(r"pdfaid:part(>|=\")2", xmp)
+    assert re.search(r"pdfaid:conformance(>|=\")A", xmp)
+    assert reader.metadata.title == "Closure Record: Ruby Hale"
+    # Headings are real headings, tables have header cells, the signature is a figure with its text.
+    tags, alts = _structure(catalog["/StructTreeRoot"])
+    for tag in ("/H1", "/H2", "/H3", "/Table", "/TH", "/TD", "/Figure"):
+        assert tag in tags, tag
+    assert any(alt.startswith("Signature of Ruby Hale, drawn on screen") for alt in alts)
+
+
+def _structure(root) -> tuple[set, list]:
+    """Every structure type in the tag tree, and every /Alt text."""
+    tags, alts, stack, seen = set(), [], [root], set()
+    while stack:
+        node = stack.pop()
+        node = node.get_object() if hasattr(node, "get_object") else node
+        if isinstance(node, list):
+            stack.extend(node)
+            continue
+        if not hasattr(node, "get") or id(node) in seen:
+            continue
+        seen.add(id(node))
+        if "/S" in node:
+            tags.add(str(node["/S"]))
+        if "/Alt" in node:
+            alts.append(str(node["/Alt"]))
+        if "/K" in node:
+            stack.append(node["/K"])
+    return tags, alts
+
+
+def test_reproducible_bytes(case, authorised):
+    copy = _give(case, authorised, "child")
+    again = services.copy_document(authorised, copy, services.signatures_for(authorised))
+    assert again == bytes(copy.pdf)
+    assert hashlib.sha256(again).hexdigest() == copy.sha256
+    first = services.record_pdf(actor=case.worker, record=authorised)
+    assert services.record_pdf(actor=case.worker, record=authorised) == first
+
+
+def test_written_text_is_printed_literally(case, complete_record):
+    record = closures.closure_update(actor=case.worker, record=complete_record, section="child_views",
+                                     version=complete_record.version,
+                                     data={"child_views": TRICKY + "\n\nSecond paragraph."})
+    record = closures.closure_authorise(actor=case.manager,
+                                        record=closures.closure_submit(actor=case.worker, record=record))
+    text = " ".join(pdf_pages(bytes(_give(case, record).pdf)))
+    assert TRICKY in text
+    assert "Second paragraph." in text
+
+
+def test_perpetrator_copy_never_shows_the_victims_address(case, complete_record):
+    # The address slips into the narrative too: it must be withheld there as well.
+    record = closures.closure_update(
+        actor=case.worker, record=complete_record, section="reason", version=complete_record.version,
+        data={"reason_for_closure": "Ruby and Jess are safe at 1  safe street now."},
+    )
+    record = closures.closure_authorise(actor=case.manager,
+                                        record=closures.closure_submit(actor=case.worker, record=record))
+    father = _give(case, record, "person", person_id=case.father.pk)
+    file_copy = _give(case, record, "file")
+    father_text = " ".join(pdf_pages(bytes(father.pdf)))
+    file_text = " ".join(pdf_pages(bytes(file_copy.pdf)))
+    assert "1 Safe Street" in file_text and "Refuge address" in file_text
+    assert "safe street" not in father_text.lower()
+    assert "Refuge address" not in father_text
+    assert "Ruby and Jess are safe at [withheld] now." in father_text
+    assert father.withheld[0]["person"] == "Jess Hale"
+    assert father.withheld[0]["details"] == ["address"]
+    assert "perpetrator" in father.withheld[0]["reason"]
+    assert file_copy.withheld == []
+    # The mother's own copy shows her own address.
+    mother = _give(case, record, "person", person_id=case.mother.pk)
+    assert mother.withheld == []
+    assert "1 Safe Street" in " ".join(pdf_pages(bytes(mother.pdf)))
+
+
+def test_professional_and_child_copies_withhold_sensitive_details(case, authorised):
+    school = _give(case, authorised, "professional", name="Amy Fox", role="DSL, Hill School")
+    child = _give(case, authorised, "child")
+    assert school.stamp.startswith("Professional's copy (Amy Fox, DSL, Hill School) — given ")
+    for copy in (school, child):
+        assert [w["person"] for w in copy.withheld] == ["Jess Hale"]
+        assert "perpetrator" not in copy.withheld[0]["reason"]
+        assert "1 Safe Street" not in " ".join(pdf_pages(bytes(copy.pdf)))
+
+
+SNAPSHOT = {
+    "family": [
+        {"person_id": 1, "name": "Leanne Cole", "address": "Flat 6, Heron Court\nNorthmoor NM2 7LX",
+         "phone": "07700 900631", "email": "leanne@example.invalid", "sensitive": True,
+         "sensitivity_reason": "Refuge", "perpetrator": False},
+        {"person_id": 2, "name": "Ryan Doyle", "address": "HMP Northmoor", "phone": "", "email": "",
+         "sensitive": False, "sensitivity_reason": "", "perpetrator": True},
+    ],
+    "reason": {"text": "Call her on +44 7700 900631 or 07700-900-631; post to nm27lx, Heron  Court. "
+                       "Email LEANNE@example.invalid. Northmoor is a town; NM2 is an area; 0770090063 "
+                       "is another number."},
+}
+
+
+def test_withholding_finds_every_form_of_the_details():
+    withheld = pdf.withholding(SNAPSHOT, pdf.Recipient("person", 2))
+    assert withheld[0]["details"] == ["address", "phone", "email"]
+    content = pdf.withheld_snapshot(SNAPSHOT, withheld)
+    assert content["reason"]["text"] == (
+        "Call her on [withheld] or [withheld]; post to [withheld], [withheld]. Email [withheld]. "
+        "Northmoor is a town; NM2 is an area; 0770090063 is another number."
+    )
+    assert content["family"][0]["address"] == "[withheld]"
+    assert content["family"][0]["sensitivity_reason"] == ""
+    assert content["family"][1]["address"] == "HMP Northmoor"
+    # The original snapshot is left as it was.
+    assert SNAPSHOT["family"][0]["phone"] == "07700 900631"
+
+
+def test_withholding_by_recipient():
+    assert pdf.withholding(SNAPSHOT, pdf.Recipient("file")) == []
+    assert pdf.withholding(SNAPSHOT, pdf.Recipient("person", 1)) == []
+    assert len(pdf.withholding(SNAPSHOT, pdf.Recipient("child"))) == 1
+    assert len(pdf.withholding(SNAPSHOT, pdf.Recipient("professional"))) == 1
+
+
+def test_paragraphs_keep_the_writers_breaks():
+    assert pdf.paragraphs("One\r\ntwo\n\n\nThree  \n") == [["One", "two"], ["Three"]]
+    assert pdf.paragraphs("   ") == []
+
+
+def test_five_page_record_renders_quickly(case, authorised):
+    """A render is fast enough to give a copy at the family's door (measured in the report)."""
+    document = pdf.document_data(authorised.snapshot, signatures=services.signatures_for(authorised),
+                                 stamp="Test", statement="Test", notes=[])
+    pdf.render(document, timestamp=authorised.authorised_at)
+    start = time.perf_counter()
+    pdf.render(document, timestamp=authorised.authorised_at)
+    assert time.perf_counter() - start < 2
