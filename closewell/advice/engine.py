@@ -8,6 +8,7 @@ Advice never blocks a save or a submission; the rules that do are in closures/ch
 
 import datetime as dt
 import functools
+import math
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -204,7 +205,7 @@ def check_readability(text: str, *, target: float) -> list[Advice]:
     return [
         Advice(
             Kind.READABILITY,
-            f"Reading ease {score.ease:.0f}, below the target of {target:.0f}: a reader would need a "
+            f"Reading ease {math.floor(score.ease)}, below the target of {target:.0f}: a reader would need a "
             f"reading age of about {score.reading_age}. Use shorter sentences and everyday words.",
         )
     ]
@@ -286,12 +287,43 @@ def _normal(word: str) -> str:
     return word[:-2] if word.endswith("'s") else word.rstrip("'")
 
 
+# pyspellchecker's English dictionary spells the American way; a UK record must not be told that
+# "behaviour" or "recognises" is wrong. A word is accepted when its American spelling is known.
+BRITISH_TO_AMERICAN = (
+    ("our", "or"),
+    ("isation", "ization"),
+    ("ise", "ize"),
+    ("ising", "izing"),
+    ("ised", "ized"),
+    ("yse", "yze"),
+    ("tres", "ters"),
+    ("tre", "ter"),
+    ("ogue", "og"),
+    ("ae", "e"),
+    ("oe", "e"),
+    ("ence", "ense"),
+    ("mme", "m"),
+    ("lled", "led"),
+    ("lling", "ling"),
+    ("ller", "ler"),
+)
+
+
+def _in_dictionary(word: str, known: frozenset[str]) -> bool:
+    if word in known or word in spell_checker():
+        return True
+    return any(
+        british in word and word.replace(british, american) in spell_checker()
+        for british, american in BRITISH_TO_AMERICAN
+    )
+
+
 def is_known(word: str, known: frozenset[str]) -> bool:
     word = _normal(word)
-    if not word or word in known or word in spell_checker():
+    if len(word) < 3 or _in_dictionary(word, known):
         return True
     if "-" in word:
-        return all(not part or part in known or part in spell_checker() for part in word.split("-"))
+        return all(len(part) < 3 or _in_dictionary(part, known) for part in word.split("-"))
     return False
 
 
@@ -365,7 +397,7 @@ def check_names(text: str, facts: Facts, known: frozenset[str] = frozenset()) ->
         if not word[0].isupper() or word.isupper() or len(word) < 3 or word in names:
             continue
         bare = _normal(word)
-        if bare.capitalize() in names or bare in known or bare in spell_checker():
+        if bare.capitalize() in names or _in_dictionary(bare, known):
             continue
         for name in facts.family_names:
             limit = 1 if len(name) <= 5 else 2
@@ -494,6 +526,8 @@ FUTURE_MARKERS = frozenset(
     "will until till expected expects due planned plan next by from release released starts start "
     "begins begin booked scheduled review ends end lasts".split()
 )
+# What led to the referral happened shortly before it: an incident the week before is not a slip.
+REFERRAL_GRACE_DAYS = 31
 HISTORY_MARKERS = frozenset("born birth previously previous earlier history historic".split())
 
 
@@ -556,13 +590,14 @@ def _month_end(date: dt.date) -> dt.date:
 
 
 def check_dates(text: str, facts: Facts) -> list[Advice]:
-    """Dates outside the episode: before the referral, or after today (unless the text says the
-    date is planned or expected, or that it is history: 'born on ...')."""
+    """Dates outside the episode: before the referral (more than a month, so the incident that led
+    to it is not flagged), or after today; unless the text says the date is planned or expected,
+    or that it is history ('born on ...')."""
     advice = []
     for found in find_dates(text, facts.today):
         before = [_normal(w) for w in WORD.findall(text[max(0, found.start - 60) : found.start])][-5:]
         last = found.date if not found.whole_month else _month_end(found.date)
-        if facts.referral_date and last < facts.referral_date:
+        if facts.referral_date and last < facts.referral_date - dt.timedelta(days=REFERRAL_GRACE_DAYS):
             if HISTORY_MARKERS.intersection(before):
                 continue
             advice.append(
