@@ -8,6 +8,7 @@ from closewell.web.health import healthz
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("admin/", admin.site.urls),
+    path("api/v1/", include("closewell.api.urls")),
     path("documents/", include("closewell.documents.urls")),
     path("census/", include("closewell.census.urls")),
     path("reports/", include("closewell.reports.urls")),

@@ -40,6 +40,10 @@ INSTALLED_APPS = [
     "closewell.documents",
     "closewell.audit",
     "closewell.web",
+    "closewell.ssd",
+    "closewell.api",
+    "rest_framework",
+    "drf_spectacular",
     "closewell.advice",
     "closewell.census",
     "closewell.reports",
@@ -160,3 +164,31 @@ CLOSURE_AUTHORISE_WORKING_DAYS = int(os.environ.get("CLOSURE_AUTHORISE_WORKING_D
 # ease (higher is easier; 60 is plain English) and the sentence length, in words, that is marked long.
 ADVICE_READING_EASE_TARGET = float(os.environ.get("ADVICE_READING_EASE_TARGET", "60"))
 ADVICE_LONG_SENTENCE_WORDS = int(os.environ.get("ADVICE_LONG_SENTENCE_WORDS", "25"))
+
+
+# The JSON API (/api/v1): token authentication only, JSON only, every list paginated.
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": ["closewell.api.authentication.TokenAuthentication"],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_PAGINATION_CLASS": "closewell.api.pagination.Pagination",
+    "DEFAULT_SCHEMA_CLASS": "closewell.api.schema.AutoSchema",
+    "EXCEPTION_HANDLER": "closewell.api.errors.exception_handler",
+    "UNAUTHENTICATED_USER": None,
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Closewell API",
+    "DESCRIPTION": "Children, episodes, contacts, plans and Closure Records, for the council's other systems.",
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "COMPONENT_SPLIT_REQUEST": True,
+    "ENUM_NAME_OVERRIDES": {
+        "ContactKindEnum": "closewell.cases.models.ContactType",
+        "PlanKindEnum": "closewell.cases.models.PlanType",
+        "EpisodeStatusEnum": "closewell.cases.models.EpisodeStatus",
+        "RecordStatusEnum": "closewell.closures.models.Status",
+        "CategoryOfAbuseEnum": "closewell.cases.codes.CategoryOfAbuse",
+        "ReasonForClosureEnum": "closewell.cases.codes.ReasonForClosure",
+    },
+}

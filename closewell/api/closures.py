@@ -1,0 +1,288 @@
+"""Closure Records: read them and their status; start one, write its sections, submit, return and
+authorise — through the same services and permission checks as the pages."""
+
+from django.core.exceptions import FieldDoesNotExist, ValidationError
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
+from rest_framework import generics, serializers, status
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from closewell.accounts.permissions import scope_episodes
+from closewell.cases.models import Episode, PlannedAction
+from closewell.cases.selectors import episode_get_for_user
+from closewell.closures import services
+from closewell.closures.checks import problems
+from closewell.closures.models import ClosureRecord, ParentView, Section, Status
+from closewell.closures.selectors import record_get_for_user
+from closewell.core.errors import DomainError
+
+from .common import UserSerializer
+from .episodes import ActionSerializer
+from .schema import ProblemSerializer
+
+
+class ParentViewSerializer(serializers.ModelSerializer):
+    person_name = serializers.CharField(source="person.full_name")
+
+    class Meta:
+        model = ParentView
+        fields = ["person", "person_name", "discussed", "discussed_date", "not_discussed_reason", "views"]
+
+
+class CommentSerializer(serializers.Serializer):
+    section = serializers.ChoiceField(choices=Section.choices)
+    text = serializers.CharField()
+
+
+class RecordSerializer(serializers.ModelSerializer):
+    child = serializers.IntegerField(source="episode.child_id")
+    author = UserSerializer()
+    authorised_by = UserSerializer(allow_null=True)
+    parent_views = ParentViewSerializer(many=True)
+    actions = serializers.SerializerMethodField(help_text="The episode's actions, reviewed in section 3.")
+    problems = serializers.SerializerMethodField(help_text="What must be put right before it can go forward.")
+    comments = serializers.SerializerMethodField(help_text="A manager's open comments, by section.")
+
+    class Meta:
+        model = ClosureRecord
+        fields = [
+            "id",
+            "episode",
+            "child",
+            "addendum_to",
+            "status",
+            "version",
+            "author",
+            "decision_date",
+            "decision_by",
+            "reason_for_involvement",
+            "interventions",
+            "reason_for_closure",
+            "reason_code",
+            "child_discussed",
+            "child_discussed_date",
+            "child_not_discussed_reason",
+            "child_views",
+            "da_work_with_perpetrator",
+            "da_if_released",
+            "da_if_resumed",
+            "interpreter_language",
+            "interpreter_name",
+            "interpreted_on",
+            "explained_to",
+            "addendum_text",
+            "parent_views",
+            "actions",
+            "problems",
+            "comments",
+            "submitted_at",
+            "authorised_at",
+            "authorised_by",
+            "snapshot_sha256",
+        ]
+
+    @extend_schema_field(ActionSerializer(many=True))
+    def get_actions(self, record):
+        return ActionSerializer(record.episode.actions.order_by("pk"), many=True).data
+
+    @extend_schema_field(ProblemSerializer(many=True))
+    def get_problems(self, record):
+        if not record.is_editable and record.status != Status.SUBMITTED:
+            return []
+        return [
+            {"section": p.section, "section_label": p.section_label, "message": p.message, "field": p.field}
+            for p in problems(record)
+        ]
+
+    @extend_schema_field(CommentSerializer(many=True))
+    def get_comments(self, record):
+        return [{"section": c.section, "text": c.text} for c in record.comments.filter(resolved=False)]
+
+
+class RecordSummarySerializer(serializers.ModelSerializer):
+    child = serializers.IntegerField(source="episode.child_id")
+    child_name = serializers.CharField(source="episode.child.full_name")
+    author = UserSerializer()
+
+    class Meta:
+        model = ClosureRecord
+        fields = [
+            "id",
+            "episode",
+            "child",
+            "child_name",
+            "addendum_to",
+            "status",
+            "version",
+            "author",
+            "decision_date",
+            "submitted_at",
+            "authorised_at",
+        ]
+
+
+class RecordStartSerializer(serializers.Serializer):
+    episode = serializers.IntegerField(min_value=1)
+    decision_date = serializers.DateField()
+    decision_by = serializers.CharField(max_length=200)
+
+
+class SectionSerializer(serializers.Serializer):
+    version = serializers.IntegerField(
+        min_value=1, max_value=2**31 - 1, help_text="The record's version when you read it."
+    )
+    data = serializers.DictField(
+        help_text="The section's fields. For 'review': {action id: {actual_level, outcome, impact}}; "
+        "for 'parent_views': {person id: {discussed, discussed_date, not_discussed_reason, views}}."
+    )
+
+
+class ReturnSerializer(serializers.Serializer):
+    comments = CommentSerializer(many=True, allow_empty=False)
+
+
+def _get(request, pk: int) -> ClosureRecord:
+    """The record if the user may read its case (404 otherwise), not audited: the write is."""
+    return record_get_for_user(request.user, pk, audit_read=False)
+
+
+def _detail(record: ClosureRecord, code=status.HTTP_200_OK) -> Response:
+    record = ClosureRecord.objects.select_related("episode__child", "author", "authorised_by").get(
+        pk=record.pk
+    )
+    return Response(RecordSerializer(record).data, status=code)
+
+
+def _typed(model, values: dict, allowed) -> dict:
+    """The JSON values of a section as the model's Python values (dates from ISO strings), so the
+    service checks real values; a value that is not of its field's type is a 400 naming the field."""
+    out = {}
+    for name, value in values.items():
+        try:
+            field = model._meta.get_field(name) if name in allowed else None
+        except FieldDoesNotExist:
+            field = None
+        if field is None:
+            out[name] = value
+            continue
+        try:
+            out[name] = field.to_python(value)
+        except ValidationError as error:
+            raise DomainError(" ".join(error.messages), field=name) from error
+    return out
+
+
+def section_data(section: str, data: dict) -> dict:
+    if section == Section.REVIEW:
+        model, allowed = PlannedAction, services.ACTION_FIELDS
+    elif section == Section.PARENT_VIEWS:
+        model, allowed = ParentView, services.VIEW_FIELDS
+    else:
+        return _typed(ClosureRecord, data, services.RECORD_FIELDS.get(section, []))
+    out = {}
+    for key, values in data.items():
+        if not str(key).isdigit() or len(str(key)) > 18:
+            raise DomainError("Give each entry by its id (a whole number).", field="data")
+        if not isinstance(values, dict):
+            raise DomainError("Give each entry's fields as an object.", field=f"data.{key}")
+        out[int(key)] = _typed(model, values, allowed)
+    return out
+
+
+class RecordList(generics.ListAPIView):
+    serializer_class = RecordSummarySerializer
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("status", str, enum=Status.values),
+            OpenApiParameter("episode", int, description="Only this episode's records."),
+        ]
+    )
+    def get(self, request, *args, **kwargs):
+        return super().get(request, *args, **kwargs)
+
+    def get_queryset(self):
+        episodes = scope_episodes(self.request.user, Episode.objects.all())
+        records = (
+            ClosureRecord.objects.filter(episode__in=episodes)
+            .select_related("episode__child", "author")
+            .order_by("-created_at", "-pk")
+        )
+        state = self.request.query_params.get("status")
+        if state in Status.values:
+            records = records.filter(status=state)
+        episode = self.request.query_params.get("episode", "")
+        if episode.isdigit() and len(episode) < 16:
+            records = records.filter(episode_id=int(episode))
+        return records
+
+    @extend_schema(request=RecordStartSerializer, responses={201: RecordSerializer})
+    def post(self, request):
+        """Start the Closure Record of an open episode, pre-filled from the case."""
+        serializer = RecordStartSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        episode = episode_get_for_user(request.user, data["episode"])
+        record = services.closure_start(
+            actor=request.user,
+            episode=episode,
+            decision_date=data["decision_date"],
+            decision_by=data["decision_by"],
+        )
+        return _detail(record, status.HTTP_201_CREATED)
+
+
+class RecordDetail(APIView):
+    @extend_schema(responses=RecordSerializer)
+    def get(self, request, pk: int):
+        """The record, its status and what is left to put right. Reading it is audited."""
+        record = record_get_for_user(request.user, pk)
+        return Response(RecordSerializer(record).data)
+
+
+class RecordSection(APIView):
+    @extend_schema(
+        request=SectionSerializer,
+        responses=RecordSerializer,
+        parameters=[OpenApiParameter("section", str, OpenApiParameter.PATH, enum=Section.values)],
+    )
+    def put(self, request, pk: int, section: str):
+        """Save one section. Refused if the record changed since `version` (nothing is overwritten)."""
+        record = _get(request, pk)
+        if section not in Section.values:
+            raise DomainError("Unknown section.", field="section")
+        serializer = SectionSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        record = services.closure_update(
+            actor=request.user,
+            record=record,
+            section=section,
+            version=serializer.validated_data["version"],
+            data=section_data(section, serializer.validated_data["data"]),
+        )
+        return _detail(record)
+
+
+class RecordSubmit(APIView):
+    @extend_schema(request=None, responses=RecordSerializer)
+    def post(self, request, pk: int):
+        """Submit for authorisation; refused with each problem listed if a rule is not met."""
+        return _detail(services.closure_submit(actor=request.user, record=_get(request, pk)))
+
+
+class RecordReturn(APIView):
+    @extend_schema(request=ReturnSerializer, responses=RecordSerializer)
+    def post(self, request, pk: int):
+        """A manager of the team (not the author) returns it for amendment, a comment per section."""
+        record = _get(request, pk)
+        serializer = ReturnSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        comments = [(c["section"], c["text"]) for c in serializer.validated_data["comments"]]
+        return _detail(services.closure_return(actor=request.user, record=record, comments=comments))
+
+
+class RecordAuthorise(APIView):
+    @extend_schema(request=None, responses=RecordSerializer)
+    def post(self, request, pk: int):
+        """A manager of the team (not the author) authorises it: the case is closed from now."""
+        return _detail(services.closure_authorise(actor=request.user, record=_get(request, pk)))

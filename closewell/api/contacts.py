@@ -1,0 +1,84 @@
+"""Contacts: read an episode's contacts and record a new one, through contact_create()."""
+
+from django.http import Http404
+from drf_spectacular.utils import extend_schema
+from rest_framework import generics, serializers, status
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from closewell.accounts.permissions import scope_episodes
+from closewell.cases.models import Contact, Episode, Person
+from closewell.cases.selectors import episode_get_for_user
+from closewell.cases.services import contact_create
+
+from .common import UserSerializer
+
+
+class ContactSerializer(serializers.ModelSerializer):
+    worker = UserSerializer()
+
+    class Meta:
+        model = Contact
+        fields = [
+            "id",
+            "episode",
+            "occurred_at",
+            "kind",
+            "child_seen",
+            "child_seen_alone",
+            "people_seen",
+            "work",
+            "note",
+            "worker",
+            "version",
+            "source_id",
+        ]
+
+
+class ContactCreateSerializer(serializers.ModelSerializer):
+    people_seen = serializers.PrimaryKeyRelatedField(
+        queryset=Person.objects.all(), many=True, required=False, help_text="People linked to the child."
+    )
+
+    class Meta:
+        model = Contact
+        fields = ["occurred_at", "kind", "child_seen", "child_seen_alone", "people_seen", "work", "note"]
+
+
+class EpisodeContacts(generics.ListCreateAPIView):
+    """GET: the episode's contacts, latest first. POST: record a contact on an open episode, as the
+    token's user (the same rules as the page: your team's case, not closed, not before the referral)."""
+
+    def get_serializer_class(self):
+        return ContactCreateSerializer if self.request.method == "POST" else ContactSerializer
+
+    def get_queryset(self):
+        episode = episode_get_for_user(self.request.user, self.kwargs["pk"])
+        return (
+            episode.contacts.select_related("worker")
+            .prefetch_related("people_seen")
+            .order_by("-occurred_at", "-pk")
+        )
+
+    @extend_schema(request=ContactCreateSerializer, responses={201: ContactSerializer})
+    def post(self, request, pk: int):
+        episode = episode_get_for_user(request.user, pk)
+        serializer = ContactCreateSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        contact = contact_create(actor=request.user, episode=episode, **serializer.validated_data)
+        return Response(ContactSerializer(contact).data, status=status.HTTP_201_CREATED)
+
+
+class ContactDetail(APIView):
+    @extend_schema(responses=ContactSerializer)
+    def get(self, request, pk: int):
+        episodes = scope_episodes(request.user, Episode.objects.all())
+        contact = (
+            Contact.objects.select_related("worker")
+            .prefetch_related("people_seen")
+            .filter(pk=pk, episode__in=episodes)
+            .first()
+        )
+        if contact is None:
+            raise Http404("No such contact.")
+        return Response(ContactSerializer(contact).data)

@@ -1,0 +1,121 @@
+"""Episodes (CIN referrals) and their plans with each planned action."""
+
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import generics, serializers
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from closewell.accounts.permissions import scope_episodes
+from closewell.cases.models import Episode, EpisodeStatus, Plan, PlannedAction
+from closewell.cases.selectors import episode_get_for_user
+
+from .common import TeamSerializer, UserSerializer, int_param
+
+
+class EpisodeSerializer(serializers.ModelSerializer):
+    team = TeamSerializer()
+    worker = UserSerializer(allow_null=True)
+    child_name = serializers.CharField(source="child.full_name")
+
+    class Meta:
+        model = Episode
+        fields = [
+            "id",
+            "child",
+            "child_name",
+            "referral_date",
+            "referral_source",
+            "primary_need",
+            "referral_nfa",
+            "team",
+            "worker",
+            "status",
+            "closed_at",
+            "closure_date",
+            "reason_for_closure",
+            "previous_episode",
+            "is_re_referral",
+            "source_id",
+        ]
+
+
+class EpisodeList(generics.ListAPIView):
+    serializer_class = EpisodeSerializer
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("child", int, description="Only this child's episodes."),
+            OpenApiParameter("status", str, enum=EpisodeStatus.values),
+        ]
+    )
+    def get(self, request, *args, **kwargs):
+        return super().get(request, *args, **kwargs)
+
+    def get_queryset(self):
+        episodes = scope_episodes(
+            self.request.user, Episode.objects.select_related("child", "team", "worker")
+        ).order_by("-referral_date", "-pk")
+        child = int_param(self.request, "child")
+        if child is not None:
+            episodes = episodes.filter(child_id=child)
+        status = self.request.query_params.get("status")
+        if status in EpisodeStatus.values:
+            episodes = episodes.filter(status=status)
+        return episodes
+
+
+class EpisodeDetail(APIView):
+    @extend_schema(responses=EpisodeSerializer)
+    def get(self, request, pk: int):
+        return Response(EpisodeSerializer(episode_get_for_user(request.user, pk)).data)
+
+
+class ActionSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = PlannedAction
+        fields = [
+            "id",
+            "plan",
+            "is_unplanned",
+            "dimension",
+            "parent",
+            "description",
+            "responsible",
+            "responsible_name",
+            "planned_level",
+            "start_date",
+            "end_date",
+            "actual_level",
+            "outcome",
+            "impact",
+            "version",
+        ]
+
+
+class PlanSerializer(serializers.ModelSerializer):
+    actions = ActionSerializer(many=True)
+
+    class Meta:
+        model = Plan
+        fields = [
+            "id",
+            "episode",
+            "kind",
+            "start_date",
+            "end_date",
+            "initial_category",
+            "latest_category",
+            "number_of_previous_cpp",
+            "actions",
+            "source_id",
+        ]
+
+
+class EpisodePlans(generics.ListAPIView):
+    """An episode's plans (CIN, child protection, care, pathway), each with its actions."""
+
+    serializer_class = PlanSerializer
+
+    def get_queryset(self):
+        episode = episode_get_for_user(self.request.user, self.kwargs["pk"])
+        return episode.plans.prefetch_related("actions").order_by("start_date", "pk")

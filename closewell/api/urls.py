@@ -1,0 +1,41 @@
+"""/api/v1: one module per resource. Every view authenticates by token, so the pages' login
+redirect (LoginRequiredMiddleware) is switched off for them; the schema alone needs no token."""
+
+from django.contrib.auth.decorators import login_not_required
+from django.urls import path
+from drf_spectacular.views import SpectacularJSONAPIView
+
+from . import children, closures, contacts, copies, episodes
+
+app_name = "api"
+
+
+class SchemaView(SpectacularJSONAPIView):
+    authentication_classes = []
+    permission_classes = []
+
+
+def api(view):
+    return login_not_required(view.as_view())
+
+
+urlpatterns = [
+    path("openapi.json", login_not_required(SchemaView.as_view()), name="schema"),
+    path("children/", api(children.ChildList), name="children"),
+    path("children/<int:pk>/", api(children.ChildDetail), name="child"),
+    path("episodes/", api(episodes.EpisodeList), name="episodes"),
+    path("episodes/<int:pk>/", api(episodes.EpisodeDetail), name="episode"),
+    path("episodes/<int:pk>/plans/", api(episodes.EpisodePlans), name="episode-plans"),
+    path("episodes/<int:pk>/contacts/", api(contacts.EpisodeContacts), name="episode-contacts"),
+    path("contacts/<int:pk>/", api(contacts.ContactDetail), name="contact"),
+    path("closure-records/", api(closures.RecordList), name="records"),
+    path("closure-records/<int:pk>/", api(closures.RecordDetail), name="record"),
+    path(
+        "closure-records/<int:pk>/sections/<str:section>/", api(closures.RecordSection), name="record-section"
+    ),
+    path("closure-records/<int:pk>/submit/", api(closures.RecordSubmit), name="record-submit"),
+    path("closure-records/<int:pk>/return/", api(closures.RecordReturn), name="record-return"),
+    path("closure-records/<int:pk>/authorise/", api(closures.RecordAuthorise), name="record-authorise"),
+    path("closure-records/<int:pk>/copies/", api(copies.RecordCopies), name="record-copies"),
+    path("closure-records/<int:pk>/copies/<int:copy_pk>/pdf/", api(copies.CopyDownload), name="copy-pdf"),
+]

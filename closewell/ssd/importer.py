@@ -1,0 +1,885 @@
+"""import_extract(): read an SSD extract, check every row, then write it to the case register at once.
+
+The import is keyed by the source system's ids (Child.la_child_id is the SSD person id; every other
+row keeps "table:id" in `source_id`), so running it twice changes nothing and a later extract updates
+only what changed. Every row is checked before anything is written; any problem, or a refusal by the
+database, leaves the register exactly as it was (one transaction). The import never deletes: rows
+missing from a later extract, and everything entered in Closewell, are left alone.
+"""
+
+import csv
+import datetime as dt
+import time
+from collections import Counter, defaultdict
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from django.core.exceptions import ValidationError
+from django.db import DatabaseError, transaction
+from django.utils import timezone
+
+from closewell.accounts.models import Role, Team, User
+from closewell.audit.models import Action
+from closewell.audit.services import record as audit
+from closewell.cases.codes import UPNUnknown
+from closewell.cases.models import (
+    Assessment,
+    AssessmentType,
+    Child,
+    ChildPerson,
+    Contact,
+    ContactType,
+    Episode,
+    EpisodeStatus,
+    LookedAfterPeriod,
+    Person,
+    Plan,
+    PlanType,
+    Relationship,
+    Section47,
+    WorkKind,
+)
+from closewell.core.dates import age_on, birthday
+
+from .mapping import IMPORTED, NEEDED, NOT_IMPORTED, READERS, REQUIRED, Problem, Row, file_names
+from .models import ImportRun
+
+CHUNK = 900  # ids per IN (...) query: SQLite allows 999 parameters
+BATCH = 2000
+IMPORT_USERNAME = "ssd-import"
+VISIT_NOTE = "Statutory visit recorded in the case system; imported from the SSD extract."
+ID_COLUMNS = {
+    "department": "dept_team_id",
+    "professionals": "prof_professional_id",
+    "person": "pers_person_id",
+    "cin_episodes": "cine_referral_id",
+    "cin_assessments": "cina_assessment_id",
+    "cin_plans": "cinp_cin_plan_id",
+    "cp_plans": "cppl_cp_plan_id",
+    "s47_enquiry": "s47e_s47_enquiry_id",
+    "cin_visits": "cinv_cin_visit_id",
+    "cp_visits": "cppv_cp_visit_id",
+    "cla_episodes": "clae_cla_episode_id",
+}
+
+
+def _silent(iterable=None, **kwargs):
+    """The default progress bar: none. The command passes tqdm."""
+    return _Null() if iterable is None else iterable
+
+
+class _Null:
+    def update(self, n=1):
+        pass
+
+    def close(self):
+        pass
+
+
+def _count_lines(path: Path) -> int:
+    """About how many rows a file has (its newlines, less the header), for the progress bar."""
+    with path.open("rb") as handle:
+        return max(sum(block.count(b"\n") for block in iter(lambda: handle.read(1 << 20), b"")) - 1, 0)
+
+
+def chunks(items: list, size: int = CHUNK) -> Iterable[list]:
+    for i in range(0, len(items), size):
+        yield items[i : i + size]
+
+
+@dataclass
+class Entry:
+    """A row that was read: where it came from and its clean values."""
+
+    file: str
+    line: int
+    values: dict
+    ok: bool
+
+
+@dataclass
+class Result:
+    ok: bool
+    dry_run: bool
+    problems: list[Problem] = field(default_factory=list)
+    counts: dict[str, dict[str, int]] = field(default_factory=dict)
+    skipped: dict[str, str] = field(default_factory=dict)
+    rows_read: int = 0
+    seconds: float = 0.0
+    run: ImportRun | None = None
+
+    @property
+    def rows_per_second(self) -> float:
+        return self.rows_read / self.seconds if self.seconds else 0.0
+
+    @property
+    def changed(self) -> int:
+        return sum(c["created"] + c["updated"] for c in self.counts.values())
+
+
+class Rollback(Exception):
+    """Raised inside the transaction to undo a dry run."""
+
+
+def import_extract(path, *, actor=None, dry_run: bool = False, progress: Callable = _silent) -> Result:
+    """Import the SSD extract in folder `path`. Nothing is written unless every row is good; a dry
+    run does the whole import in a transaction and rolls it back, so its counts are exact."""
+    return Importer(Path(path), actor=actor, progress=progress).run(dry_run=dry_run)
+
+
+def write_report(problems: list[Problem], path) -> Path:
+    """The report of a failed import: one line per bad value, as CSV (file, line, column, reason)."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with path.open("w", newline="", encoding="utf-8") as out:
+        writer = csv.writer(out)
+        writer.writerow(["file", "line", "column", "reason"])
+        for p in problems:
+            writer.writerow([p.file, p.line, p.column, p.reason])
+    return path
+
+
+class Importer:
+    def __init__(self, path: Path, *, actor=None, progress: Callable = _silent):
+        self.path = path
+        self.actor = actor
+        self.progress = progress
+        self.problems: list[Problem] = []
+        self.entries: dict[str, list[Entry]] = {}
+        self.files: dict[str, str] = {}
+        self.counts: dict[str, dict[str, int]] = {}
+        self.rows_read = 0
+        self.now = timezone.now()
+
+    # ------------------------------------------------------------------ run
+    def run(self, *, dry_run: bool) -> Result:
+        started = time.monotonic()
+        result = Result(ok=False, dry_run=dry_run, skipped=self._skipped_tables())
+        self.read()
+        if self.entries.get("person") is not None or not self.problems:
+            self.check()
+        if not self.problems:
+            try:
+                with transaction.atomic():
+                    self.write()
+                    if dry_run:
+                        raise Rollback
+                    result.run = self._record_run(started)
+            except Rollback:
+                pass
+            except (DatabaseError, ValidationError) as error:
+                self.problems.append(Problem("", 0, "", f"The database refused the import: {error}"))
+        result.ok = not self.problems
+        result.problems = self.problems
+        result.counts = self.counts
+        result.rows_read = self.rows_read
+        result.seconds = time.monotonic() - started
+        return result
+
+    def _skipped_tables(self) -> dict[str, str]:
+        return {
+            name: reason
+            for table, reason in NOT_IMPORTED.items()
+            for name in file_names(table)
+            if (self.path / name).exists()
+        }
+
+    def _record_run(self, started: float) -> ImportRun:
+        """One audit event per run naming its counts (not one per row: an extract has millions)."""
+        run = ImportRun.objects.create(
+            started_at=self.now,
+            finished_at=timezone.now(),
+            source=str(self.path)[:500],
+            actor=self.actor,
+            rows_read=self.rows_read,
+            counts=self.counts,
+        )
+        summary = ", ".join(
+            f"{label}: {c['created']} new, {c['updated']} changed" for label, c in self.counts.items()
+        )
+        audit(
+            actor=self.actor,
+            action=Action.CREATE,
+            obj=run,
+            summary=f"Imported the SSD extract from {self.path.name}. {summary}",
+            after={"source": str(self.path), "rows_read": self.rows_read, "counts": self.counts},
+        )
+        return run
+
+    # ------------------------------------------------------------------ read
+    def read(self) -> None:
+        """Read every table's file: each value checked on its own, each id once per file."""
+        for table in IMPORTED:
+            found = next((self.path / n for n in file_names(table) if (self.path / n).exists()), None)
+            if found is None:
+                if table in REQUIRED:
+                    self.problems.append(Problem(file_names(table)[0], 0, "", "The file is missing."))
+                continue
+            self.files[table] = found.name
+            self.entries[table] = self._read_file(table, found)
+
+    def _read_file(self, table: str, path: Path) -> list[Entry]:
+        reader_fn = READERS[table]
+        entries: list[Entry] = []
+        seen: dict[str, int] = {}
+        id_column = ID_COLUMNS.get(table)
+        bar = self.progress(total=_count_lines(path), desc=f"Reading {path.name}", unit="rows")
+        with path.open(newline="", encoding="utf-8-sig") as handle:
+            reader = csv.DictReader(handle)
+            header = reader.fieldnames or []
+            missing = [c for c in NEEDED[table] if c not in header]
+            if missing:
+                for column in missing:
+                    self.problems.append(Problem(path.name, 1, column, "The column is missing."))
+                bar.close()
+                return entries
+            for values in reader:
+                row = Row(path.name, reader.line_num, values, self.problems)
+                clean = reader_fn(row)
+                if id_column and clean.get("id"):
+                    first = seen.setdefault(clean["id"], row.line)
+                    if first != row.line:
+                        row.error(id_column, f"“{clean['id']}” appears twice: also on line {first}.")
+                entries.append(Entry(path.name, row.line, clean, row.ok))
+                self.rows_read += 1
+                if len(entries) % 5000 == 0:
+                    bar.update(5000)
+            bar.update(len(entries) % 5000)
+        bar.close()
+        return entries
+
+    def _rows(self, table: str) -> list[Entry]:
+        return self.entries.get(table, [])
+
+    def _error(self, entry: Entry, column: str, reason: str) -> None:
+        self.problems.append(Problem(entry.file, entry.line, column, reason))
+        entry.ok = False
+
+    # ------------------------------------------------------------------ check
+    def check(self) -> None:
+        """The checks that need other rows or the register: every reference resolves, children meet
+        the child's rules, one open episode per child, each visit falls within an episode."""
+        self._check_people()
+        self._check_episodes()
+        self._check_episode_parts()
+        self._check_visits()
+
+    def _load_existing_children(self, ids: list[str]) -> dict[str, int]:
+        found = {}
+        for part in chunks(ids):
+            found.update(Child.objects.filter(la_child_id__in=part).values_list("la_child_id", "pk"))
+        return found
+
+    def _check_people(self) -> None:
+        self.teams = {e.values["id"]: e.values["name"] for e in self._rows("department") if e.ok}
+        self.known_teams = set(self.teams) | set(Team.objects.values_list("name", flat=True))
+        self.professionals = {e.values["id"]: e.values for e in self._rows("professionals") if e.ok}
+        self.persons = {e.values["id"]: e for e in self._rows("person") if e.values["id"]}
+        child_ids = {
+            e.values["person"]
+            for table in ("cin_episodes", "cla_episodes", "care_leavers")
+            for e in self._rows(table)
+            if e.values.get("person")
+        }
+        referenced = set(child_ids) | {
+            e.values[k]
+            for table, k in (("disability", "person"), ("linked_identifiers", "person"), ("mother", "child"))
+            for e in self._rows(table)
+            if e.values.get(k)
+        }
+        self.existing_children = self._load_existing_children(sorted(referenced | set(self.persons)))
+        self.child_ids = {p for p in child_ids | set(self.existing_children)}
+        self.known_people = set(self.persons) | set(self.existing_children)
+        for entry in self._rows("person"):
+            if entry.values["id"] in self.child_ids:
+                self._check_child(entry)
+        for table, key, column in (
+            ("disability", "person", "disa_person_id"),
+            ("linked_identifiers", "person", "link_person_id"),
+            ("family", "person", "fami_person_id"),
+            ("mother", "mother", "moth_person_id"),
+            ("mother", "child", "moth_childs_person_id"),
+            ("cla_episodes", "person", "clae_person_id"),
+            ("care_leavers", "person", "clea_person_id"),
+        ):
+            for entry in self._rows(table):
+                value = entry.values.get(key)
+                if value and value not in self.known_people:
+                    self._error(entry, column, f"No person “{value}” in ssd_person or the register.")
+
+    def _check_child(self, entry: Entry) -> None:
+        v = entry.values
+        if not v["sex"]:
+            self._error(entry, "pers_sex", "Enter the child's sex: M, F or U.")
+        if not (v["date_of_birth"] or v["expected_date_of_birth"]):
+            self._error(entry, "pers_dob", "A child needs a date of birth or an expected date of birth.")
+        if v["date_of_death"] and v["date_of_birth"] and v["date_of_death"] < v["date_of_birth"]:
+            self._error(entry, "pers_death_date", "The date of death is before the date of birth.")
+
+    def _team(self, team_id: str) -> str | None:
+        """A team's name from its SSD department id (or a team already named so in Closewell)."""
+        return self.teams.get(team_id) or (team_id if team_id in self.known_teams else None)
+
+    def _check_episodes(self) -> None:
+        self.episodes = {e.values["id"]: e for e in self._rows("cin_episodes") if e.values["id"]}
+        self.existing_episodes = self._load_existing_episodes()
+        # The worker allocated now: the open involvement that started last (else the last to end).
+        allocation: dict[str, tuple] = {}
+        for entry in self._rows("involvements"):
+            v = entry.values
+            if not entry.ok:
+                continue
+            if v["referral"] not in self.episodes and v["referral"] not in self.existing_episodes:
+                self._error(entry, "invo_referral_id", f"No referral “{v['referral']}” in ssd_cin_episodes.")
+                continue
+            if v["worker"] and v["worker"] not in self.professionals and not self._user_exists(v["worker"]):
+                self._error(entry, "invo_professional_id", f"No professional “{v['worker']}”.")
+            if v["team"] and self._team(v["team"]) is None:
+                self._error(entry, "invo_professional_team", f"No team “{v['team']}” in ssd_department.")
+            rank = (v["end"] is None, v["start"] or dt.date.min, v["end"] or dt.date.min, entry.line)
+            if v["referral"] not in allocation or rank > allocation[v["referral"]][0]:
+                allocation[v["referral"]] = (rank, v["worker"], v["team"])
+        open_by_child: dict[str, Entry] = {}
+        for entry in self._rows("cin_episodes"):
+            v = entry.values
+            if v["person"] and v["person"] not in self.known_people:
+                self._error(
+                    entry, "cine_person_id", f"No person “{v['person']}” in ssd_person or the register."
+                )
+            _, worker, team = allocation.get(v["id"], (None, "", ""))
+            v["team"], v["worker"] = team or v["team"], worker or v["worker"]
+            if not v["team"]:
+                self._error(entry, "cine_referral_team", "Enter the team (or an involvement with a team).")
+            elif self._team(v["team"]) is None:
+                self._error(entry, "cine_referral_team", f"No team “{v['team']}” in ssd_department.")
+            if v["worker"] and v["worker"] not in self.professionals and not self._user_exists(v["worker"]):
+                self._error(entry, "cine_referral_worker_id", f"No professional “{v['worker']}”.")
+            if not v["closure_date"] and v["person"]:
+                other = open_by_child.setdefault(v["person"], entry)
+                if other is not entry:
+                    self._error(
+                        entry,
+                        "cine_close_date",
+                        f"The child already has an open episode (line {other.line}): one at a time "
+                        "(CIN rules 8815, 8816, 8820).",
+                    )
+
+    def _user_exists(self, username: str) -> bool:
+        if not hasattr(self, "_usernames"):
+            self._usernames = set(User.objects.values_list("username", flat=True))
+        return username in self._usernames
+
+    def _load_existing_episodes(self) -> dict[str, dict]:
+        rows = Episode.objects.filter(source_id__startswith="cin_episodes:").values(
+            "pk", "source_id", "child__la_child_id", "referral_date", "closure_date"
+        )
+        return {r["source_id"].removeprefix("cin_episodes:"): r for r in rows}
+
+    def _check_episode_parts(self) -> None:
+        def known(referral):
+            return referral in self.episodes or referral in self.existing_episodes
+
+        for table, column in (
+            ("cin_assessments", "cina_referral_id"),
+            ("cin_plans", "cinp_referral_id"),
+            ("cp_plans", "cppl_referral_id"),
+            ("s47_enquiry", "s47e_referral_id"),
+        ):
+            for entry in self._rows(table):
+                ref = entry.values["referral"]
+                if ref and not known(ref):
+                    self._error(entry, column, f"No referral “{ref}” in ssd_cin_episodes.")
+        assessments = {e.values["id"] for e in self._rows("cin_assessments")}
+        for entry in self._rows("assessment_factors"):
+            ref = entry.values["assessment"]
+            if ref and ref not in assessments:
+                self._error(entry, "cinf_assessment_id", f"No assessment “{ref}” in ssd_cin_assessments.")
+        s47s = {e.values["id"]: e for e in self._rows("s47_enquiry")}
+        for entry in self._rows("initial_cp_conference"):
+            s47 = s47s.get(entry.values["s47"])
+            if s47 is None:
+                self._error(
+                    entry, "icpc_s47_enquiry_id", f"No enquiry “{entry.values['s47']}” in ssd_s47_enquiry."
+                )
+            elif (
+                entry.values["icpc_date"]
+                and s47.values["start_date"]
+                and (entry.values["icpc_date"] < s47.values["start_date"])
+            ):
+                self._error(entry, "icpc_icpc_date", "The conference is before the enquiry started.")
+
+    def _episode_spans(self) -> dict[str, list[tuple]]:
+        """Each child's episodes as (referral date, closure date, referral id), latest first."""
+        spans = defaultdict(list)
+        for ref, row in self.existing_episodes.items():
+            if ref not in self.episodes:
+                spans[row["child__la_child_id"]].append((row["referral_date"], row["closure_date"], ref))
+        for ref, entry in self.episodes.items():
+            v = entry.values
+            if v["referral_date"]:
+                spans[v["person"]].append((v["referral_date"], v["closure_date"], ref))
+        for items in spans.values():
+            items.sort(reverse=True)
+        return spans
+
+    def _check_visits(self) -> None:
+        """SSD visits name the child, not the referral: each belongs to the episode open that day."""
+        spans = self._episode_spans()
+        cp_plans = {e.values["id"]: e.values["referral"] for e in self._rows("cp_plans")}
+        for table, prefix in (("cin_visits", "cinv"), ("cp_visits", "cppv")):
+            for entry in self._rows(table):
+                v = entry.values
+                if v["person"] and v["person"] not in self.known_people:
+                    self._error(entry, f"{prefix}_person_id", f"No person “{v['person']}” in ssd_person.")
+                    continue
+                if not v["occurred_at"]:
+                    continue
+                day = v["occurred_at"].date()
+                v["referral"] = cp_plans.get(v.get("plan") or "") or next(
+                    (
+                        r
+                        for start, end, r in spans.get(v["person"], ())
+                        if start <= day and (not end or day <= end)
+                    ),
+                    None,
+                )
+                if v["referral"] is None:
+                    column = f"{prefix}_{table.removesuffix('_visits')}_visit_date"
+                    self._error(entry, column, "No CIN episode of this child is open on this date.")
+
+    # ------------------------------------------------------------------ write
+    def write(self) -> None:
+        """Write in dependency order, each model in bulk: what is new is created, what differs from
+        the register is updated, the rest is counted as unchanged."""
+        self.team_pks = self._write_teams()
+        self.user_pks = self._write_users()
+        self.child_pks = self._write_children()
+        self.person_pks = self._write_people()
+        self._write_links()
+        self.episode_pks = self._write_episodes()
+        self._write_assessments()
+        self.plan_pks = self._write_plans()
+        self._write_section47s()
+        self._write_contacts()
+        self._write_looked_after()
+        self._link_re_referrals()
+
+    def _count(self, label: str, created: int = 0, updated: int = 0, unchanged: int = 0) -> None:
+        c = self.counts.setdefault(label, {"created": 0, "updated": 0, "unchanged": 0})
+        c["created"] += created
+        c["updated"] += updated
+        c["unchanged"] += unchanged
+
+    def _sync(
+        self,
+        label: str,
+        model,
+        key: str,
+        desired: dict[str, dict],
+        *,
+        fields: list[str],
+        on_create: Callable[[str, dict], dict] | None = None,
+        keep: Callable[[dict], list[str]] | None = None,
+    ) -> dict[str, int]:
+        """Bring `model` rows keyed by `key` to `desired` {key: {field: value}}: bulk-create the new,
+        bulk-update only the rows that differ. `keep(existing)` names fields the register keeps for a
+        row (for example an episode closed in Closewell keeps its closure). Returns {key: pk}."""
+        existing: dict[str, dict] = {}
+        keys = list(desired)
+        for part in chunks(keys):
+            for row in model.objects.filter(**{f"{key}__in": part}).values("pk", key, *fields):
+                existing[row[key]] = row
+        new, changed = [], []
+        for k, values in desired.items():
+            row = existing.get(k)
+            if row is None:
+                new.append(model(**{key: k}, **values, **(on_create(k, values) if on_create else {})))
+                continue
+            kept = set(keep(row)) if keep else set()
+            merged = {f: (row[f] if f in kept else values.get(f, row[f])) for f in fields}
+            if any(merged[f] != row[f] for f in fields):
+                changed.append(model(pk=row["pk"], updated_at=self.now, **merged))
+        bar = self.progress(total=len(new) + len(changed), desc=f"Writing {label}", unit="rows")
+        for part in chunks(new, BATCH):
+            model.objects.bulk_create(part)
+            bar.update(len(part))
+        for part in chunks(changed, 500):
+            model.objects.bulk_update(part, [*fields, "updated_at"])
+            bar.update(len(part))
+        bar.close()
+        self._count(label, len(new), len(changed), len(desired) - len(new) - len(changed))
+        pks = {k: row["pk"] for k, row in existing.items()}
+        pks.update({getattr(obj, key): obj.pk for obj in new})
+        if any(pk is None for pk in pks.values()):  # a backend that does not return ids
+            for part in chunks([k for k, pk in pks.items() if pk is None]):
+                pks.update(model.objects.filter(**{f"{key}__in": part}).values_list(key, "pk"))
+        return pks
+
+    def _write_teams(self) -> dict[str, int]:
+        names = {
+            self._team(e.values["team"])
+            for e in self._rows("cin_episodes")
+            if e.values["team"] and self._team(e.values["team"])
+        }
+        by_name = self._sync("teams", Team, "name", {n: {} for n in sorted(names)}, fields=[])
+        return {
+            team_id: by_name[name] for team_id in self.teams if (name := self.teams[team_id]) in by_name
+        } | {name: pk for name, pk in by_name.items()}
+
+    def _username(self, professional_id: str) -> str:
+        prof = self.professionals.get(professional_id)
+        return ((prof and prof["staff_id"]) or professional_id)[:150]
+
+    def _write_users(self) -> dict[str, int]:
+        """Allocated workers become users, matched by username (the staff id). A new user is created
+        inactive with no password: the import never gives anyone a login."""
+        wanted: dict[str, dict] = {}
+        for entry in self._rows("cin_episodes"):
+            v = entry.values
+            if v["worker"]:
+                username = self._username(v["worker"])
+                if username not in wanted:
+                    prof = self.professionals.get(v["worker"]) or {"name": ""}
+                    first, _, last = prof["name"].partition(" ")
+                    wanted[username] = {
+                        "first_name": first[:150],
+                        "last_name": last[:150],
+                        "team_id": self.team_pks[self._team(v["team"])],
+                    }
+        existing = set()
+        for part in chunks(list(wanted)):
+            existing.update(User.objects.filter(username__in=part).values_list("username", flat=True))
+        new = []
+        for username, values in wanted.items():
+            if username not in existing:
+                user = User(username=username, role=Role.SOCIAL_WORKER, is_active=False, **values)
+                user.set_unusable_password()
+                new.append(user)
+        User.objects.bulk_create(new, batch_size=BATCH)
+        self._count("users", created=len(new), unchanged=len(wanted) - len(new))
+        pks = {}
+        for part in chunks(list(wanted)):
+            pks.update(User.objects.filter(username__in=part).values_list("username", "pk"))
+        return {prof_id: pks[self._username(prof_id)] for prof_id in {*self.professionals, *pks}
+                if self._username(prof_id) in pks}  # fmt: skip
+
+    def _write_children(self) -> dict[str, int]:
+        disabilities = defaultdict(set)
+        for e in self._rows("disability"):
+            disabilities[e.values["person"]].add(e.values["code"])
+        upns = {
+            e.values["person"]: e.values["upn"] for e in self._rows("linked_identifiers") if e.values["upn"]
+        }
+        leavers = {e.values["person"]: e.values["status"] for e in self._rows("care_leavers")}
+        existing = {}
+        for part in chunks([p for p in self.child_ids if p in self.persons]):
+            for row in Child.objects.filter(la_child_id__in=part).values("la_child_id", "upn", "upn_unknown"):
+                existing[row["la_child_id"]] = row
+        desired = {}
+        for person_id in sorted(self.child_ids):
+            entry = self.persons.get(person_id)
+            if entry is None:
+                continue  # in the register already, not in this extract
+            v = entry.values
+            upn = upns.get(person_id, "")
+            unknown = "" if upn else v["upn_unknown"]
+            if not upn and not unknown:
+                # Neither given: keep what the register has; else "sources do not hold the UPN".
+                old = existing.get(person_id)
+                upn, unknown = (old["upn"], old["upn_unknown"]) if old else ("", UPNUnknown.UN5)
+            codes = disabilities.get(person_id)
+            desired[person_id] = {
+                "first_name": v["first_name"],
+                "last_name": v["last_name"],
+                "sex": v["sex"],
+                "ethnicity": v["ethnicity"],
+                "date_of_birth": v["date_of_birth"],
+                "expected_date_of_birth": v["expected_date_of_birth"],
+                "date_of_death": v["date_of_death"],
+                "upn": upn,
+                "upn_unknown": unknown,
+                "disabilities": sorted(codes) if codes else ["NONE"],
+                "care_leaver_status": leavers.get(person_id, ""),
+            }
+        pks = self._sync(
+            "children", Child, "la_child_id", desired, fields=list(next(iter(desired.values()), {}))
+        )
+        return {**self.existing_children, **pks}
+
+    def _family_links(self) -> dict[tuple[str, str], str]:
+        """(child, person) → relationship: mothers from ssd_mother; other members of a child's family
+        (ssd_family) as siblings when under 18, else as other family members. Never guessed further:
+        the worker records fathers, carers and parental responsibility in Closewell."""
+        links: dict[tuple[str, str], str] = {}
+        members = defaultdict(set)
+        for e in self._rows("family"):
+            members[e.values["family"]].add(e.values["person"])
+        today = self.now.date()
+        for people in members.values():
+            children = [p for p in people if p in self.child_ids]
+            for person in people - set(children):
+                dob = self.persons[person].values["date_of_birth"] if person in self.persons else None
+                kind = Relationship.SIBLING if dob and age_on(dob, today) < 18 else Relationship.OTHER_FAMILY
+                for child in children:
+                    links[(child, person)] = kind
+        for e in self._rows("mother"):
+            mother, child = e.values["mother"], e.values["child"]
+            if child in self.child_ids and mother not in self.child_ids:
+                links[(child, mother)] = Relationship.MOTHER
+        return links
+
+    def _write_people(self) -> dict[str, int]:
+        self.links = self._family_links()
+        people = sorted({person for _, person in self.links if person in self.persons})
+        desired = {
+            f"person:{p}": {
+                "first_name": self.persons[p].values["first_name"],
+                "last_name": self.persons[p].values["last_name"],
+            }
+            for p in people
+        }
+        pks = self._sync("people", Person, "source_id", desired, fields=["first_name", "last_name"])
+        return {k.removeprefix("person:"): pk for k, pk in pks.items()}
+
+    def _write_links(self) -> None:
+        """Family links are created when missing and never changed: a worker's correction in
+        Closewell (a relationship, parental responsibility) stands."""
+        pairs = {
+            (self.child_pks[c], self.person_pks[p]): kind
+            for (c, p), kind in self.links.items()
+            if c in self.child_pks and p in self.person_pks
+        }
+        existing = set()
+        for part in chunks(sorted({person for _, person in pairs})):
+            existing.update(
+                ChildPerson.objects.filter(person_id__in=part).values_list("child_id", "person_id")
+            )
+        new = [
+            ChildPerson(child_id=c, person_id=p, relationship=kind)
+            for (c, p), kind in pairs.items()
+            if (c, p) not in existing
+        ]
+        ChildPerson.objects.bulk_create(new, batch_size=BATCH)
+        self._count("family links", created=len(new), unchanged=len(pairs) - len(new))
+
+    def _write_episodes(self) -> dict[str, int]:
+        desired = {}
+        for ref, entry in self.episodes.items():
+            v = entry.values
+            closed = v["closure_date"] is not None
+            desired[f"cin_episodes:{ref}"] = {
+                "child_id": self.child_pks[v["person"]],
+                "referral_date": v["referral_date"],
+                "referral_source": v["referral_source"],
+                "primary_need": v["primary_need"],
+                "referral_nfa": v["referral_nfa"],
+                "team_id": self.team_pks[self._team(v["team"])],
+                "worker_id": self.user_pks.get(v["worker"]) if v["worker"] else None,
+                "status": EpisodeStatus.CLOSED if closed else EpisodeStatus.OPEN,
+                "closure_date": v["closure_date"],
+                "closed_at": timezone.make_aware(dt.datetime.combine(v["closure_date"], dt.time()))
+                if closed
+                else None,
+                "reason_for_closure": v["reason_for_closure"],
+            }
+        closure = ["status", "closure_date", "closed_at", "reason_for_closure"]
+
+        def keep(row):
+            # Closewell decides closure: an episode closing or closed here keeps its status.
+            return closure if row["status"] != EpisodeStatus.OPEN else []
+
+        pks = self._sync(
+            "episodes",
+            Episode,
+            "source_id",
+            desired,
+            fields=list(next(iter(desired.values()), {})),
+            keep=keep,
+        )
+        found = {k.removeprefix("cin_episodes:"): pk for k, pk in pks.items()}
+        return {**{ref: row["pk"] for ref, row in self.existing_episodes.items()}, **found}
+
+    def _write_assessments(self) -> None:
+        factors = {e.values["assessment"]: e.values["factors"] for e in self._rows("assessment_factors")}
+        desired = {
+            f"cin_assessments:{e.values['id']}": {
+                "episode_id": self.episode_pks[e.values["referral"]],
+                "start_date": e.values["start_date"],
+                "authorisation_date": e.values["authorisation_date"],
+                "factors": factors.get(e.values["id"], []),
+            }
+            for e in self._rows("cin_assessments")
+        }
+        self._sync(
+            "assessments",
+            Assessment,
+            "source_id",
+            desired,
+            fields=["episode_id", "start_date", "authorisation_date", "factors"],
+            on_create=lambda k, v: {"kind": AssessmentType.SINGLE},
+        )
+
+    def _write_plans(self) -> dict[str, int]:
+        desired = {}
+        for e in self._rows("cin_plans"):
+            desired[f"cin_plans:{e.values['id']}"] = {
+                "episode_id": self.episode_pks[e.values["referral"]],
+                "kind": PlanType.CIN,
+                "start_date": e.values["start_date"],
+                "end_date": e.values["end_date"],
+                "initial_category": "",
+                "latest_category": "",
+            }
+        for e in self._rows("cp_plans"):
+            desired[f"cp_plans:{e.values['id']}"] = {
+                "episode_id": self.episode_pks[e.values["referral"]],
+                "kind": PlanType.CP,
+                "start_date": e.values["start_date"],
+                "end_date": e.values["end_date"],
+                "initial_category": e.values["initial_category"],
+                "latest_category": e.values["latest_category"],
+            }
+        fields = ["episode_id", "kind", "start_date", "end_date", "initial_category", "latest_category"]
+        return self._sync("plans", Plan, "source_id", desired, fields=fields)
+
+    def _write_section47s(self) -> None:
+        icpc = {e.values["s47"]: e.values for e in self._rows("initial_cp_conference")}
+        desired = {}
+        for e in self._rows("s47_enquiry"):
+            conference = icpc.get(e.values["id"], {})
+            desired[f"s47_enquiry:{e.values['id']}"] = {
+                "episode_id": self.episode_pks[e.values["referral"]],
+                "start_date": e.values["start_date"],
+                "icpc_target_date": conference.get("icpc_target_date"),
+                "icpc_date": conference.get("icpc_date"),
+                "icpc_not_required": e.values["icpc_not_required"] and not conference.get("icpc_date"),
+            }
+        fields = ["episode_id", "start_date", "icpc_target_date", "icpc_date", "icpc_not_required"]
+        self._sync("section 47 enquiries", Section47, "source_id", desired, fields=fields)
+
+    def _import_user(self) -> User:
+        """Who a visit is recorded by when its episode has no allocated worker: a user that cannot
+        sign in, named so that readers see the visit came from the case system."""
+        user, _ = User.objects.get_or_create(
+            username=IMPORT_USERNAME,
+            defaults={
+                "first_name": "Imported from",
+                "last_name": "the case system",
+                "role": Role.ADMINISTRATOR,
+                "is_active": False,
+                "password": "!",
+            },
+        )
+        return user
+
+    def _write_contacts(self) -> None:
+        """Statutory visits (CIN and CP) become home visits on the episode open that day. The note
+        and worker are set when a visit is first imported; a worker's edits to them stand."""
+        workers = dict(
+            Episode.objects.filter(source_id__startswith="cin_episodes:").values_list("pk", "worker_id")
+        )
+        fallback = None
+        desired = {}
+        for table in ("cin_visits", "cp_visits"):
+            for e in self._rows(table):
+                v = e.values
+                occurred = v["occurred_at"]
+                desired[f"{table}:{v['id']}"] = {
+                    "episode_id": self.episode_pks[v["referral"]],
+                    "occurred_at": timezone.make_aware(occurred) if timezone.is_naive(occurred) else occurred,
+                    "child_seen": v["child_seen"],
+                    "child_seen_alone": v["child_seen_alone"],
+                }
+
+        def on_create(key, values):
+            nonlocal fallback
+            worker = workers.get(values["episode_id"])
+            if worker is None:
+                fallback = fallback or self._import_user()
+                worker = fallback.pk
+            return {
+                "kind": ContactType.HOME_VISIT,
+                "work": WorkKind.DIRECT,
+                "note": VISIT_NOTE,
+                "worker_id": worker,
+            }
+
+        self._sync(
+            "contacts",
+            Contact,
+            "source_id",
+            desired,
+            fields=["episode_id", "occurred_at", "child_seen", "child_seen_alone"],
+            on_create=on_create,
+        )
+
+    def _write_looked_after(self) -> None:
+        desired = {
+            f"cla_episodes:{e.values['id']}": {
+                "child_id": self.child_pks[e.values["person"]],
+                "start_date": e.values["start_date"],
+                "end_date": e.values["end_date"],
+            }
+            for e in self._rows("cla_episodes")
+        }
+        fields = ["child_id", "start_date", "end_date"]
+        self._sync("looked-after periods", LookedAfterPeriod, "source_id", desired, fields=fields)
+
+    def _link_re_referrals(self) -> None:
+        """Each imported episode's previous closed episode, and whether it is a re-referral (referred
+        within 12 months of that closure), as episode_open() decides for an episode opened here."""
+        children = sorted({self.child_pks[e.values["person"]] for e in self.episodes.values()})
+        changed = []
+        for part in chunks(children):
+            by_child = defaultdict(list)
+            for row in (
+                Episode.objects.filter(child_id__in=part)
+                .order_by("referral_date", "pk")
+                .values(
+                    "pk",
+                    "child_id",
+                    "referral_date",
+                    "closure_date",
+                    "source_id",
+                    "previous_episode_id",
+                    "is_re_referral",
+                )  # fmt: skip
+            ):
+                by_child[row["child_id"]].append(row)
+            for rows in by_child.values():
+                for row in rows:
+                    if not row["source_id"]:
+                        continue
+                    closed = [
+                        r for r in rows
+                        if r is not row and r["closure_date"] and r["closure_date"] <= row["referral_date"]
+                    ]  # fmt: skip
+                    previous = max(closed, key=lambda r: (r["closure_date"], r["pk"]), default=None)
+                    prev_id = previous["pk"] if previous else None
+                    again = bool(previous and row["referral_date"] < birthday(previous["closure_date"], 1))
+                    if (prev_id, again) != (row["previous_episode_id"], row["is_re_referral"]):
+                        changed.append(
+                            Episode(pk=row["pk"], previous_episode_id=prev_id, is_re_referral=again)
+                        )
+        Episode.objects.bulk_update(changed, ["previous_episode_id", "is_re_referral"], batch_size=500)
+        self._count("re-referral links", updated=len(changed))
+
+
+def summary_lines(result: Result) -> list[str]:
+    """What an import did, a line per model, for the terminal."""
+    verb = "would be" if result.dry_run else "were"
+    lines = [
+        f"{label}: {c['created']} new, {c['updated']} changed, {c['unchanged']} unchanged"
+        for label, c in result.counts.items()
+    ]
+    lines.append(
+        f"{result.rows_read} rows read in {result.seconds:.1f}s ({result.rows_per_second:.0f} rows/s); "
+        f"{result.changed} rows {verb} written."
+    )
+    lines.extend(f"Not imported: {name} ({reason})" for name, reason in result.skipped.items())
+    return lines
+
+
+def tally(problems: list[Problem]) -> Counter:
+    return Counter(p.file for p in problems)
