@@ -19,8 +19,10 @@ class SignatureForm(GovukForm):
     signer = forms.ChoiceField(
         label="Who is signing?",
         widget=forms.RadioSelect,
-        error_messages={"required": "Select who is signing",
-                        "invalid_choice": "Select the child or one of their parents or carers"},
+        error_messages={
+            "required": "Select who is signing",
+            "invalid_choice": "Select the child or one of their parents or carers",
+        },
     )
     method = forms.ChoiceField(
         label="How did they sign?",
@@ -29,7 +31,8 @@ class SignatureForm(GovukForm):
         error_messages={"required": "Select how they signed, or that they did not sign"},
     )
     signed_on = GovukDateField(
-        label="Date", help_text="The day they signed, or were asked to. For example, 22 11 2026",
+        label="Date",
+        help_text="The day they signed, or were asked to. For example, 22 11 2026",
         error_messages=date_errors("the date"),
     )
     image = forms.CharField(widget=forms.HiddenInput, required=False)
@@ -37,8 +40,12 @@ class SignatureForm(GovukForm):
         label="Scan of the signed page (if signed on paper)",
         required=False,
         help_text="A PDF, JPG or PNG file, smaller than 10 MB.",
-        widget=forms.FileInput(attrs={"class": "govuk-file-upload",
-                                      "accept": ".pdf,.jpg,.jpeg,.png,application/pdf,image/jpeg,image/png"}),
+        widget=forms.FileInput(
+            attrs={
+                "class": "govuk-file-upload",
+                "accept": ".pdf,.jpg,.jpeg,.png,application/pdf,image/jpeg,image/png",
+            }
+        ),
         error_messages={"empty": "The chosen file is empty"},
     )
     not_signed_reason = forms.ChoiceField(
@@ -66,10 +73,11 @@ class SignatureForm(GovukForm):
         if not text.startswith(DATA_URL_PREFIX) or len(text) > MAX_DRAWN_BYTES * 4 // 3 + 100:
             raise forms.ValidationError("The signature could not be read: ask the person to sign again")
         try:
-            return base64.b64decode(text[len(DATA_URL_PREFIX):], validate=True)
+            return base64.b64decode(text[len(DATA_URL_PREFIX) :], validate=True)
         except (binascii.Error, ValueError):
-            raise forms.ValidationError("The signature could not be read: ask the person to sign again") \
-                from None
+            raise forms.ValidationError(
+                "The signature could not be read: ask the person to sign again"
+            ) from None
 
     def clean_scan(self):
         scan = self.cleaned_data.get("scan")
@@ -86,8 +94,11 @@ class SignatureForm(GovukForm):
             self.add_error("scan", "Choose the scan of the signed page")
         if method == SignatureMethod.NOT_SIGNED and not data.get("not_signed_reason"):
             self.add_error("not_signed_reason", "Select why they did not sign")
-        if (method == SignatureMethod.NOT_SIGNED and data.get("not_signed_reason") == NotSignedReason.OTHER
-                and not (data.get("not_signed_detail") or "").strip()):
+        if (
+            method == SignatureMethod.NOT_SIGNED
+            and data.get("not_signed_reason") == NotSignedReason.OTHER
+            and not (data.get("not_signed_detail") or "").strip()
+        ):
             self.add_error("not_signed_detail", "Say why they did not sign")
         return data
 
@@ -102,9 +113,11 @@ class SignatureForm(GovukForm):
             "image": data.get("image", b"") if method == SignatureMethod.DRAWN else b"",
             "scan": scan.read() if scan and method == SignatureMethod.PAPER else b"",
             "scan_name": scan.name if scan and method == SignatureMethod.PAPER else "",
-            "not_signed_reason": data.get("not_signed_reason", "") if method == SignatureMethod.NOT_SIGNED
+            "not_signed_reason": data.get("not_signed_reason", "")
+            if method == SignatureMethod.NOT_SIGNED
             else "",
-            "not_signed_detail": data.get("not_signed_detail", "") if method == SignatureMethod.NOT_SIGNED
+            "not_signed_detail": data.get("not_signed_detail", "")
+            if method == SignatureMethod.NOT_SIGNED
             else "",
         }
 
@@ -113,20 +126,27 @@ class CopyForm(GovukForm):
     recipient = forms.ChoiceField(
         label="Who is the copy for?",
         widget=forms.RadioSelect,
-        error_messages={"required": "Select who the copy is for",
-                        "invalid_choice": "Select who the copy is for from the list"},
+        error_messages={
+            "required": "Select who the copy is for",
+            "invalid_choice": "Select who the copy is for from the list",
+        },
     )
     name = forms.CharField(
-        label="Professional's name (if another professional)", required=False, max_length=200,
+        label="Professional's name (if another professional)",
+        required=False,
+        max_length=200,
         error_messages={"max_length": "The name must be 200 characters or fewer"},
     )
     role = forms.CharField(
-        label="Their role and organisation (if another professional)", required=False, max_length=200,
+        label="Their role and organisation (if another professional)",
+        required=False,
+        max_length=200,
         help_text="For example, designated safeguarding lead, St Aidan's Primary",
         error_messages={"max_length": "The role must be 200 characters or fewer"},
     )
     given_on = GovukDateField(
-        label="Date given", help_text="For example, 22 11 2026",
+        label="Date given",
+        help_text="For example, 22 11 2026",
         error_messages=date_errors("the date the copy was given"),
     )
     method = forms.ChoiceField(

@@ -96,8 +96,14 @@ def withholding(snapshot: dict, recipient: Recipient) -> list[dict]:
             reason += f" ({person['sensitivity_reason'].strip().rstrip('.')})"
         if holder and holder.get("perpetrator"):
             reason = f"The copy is for a person recorded as the perpetrator of domestic abuse. {reason}"
-        found.append({"person": person["name"], "person_id": person["person_id"],
-                      "details": details, "reason": reason + "."})
+        found.append(
+            {
+                "person": person["name"],
+                "person_id": person["person_id"],
+                "details": details,
+                "reason": reason + ".",
+            }
+        )
     return found
 
 
@@ -192,14 +198,20 @@ def paragraphs(text: str | None) -> list[list[str]]:
     text = (text or "").replace("\r\n", "\n").strip()
     if not text:
         return []
-    return [[line.rstrip() for line in block.strip("\n").split("\n")]
-            for block in re.split(r"\n\s*\n", text) if block.strip()]
+    return [
+        [line.rstrip() for line in block.strip("\n").split("\n")]
+        for block in re.split(r"\n\s*\n", text)
+        if block.strip()
+    ]
 
 
 def _discussed(discussed, date, reason: str, who: str) -> str:
     if discussed is True:
-        return f"Closure was discussed with {who} on {_date(date)}." if date else \
-            f"Closure was discussed with {who}."
+        return (
+            f"Closure was discussed with {who} on {_date(date)}."
+            if date
+            else f"Closure was discussed with {who}."
+        )
     if discussed is False:
         return f"Closure was not discussed with {who}: {reason.strip()}"
     return f"Not recorded whether closure was discussed with {who}."
@@ -215,8 +227,9 @@ def signature_data(signature) -> dict:
         statement = f"Signed on screen on {when}, witnessed by {witness}."
         png = list(bytes(signature.image))
     elif signature.method == "paper":
-        statement = (f"Signed on paper on {when}, witnessed by {witness}. "
-                     "The signed page is kept on the child's file.")
+        statement = (
+            f"Signed on paper on {when}, witnessed by {witness}. The signed page is kept on the child's file."
+        )
     else:
         statement = f"Did not sign ({when}). {signature.reason_text.strip()}"
     return {
@@ -228,8 +241,9 @@ def signature_data(signature) -> dict:
     }
 
 
-def document_data(snapshot: dict, *, signatures: list, stamp: str, statement: str,
-                  notes: list[str], file_copy: bool = False) -> dict:
+def document_data(
+    snapshot: dict, *, signatures: list, stamp: str, statement: str, notes: list[str], file_copy: bool = False
+) -> dict:
     """What the template prints, from an (already withheld) snapshot: dates in words, text as
     paragraphs, every value a string, in the order of the Closure Record's sections.
 
@@ -245,7 +259,8 @@ def document_data(snapshot: dict, *, signatures: list, stamp: str, statement: st
     decision = snapshot["decision"]
     family_notes = [
         f"{p['name']}: contact details are sensitive ({p['sensitivity_reason'].strip().rstrip('.')})."
-        for p in snapshot["family"] if file_copy and p.get("sensitive") and p.get("sensitivity_reason")
+        for p in snapshot["family"]
+        if file_copy and p.get("sensitive") and p.get("sensitivity_reason")
     ]
     return {
         "title": f"{'Addendum to the ' if is_addendum else ''}Closure Record: {child['name']}",
@@ -264,8 +279,13 @@ def document_data(snapshot: dict, *, signatures: list, stamp: str, statement: st
             ["Authorised", f"{_date_time(authorisation['at'])} by {authorisation['by']}"],
         ],
         "family": [
-            {"name": p["name"], "relationship": p["relationship"], "address": p["address"] or "",
-             "phone": p["phone"] or "", "email": p["email"] or ""}
+            {
+                "name": p["name"],
+                "relationship": p["relationship"],
+                "address": p["address"] or "",
+                "phone": p["phone"] or "",
+                "email": p["email"] or "",
+            }
             for p in snapshot["family"]
         ],
         "family_notes": family_notes,
@@ -276,25 +296,41 @@ def document_data(snapshot: dict, *, signatures: list, stamp: str, statement: st
             "every_contact": bool(interventions["every_contact"]),
             "child": {
                 "name": interventions["child"]["name"],
-                "dates": [{"date": _date(r["date"]), "kind": r["kind"],
-                           "alone": "Yes" if r["seen_alone"] else "No"}
-                          for r in interventions["child"]["dates"]],
+                "dates": [
+                    {"date": _date(r["date"]), "kind": r["kind"], "alone": "Yes" if r["seen_alone"] else "No"}
+                    for r in interventions["child"]["dates"]
+                ],
             },
             "people": [
-                {"name": p["name"], "relationship": p["relationship"] or "Other",
-                 "dates": [{"date": _date(r["date"]), "kind": r["kind"]} for r in p["dates"]]}
+                {
+                    "name": p["name"],
+                    "relationship": p["relationship"] or "Other",
+                    "dates": [{"date": _date(r["date"]), "kind": r["kind"]} for r in p["dates"]],
+                }
                 for p in interventions["people"]
             ],
         },
         "review": {
             "groups": [
-                {"title": g["title"], "dimensions": [
-                    {"dimension": dim["dimension"], "actions": [
-                        {"description": a["description"], "responsible": a["responsible"] or "",
-                         "planned_level": a["planned_level"] or "", "actual_level": a["actual_level"] or "",
-                         "outcome": a["outcome"] or ""}
-                        for a in dim["actions"]]}
-                    for dim in g["dimensions"]]}
+                {
+                    "title": g["title"],
+                    "dimensions": [
+                        {
+                            "dimension": dim["dimension"],
+                            "actions": [
+                                {
+                                    "description": a["description"],
+                                    "responsible": a["responsible"] or "",
+                                    "planned_level": a["planned_level"] or "",
+                                    "actual_level": a["actual_level"] or "",
+                                    "outcome": a["outcome"] or "",
+                                }
+                                for a in dim["actions"]
+                            ],
+                        }
+                        for dim in g["dimensions"]
+                    ],
+                }
                 for g in snapshot["review"]["groups"]
             ],
             "unplanned": [
@@ -305,30 +341,42 @@ def document_data(snapshot: dict, *, signatures: list, stamp: str, statement: st
         "reason": {
             "text": paragraphs(snapshot["reason"]["text"]),
             "code": f"{snapshot['reason']['code']} – {snapshot['reason']['code_label']}"
-            if snapshot["reason"]["code"] else "Not recorded",
+            if snapshot["reason"]["code"]
+            else "Not recorded",
         },
         "child_views": {
-            "discussed": _discussed(snapshot["child_views"]["discussed"], snapshot["child_views"]["date"],
-                                    snapshot["child_views"]["not_discussed_reason"], first_name),
+            "discussed": _discussed(
+                snapshot["child_views"]["discussed"],
+                snapshot["child_views"]["date"],
+                snapshot["child_views"]["not_discussed_reason"],
+                first_name,
+            ),
             "views": paragraphs(snapshot["child_views"]["views"]),
         },
         "parent_views": [
-            {"person": v["person"], "relationship": v["relationship"],
-             "discussed": _discussed(v["discussed"], v["date"], v["not_discussed_reason"], v["person"]),
-             "views": paragraphs(v["views"])}
+            {
+                "person": v["person"],
+                "relationship": v["relationship"],
+                "discussed": _discussed(v["discussed"], v["date"], v["not_discussed_reason"], v["person"]),
+                "views": paragraphs(v["views"]),
+            }
             for v in snapshot["parent_views"]
         ],
         "domestic_abuse": {
             "work_with_perpetrator": paragraphs(da["work_with_perpetrator"]),
             "if_released": paragraphs(da["if_released"]),
             "if_resumed": paragraphs(da["if_resumed"]),
-        } if da["required"] else None,
+        }
+        if da["required"]
+        else None,
         "interpreting": [
             ["Language", interpreting["language"]],
             ["Interpreter", interpreting["interpreter"]],
             ["Date", _date(interpreting["date"])],
             ["Explained to", interpreting["explained_to"]],
-        ] if interpreting["required"] else None,
+        ]
+        if interpreting["required"]
+        else None,
         "signatures": [signature_data(s) for s in signatures],
         "authorisation": (
             f"Authorised by {authorisation['by']}, team manager, on {_date_time(authorisation['at'])}. "

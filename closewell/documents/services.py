@@ -150,8 +150,14 @@ def signature_add(
     if signed_on < episode.referral_date:
         raise DomainError("The date cannot be before the referral.", field="signed_on")
     signature = Signature(
-        record=record, signer_kind=kind, person=person, signer_name=name, relationship=relationship,
-        method=method, signed_on=signed_on, witness=actor,
+        record=record,
+        signer_kind=kind,
+        person=person,
+        signer_name=name,
+        relationship=relationship,
+        method=method,
+        signed_on=signed_on,
+        witness=actor,
     )
     if method == SignatureMethod.DRAWN:
         width, height = png_size(image, max_bytes=MAX_DRAWN_BYTES, field="image")
@@ -172,11 +178,15 @@ def signature_add(
     else:
         raise DomainError("Select how they signed.", field="method")
     signature.full_clean(exclude=["image", "scan"], validate_constraints=False)
-    duplicate = record.signatures.filter(
-        signer_kind=SignerKind.CHILD) if kind == SignerKind.CHILD else record.signatures.filter(person=person)
+    duplicate = (
+        record.signatures.filter(signer_kind=SignerKind.CHILD)
+        if kind == SignerKind.CHILD
+        else record.signatures.filter(person=person)
+    )
     if duplicate.exists():
-        raise DomainError(f"{name}'s signature is already recorded. Remove it first to record it again.",
-                          field="signer")
+        raise DomainError(
+            f"{name}'s signature is already recorded. Remove it first to record it again.", field="signer"
+        )
     try:
         with transaction.atomic():
             signature.save()
@@ -233,8 +243,12 @@ def interpreting_missing(snapshot: dict) -> list[str]:
     interpreting = snapshot.get("interpreting") or {}
     if not interpreting.get("required"):
         return []
-    labels = {"language": "the language", "interpreter": "the interpreter",
-              "date": "the date", "explained_to": "to whom it was explained"}
+    labels = {
+        "language": "the language",
+        "interpreter": "the interpreter",
+        "date": "the date",
+        "explained_to": "to whom it was explained",
+    }
     return [label for key, label in labels.items() if not str(interpreting.get(key) or "").strip()]
 
 
@@ -285,14 +299,22 @@ def copy_document(record: ClosureRecord, copy: Copy, signatures: list[Signature]
     if copy.recipient_kind == RecipientKind.FILE:
         statement = f"This is the file copy, made on {long_date(copy.given_on)} by {giver}."
     else:
-        statement = (f"This is the {copy.stamp.split(' — ')[0]}. It was given on "
-                     f"{long_date(copy.given_on)}, {method}, by {giver}.")
+        statement = (
+            f"This is the {copy.stamp.split(' — ')[0]}. It was given on "
+            f"{long_date(copy.given_on)}, {method}, by {giver}."
+        )
     notes = []
     if copy.withheld:
         notes.append(f"Some contact details are shown as {pdf.WITHHELD} in this copy to keep people safe.")
     return pdf.render(
-        pdf.document_data(content, signatures=signatures, stamp=copy.stamp, statement=statement,
-                          notes=notes, file_copy=copy.recipient_kind == RecipientKind.FILE),
+        pdf.document_data(
+            content,
+            signatures=signatures,
+            stamp=copy.stamp,
+            statement=statement,
+            notes=notes,
+            file_copy=copy.recipient_kind == RecipientKind.FILE,
+        ),
         timestamp=record.authorised_at,
     )
 

@@ -8,10 +8,16 @@ app_name = "documents"
 
 urlpatterns = [
     path("records/<int:pk>/signatures/", views.signatures, name="signatures"),
-    path("records/<int:pk>/signatures/<int:signature_pk>/remove/", views.signature_remove,
-         name="signature_remove"),
-    path("records/<int:pk>/signatures/<int:signature_pk>/image.png", views.signature_image,
-         name="signature_image"),
+    path(
+        "records/<int:pk>/signatures/<int:signature_pk>/remove/",
+        views.signature_remove,
+        name="signature_remove",
+    ),
+    path(
+        "records/<int:pk>/signatures/<int:signature_pk>/image.png",
+        views.signature_image,
+        name="signature_image",
+    ),
     path("records/<int:pk>/copies/", views.copies, name="copies"),
     path("records/<int:pk>/copies/give/", views.copy_give, name="copy_give"),
     path("records/<int:pk>/copies/<int:copy_pk>.pdf", views.copy_download, name="copy_download"),

@@ -54,8 +54,9 @@ def signatures(request, pk: int):
             form = make_form(data=request.POST, files=request.FILES)
             if form.is_valid():
                 try:
-                    signature = services.signature_add(actor=request.user, record=record,
-                                                       **form.service_fields())
+                    signature = services.signature_add(
+                        actor=request.user, record=record, **form.service_fields()
+                    )
                 except (DomainError, ValidationError) as error:
                     form.add_domain_error(error)
                 else:
@@ -64,13 +65,21 @@ def signatures(request, pk: int):
         else:
             form = make_form()
     elif request.method == "POST":
-        messages.error(request, "Signatures are part of the authorised record and cannot be changed "
-                                "after authorisation.")
+        messages.error(
+            request, "Signatures are part of the authorised record and cannot be changed after authorisation."
+        )
         return redirect("documents:signatures", pk=record.pk)
-    return render(request, "documents/signatures.html", {
-        "record": record, "child": record.episode.child, "signatures": current, "form": form,
-        "can_sign": can_sign,
-    })
+    return render(
+        request,
+        "documents/signatures.html",
+        {
+            "record": record,
+            "child": record.episode.child,
+            "signatures": current,
+            "form": form,
+            "can_sign": can_sign,
+        },
+    )
 
 
 @require_POST
@@ -103,10 +112,16 @@ def signature_image(request, pk: int, signature_pk: int):
 def copies(request, pk: int):
     """The copies register: every copy of the record, to whom, when, how, by whom, its digest."""
     record = record_for_documents(request.user, pk)
-    return render(request, "documents/copies.html", {
-        "record": record, "child": record.episode.child, "copies": list(copies_for(record)),
-        "authorised": record.is_authorised,
-    })
+    return render(
+        request,
+        "documents/copies.html",
+        {
+            "record": record,
+            "child": record.episode.child,
+            "copies": list(copies_for(record)),
+            "authorised": record.is_authorised,
+        },
+    )
 
 
 @require_http_methods(["GET", "POST"])
@@ -127,10 +142,16 @@ def copy_give(request, pk: int):
             else:
                 messages.success(request, f"{copy.stamp}: recorded in the copies register")
                 return redirect("documents:copies", pk=record.pk)
-    return render(request, "documents/copy_form.html", {
-        "record": record, "child": record.episode.child, "form": form,
-        "interpreting": record.snapshot.get("interpreting", {}),
-    })
+    return render(
+        request,
+        "documents/copy_form.html",
+        {
+            "record": record,
+            "child": record.episode.child,
+            "form": form,
+            "interpreting": record.snapshot.get("interpreting", {}),
+        },
+    )
 
 
 @require_GET

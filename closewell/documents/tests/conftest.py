@@ -19,6 +19,7 @@ case = closure_scenario.case
 complete_record = closure_scenario.complete_record
 days_ago = closure_scenario.days_ago
 
+
 def make_png(width: int = 300, height: int = 100) -> bytes:
     """A real greyscale PNG: a dark diagonal stroke on white, as a signature pad would send."""
     rows = b"".join(
@@ -40,14 +41,32 @@ SIGNATURE_PNG = make_png()
 def signed_record(case, complete_record):
     """The complete record, signed by the child on screen and the mother on paper; the father,
     in custody, did not sign."""
-    services.signature_add(actor=case.worker, record=complete_record, signer="child", method="drawn",
-                           signed_on=days_ago(3), image=SIGNATURE_PNG)
-    services.signature_add(actor=case.worker, record=complete_record, signer=str(case.mother.pk),
-                           method="paper", signed_on=days_ago(3), scan=b"%PDF-1.4\n1 0 obj\n%%EOF\n",
-                           scan_name="signed.pdf")
-    services.signature_add(actor=case.worker, record=complete_record, signer=str(case.father.pk),
-                           method="not_signed", signed_on=days_ago(3), not_signed_reason="not_contacted",
-                           not_signed_detail="In custody; no contact is allowed.")
+    services.signature_add(
+        actor=case.worker,
+        record=complete_record,
+        signer="child",
+        method="drawn",
+        signed_on=days_ago(3),
+        image=SIGNATURE_PNG,
+    )
+    services.signature_add(
+        actor=case.worker,
+        record=complete_record,
+        signer=str(case.mother.pk),
+        method="paper",
+        signed_on=days_ago(3),
+        scan=b"%PDF-1.4\n1 0 obj\n%%EOF\n",
+        scan_name="signed.pdf",
+    )
+    services.signature_add(
+        actor=case.worker,
+        record=complete_record,
+        signer=str(case.father.pk),
+        method="not_signed",
+        signed_on=days_ago(3),
+        not_signed_reason="not_contacted",
+        not_signed_detail="In custody; no contact is allowed.",
+    )
     return complete_record
 
 

@@ -27,10 +27,16 @@ def _fill(worker, record):
     episode = record.episode
     family = {p.first_name: p for p in (link.person for link in episode.child.relationships.all())}
     sections = {
-        "reason": {"reason_for_closure": "Jayden and Ms Cole are safe and settled at Flat 6, Heron Court, "
-                   "Northmoor NM2 7LX. Ms Cole can be reached on 07700900631.", "reason_code": "RC7"},
-        "child_views": {"child_discussed": True, "child_discussed_date": timezone.localdate(),
-                        "child_views": "Jayden said: \"It's better now. I like my room.\""},
+        "reason": {
+            "reason_for_closure": "Jayden and Ms Cole are safe and settled at Flat 6, Heron Court, "
+            "Northmoor NM2 7LX. Ms Cole can be reached on 07700900631.",
+            "reason_code": "RC7",
+        },
+        "child_views": {
+            "child_discussed": True,
+            "child_discussed_date": timezone.localdate(),
+            "child_views": 'Jayden said: "It\'s better now. I like my room."',
+        },
         "domestic_abuse": {
             "da_work_with_perpetrator": "Mr Doyle is doing the Building Better Relationships programme.",
             "da_if_released": "Probation tell children's services before release; new assessment.",
@@ -38,15 +44,20 @@ def _fill(worker, record):
         },
     }
     for section, data in sections.items():
-        record = closures.closure_update(actor=worker, record=record, section=section,
-                                         version=record.version, data=data)
+        record = closures.closure_update(
+            actor=worker, record=record, section=section, version=record.version, data=data
+        )
     views = {}
     for link in episode.child.relationships.all():
         if link.is_parent_or_carer:
-            views[link.person_id] = {"discussed": True, "discussed_date": timezone.localdate(),
-                                     "views": f"{link.person.first_name} agrees the case can close."}
-    record = closures.closure_update(actor=worker, record=record, section="parent_views",
-                                     version=record.version, data=views)
+            views[link.person_id] = {
+                "discussed": True,
+                "discussed_date": timezone.localdate(),
+                "views": f"{link.person.first_name} agrees the case can close.",
+            }
+    record = closures.closure_update(
+        actor=worker, record=record, section="parent_views", version=record.version, data=views
+    )
     assert problems(record) == [], problems(record)
     return record, family
 
@@ -56,26 +67,56 @@ def test_demo_case_to_three_copies():
     worker = User.objects.get(username="worker.west")
     manager = User.objects.get(username="manager")
     episode = Episode.objects.get(child__la_child_id="NM100002")
-    record = closures.closure_start(actor=worker, episode=episode, decision_date=timezone.localdate(),
-                                    decision_by="Daniel Whitcombe with the team manager")
+    record = closures.closure_start(
+        actor=worker,
+        episode=episode,
+        decision_date=timezone.localdate(),
+        decision_by="Daniel Whitcombe with the team manager",
+    )
     record, family = _fill(worker, record)
     today = timezone.localdate()
-    services.signature_add(actor=worker, record=record, signer="child", method="drawn", signed_on=today,
-                           image=SIGNATURE_PNG)
-    services.signature_add(actor=worker, record=record, signer=str(family["Leanne"].pk), method="drawn",
-                           signed_on=today, image=SIGNATURE_PNG)
-    services.signature_add(actor=worker, record=record, signer=str(family["Marcus"].pk),
-                           method="not_signed", signed_on=today, not_signed_reason="not_contacted",
-                           not_signed_detail="Did not answer calls or letters before closing.")
+    services.signature_add(
+        actor=worker, record=record, signer="child", method="drawn", signed_on=today, image=SIGNATURE_PNG
+    )
+    services.signature_add(
+        actor=worker,
+        record=record,
+        signer=str(family["Leanne"].pk),
+        method="drawn",
+        signed_on=today,
+        image=SIGNATURE_PNG,
+    )
+    services.signature_add(
+        actor=worker,
+        record=record,
+        signer=str(family["Marcus"].pk),
+        method="not_signed",
+        signed_on=today,
+        not_signed_reason="not_contacted",
+        not_signed_detail="Did not answer calls or letters before closing.",
+    )
     record = closures.closure_submit(actor=worker, record=record)
     record = closures.closure_authorise(actor=manager, record=record)
 
-    child = services.copy_give(actor=worker, record=record, recipient_kind="child", given_on=today,
-                               method="in_person")
-    mother = services.copy_give(actor=worker, record=record, recipient_kind="person",
-                                person_id=family["Leanne"].pk, given_on=today, method="in_person")
-    doyle = services.copy_give(actor=worker, record=record, recipient_kind="person",
-                               person_id=family["Ryan"].pk, given_on=today, method="post")
+    child = services.copy_give(
+        actor=worker, record=record, recipient_kind="child", given_on=today, method="in_person"
+    )
+    mother = services.copy_give(
+        actor=worker,
+        record=record,
+        recipient_kind="person",
+        person_id=family["Leanne"].pk,
+        given_on=today,
+        method="in_person",
+    )
+    doyle = services.copy_give(
+        actor=worker,
+        record=record,
+        recipient_kind="person",
+        person_id=family["Ryan"].pk,
+        given_on=today,
+        method="post",
+    )
 
     given = long_date(today)
     assert child.stamp == f"Child's copy (Jayden Cole) — given {given}"

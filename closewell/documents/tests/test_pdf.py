@@ -31,13 +31,21 @@ SECTIONS = [
     "11. Copies given",
 ]
 # What a writer might type that means something in Typst markup or in HTML.
-TRICKY = "Ruby wrote: #set text(red) *bold* _it_ $x^2$ ] [ @ref <label> // not a comment \\ `code` " \
-         "= heading <script>alert(1)</script> & #import \"x.typ\""
+TRICKY = (
+    "Ruby wrote: #set text(red) *bold* _it_ $x^2$ ] [ @ref <label> // not a comment \\ `code` "
+    '= heading <script>alert(1)</script> & #import "x.typ"'
+)
 
 
 def _give(case, record, kind="file", **kwargs) -> Copy:
-    return services.copy_give(actor=case.worker, record=record, recipient_kind=kind,
-                              given_on=record.authorised_at.date(), method="in_person", **kwargs)
+    return services.copy_give(
+        actor=case.worker,
+        record=record,
+        recipient_kind=kind,
+        given_on=record.authorised_at.date(),
+        method="in_person",
+        **kwargs,
+    )
 
 
 def test_sections_in_order_and_every_page_marked(case, authorised):
@@ -112,11 +120,16 @@ def test_reproducible_bytes(case, authorised):
 
 
 def test_written_text_is_printed_literally(case, complete_record):
-    record = closures.closure_update(actor=case.worker, record=complete_record, section="child_views",
-                                     version=complete_record.version,
-                                     data={"child_views": TRICKY + "\n\nSecond paragraph."})
-    record = closures.closure_authorise(actor=case.manager,
-                                        record=closures.closure_submit(actor=case.worker, record=record))
+    record = closures.closure_update(
+        actor=case.worker,
+        record=complete_record,
+        section="child_views",
+        version=complete_record.version,
+        data={"child_views": TRICKY + "\n\nSecond paragraph."},
+    )
+    record = closures.closure_authorise(
+        actor=case.manager, record=closures.closure_submit(actor=case.worker, record=record)
+    )
     text = " ".join(pdf_pages(bytes(_give(case, record).pdf)))
     assert TRICKY in text
     assert "Second paragraph." in text
@@ -125,11 +138,15 @@ def test_written_text_is_printed_literally(case, complete_record):
 def test_perpetrator_copy_never_shows_the_victims_address(case, complete_record):
     # The address slips into the narrative too: it must be withheld there as well.
     record = closures.closure_update(
-        actor=case.worker, record=complete_record, section="reason", version=complete_record.version,
+        actor=case.worker,
+        record=complete_record,
+        section="reason",
+        version=complete_record.version,
         data={"reason_for_closure": "Ruby and Jess are safe at 1  safe street now."},
     )
-    record = closures.closure_authorise(actor=case.manager,
-                                        record=closures.closure_submit(actor=case.worker, record=record))
+    record = closures.closure_authorise(
+        actor=case.manager, record=closures.closure_submit(actor=case.worker, record=record)
+    )
     father = _give(case, record, "person", person_id=case.father.pk)
     file_copy = _give(case, record, "file")
     father_text = " ".join(pdf_pages(bytes(father.pdf)))
@@ -160,15 +177,32 @@ def test_professional_and_child_copies_withhold_sensitive_details(case, authoris
 
 SNAPSHOT = {
     "family": [
-        {"person_id": 1, "name": "Leanne Cole", "address": "Flat 6, Heron Court\nNorthmoor NM2 7LX",
-         "phone": "07700 900631", "email": "leanne@example.invalid", "sensitive": True,
-         "sensitivity_reason": "Refuge", "perpetrator": False},
-        {"person_id": 2, "name": "Ryan Doyle", "address": "HMP Northmoor", "phone": "", "email": "",
-         "sensitive": False, "sensitivity_reason": "", "perpetrator": True},
+        {
+            "person_id": 1,
+            "name": "Leanne Cole",
+            "address": "Flat 6, Heron Court\nNorthmoor NM2 7LX",
+            "phone": "07700 900631",
+            "email": "leanne@example.invalid",
+            "sensitive": True,
+            "sensitivity_reason": "Refuge",
+            "perpetrator": False,
+        },
+        {
+            "person_id": 2,
+            "name": "Ryan Doyle",
+            "address": "HMP Northmoor",
+            "phone": "",
+            "email": "",
+            "sensitive": False,
+            "sensitivity_reason": "",
+            "perpetrator": True,
+        },
     ],
-    "reason": {"text": "Call her on +44 7700 900631 or 07700-900-631; post to nm27lx, Heron  Court. "
-                       "Email LEANNE@example.invalid. Northmoor is a town; NM2 is an area; 0770090063 "
-                       "is another number."},
+    "reason": {
+        "text": "Call her on +44 7700 900631 or 07700-900-631; post to nm27lx, Heron  Court. "
+        "Email LEANNE@example.invalid. Northmoor is a town; NM2 is an area; 0770090063 "
+        "is another number."
+    },
 }
 
 
@@ -201,8 +235,13 @@ def test_paragraphs_keep_the_writers_breaks():
 
 def test_five_page_record_renders_quickly(case, authorised):
     """A render is fast enough to give a copy at the family's door (measured in the report)."""
-    document = pdf.document_data(authorised.snapshot, signatures=services.signatures_for(authorised),
-                                 stamp="Test", statement="Test", notes=[])
+    document = pdf.document_data(
+        authorised.snapshot,
+        signatures=services.signatures_for(authorised),
+        stamp="Test",
+        statement="Test",
+        notes=[],
+    )
     pdf.render(document, timestamp=authorised.authorised_at)
     start = time.perf_counter()
     pdf.render(document, timestamp=authorised.authorised_at)

@@ -45,8 +45,15 @@ def test_drawn_signature_is_kept_with_its_witness_and_audited(case, complete_rec
 
 def test_parent_signs_on_paper_with_a_scan_checked_by_content(case, complete_record):
     jpeg = b"\xff\xd8\xff\xe0" + b"\0" * 100 + b"\xff\xd9"
-    signature = _sign(case, complete_record, signer=str(case.mother.pk), method="paper", image=b"",
-                      scan=jpeg, scan_name="page.jpg")
+    signature = _sign(
+        case,
+        complete_record,
+        signer=str(case.mother.pk),
+        method="paper",
+        image=b"",
+        scan=jpeg,
+        scan_name="page.jpg",
+    )
     assert signature.scan_content_type == "image/jpeg"
     assert signature.relationship == "Mother"
 
@@ -113,8 +120,14 @@ def test_only_the_child_and_parents_or_carers_sign_once_each(case, complete_reco
 def test_only_the_team_takes_signatures(case, complete_record):
     for user in (case.other_worker, case.other_manager, case.data):
         with pytest.raises(PermissionDenied):
-            services.signature_add(actor=user, record=complete_record, signer="child", method="drawn",
-                                   signed_on=days_ago(1), image=SIGNATURE_PNG)
+            services.signature_add(
+                actor=user,
+                record=complete_record,
+                signer="child",
+                method="drawn",
+                signed_on=days_ago(1),
+                image=SIGNATURE_PNG,
+            )
     assert _sign(case, complete_record).witness == case.worker
 
 
@@ -187,16 +200,22 @@ def test_copy_dates(case, authorised):
 def test_interpreting_gate(case, authorised):
     """Where a parent does not read English, no copy until the interpreter session is recorded."""
     snapshot = dict(authorised.snapshot)
-    snapshot["interpreting"] = {"required": True, "language": "Polish", "interpreter": "",
-                                "date": None, "explained_to": ""}
+    snapshot["interpreting"] = {
+        "required": True,
+        "language": "Polish",
+        "interpreter": "",
+        "date": None,
+        "explained_to": "",
+    }
     ClosureRecord.objects.filter(pk=authorised.pk).update(snapshot=snapshot)
     authorised.refresh_from_db()
     with pytest.raises(DomainError, match="interpreter session") as refused:
         _give(case, authorised)
     assert "the interpreter, the date, to whom it was explained" in refused.value.message
     assert not Copy.objects.exists()
-    snapshot["interpreting"].update(interpreter="Anna Nowak", date="2026-11-20",
-                                    explained_to="Jess Hale and Ruby")
+    snapshot["interpreting"].update(
+        interpreter="Anna Nowak", date="2026-11-20", explained_to="Jess Hale and Ruby"
+    )
     ClosureRecord.objects.filter(pk=authorised.pk).update(snapshot=snapshot)
     authorised.refresh_from_db()
     copy = _give(case, authorised)
@@ -206,8 +225,13 @@ def test_interpreting_gate(case, authorised):
 
 def test_interpreting_section_is_printed_when_required(case, authorised):
     snapshot = dict(authorised.snapshot)
-    snapshot["interpreting"] = {"required": True, "language": "Polish", "interpreter": "Anna Nowak",
-                                "date": "2026-11-20", "explained_to": "Jess Hale and Ruby"}
+    snapshot["interpreting"] = {
+        "required": True,
+        "language": "Polish",
+        "interpreter": "Anna Nowak",
+        "date": "2026-11-20",
+        "explained_to": "Jess Hale and Ruby",
+    }
     ClosureRecord.objects.filter(pk=authorised.pk).update(snapshot=snapshot)
     authorised.refresh_from_db()
     text = " ".join(pdf_pages(bytes(_give(case, authorised).pdf)))
@@ -217,8 +241,13 @@ def test_interpreting_section_is_printed_when_required(case, authorised):
 def test_only_the_team_gives_and_downloads_copies(case, authorised):
     for user in (case.other_worker, case.other_manager, case.data):
         with pytest.raises(PermissionDenied):
-            services.copy_give(actor=user, record=authorised, recipient_kind="child",
-                               given_on=timezone.localdate(), method="post")
+            services.copy_give(
+                actor=user,
+                record=authorised,
+                recipient_kind="child",
+                given_on=timezone.localdate(),
+                method="post",
+            )
     copy = _give(case, authorised)
     with pytest.raises(PermissionDenied):
         services.copy_download(actor=case.other_manager, copy=copy)

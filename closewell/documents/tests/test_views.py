@@ -35,11 +35,15 @@ def test_signatures_page_and_drawn_signature(client, case, complete_record):
     # No inline script: every <script> has a src (a Content-Security-Policy forbids inline ones).
     assert all("src=" in tag for tag in re.findall(r"<script[^>]*>", html))
     assert "signature_pad.umd.min.js" in html and "documents/signature.js" in html
-    response = client.post(_url("signatures", complete_record), {
-        "signer": "child", "method": "drawn",
-        "image": "data:image/png;base64," + base64.b64encode(SIGNATURE_PNG).decode(),
-        **_date("signed_on", timezone.localdate()),
-    })
+    response = client.post(
+        _url("signatures", complete_record),
+        {
+            "signer": "child",
+            "method": "drawn",
+            "image": "data:image/png;base64," + base64.b64encode(SIGNATURE_PNG).decode(),
+            **_date("signed_on", timezone.localdate()),
+        },
+    )
     assert response.status_code == 302
     signature = Signature.objects.get()
     assert bytes(signature.image) == SIGNATURE_PNG
@@ -50,10 +54,15 @@ def test_signatures_page_and_drawn_signature(client, case, complete_record):
 def test_signature_form_errors(client, case, complete_record):
     client.force_login(case.worker)
     fake = SimpleUploadedFile("signed.pdf", b"<script>alert(1)</script>", content_type="application/pdf")
-    response = client.post(_url("signatures", complete_record), {
-        "signer": str(case.mother.pk), "method": "paper", "scan": fake,
-        **_date("signed_on", timezone.localdate()),
-    })
+    response = client.post(
+        _url("signatures", complete_record),
+        {
+            "signer": str(case.mother.pk),
+            "method": "paper",
+            "scan": fake,
+            **_date("signed_on", timezone.localdate()),
+        },
+    )
     assert response.status_code == 200
     assert "The scan must be a PDF, JPG or PNG file." in response.content.decode()
     response = client.post(_url("signatures", complete_record), {"method": "drawn"})
@@ -65,10 +74,15 @@ def test_signature_form_errors(client, case, complete_record):
 
 def test_not_signed_through_the_page(client, case, complete_record):
     client.force_login(case.manager)
-    response = client.post(_url("signatures", complete_record), {
-        "signer": str(case.father.pk), "method": "not_signed", "not_signed_reason": "declined",
-        **_date("signed_on", timezone.localdate()),
-    })
+    response = client.post(
+        _url("signatures", complete_record),
+        {
+            "signer": str(case.father.pk),
+            "method": "not_signed",
+            "not_signed_reason": "declined",
+            **_date("signed_on", timezone.localdate()),
+        },
+    )
     assert response.status_code == 302
     assert Signature.objects.get().witness == case.manager
 
@@ -89,9 +103,14 @@ def test_give_a_copy_register_and_downloads(client, case, authorised):
     client.force_login(case.worker)
     form = client.get(_url("copy_give", authorised)).content.decode()
     assert "Jess Hale (Mother)" in form and "Another professional" in form
-    response = client.post(_url("copy_give", authorised), {
-        "recipient": f"person:{case.father.pk}", "method": "post", **_date("given_on", timezone.localdate()),
-    })
+    response = client.post(
+        _url("copy_give", authorised),
+        {
+            "recipient": f"person:{case.father.pk}",
+            "method": "post",
+            **_date("given_on", timezone.localdate()),
+        },
+    )
     assert response.status_code == 302
     copy = Copy.objects.get()
     register = client.get(_url("copies", authorised)).content.decode()
@@ -126,8 +145,13 @@ def test_copies_wait_for_authorisation(client, case, complete_record):
 
 @pytest.mark.parametrize("who", ["other_worker", "other_manager", "data"])
 def test_other_teams_and_read_only_roles_get_404(client, case, authorised, who):
-    copy = services.copy_give(actor=case.worker, record=authorised, recipient_kind="child",
-                              given_on=timezone.localdate(), method="in_person")
+    copy = services.copy_give(
+        actor=case.worker,
+        record=authorised,
+        recipient_kind="child",
+        given_on=timezone.localdate(),
+        method="in_person",
+    )
     client.force_login(getattr(case, who))
     for url in (
         _url("signatures", authorised),
