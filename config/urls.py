@@ -10,6 +10,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/v1/", include("closewell.api.urls")),
     path("documents/", include("closewell.documents.urls")),
+    path("closures/", include("closewell.closures.urls")),
     path("census/", include("closewell.census.urls")),
     path("reports/", include("closewell.reports.urls")),
     path("", include("closewell.web.urls")),

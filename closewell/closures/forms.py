@@ -1,0 +1,474 @@
+"""Forms of the Closure Record pages: one form per section, holding exactly the fields the
+section's service takes (services.RECORD_FIELDS), plus the start, return and withdraw forms.
+
+The forms only check what was typed (dates are real dates, a choice is one offered). The rules of
+a complete record are services' and checks': a draft may be saved half-written.
+"""
+
+import datetime as dt
+
+from django import forms
+from django.utils import timezone
+from django.utils.formats import date_format
+
+from closewell.cases.codes import ReasonForClosure
+from closewell.cases.forms import date_errors
+from closewell.web.forms import GovukForm
+from closewell.web.widgets import GovukDateField
+
+from .models import ClosureRecord, Section
+
+YES_NO = [("yes", "Yes"), ("no", "No")]
+DECISION_BY_HINT = "For example, Wendy Ash (social worker) with Mo Birch (team manager)"
+
+
+def textarea(label: str, hint: str = "", rows: int = 8) -> forms.CharField:
+    return forms.CharField(
+        label=label, help_text=hint, required=False, widget=forms.Textarea(attrs={"rows": rows})
+    )
+
+
+def text(label: str, hint: str = "", max_length: int = 200, width: str = "") -> forms.CharField:
+    attrs = {"class": f"govuk-input--width-{width}"} if width else {}
+    return forms.CharField(
+        label=label,
+        help_text=hint,
+        required=False,
+        max_length=max_length,
+        widget=forms.TextInput(attrs=attrs),
+        error_messages={"max_length": f"{label} must be {max_length} characters or fewer"},
+    )
+
+
+def optional_date(label: str, what: str, hint: str = "For example, 27 3 2026") -> GovukDateField:
+    return GovukDateField(label=label, help_text=hint, required=False, error_messages=date_errors(what))
+
+
+def yes_no(label: str, who: str) -> forms.ChoiceField:
+    return forms.ChoiceField(
+        label=label,
+        choices=YES_NO,
+        required=False,
+        widget=forms.RadioSelect,
+        error_messages={"invalid_choice": f"Select yes if closure was discussed with {who}"},
+    )
+
+
+def as_choice(value: bool | None) -> str:
+    return "" if value is None else ("yes" if value else "no")
+
+
+def as_bool(value: str) -> bool | None:
+    return {"yes": True, "no": False}.get(value)
+
+
+def shown(value) -> str:
+    """A saved value as a person reads it (used for 'what is saved now')."""
+    if value in (None, ""):
+        return "Not recorded"
+    if isinstance(value, bool):
+        return "Yes" if value else "No"
+    if value in ("yes", "no"):
+        return value.capitalize()
+    if isinstance(value, dt.date):
+        return date_format(value, "j F Y")
+    return str(value)
+
+
+class StartForm(GovukForm):
+    decision_date = GovukDateField(
+        label="When was the decision to close made?",
+        help_text="Start the Closure Record as soon as the decision is made. For example, 27 3 2026",
+        error_messages=date_errors("the date the decision to close was made"),
+    )
+    decision_by = forms.CharField(
+        label="Who made the decision?",
+        help_text=DECISION_BY_HINT,
+        max_length=200,
+        error_messages={
+            "required": "Enter who made the decision to close",
+            "max_length": "Who made the decision must be 200 characters or fewer",
+        },
+    )
+
+    def clean_decision_date(self):
+        date = self.cleaned_data["decision_date"]
+        if date and date > timezone.localdate():
+            raise forms.ValidationError(
+                "The date the decision to close was made must be today or in the past"
+            )
+        return date
+
+
+class SectionForm(GovukForm):
+    """A section of a record, carrying the version it was opened at so a stale save is refused."""
+
+    section: str = ""
+    version = forms.IntegerField(
+        widget=forms.HiddenInput,
+        error_messages={
+            "required": "Reload the page and make your change again",
+            "invalid": "Reload the page and make your change again",
+        },
+    )
+    # A stale save links to the inset showing what is saved now.
+    hidden_error_anchor = "saved-now"
+
+    def __init__(self, *args, record: ClosureRecord, **kwargs):
+        self.record = record
+        super().__init__(*args, **kwargs)
+        self.add_fields()
+
+    def add_fields(self) -> None:
+        """Fields that depend on the record (people, actions)."""
+
+    @classmethod
+    def initial_for(cls, record: ClosureRecord) -> dict:
+        names = [name for name in cls.base_fields if name != "version"]
+        return {"version": record.version, **{name: getattr(record, name) for name in names}}
+
+    def service_data(self) -> dict:
+        """The `data` closure_update takes for this section."""
+        return {name: value for name, value in self.cleaned_data.items() if name != "version"}
+
+    def saved_values(self, initial: dict) -> list[tuple[str, str]]:
+        """What is saved now, label by label, to compare with what the user typed."""
+        return [
+            (getattr(field, "long_label", field.label), shown(initial.get(name)))
+            for name, field in self.fields.items()
+            if name != "version"
+        ]
+
+
+class InvolvementForm(SectionForm):
+    section = Section.INVOLVEMENT
+    reason_for_involvement = textarea(
+        "Why were services provided?",
+        "Why services were provided: the original referral reason, the outcome of assessments, "
+        "needs identified while services were provided. Write it so the family, and the child when "
+        "grown up, can follow it.",
+        rows=12,
+    )
+
+
+class InterventionsForm(SectionForm):
+    section = Section.INTERVENTIONS
+    interventions = textarea(
+        "What direct and indirect work was done?",
+        "The work done with the child and each family member since the assessment, admission or last "
+        "review: visits, direct work sessions, meetings, letters and calls, and the services arranged.",
+        rows=12,
+    )
+
+
+class ReasonForm(SectionForm):
+    section = Section.REASON
+    reason_for_closure = textarea(
+        "Why is the case closing now?",
+        "Why it has been decided to close the case at this time: the progress and success made, and what "
+        "the family know about getting back in touch.",
+        rows=10,
+    )
+    reason_code = forms.ChoiceField(
+        label="Reason for closure (CIN census)",
+        help_text="The reason that goes to the Department for Education's children in need census.",
+        choices=[(code, f"{code}: {label}") for code, label in ReasonForClosure.choices],
+        required=False,
+        widget=forms.RadioSelect,
+        error_messages={"invalid_choice": "Select the reason for closure from the list"},
+    )
+    decision_date = GovukDateField(
+        label="When was the decision to close made?",
+        help_text="For example, 27 3 2026",
+        error_messages=date_errors("the date the decision to close was made"),
+    )
+    decision_by = forms.CharField(
+        label="Who made the decision?",
+        help_text=DECISION_BY_HINT,
+        max_length=200,
+        error_messages={
+            "required": "Enter who made the decision to close",
+            "max_length": "Who made the decision must be 200 characters or fewer",
+        },
+    )
+
+
+class ChildViewsForm(SectionForm):
+    """Yes or no, then either the date and their views or why closure was not discussed."""
+
+    section = Section.CHILD_VIEWS
+    child_discussed = yes_no("Was closure discussed with the child?", "the child")
+    child_discussed_date = optional_date("When was it discussed?", "the date closure was discussed")
+    child_views = textarea(
+        "Their views",
+        "In their own words where you can: whether closing the case is right now, and what they "
+        "thought of the help they received.",
+    )
+    child_not_discussed_reason = textarea("Why was closure not discussed?", rows=4)
+
+    def add_fields(self) -> None:
+        child = self.record.episode.child
+        name = child.first_name
+        self.fields["child_discussed"].label = f"Was closure discussed with {name}?"
+        self.fields["child_discussed"].error_messages["invalid_choice"] = (
+            f"Select yes if closure was discussed with {name}"
+        )
+        self.fields["child_views"].label = f"{name}'s views"
+        self.fields["child_not_discussed_reason"].label = f"Why was closure not discussed with {name}?"
+        age = child.age()
+        if age is not None:
+            self.fields[
+                "child_not_discussed_reason"
+            ].help_text = f"{name} is {age}. For example, too young to understand, or could not be reached."
+
+    @classmethod
+    def initial_for(cls, record: ClosureRecord) -> dict:
+        initial = super().initial_for(record)
+        initial["child_discussed"] = as_choice(record.child_discussed)
+        return initial
+
+    def service_data(self) -> dict:
+        data = super().service_data()
+        data["child_discussed"] = discussed = as_bool(data["child_discussed"])
+        # Only the answer that goes with yes or no is kept, so the record says one thing.
+        if discussed is True:
+            data["child_not_discussed_reason"] = ""
+        elif discussed is False:
+            data["child_discussed_date"], data["child_views"] = None, ""
+        return data
+
+
+class ParentViewsForm(SectionForm):
+    """One fieldset per parent or carer: parent_<person id>_discussed and so on."""
+
+    section = Section.PARENT_VIEWS
+
+    def add_fields(self) -> None:
+        self.people = []
+        for view in self.record.parent_views.select_related("person"):
+            person = view.person
+            prefix = f"parent_{person.pk}_"
+            name = person.full_name
+            self.fields[f"{prefix}discussed"] = yes_no(f"Was closure discussed with {name}?", name)
+            self.fields[f"{prefix}discussed_date"] = optional_date(
+                "When was it discussed?", f"the date closure was discussed with {name}"
+            )
+            self.fields[f"{prefix}views"] = textarea(
+                f"{person.first_name}'s views",
+                "In their own words where you can: whether closing the case is right now, and what "
+                "they thought of the help the family received.",
+                rows=6,
+            )
+            self.fields[f"{prefix}not_discussed_reason"] = textarea(
+                f"Why was closure not discussed with {name}?", rows=3
+            )
+            for suffix, label in (
+                ("discussed_date", "date discussed"),
+                ("views", "views"),
+                ("not_discussed_reason", "why not discussed"),
+            ):
+                self.fields[f"{prefix}{suffix}"].long_label = f"{name}: {label}"
+            self.fields[f"{prefix}discussed"].long_label = f"{name}: discussed"
+            self.people.append({"person": person, "prefix": prefix})
+
+    def fieldsets(self):
+        """One yes/no with its revealed fields per parent or carer, for the page."""
+        for entry in self.people:
+            prefix = entry["prefix"]
+            yield {
+                "key": prefix.rstrip("_"),
+                "discussed": self[f"{prefix}discussed"],
+                "date": self[f"{prefix}discussed_date"],
+                "views": self[f"{prefix}views"],
+                "reason": self[f"{prefix}not_discussed_reason"],
+            }
+
+    @classmethod
+    def initial_for(cls, record: ClosureRecord) -> dict:
+        initial = {"version": record.version}
+        for view in record.parent_views.all():
+            prefix = f"parent_{view.person_id}_"
+            initial[f"{prefix}discussed"] = as_choice(view.discussed)
+            initial[f"{prefix}discussed_date"] = view.discussed_date
+            initial[f"{prefix}views"] = view.views
+            initial[f"{prefix}not_discussed_reason"] = view.not_discussed_reason
+        return initial
+
+    def service_data(self) -> dict:
+        data = {}
+        for entry in self.people:
+            prefix = entry["prefix"]
+            discussed = as_bool(self.cleaned_data[f"{prefix}discussed"])
+            values = {
+                "discussed": discussed,
+                "discussed_date": self.cleaned_data[f"{prefix}discussed_date"],
+                "views": self.cleaned_data[f"{prefix}views"],
+                "not_discussed_reason": self.cleaned_data[f"{prefix}not_discussed_reason"],
+            }
+            if discussed is True:
+                values["not_discussed_reason"] = ""
+            elif discussed is False:
+                values["discussed_date"], values["views"] = None, ""
+            data[entry["person"].pk] = values
+        return data
+
+
+class ReviewForm(SectionForm):
+    """Per planned action its actual level and outcome; per unplanned service its impact.
+
+    Field names carry the action's id (outcome_12), as the checks' problems name them."""
+
+    section = Section.REVIEW
+
+    def add_fields(self) -> None:
+        self.actions = list(self.record.episode.actions.all().order_by("pk"))
+        for action in self.actions:
+            what = action.description[:60]
+            if action.is_unplanned:
+                self.fields[f"impact_{action.pk}"] = textarea(
+                    "Impact", "What difference the service made to the child and family.", rows=3
+                )
+                self.fields[f"impact_{action.pk}"].long_label = f"{what}: impact"
+                continue
+            self.fields[f"actual_level_{action.pk}"] = text(
+                "Actual level received", "For example, 10 of 12 sessions"
+            )
+            self.fields[f"outcome_{action.pk}"] = textarea("Outcome", rows=3)
+            self.fields[f"actual_level_{action.pk}"].long_label = f"{what}: actual level received"
+            self.fields[f"outcome_{action.pk}"].long_label = f"{what}: outcome"
+
+    def attach(self, review: dict) -> dict:
+        """content.review_groups with each action's bound fields, for the page."""
+        for group in review["groups"]:
+            for dimension in group["dimensions"]:
+                for row in dimension["actions"]:
+                    row["fields"] = [self[f"actual_level_{row['id']}"], self[f"outcome_{row['id']}"]]
+        for row in review["unplanned"]:
+            row["fields"] = [self[f"impact_{row['id']}"]]
+        return review
+
+    @classmethod
+    def initial_for(cls, record: ClosureRecord) -> dict:
+        initial = {"version": record.version}
+        for action in record.episode.actions.all():
+            for name in ("actual_level", "outcome", "impact"):
+                initial[f"{name}_{action.pk}"] = getattr(action, name)
+        return initial
+
+    def service_data(self) -> dict:
+        data = {}
+        for action in self.actions:
+            names = ("impact",) if action.is_unplanned else ("actual_level", "outcome")
+            data[action.pk] = {name: self.cleaned_data[f"{name}_{action.pk}"] for name in names}
+        return data
+
+
+class DomesticAbuseForm(SectionForm):
+    section = Section.DOMESTIC_ABUSE
+    da_work_with_perpetrator = textarea(
+        "What work was done with the perpetrator?",
+        "The work done with the person who was abusive, or why none was possible.",
+        rows=6,
+    )
+    da_if_released = textarea(
+        "What must happen if the perpetrator is released from custody?",
+        "Who must be told, by whom, and what they must do.",
+        rows=6,
+    )
+    da_if_resumed = textarea(
+        "What must happen if the victim and perpetrator resume their relationship?",
+        "Who must be told, by whom, and what they must do.",
+        rows=6,
+    )
+
+
+class InterpretingForm(SectionForm):
+    section = Section.INTERPRETING
+    interpreter_language = text("Language", "The language the record was explained in", 60, "20")
+    interpreter_name = text("Interpreter's name", width="20")
+    interpreted_on = optional_date("When was the record explained?", "the date the record was explained")
+    explained_to = text(
+        "Who was the record explained to?",
+        "The child, where of an age and understanding to follow it, and each parent or carer. "
+        "For example, Ruby and her mother Jess Hale",
+        300,
+    )
+
+
+class AddendumForm(SectionForm):
+    section = Section.ADDENDUM
+    addendum_text = textarea(
+        "Correction",
+        "What the authorised record got wrong or left out, and what it should say. The authorised "
+        "record does not change: this correction is shown beneath it once it is authorised.",
+        rows=10,
+    )
+
+
+SECTION_FORMS: dict[str, type[SectionForm]] = {
+    form.section: form
+    for form in (
+        InvolvementForm,
+        InterventionsForm,
+        ReviewForm,
+        ReasonForm,
+        ChildViewsForm,
+        ParentViewsForm,
+        DomesticAbuseForm,
+        InterpretingForm,
+        AddendumForm,
+    )
+}
+
+COMMENT_ROWS = 3
+
+
+class ReturnForm(GovukForm):
+    """A manager's comments, each tied to a section; empty rows are ignored."""
+
+    non_field_error_anchor = "id_comment_1_text"
+
+    def __init__(self, *args, sections: list[tuple[str, str]], **kwargs):
+        super().__init__(*args, **kwargs)
+        choices = [("", "Choose a section"), *sections]
+        for n in range(1, COMMENT_ROWS + 1):
+            self.fields[f"comment_{n}_section"] = forms.ChoiceField(
+                label=f"Comment {n}: section",
+                choices=choices,
+                required=False,
+                error_messages={"invalid_choice": "Choose a section from the list"},
+            )
+            self.fields[f"comment_{n}_text"] = forms.CharField(
+                label=f"Comment {n}: what to amend",
+                required=False,
+                widget=forms.Textarea(attrs={"rows": 4}),
+            )
+
+    def rows(self):
+        for n in range(1, COMMENT_ROWS + 1):
+            yield n, self[f"comment_{n}_section"], self[f"comment_{n}_text"]
+
+    def clean(self):
+        cleaned = super().clean()
+        for n in range(1, COMMENT_ROWS + 1):
+            section = cleaned.get(f"comment_{n}_section")
+            words = (cleaned.get(f"comment_{n}_text") or "").strip()
+            if words and not section:
+                self.add_error(f"comment_{n}_section", f"Choose the section comment {n} is about")
+        return cleaned
+
+    def comments(self) -> list[tuple[str, str]]:
+        return [
+            (self.cleaned_data[f"comment_{n}_section"], self.cleaned_data[f"comment_{n}_text"])
+            for n in range(1, COMMENT_ROWS + 1)
+            if (self.cleaned_data.get(f"comment_{n}_text") or "").strip()
+        ]
+
+
+class WithdrawForm(GovukForm):
+    reason = forms.CharField(
+        label="Why is the Closure Record being withdrawn?",
+        help_text="For example, the family asked for more help and the case stays open.",
+        widget=forms.Textarea(attrs={"rows": 4}),
+        error_messages={"required": "Say why the record is being withdrawn"},
+    )
