@@ -81,11 +81,6 @@ def working_days_between(start: dt.date, end: dt.date) -> int:
     return days
 
 
-def _overlap(a_start, a_end, b_start, b_end) -> bool:
-    far = dt.date.max
-    return a_start <= (b_end or far) and b_start <= (a_end or far)
-
-
 def episode_problems(child: ChildRecord, episode: EpisodeRecord, year: int) -> list[tuple[str, str]]:
     start, ref = year_start(year), reference_date(year)
     found: list[tuple[str, str]] = []
@@ -132,7 +127,7 @@ def episode_problems(child: ChildRecord, episode: EpisodeRecord, year: int) -> l
     if (
         len(episode.assessments) == 1
         and episode.assessments[0].authorisation_date
-        and episode.assessments[0].factors == ["21"]
+        and "21" in episode.assessments[0].factors
         and not after_assessment
     ):
         add(("8873Q", "The only assessment found no factors (21): the episode should close as RC8 or RC9."))
@@ -176,10 +171,9 @@ def episode_problems(child: ChildRecord, episode: EpisodeRecord, year: int) -> l
         if start <= p.start_date <= ref and held and p.start_date not in icpc_dates:
             add(("2885", f"A child protection plan starts ({p.start_date:%d/%m/%Y}) on a day with no "
                          "initial child protection conference."))
-        for c in episode.cin_plans:
-            if _overlap(c.start_date, c.end_date, p.start_date, p.end_date):
-                add(("4001", "A CIN plan runs at the same time as a child protection plan."))
-                break
+    open_cpp = any(p.end_date is None for p in episode.cp_plans)
+    if open_cpp and any(c.end_date is None for c in episode.cin_plans):
+        add(("4001", "A CIN plan is open at the same time as an open child protection plan."))
     if sum(1 for p in episode.cp_plans if p.end_date is None) > 1:
         add(("8935", "More than one child protection plan is open."))
     return found
@@ -224,7 +218,31 @@ def check_child(child: ChildRecord, year: int) -> list[Issue]:
     for episode in child.episodes:
         found = episode_problems(child, episode, year)
         issues.extend(issue(code, message, episode) for code, message in found)
+    issues.extend(issue(code, message, episode) for code, message, episode in plan_overlaps(child, year))
     return issues
+
+
+def _starts_within(day: dt.date, start: dt.date, end: dt.date | None, ref: dt.date) -> bool:
+    """`day` is on or after `start` and before `end` (or by the reference date while still open)."""
+    return day >= start and (day < end if end else day <= ref)
+
+
+def plan_overlaps(child: ChildRecord, year: int) -> Iterator[tuple[str, str, EpisodeRecord]]:
+    """Rules 4016 and 4017, across all of a child's episodes: a CIN plan starting while a child
+    protection plan runs, or a child protection plan starting while a CIN plan runs."""
+    ref = reference_date(year)
+    cin = [(p, e) for e in child.episodes for p in e.cin_plans]
+    cpp = [(p, e) for e in child.episodes for p in e.cp_plans]
+    for c, c_episode in cin:
+        for p, _ in cpp:
+            if _starts_within(c.start_date, p.start_date, p.end_date, ref):
+                yield ("4016", f"A CIN plan starts ({c.start_date:%d/%m/%Y}) while a child protection "
+                               "plan is open.", c_episode)
+    for p, p_episode in cpp:
+        for c, _ in cin:
+            if _starts_within(p.start_date, c.start_date, c.end_date, ref):
+                yield ("4017", f"A child protection plan starts ({p.start_date:%d/%m/%Y}) while a CIN "
+                               "plan is open.", p_episode)
 
 
 def check_children(children: Iterable[ChildRecord], year: int) -> Iterator[tuple[ChildRecord, list[Issue]]]:
