@@ -70,17 +70,19 @@ class Lexicon:
     phrases: tuple[str, ...] = ()
 
     @functools.cached_property
-    def jargon_patterns(self) -> tuple[tuple[re.Pattern, str, str], ...]:
-        # Longest first, so "CIN plan" is reported rather than "CIN" inside it.
-        ordered = sorted(self.jargon, key=lambda item: -len(item[0]))
-        return tuple(
-            (
-                re.compile(rf"(?<![\w-]){re.escape(term)}(?![\w-])", 0 if match_case else re.IGNORECASE),
-                term,
-                plain,
-            )
-            for term, plain, match_case in ordered
-        )
+    def jargon_patterns(self) -> tuple[tuple[re.Pattern, dict[str, tuple[str, str]]], ...]:
+        """Two patterns, one for acronyms matched as written and one ignoring case, each an
+        alternation longest first (so "CIN plan" wins over "CIN"), with the term each match means."""
+        patterns = []
+        for match_case in (True, False):
+            terms = sorted((t for t, _, m in self.jargon if m == match_case), key=len, reverse=True)
+            if not terms:
+                continue
+            alternation = "|".join(re.escape(t) for t in terms)
+            pattern = re.compile(rf"(?<![\w-])(?:{alternation})(?![\w-])", 0 if match_case else re.IGNORECASE)
+            meaning = {(t if m else t.lower()): (t, plain) for t, plain, m in self.jargon if m == match_case}
+            patterns.append((pattern, meaning))
+        return tuple(patterns)
 
     @functools.cached_property
     def phrase_words(self) -> tuple[tuple[str, ...], ...]:
@@ -114,7 +116,8 @@ def word_count(text: str) -> int:
     return len(words(text))
 
 
-def sentence_spans(text: str) -> list[tuple[int, int]]:
+@functools.lru_cache(maxsize=512)
+def sentence_spans(text: str) -> tuple[tuple[int, int], ...]:
     """(start, end) of each sentence. A line break ends a sentence too: workers write lists."""
     spans = []
     for line in re.finditer(r"[^\n]+", text or ""):
@@ -130,7 +133,7 @@ def sentence_spans(text: str) -> list[tuple[int, int]]:
             start = end
         if text[start : line.end()].strip():
             spans.append((start, line.end()))
-    return [(s + len(text[s:e]) - len(text[s:e].lstrip()), e) for s, e in spans]
+    return tuple((s + len(text[s:e]) - len(text[s:e].lstrip()), e) for s, e in spans)
 
 
 def sentences(text: str) -> list[str]:
@@ -247,14 +250,18 @@ def highlight(text: str, limit: int) -> list[tuple[str, bool]]:
 
 def check_jargon(text: str, lexicon: Lexicon) -> list[Advice]:
     """Each term once, longest match first; acronyms only in capitals (so 'cin' in a word is not)."""
+    matches = []
+    for pattern, meaning in lexicon.jargon_patterns:
+        for match in pattern.finditer(text or ""):
+            key = match.group() if match.group() in meaning else match.group().lower()
+            matches.append((match.start(), -len(match.group()), match.end(), *meaning[key]))
     taken: list[tuple[int, int]] = []
     found: dict[str, tuple[int, str]] = {}
-    for pattern, term, plain in lexicon.jargon_patterns:
-        for match in pattern.finditer(text or ""):
-            if any(match.start() < e and s < match.end() for s, e in taken):
-                continue
-            taken.append(match.span())
-            found.setdefault(term, (match.start(), plain))
+    for start, _, end, term, plain in sorted(matches):
+        if any(start < e and s < end for s, e in taken):
+            continue
+        taken.append((start, end))
+        found.setdefault(term, (start, plain))
     return [
         Advice(
             Kind.JARGON,
@@ -361,13 +368,17 @@ def check_phrases(text: str, lexicon: Lexicon) -> list[Advice]:
     Both words are real, so a spell checker misses it; the phrase around it gives it away."""
     tokens = [w.lower() for w in WORD.findall(text or "")]
     exact = {" ".join(p) for p in lexicon.phrase_words}
-    present = set(tokens)
+    where: dict[str, list[int]] = {}
+    for i, token in enumerate(tokens):
+        where.setdefault(token, []).append(i)
     found: dict[str, str] = {}
     for phrase in lexicon.phrase_words:
         n = len(phrase)
-        if sum(word in present for word in phrase) < n - 1:
+        if sum(word in where for word in phrase) < n - 1:
             continue  # cannot be one word away anywhere in the text
-        for i in range(len(tokens) - n + 1):
+        # Only where a word of the phrase stands in its place can the rest be one word away.
+        starts = {i - k for k, word in enumerate(phrase) for i in where.get(word, ())}
+        for i in sorted(s for s in starts if 0 <= s <= len(tokens) - n):
             window = tokens[i : i + n]
             differ = [(w, p) for w, p in zip(window, phrase, strict=True) if w != p]
             if len(differ) != 1:
@@ -558,6 +569,8 @@ def find_dates(text: str, today: dt.date) -> list[FoundDate]:
     """Dates written the UK way: '3 May 2026', '3rd May', 'May 3rd, 2026', '03/05/2026', 'May 2026'."""
     found: list[FoundDate] = []
     taken: list[tuple[int, int]] = []
+    if not any(c.isdigit() for c in text or ""):
+        return found  # every way of writing a date has a number in it
     for pattern in DATE_PATTERNS:
         for match in pattern.finditer(text or ""):
             if any(match.start() < e and s < match.end() for s, e in taken):
