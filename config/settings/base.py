@@ -79,7 +79,7 @@ TEMPLATES = [
         },
     },
 ]
-# Forms render through GOV.UK templates (closewell/web/templates/django/forms/...).
+# Forms render through GOV.UK templates (closewell/web/templates/govuk/forms/).
 FORM_RENDERER = "closewell.web.forms.GovukFormRenderer"
 
 DATABASES = {
