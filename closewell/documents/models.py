@@ -149,5 +149,16 @@ class Copy(TimeStampedModel):
         return reverse("documents:copy_download", args=[self.record_id, self.pk])
 
     @property
+    def withheld_lines(self) -> list[tuple[str, str]]:
+        """(what, why) for the register: ("Leanne Cole's address and telephone number", reason)."""
+        labels = {"address": "address", "phone": "telephone number", "email": "email address"}
+        lines = []
+        for item in self.withheld:
+            names = [labels.get(name, name) for name in item.get("details", [])]
+            what = " and ".join([", ".join(names[:-1]), names[-1]]) if len(names) > 1 else "".join(names)
+            lines.append((f"{item.get('person', '')}'s {what}", item.get("reason", "")))
+        return lines
+
+    @property
     def filename(self) -> str:
         return f"closure-record-{self.record_id}-copy-{self.pk}.pdf"

@@ -20,8 +20,8 @@
     function resize() {
       var ratio = Math.max(window.devicePixelRatio || 1, 1);
       var data = pad.toData();
-      canvas.width = canvas.offsetWidth * ratio;
-      canvas.height = canvas.offsetHeight * ratio;
+      canvas.width = canvas.clientWidth * ratio;
+      canvas.height = canvas.clientHeight * ratio;
       canvas.getContext("2d").scale(ratio, ratio);
       pad.clear();
       pad.fromData(data);

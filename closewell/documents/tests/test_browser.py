@@ -1,0 +1,121 @@
+"""The signatures and copies pages in a real browser: a signature drawn with the mouse on the pad,
+a copy given through the form; axe-core clean, screenshots kept in test-artifacts/."""
+
+import os
+import re
+
+import pytest
+from django.core.management import call_command
+from django.utils import timezone
+
+from closewell.accounts.models import User
+from closewell.cases.models import Episode
+from closewell.closures import services as closures
+from closewell.documents.models import Copy, Signature
+from closewell.documents.services import png_size
+from closewell.web.tests.browser import CHROMIUM, CHROMIUM_ARGS, check_page, require_chromium
+
+from .test_demo import _fill
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+PASSWORD = "closewell-demo"  # noqa: S105 (the demo's printed password)
+
+
+@pytest.fixture(scope="module")
+def browser():
+    require_chromium()
+    os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    from playwright.sync_api import sync_playwright  # noqa: PLC0415 (optional heavy import, only here)
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def jayden(transactional_db):
+    """The demo, with Jayden's Closure Record written and ready to sign."""
+    call_command("load_demo", verbosity=0)
+    worker = User.objects.get(username="worker.west")
+    episode = Episode.objects.get(child__la_child_id="NM100002")
+    record = closures.closure_start(
+        actor=worker, episode=episode, decision_date=timezone.localdate(), decision_by="Daniel Whitcombe"
+    )
+    record, family = _fill(worker, record)
+    return record, family
+
+
+@pytest.fixture
+def page(browser, live_server):
+    context = browser.new_context(base_url=live_server.url, viewport={"width": 1024, "height": 900})
+    page = context.new_page()
+    yield page
+    context.close()
+
+
+def sign_in(page, username: str) -> None:
+    page.goto("/login/")
+    page.get_by_label("Username").fill(username)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    page.wait_for_load_state()
+
+
+def fill_date(page, legend: str, date) -> None:
+    group = page.get_by_role("group", name=re.compile(legend))
+    group.get_by_label("Day").fill(str(date.day))
+    group.get_by_label("Month").fill(str(date.month))
+    group.get_by_label("Year").fill(str(date.year))
+
+
+def test_sign_on_screen_then_give_a_copy(page, jayden):
+    record, family = jayden
+    today = timezone.localdate()
+    sign_in(page, "worker.west")
+    page.goto(f"/documents/records/{record.pk}/signatures/")
+    canvas = page.locator("canvas.closewell-signature__canvas")
+    assert canvas.is_visible()  # signature.js revealed the pad: no inline script needed
+    check_page(page, "documents-signatures")
+
+    page.get_by_label("Jayden Cole (the child)").check()
+    page.get_by_label("Signed on screen").check()
+    canvas.scroll_into_view_if_needed()
+    box = canvas.bounding_box()
+    page.mouse.move(box["x"] + 30, box["y"] + 120)
+    page.mouse.down()
+    for step in range(1, 30):
+        page.mouse.move(box["x"] + 30 + step * 12, box["y"] + 120 - (step % 7) * 10, steps=2)
+    page.mouse.up()
+    fill_date(page, "Date", today)
+    page.get_by_role("button", name="Save").click()
+    page.wait_for_load_state()
+    assert page.locator(".govuk-notification-banner--success").is_visible(), page.locator(
+        "main"
+    ).inner_text()[:800]
+    signature = Signature.objects.get(record=record)
+    assert signature.method == "drawn"
+    width, height = png_size(bytes(signature.image), max_bytes=512 * 1024, field="image")
+    assert width >= 300 and height >= 100
+    assert page.get_by_role("img", name=re.compile("Signature of Jayden Cole")).is_visible()
+    check_page(page, "documents-signatures-signed")
+
+    worker = User.objects.get(username="worker.west")
+    manager = User.objects.get(username="manager")
+    record = closures.closure_submit(actor=worker, record=record)
+    closures.closure_authorise(actor=manager, record=record)
+
+    page.goto(f"/documents/records/{record.pk}/copies/")
+    check_page(page, "documents-copies-empty")
+    page.get_by_role("button", name="Give a copy").or_(page.get_by_role("link", name="Give a copy")).click()
+    page.wait_for_load_state()
+    check_page(page, "documents-give-a-copy")
+    page.get_by_label("Ryan Doyle (Parent's partner)").check()
+    fill_date(page, "Date given", today)
+    page.get_by_label("By post").check()
+    page.get_by_role("button", name="Give the copy").click()
+    page.wait_for_load_state()
+    copy = Copy.objects.get(record=record)
+    assert copy.withheld and copy.withheld[0]["person"] == "Leanne Cole"
+    assert page.get_by_text(copy.sha256).is_visible()
+    check_page(page, "documents-copies-register")
