@@ -174,3 +174,13 @@ def test_returned_record_can_still_be_signed(client, case, complete_record):
     record = closures.closure_return(actor=case.manager, record=record, comments=[("reason", "More")])
     client.force_login(case.worker)
     assert "Add a signature" in client.get(_url("signatures", record)).content.decode()
+
+
+def test_record_page_links_to_signatures_and_copies(client, case, authorised):
+    url = reverse("closures:record", args=[authorised.pk])
+    client.force_login(case.worker)
+    html = client.get(url).content.decode()
+    assert _url("signatures", authorised) in html and _url("copies", authorised) in html
+    client.force_login(case.data)
+    html = client.get(url).content.decode()
+    assert _url("copies", authorised) not in html
