@@ -176,6 +176,11 @@ class Readability:
     sentences: int
 
     @property
+    def ease_shown(self) -> int:
+        # Rounded down, so 59.6 is never shown as meeting a target of 60.
+        return math.floor(self.ease)
+
+    @property
     def reading_age(self) -> int:
         # A US school grade plus five is roughly the age of a reader at that grade.
         return max(5, round(self.grade + 5))
@@ -208,7 +213,7 @@ def check_readability(text: str, *, target: float) -> list[Advice]:
     return [
         Advice(
             Kind.READABILITY,
-            f"Reading ease {math.floor(score.ease)}, below the target of {target:.0f}: a reader would need a "
+            f"Reading ease {score.ease_shown}, below the target of {target:.0f}: a reader would need a "
             f"reading age of about {score.reading_age}. Use shorter sentences and everyday words.",
         )
     ]
@@ -519,8 +524,8 @@ def check_measure(text: str) -> list[Advice]:
     return [
         Advice(
             Kind.NO_MEASURE,
-            "This outcome has no date or measure. Say by when, how often or how much: "
-            "for example “attended 9 of 10 sessions” or “sleeping through most nights since March”.",
+            "No date or measure: say by when, how often or how much (for example “9 of 10 sessions”, "
+            "“since March”).",
             excerpt=_quote(text),
         )
     ]

@@ -115,6 +115,7 @@ class SectionAdvice:
     section: str
     label: str
     fields: list[FieldAdvice]
+    target: float = 60
 
     @property
     def items(self) -> list[engine.Advice]:
@@ -138,8 +139,9 @@ class SectionAdvice:
         return [heading for heading, _ in self.groups]
 
     @property
-    def scores(self) -> list[FieldAdvice]:
-        return [f for f in self.fields if f.score is not None]
+    def plain_enough(self) -> list[FieldAdvice]:
+        """Fields scored and meeting the target: worth saying so (those below it have advice)."""
+        return [f for f in self.fields if f.score is not None and f.score.ease_shown >= self.target]
 
     @property
     def highlighted(self) -> list[FieldAdvice]:
@@ -263,8 +265,11 @@ def advice_for_section(
     record: ClosureRecord, section: str, *, facts: engine.Facts | None = None
 ) -> SectionAdvice:
     """Advice on one section as the worker writes it. Never blocks anything."""
-    fields = _section_fields(record, section, lexicon(), facts or facts_for(record), targets())
-    return SectionAdvice(section=section, label=Section(section).label, fields=fields)
+    goals = targets()
+    fields = _section_fields(record, section, lexicon(), facts or facts_for(record), goals)
+    return SectionAdvice(
+        section=section, label=Section(section).label, fields=fields, target=goals.reading_ease
+    )
 
 
 def advice_for_record(record: ClosureRecord) -> RecordAdvice:

@@ -174,3 +174,15 @@ def test_an_addendum_is_advised_on_its_correction_only(complete_record, case):
     advice = selectors.advice_for_record(addendum)
     assert [s.section for s in advice.sections] == [Section.ADDENDUM]
     assert kinds_in(advice, Section.ADDENDUM) == [Kind.TOO_SHORT]
+
+
+def test_the_panel_says_when_a_section_meets_the_target(complete_record, case):
+    plain = (
+        "Ruby and her mum now live in a safe flat. She sleeps well and goes to school every day. "
+        "Her mum has a safety plan and knows who to call. We all agreed that the family no longer "
+        "needs a social worker."
+    )
+    record = write(complete_record, case.worker, Section.REASON, reason_for_closure=plain)
+    html = Template("{% load advice %}{% advice_panel record 'reason' %}").render(Context({"record": record}))
+    assert "meeting the target of 60" in html
+    assert "No writing advice for this section." in html
