@@ -2,7 +2,9 @@
 redirect (LoginRequiredMiddleware) is switched off for them; the schema alone needs no token."""
 
 from django.contrib.auth.decorators import login_not_required
-from django.urls import path
+from django.http import JsonResponse
+from django.urls import path, re_path
+from django.views.decorators.csrf import csrf_exempt
 from drf_spectacular.views import SpectacularJSONAPIView
 
 from . import children, closures, contacts, copies, episodes
@@ -13,6 +15,13 @@ app_name = "api"
 class SchemaView(SpectacularJSONAPIView):
     authentication_classes = []
     permission_classes = []
+
+
+@csrf_exempt
+@login_not_required
+def not_found(request, rest=""):
+    """Anything else under /api/v1 is a 404 in the API's error shape, not the HTML page."""
+    return JsonResponse({"errors": {"detail": ["Not found."]}}, status=404)
 
 
 def api(view):
@@ -38,4 +47,5 @@ urlpatterns = [
     path("closure-records/<int:pk>/authorise/", api(closures.RecordAuthorise), name="record-authorise"),
     path("closure-records/<int:pk>/copies/", api(copies.RecordCopies), name="record-copies"),
     path("closure-records/<int:pk>/copies/<int:copy_pk>/pdf/", api(copies.CopyDownload), name="copy-pdf"),
+    re_path(r"^(?P<rest>.*)$", not_found),
 ]

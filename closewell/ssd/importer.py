@@ -12,11 +12,12 @@ import datetime as dt
 import time
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from django.core.exceptions import ValidationError
-from django.db import DatabaseError, transaction
+from django.db import DatabaseError, connection, transaction
 from django.utils import timezone
 
 from closewell.accounts.models import Role, Team, User
@@ -45,6 +46,7 @@ from closewell.core.dates import age_on, birthday
 from .mapping import IMPORTED, NEEDED, NOT_IMPORTED, READERS, REQUIRED, Problem, Row, file_names
 from .models import ImportRun
 
+SQLITE_CACHE_KIB = -512 * 1024  # negative: KiB, so 512 MiB at most, allocated only as used
 CHUNK = 900  # ids per IN (...) query: SQLite allows 999 parameters
 BATCH = 2000
 IMPORT_USERNAME = "ssd-import"
@@ -75,6 +77,23 @@ class _Null:
 
     def close(self):
         pass
+
+
+@contextmanager
+def _large_sqlite_cache():
+    """On SQLite, a page cache large enough that a big import's transaction is not spilled to disk
+    (each spill syncs the journal) until it commits; the connection's own setting comes back after."""
+    if connection.vendor != "sqlite":
+        yield
+        return
+    with connection.cursor() as cursor:
+        previous = cursor.execute("PRAGMA cache_size").fetchone()[0]
+        cursor.execute(f"PRAGMA cache_size = {SQLITE_CACHE_KIB}")
+    try:
+        yield
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute(f"PRAGMA cache_size = {int(previous)}")
 
 
 def _count_lines(path: Path) -> int:
@@ -161,7 +180,7 @@ class Importer:
             self.check()
         if not self.problems:
             try:
-                with transaction.atomic():
+                with transaction.atomic(), _large_sqlite_cache():
                     self.write()
                     if dry_run:
                         raise Rollback
