@@ -19,6 +19,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from closewell.accounts.permissions import can_edit_case, can_review_record, can_write_record, team_ids_for
+from closewell.advice.selectors import advice_for_record, advice_for_section
 from closewell.cases import selectors as case_selectors
 from closewell.core.errors import DomainError
 
@@ -288,6 +289,7 @@ def section_edit(request, pk: int, section: str):
             "section_label": Section(section).label,
             "title": SECTION_TITLES[section],
             "saved": saved,
+            "advice": advice_for_section(record, section),
         },
     )
 
@@ -339,6 +341,7 @@ def _review_page(request, record: ClosureRecord, form: ReturnForm, problems=(), 
             "problems": problems,
             "error": error,
             "today": timezone.localdate(),
+            "advice": advice_for_record(record),
         },
     )
 
