@@ -167,7 +167,7 @@ def broken_children():
     AssessmentFactory(episode=e)  # 8790
     e = EpisodeFactory(child=ChildFactory(la_child_id="BADUPN", upn="B201123456789", upn_unknown="",
                                           disabilities=["NONE"]), referral_date=ref, primary_need="N1")
-    AssessmentFactory(episode=e)  # 1510 (the check letter should be A)
+    AssessmentFactory(episode=e)  # 1510 (the check letter should be P)
     e = EpisodeFactory(child=child("WEEKENDICPC"), referral_date=ref, primary_need="N1")
     AssessmentFactory(episode=e)
     Section47Factory(episode=e, icpc_not_required=False, icpc_date=D(2026, 5, 23))  # 8875 (Saturday)
