@@ -75,6 +75,11 @@ def lexicon() -> engine.Lexicon:
     return _lexicon_cache["lexicon"]
 
 
+def _short(text: str, limit: int = 50) -> str:
+    text = " ".join(text.split()).rstrip(".")
+    return text if len(text) <= limit else text[:limit].rsplit(" ", 1)[0].rstrip(",;:") + "…"
+
+
 def _name_parts(*names: str) -> list[str]:
     return [part for name in names for part in (name or "").replace("-", " ").split() if len(part) > 1]
 
@@ -111,6 +116,14 @@ class FieldAdvice:
 
 
 @dataclass
+class Entry:
+    kind: str
+    message: str
+    excerpt: str
+    labels: list[str]
+
+
+@dataclass
 class SectionAdvice:
     section: str
     label: str
@@ -126,13 +139,21 @@ class SectionAdvice:
         return len(self.items)
 
     @property
-    def groups(self) -> list[tuple[str, list[engine.Advice]]]:
-        """The advice under its headings (Plain English, Jargon, Spelling, Evidence and specifics)."""
-        grouped: dict[str, list] = defaultdict(list)
+    def groups(self) -> list[tuple[str, list["Entry"]]]:
+        """The advice under its headings (Plain English, Jargon, Spelling, Evidence and specifics),
+        the same advice on several fields said once with the fields it is about."""
+        grouped: dict[str, dict[tuple, Entry]] = defaultdict(dict)
         for item in self.items:
-            grouped[item.heading].append(item)
+            # The same advice on several outcomes is said once; each long sentence is its own.
+            key = (item.kind, item.message, item.excerpt if item.kind == engine.Kind.LONG_SENTENCE else "")
+            entry = grouped[item.heading].setdefault(key, Entry(item.kind, item.message, item.excerpt, []))
+            if item.field_label and self.several_fields:
+                entry.labels.append(item.field_label)
         order = list(dict.fromkeys(engine.Kind.HEADINGS.values()))
-        return sorted(grouped.items(), key=lambda pair: order.index(pair[0]))
+        return sorted(
+            ((heading, list(entries.values())) for heading, entries in grouped.items()),
+            key=lambda pair: order.index(pair[0]),
+        )
 
     @property
     def headings(self) -> list[str]:
@@ -189,7 +210,7 @@ def _section_fields(record: ClosureRecord, section: str, lex, facts, goals) -> l
     if section == Section.REVIEW:
         fields = []
         for action in record.episode.actions.all().order_by("start_date", "pk"):
-            name = action.description[:60].rstrip()
+            name = _short(action.description)
             if action.is_unplanned:
                 fields.append(
                     _field(
