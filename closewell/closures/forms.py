@@ -433,13 +433,13 @@ class ReturnForm(GovukForm):
         choices = [("", "Choose a section"), *sections]
         for n in range(1, COMMENT_ROWS + 1):
             self.fields[f"comment_{n}_section"] = forms.ChoiceField(
-                label=f"Comment {n}: section",
+                label="Section",
                 choices=choices,
                 required=False,
                 error_messages={"invalid_choice": "Choose a section from the list"},
             )
             self.fields[f"comment_{n}_text"] = forms.CharField(
-                label=f"Comment {n}: what to amend",
+                label="What needs amending",
                 required=False,
                 widget=forms.Textarea(attrs={"rows": 4}),
             )

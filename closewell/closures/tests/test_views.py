@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from closewell.accounts.models import Role, User
 from closewell.cases.models import Episode, EpisodeStatus
-from closewell.closures import services
+from closewell.closures import selectors, services
 from closewell.closures.models import ClosureRecord, Status
 
 from .conftest import days_ago
@@ -333,9 +333,10 @@ def test_the_whole_story_from_start_to_a_closed_case(case):
 
     tasks = worker.get(f"/closures/{record.pk}/").content.decode()
     assert "Needs attention" in tasks
-    assert "Say what the family were told about getting back in touch." in tasks
-    assert "Returned for amendment" in tasks
-    assert "Returned" in worker.get("/closures/").content.decode()
+    assert "Manager's comment: Say what the family were told about getting back in touch." in tasks
+    assert "Mo Birch returned this record with 1 comment:" in tasks
+    mine = worker.get("/closures/").content.decode()
+    assert "Returned</strong>" in mine and "1 comment" in mine
     save(
         "reason",
         {
@@ -581,3 +582,35 @@ def test_the_navigation_counts_records_to_authorise(complete_record, case):
     text = manager.get("/closures/").content.decode()
     assert re.search(r"To authorise <strong class=\"govuk-tag govuk-tag--blue\">1<", text)
     assert "Closure Records" in client_for(case, "worker").get("/closures/").content.decode()
+
+
+def test_overdue_records_are_marked_with_their_due_date(case):
+    decided = days_ago(60)
+    record = services.closure_start(
+        actor=case.worker, episode=case.episode, decision_date=decided, decision_by="Wendy Ash"
+    )
+    client = client_for(case, "worker")
+    tasks = client.get(f"/closures/{record.pk}/").content.decode()
+    due = selectors.submit_due(record)
+    assert f"This record is overdue: it should have been submitted by {long_date(due)}." in tasks
+    assert "Overdue</strong>" in client.get("/closures/").content.decode()
+
+
+def test_a_record_in_time_is_not_marked_overdue(complete_record, case):
+    client = client_for(case, "worker")
+    assert "overdue" not in client.get(f"/closures/{complete_record.pk}/").content.decode().lower()
+    assert "Overdue" not in client.get("/closures/").content.decode()
+
+
+def test_the_case_page_offers_to_close_or_continue_to_those_who_may(case):
+    url = case.child.get_absolute_url()
+    assert "Close this case" in client_for(case, "worker").get(url).content.decode()
+    assert "Close this case" not in client_for(case, "data").get(url).content.decode()
+    record = services.closure_start(
+        actor=case.worker, episode=case.episode, decision_date=days_ago(2), decision_by="Wendy Ash"
+    )
+    page = client_for(case, "worker").get(url).content.decode()
+    assert "Close this case" not in page
+    assert f'href="/closures/{record.pk}/" role="button"' in page and "Continue the Closure Record" in page
+    page = client_for(case, "data").get(url).content.decode()
+    assert "Continue the Closure Record" not in page and f'href="/closures/{record.pk}/"' in page
