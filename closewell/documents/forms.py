@@ -37,7 +37,7 @@ class SignatureForm(GovukForm):
     )
     image = forms.CharField(widget=forms.HiddenInput, required=False)
     scan = forms.FileField(
-        label="Scan of the signed page (if signed on paper)",
+        label="Scan of the signed page",
         required=False,
         help_text="A PDF, JPG or PNG file, smaller than 10 MB.",
         widget=forms.FileInput(
@@ -49,7 +49,7 @@ class SignatureForm(GovukForm):
         error_messages={"empty": "The chosen file is empty"},
     )
     not_signed_reason = forms.ChoiceField(
-        label="Why did they not sign? (if they did not sign)",
+        label="Why did they not sign?",
         choices=NotSignedReason.choices,
         widget=forms.RadioSelect,
         required=False,

@@ -75,11 +75,14 @@ def test_sign_on_screen_then_give_a_copy(page, jayden):
     sign_in(page, "worker.west")
     page.goto(f"/documents/records/{record.pk}/signatures/")
     canvas = page.locator("canvas.closewell-signature__canvas")
-    assert canvas.is_visible()  # signature.js revealed the pad: no inline script needed
+    assert not canvas.is_visible()  # shown only when "Signed on screen" is chosen
     check_page(page, "documents-signatures")
 
     page.get_by_label("Jayden Cole (the child)").check()
     page.get_by_label("Signed on screen").check()
+    assert canvas.is_visible()  # signature.js revealed the pad: no inline script needed
+    assert not page.get_by_text("Signing on screen needs JavaScript").is_visible()
+    check_page(page, "documents-signatures-pad")
     canvas.scroll_into_view_if_needed()
     box = canvas.bounding_box()
     page.mouse.move(box["x"] + 30, box["y"] + 120)

@@ -4,8 +4,30 @@
 (function () {
   "use strict";
 
+  // Show only the part of the form for the way the person signed. (GOV.UK's own conditional reveal
+  // sets aria-expanded on radio buttons, which ARIA does not allow; without JavaScript every part shows.)
+  function reveal(form) {
+    var radios = form.querySelectorAll("input[data-reveal]");
+    function sync() {
+      radios.forEach(function (radio) {
+        var part = document.getElementById(radio.getAttribute("data-reveal"));
+        if (part) {
+          part.hidden = !radio.checked;
+        }
+      });
+    }
+    radios.forEach(function (radio) {
+      radio.addEventListener("change", sync);
+    });
+    window.addEventListener("pageshow", sync);
+    sync();
+  }
+
   function start() {
     var form = document.querySelector("[data-signature-form]");
+    if (form) {
+      reveal(form);
+    }
     var box = form && form.querySelector("[data-signature-pad]");
     if (!box || typeof window.SignaturePad !== "function") {
       return;
@@ -13,11 +35,20 @@
     var canvas = box.querySelector("canvas");
     var input = form.querySelector("input[name='image']");
     var clear = box.querySelector("[data-signature-clear]");
+    var fallback = form.querySelector("[data-signature-fallback]");
+    var drawn = form.querySelector("input[name='method'][value='drawn']");
     box.hidden = false;
+    if (fallback) {
+      fallback.hidden = true;
+    }
     var pad = new window.SignaturePad(canvas, { penColor: "#0b0c0c", backgroundColor: "rgb(255,255,255)" });
 
     // Match the canvas to its size on screen and the device's pixel ratio, keeping what was drawn.
+    // The box is hidden until "Signed on screen" is chosen, so it is sized again when it shows.
     function resize() {
+      if (!canvas.clientWidth) {
+        return;
+      }
       var ratio = Math.max(window.devicePixelRatio || 1, 1);
       var data = pad.toData();
       canvas.width = canvas.clientWidth * ratio;
@@ -27,6 +58,11 @@
       pad.fromData(data);
     }
     window.addEventListener("resize", resize);
+    form.querySelectorAll("input[name='method']").forEach(function (radio) {
+      radio.addEventListener("change", function () {
+        window.requestAnimationFrame(resize);
+      });
+    });
     resize();
 
     clear.addEventListener("click", function () {
@@ -35,7 +71,6 @@
     });
 
     form.addEventListener("submit", function () {
-      var drawn = form.querySelector("input[name='method'][value='drawn']");
       input.value = drawn && drawn.checked && !pad.isEmpty() ? pad.toDataURL("image/png") : "";
     });
   }
