@@ -6,8 +6,8 @@ page shows the same numbers in a table beside it.
 
 from dataclasses import dataclass
 
-WIDTH = 640
-LABEL_WIDTH = 230
+WIDTH = 700
+LABEL_WIDTH = 290
 VALUE_WIDTH = 60
 ROW_HEIGHT = 28
 BAR_HEIGHT = 18

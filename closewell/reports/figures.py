@@ -33,6 +33,7 @@ class Figure:
     bars_title: str = ""
     unit: str = ""
     note: str = ""
+    empty: str = "None in this period."
     # Rows that link to a case: (label, url) per row, shown only on the page, not in the CSV.
     links: list[str | None] = field(default_factory=list)
 
@@ -127,13 +128,19 @@ def overdue_records(episodes: QuerySet, today: dt.date | None = None) -> Figure:
         bars=sorted(by_team.items()),
         bars_title="Overdue Closure Records by team",
         unit="records",
-        note="Overdue: not submitted within the working days allowed after the decision to close, or "
-        "not authorised within the working days allowed after submission.",
+        note="As at today, whatever the period chosen. Overdue: not submitted within the working days "
+        "allowed after the decision to close, or not authorised within the working days allowed after "
+        "submission.",
+        empty="No Closure Record is overdue today.",
     )
 
 
-def _median(values: list[int]):
-    return statistics.median(values) if values else None
+def _median(values: list[int]) -> int | float | None:
+    """The median, as a whole number when it is one (the median of an even count may be a half)."""
+    if not values:
+        return None
+    median = statistics.median(values)
+    return int(median) if median == int(median) else median
 
 
 def timeliness(records: QuerySet, date_from: dt.date, date_to: dt.date) -> Figure:
