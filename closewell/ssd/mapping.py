@@ -143,8 +143,8 @@ class Problem:
 
 YES = frozenset({"Y", "YES", "TRUE", "1", "T"})
 NO = frozenset({"N", "NO", "FALSE", "0", "F", ""})
-DATE_FORMATS = ("%Y-%m-%d", "%d/%m/%Y")
-DATETIME_FORMATS = ("%Y-%m-%d %H:%M:%S", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M", "%d/%m/%Y %H:%M")
+DATE_FORMATS = ("%d/%m/%Y",)
+DATETIME_FORMATS = ("%Y-%m-%d %H:%M:%S.%f", "%d/%m/%Y %H:%M", "%d/%m/%Y %H:%M:%S")
 
 
 def _words(text: str) -> str:
@@ -175,6 +175,16 @@ CARE_LEAVER_WORDS = {
 UPN_TYPE = "unique pupil number"
 
 
+_CODES: dict[type, frozenset[str]] = {}
+
+
+def codes_of(choices) -> frozenset[str]:
+    """A code list's values as a set, computed once (TextChoices.values builds a new list each time)."""
+    if choices not in _CODES:
+        _CODES[choices] = frozenset(choices.values)
+    return _CODES[choices]
+
+
 class Row:
     """One CSV row being read: each accessor returns a clean value or records a Problem."""
 
@@ -202,7 +212,10 @@ class Row:
             if required:
                 self.error(column, required)
             return None
-        value = value.removesuffix(".000").removesuffix("Z")
+        try:  # ISO 8601, as the SSD scripts write it (fast, in C)
+            return dt.datetime.fromisoformat(value.removesuffix("Z"))
+        except ValueError:
+            pass
         for fmt in DATETIME_FORMATS + DATE_FORMATS:
             try:
                 return dt.datetime.strptime(value, fmt)
@@ -230,7 +243,7 @@ class Row:
                 self.error(column, required)
             return ""
         value = raw.upper()
-        if value in choices.values:
+        if value in codes_of(choices):
             return value
         if words and _words(raw) in words:
             return words[_words(raw)]
@@ -253,7 +266,7 @@ class Row:
             self.error(column, "Not a JSON list of codes.")
             return []
         codes = [c.strip().upper() for c in data]
-        bad = [c for c in codes if c not in choices.values]
+        bad = [c for c in codes if c not in codes_of(choices)]
         if bad:
             self.error(column, f"Not codes of the CIN census: {', '.join(bad)}.")
         return sorted(set(codes) - set(bad))
