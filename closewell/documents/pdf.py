@@ -79,22 +79,30 @@ def withholding(snapshot: dict, recipient: Recipient) -> list[dict]:
     else: always from a person recorded as the perpetrator; and from the child, other family members
     and other professionals too, because a copy leaves our hands and can be read by anyone the
     holder shows it to. Sharing such details with another agency is a separate decision, not a copy.
+
+    A person recorded as the perpetrator gets no one else's contact details at all, marked sensitive
+    or not: the people around the victim (a grandparent, the child's other parent) are a way to find
+    her.
     """
     if recipient.kind == "file":
         return []
     family = {p["person_id"]: p for p in snapshot.get("family", [])}
     holder = family.get(recipient.person_id) if recipient.kind == "person" else None
+    perpetrator = bool(holder and holder.get("perpetrator"))
     found = []
     for person in snapshot.get("family", []):
-        if not person.get("sensitive") or person["person_id"] == recipient.person_id:
+        if person["person_id"] == recipient.person_id or not (person.get("sensitive") or perpetrator):
             continue
         details = [name for name in DETAILS if (person.get(name) or "").strip()]
         if not details:
             continue
-        reason = f"{person['name']}'s contact details are marked sensitive"
-        if person.get("sensitivity_reason"):
-            reason += f" ({person['sensitivity_reason'].strip().rstrip('.')})"
-        if holder and holder.get("perpetrator"):
+        if person.get("sensitive"):
+            reason = f"{person['name']}'s contact details are marked sensitive"
+            if person.get("sensitivity_reason"):
+                reason += f" ({person['sensitivity_reason'].strip().rstrip('.')})"
+        else:
+            reason = "No one else's contact details are given to them"
+        if perpetrator:
             reason = f"The copy is for a person recorded as the perpetrator of domestic abuse. {reason}"
         found.append(
             {

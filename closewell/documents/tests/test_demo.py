@@ -136,6 +136,11 @@ def test_demo_case_to_three_copies():
         for secret in (ADDRESS, "Heron Court", "NM2 7LX", PHONE, "07700900631", "900631"):
             assert secret not in text
         assert "[withheld]" in text
-    assert [item["person"] for item in doyle.withheld] == ["Leanne Cole"]
-    assert "perpetrator" in doyle.withheld[0]["reason"]
+    assert [item["person"] for item in doyle.withheld] == ["Leanne Cole", "Marcus Bell"]
+    assert all("perpetrator" in item["reason"] for item in doyle.withheld)
     assert sorted(doyle.withheld[0]["details"]) == ["address", "phone"]
+    # The perpetrator gets no one else's contact details, marked sensitive or not; the child's copy
+    # keeps those of his father, which are not sensitive.
+    assert "27 Quarry Lane" not in " ".join(pdf_pages(bytes(doyle.pdf)))
+    assert "27 Quarry Lane" in " ".join(pdf_pages(bytes(child.pdf)))
+    assert [item["person"] for item in child.withheld] == ["Leanne Cole"]

@@ -221,6 +221,33 @@ def test_withholding_finds_every_form_of_the_details():
     assert SNAPSHOT["family"][0]["phone"] == "07700 900631"
 
 
+def test_perpetrator_gets_no_one_elses_contact_details():
+    snapshot = {
+        "family": [
+            *SNAPSHOT["family"],
+            {
+                "person_id": 3,
+                "name": "Marcus Bell",
+                "address": "27 Quarry Lane",
+                "phone": "07700 900742",
+                "email": "",
+                "sensitive": False,
+                "sensitivity_reason": "",
+                "perpetrator": False,
+            },
+        ]
+    }
+    withheld = pdf.withholding(snapshot, pdf.Recipient("person", 2))
+    assert [(w["person"], w["details"]) for w in withheld] == [
+        ("Leanne Cole", ["address", "phone", "email"]),
+        ("Marcus Bell", ["address", "phone"]),
+    ]
+    assert "No one else's contact details" in withheld[1]["reason"]
+    # Others see Marcus Bell's details: they are not sensitive.
+    assert [w["person"] for w in pdf.withholding(snapshot, pdf.Recipient("person", 1))] == []
+    assert [w["person"] for w in pdf.withholding(snapshot, pdf.Recipient("child"))] == ["Leanne Cole"]
+
+
 def test_withholding_by_recipient():
     assert pdf.withholding(SNAPSHOT, pdf.Recipient("file")) == []
     assert pdf.withholding(SNAPSHOT, pdf.Recipient("person", 1)) == []
