@@ -45,17 +45,21 @@ CARER_LABELS = frozenset({"Carer", "Foster carer"})
 # --- Checking what was uploaded -------------------------------------------------------------------
 
 
-def png_size(data: bytes, *, max_bytes: int, field: str) -> tuple[int, int]:
+def png_size(data: bytes, *, max_bytes: int, field: str, decode: bool = False) -> tuple[int, int]:
     """Width and height of a well-formed PNG, or a DomainError: the file must start with the PNG
     signature, every chunk's CRC must match, and it must hold image data and end with IEND. So what
-    is stored and later printed is a real PNG, whatever the browser or a person sent."""
+    is stored and later printed is a real PNG, whatever the browser or a person sent.
+
+    decode: also inflate the image data (at most MAX_DRAWN_PIXELS, never interlaced) and check it is
+    exactly the rows the header promises, each with a valid filter: a drawn signature is printed in
+    every copy, so one that could not be drawn would stop copies of an authorised record."""
     if not data:
         raise DomainError("The signature is empty: ask the person to sign in the box.", field=field)
     if len(data) > max_bytes:
         raise DomainError(f"The image must be smaller than {max_bytes // 1024} KB.", field=field)
     if not data.startswith(PNG_MAGIC):
         raise DomainError("The signature must be a PNG image.", field=field)
-    offset, chunks, size = len(PNG_MAGIC), [], None
+    offset, chunks, header, idat = len(PNG_MAGIC), [], None, []
     while offset + 12 <= len(data):
         (length,) = struct.unpack(">I", data[offset : offset + 4])
         kind = data[offset + 4 : offset + 8]
@@ -66,14 +70,41 @@ def png_size(data: bytes, *, max_bytes: int, field: str) -> tuple[int, int]:
         if zlib.crc32(kind + body) != struct.unpack(">I", crc_bytes)[0]:
             raise DomainError("The signature image is damaged: ask the person to sign again.", field=field)
         if not chunks and kind == b"IHDR" and length == 13:
-            size = struct.unpack(">II", body[:8])
+            header = struct.unpack(">IIBBBBB", body)
+        if kind == b"IDAT":
+            idat.append(body)
         chunks.append(kind)
         offset += 12 + length
         if kind == b"IEND":
             break
-    if size is None or b"IDAT" not in chunks or chunks[-1:] != [b"IEND"] or offset != len(data):
+    if header is None or not idat or chunks[-1:] != [b"IEND"] or offset != len(data):
         raise DomainError("The signature must be a PNG image.", field=field)
-    return size
+    width, height = header[:2]
+    if decode:
+        _check_pixels(header, b"".join(idat), field)
+    return width, height
+
+
+PNG_CHANNELS = {0: 1, 2: 3, 3: 1, 4: 2, 6: 4}  # colour type: samples per pixel
+MAX_DRAWN_PIXELS = 4_000_000
+
+
+def _check_pixels(header: tuple, compressed: bytes, field: str) -> None:
+    width, height, depth, colour, _, _, interlace = header
+    damaged = DomainError("The signature image is damaged: ask the person to sign again.", field=field)
+    if colour not in PNG_CHANNELS or depth not in (1, 2, 4, 8, 16) or interlace not in (0,):
+        raise damaged
+    if not width or not height or width * height > MAX_DRAWN_PIXELS:
+        raise DomainError("The signature image is not a sensible size.", field=field)
+    stride = 1 + (width * PNG_CHANNELS[colour] * depth + 7) // 8
+    expected = stride * height
+    inflater = zlib.decompressobj()
+    try:
+        raw = inflater.decompress(compressed, expected + 1)
+    except zlib.error:
+        raise damaged from None
+    if len(raw) != expected or not inflater.eof or any(raw[row] > 4 for row in range(0, expected, stride)):
+        raise damaged
 
 
 def scan_type(data: bytes) -> str:
@@ -160,7 +191,7 @@ def signature_add(
         witness=actor,
     )
     if method == SignatureMethod.DRAWN:
-        width, height = png_size(image, max_bytes=MAX_DRAWN_BYTES, field="image")
+        width, height = png_size(image, max_bytes=MAX_DRAWN_BYTES, field="image", decode=True)
         if not (MIN_DRAWN_SIDE <= width <= MAX_DRAWN_SIDE and MIN_DRAWN_SIDE <= height <= MAX_DRAWN_SIDE):
             raise DomainError("The signature image is not a sensible size.", field="image")
         signature.image = bytes(image)

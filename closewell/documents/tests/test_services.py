@@ -3,6 +3,8 @@
 
 import datetime as dt
 import hashlib
+import struct
+import zlib
 
 import pytest
 from django.core.exceptions import PermissionDenied
@@ -14,6 +16,7 @@ from closewell.closures.models import ClosureRecord
 from closewell.core.errors import DomainError
 from closewell.documents import services
 from closewell.documents.models import Copy, Signature
+from closewell.documents.services import PNG_MAGIC
 
 from .conftest import SIGNATURE_PNG, days_ago, make_png, pdf_pages
 
@@ -80,6 +83,16 @@ def _broken_crc(png: bytes) -> bytes:
     return bytes(data)
 
 
+def _png_with_pixels(compressed: bytes, interlace: int = 0) -> bytes:
+    """A 300×100 greyscale PNG whose chunks are well formed around the given image data."""
+
+    def chunk(kind: bytes, body: bytes) -> bytes:
+        return struct.pack(">I", len(body)) + kind + body + struct.pack(">I", zlib.crc32(kind + body))
+
+    header = struct.pack(">IIBBBBB", 300, 100, 8, 0, 0, 0, interlace)
+    return PNG_MAGIC + chunk(b"IHDR", header) + chunk(b"IDAT", compressed) + chunk(b"IEND", b"")
+
+
 @pytest.mark.parametrize(
     "image, message",
     [
@@ -89,6 +102,10 @@ def _broken_crc(png: bytes) -> bytes:
         (SIGNATURE_PNG + b"trailing", "must be a PNG"),
         (_broken_crc(SIGNATURE_PNG), "damaged"),
         (make_png(10, 10), "sensible size"),
+        (_png_with_pixels(b"not zlib data"), "damaged"),
+        (_png_with_pixels(zlib.compress(b"\0" * 100)), "damaged"),  # too few rows
+        (_png_with_pixels(zlib.compress(bytes([9] + [255] * 300) * 100)), "damaged"),  # bad filter
+        (_png_with_pixels(zlib.compress(b"\0" * 301 * 100), interlace=1), "damaged"),
         (b"\x89PNG\r\n\x1a\n" + b"\0" * (600 * 1024), "smaller than 512 KB"),
     ],
 )
