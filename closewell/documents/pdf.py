@@ -275,6 +275,7 @@ def document_data(
         "council": snapshot["council"],
         "stamp": stamp,
         "child": {"name": child["name"], "first_name": first_name, "la_child_id": child["la_child_id"]},
+        "is_addendum": is_addendum,
         "addendum_text": paragraphs(snapshot.get("addendum_text")),
         "summary": [
             ["Child", child["name"]],

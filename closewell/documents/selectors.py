@@ -41,6 +41,7 @@ def copies_for(record: ClosureRecord):
 
 
 def copy_get(record: ClosureRecord, pk: int) -> Copy:
+    """One copy of this record (the record already checked for the user); 404 for any other."""
     copy = Copy.objects.select_related("given_by").filter(record=record, pk=pk).first()
     if copy is None:
         raise Http404("No such copy.")

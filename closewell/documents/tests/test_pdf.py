@@ -273,3 +273,22 @@ def test_five_page_record_renders_quickly(case, authorised):
     start = time.perf_counter()
     pdf.render(document, timestamp=authorised.authorised_at)
     assert time.perf_counter() - start < 2
+
+
+def test_addendum_prints_its_correction_only(case, authorised):
+    addendum = closures.addendum_start(actor=case.worker, record=authorised)
+    addendum = closures.closure_update(
+        actor=case.worker,
+        record=addendum,
+        section="addendum",
+        version=addendum.version,
+        data={"addendum_text": "The play therapy was 11 sessions, not 10."},
+    )
+    addendum = closures.closure_authorise(
+        actor=case.manager, record=closures.closure_submit(actor=case.worker, record=addendum)
+    )
+    text = " ".join(pdf_pages(bytes(_give(case, addendum, "file").pdf)))
+    assert "Addendum to the Closure Record: Ruby Hale" in text
+    assert "The play therapy was 11 sessions, not 10." in text
+    assert "1. Reason for involvement" not in text
+    assert "10. Authorisation" in text and "The addendum is part of the record." in text
