@@ -1,6 +1,7 @@
 """The case register: children, their family, episodes (referrals) and what happened in them."""
 
 import datetime as dt
+import re
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -28,6 +29,9 @@ from .codes import (
     Sex,
     UPNUnknown,
 )
+
+# The CIN census UPN: a check letter, 11 digits, then a digit or a letter (schema 'upntype').
+UPN_PATTERN = re.compile(r"[A-Za-z]\d{11}[\dA-Za-z]")
 
 
 def validate_codes(values, choices, label):
@@ -93,6 +97,10 @@ class Child(TimeStampedModel):
 
     def clean(self):
         validate_codes(self.disabilities, Disability, "Disabilities")
+        if self.upn and not UPN_PATTERN.fullmatch(self.upn):
+            raise ValidationError(
+                {"upn": "Enter the UPN as on school records: a letter, 11 digits, then a digit or letter."}
+            )
 
     @property
     def full_name(self) -> str:

@@ -151,8 +151,11 @@ LOGGING = {
 
 def require_secret_key() -> None:
     """Refuse to start without a real secret key: sessions and CSRF depend on it."""
-    if len(SECRET_KEY) < 32:
-        raise ImproperlyConfigured("Set SECRET_KEY to a random string of at least 32 characters.")
+    if len(SECRET_KEY) < 50 or len(set(SECRET_KEY)) < 5:
+        raise ImproperlyConfigured(
+            "Set SECRET_KEY to a random string of at least 50 characters "
+            '(python -c "import secrets; print(secrets.token_urlsafe(50))").'
+        )
 
 
 # Closure Record timeliness: overdue when not submitted within this many working days of the

@@ -361,3 +361,17 @@ def test_child_default_factory_is_valid():
     child = ChildFactory()
     child.full_clean()
     assert Child.objects.count() == 1
+
+
+class TestUpnFormat:
+    """The CIN census UPN: a check letter, 11 digits, then a digit or a letter."""
+
+    @pytest.mark.parametrize("upn", ["A12345678901B", "z123456789012"])
+    def test_valid(self, upn):
+        ChildFactory.build(upn=upn, upn_unknown="").full_clean(validate_unique=False)
+
+    @pytest.mark.parametrize("upn", ["999150112345", "A1234567890", "1123456789012", "A12345678901-"])
+    def test_invalid_is_refused_naming_the_field(self, upn):
+        with pytest.raises(ValidationError) as refused:
+            ChildFactory.build(upn=upn, upn_unknown="").full_clean(validate_unique=False)
+        assert "upn" in refused.value.message_dict
