@@ -21,24 +21,10 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 PASSWORD = "closewell-demo"  # noqa: S105 (the demo's printed password)
 
 
-def violations(page) -> list[dict]:
-    """axe's findings, less GOV.UK Frontend's aria-expanded on conditional radios: a known issue the
-    Design System keeps on purpose, as screen readers announce it (alphagov/govuk-frontend#979)."""
-    found = []
-    for violation in axe_violations(page):
-        if violation["id"] == "aria-allowed-attr":
-            nodes = [n for n in violation["nodes"] if "aria-expanded" not in n["html"]]
-            if not nodes:
-                continue
-            violation = {**violation, "nodes": nodes}
-        found.append(violation)
-    return found
-
-
 def check(page, name: str) -> None:
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / f"closures-{name}.png"), full_page=True)
-    found = violations(page)
+    found = axe_violations(page)
     assert not found, f"{name}: {describe(found)}"
 
 
