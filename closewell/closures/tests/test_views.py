@@ -508,7 +508,8 @@ def test_the_child_views_page_asks_about_the_child_by_name_and_age(complete_reco
     )
     assert "Was closure discussed with Ruby?" in text
     assert "Ruby is 8" in text or "Ruby is 9" in text
-    assert 'data-aria-controls="conditional-child-yes"' in text
+    assert 'data-reveal="conditional-child-yes"' in text
+    assert "aria-expanded" not in text and "data-aria-controls" not in text
 
 
 def test_the_review_page_shows_each_action_with_its_planned_level(complete_record, case):
