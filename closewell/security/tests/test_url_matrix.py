@@ -1,0 +1,337 @@
+"""Every URL, as every role: the exact status each gets, from one explicit table.
+
+The test walks the URL resolver, so a URL added without a row in EXPECTED fails here; and a row
+whose URL has gone fails too. Path converters are filled from the scenario, the East team's case:
+an open episode (child, contact, action, a parent) for the case pages, and an authorised Closure
+Record with signatures and a copy given for the record pages. The API is asked with each user's
+token. The West team's worker and manager ask for the same URLs: another team's child answers 404,
+never a hint that it exists.
+
+Statuses, in the order of ROLES:
+  worker (East), other_worker (West), manager (East), other_manager (West), data officer,
+  administrator, anonymous.
+"""
+
+import re
+
+import pytest
+from django.contrib.auth.models import Group
+from django.contrib.contenttypes.models import ContentType
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver
+from django.utils import timezone
+
+from closewell.accounts.models import Role, User
+from closewell.advice.models import AdviceWord, WordKind
+from closewell.api.services import token_create
+from closewell.audit.models import AuditEvent
+from closewell.cases.tests.factories import (
+    ChildPersonFactory,
+    ContactFactory,
+    EpisodeFactory,
+    PlannedActionFactory,
+)
+from closewell.census.forms import year_choices
+from closewell.documents import services as documents
+from closewell.documents.models import Signature
+
+ROLES = ("worker", "other_worker", "manager", "other_manager", "data", "admin", "anonymous")
+
+
+def walk(patterns, prefix=""):
+    """Every URL pattern as its full route (regex routes as written)."""
+    for pattern in patterns:
+        if isinstance(pattern, URLResolver):
+            yield from walk(pattern.url_patterns, prefix + str(pattern.pattern))
+        elif isinstance(pattern, URLPattern):
+            yield prefix + str(pattern.pattern)
+
+
+def all_routes() -> list[str]:
+    return list(walk(get_resolver().url_patterns))
+
+
+# What each role gets from GET on each URL, with the scenario's objects in the path.
+# 200 page · 302 to sign in (anonymous) or elsewhere · 403 role may not · 404 not theirs or no such thing
+# · 405 POST only.
+# fmt: off
+EXPECTED: dict[str, tuple[int, ...]] = {
+    #                                   worker  other_w manager other_m data  admin  anonymous
+    "healthz": (200, 200, 200, 200, 200, 200, 200),
+    "admin/": (302, 302, 302, 302, 302, 200, 302),
+    "admin/login/": (200, 200, 200, 200, 200, 302, 200),
+    "admin/logout/": (302, 302, 302, 302, 302, 405, 302),
+    "admin/password_change/": (302, 302, 302, 302, 302, 200, 302),
+    "admin/password_change/done/": (302, 302, 302, 302, 302, 200, 302),
+    "admin/autocomplete/": (302, 302, 302, 302, 302, 403, 302),
+    "admin/jsi18n/": (302, 302, 302, 302, 302, 200, 302),
+    "admin/r/<path:content_type_id>/<path:object_id>/": (302, 302, 302, 302, 302, 302, 302),
+    "admin/auth/group/": (302, 302, 302, 302, 302, 403, 302),
+    "admin/auth/group/add/": (302, 302, 302, 302, 302, 403, 302),
+    "admin/auth/group/<path:object_id>/history/": (302, 302, 302, 302, 302, 403, 302),
+    "admin/auth/group/<path:object_id>/delete/": (302, 302, 302, 302, 302, 403, 302),
+    "admin/auth/group/<path:object_id>/change/": (302, 302, 302, 302, 302, 403, 302),
+    "admin/auth/group/<path:object_id>/": (302, 302, 302, 302, 302, 302, 302),
+    "admin/accounts/team/": (302, 302, 302, 302, 302, 403, 302),
+    "admin/accounts/team/add/": (302, 302, 302, 302, 302, 403, 302),
+    "admin/accounts/team/<path:object_id>/history/": (302, 302, 302, 302, 302, 403, 302),
+    "admin/accounts/team/<path:object_id>/delete/": (302, 302, 302, 302, 302, 403, 302),
+    "admin/accounts/team/<path:object_id>/change/": (302, 302, 302, 302, 302, 403, 302),
+    "admin/accounts/team/<path:object_id>/": (302, 302, 302, 302, 302, 302, 302),
+    "admin/accounts/user/<id>/password/": (302, 302, 302, 302, 302, 403, 302),
+    "admin/accounts/user/": (302, 302, 302, 302, 302, 403, 302),
+    "admin/accounts/user/add/": (302, 302, 302, 302, 302, 403, 302),
+    "admin/accounts/user/<path:object_id>/history/": (302, 302, 302, 302, 302, 403, 302),
+    "admin/accounts/user/<path:object_id>/delete/": (302, 302, 302, 302, 302, 403, 302),
+    "admin/accounts/user/<path:object_id>/change/": (302, 302, 302, 302, 302, 403, 302),
+    "admin/accounts/user/<path:object_id>/": (302, 302, 302, 302, 302, 302, 302),
+    "admin/audit/auditevent/": (302, 302, 302, 302, 302, 403, 302),
+    "admin/audit/auditevent/add/": (302, 302, 302, 302, 302, 403, 302),
+    "admin/audit/auditevent/<path:object_id>/history/": (302, 302, 302, 302, 302, 403, 302),
+    "admin/audit/auditevent/<path:object_id>/delete/": (302, 302, 302, 302, 302, 403, 302),
+    "admin/audit/auditevent/<path:object_id>/change/": (302, 302, 302, 302, 302, 403, 302),
+    "admin/audit/auditevent/<path:object_id>/": (302, 302, 302, 302, 302, 302, 302),
+    "admin/advice/adviceword/": (302, 302, 302, 302, 302, 403, 302),
+    "admin/advice/adviceword/add/": (302, 302, 302, 302, 302, 403, 302),
+    "admin/advice/adviceword/<path:object_id>/history/": (302, 302, 302, 302, 302, 403, 302),
+    "admin/advice/adviceword/<path:object_id>/delete/": (302, 302, 302, 302, 302, 403, 302),
+    "admin/advice/adviceword/<path:object_id>/change/": (302, 302, 302, 302, 302, 403, 302),
+    "admin/advice/adviceword/<path:object_id>/": (302, 302, 302, 302, 302, 302, 302),
+    "admin/^(?P<app_label>auth|accounts|audit|advice)/$": (302, 302, 302, 302, 302, 404, 302),
+    "admin/(?P<url>.*)$": (302, 302, 302, 302, 302, 404, 302),
+    "api/v1/openapi.json": (200, 200, 200, 200, 200, 200, 200),
+    "api/v1/children/": (200, 200, 200, 200, 200, 200, 401),
+    "api/v1/children/<int:pk>/": (200, 404, 200, 404, 200, 404, 401),
+    "api/v1/episodes/": (200, 200, 200, 200, 200, 200, 401),
+    "api/v1/episodes/<int:pk>/": (200, 404, 200, 404, 200, 404, 401),
+    "api/v1/episodes/<int:pk>/plans/": (200, 404, 200, 404, 200, 404, 401),
+    "api/v1/episodes/<int:pk>/contacts/": (200, 404, 200, 404, 200, 404, 401),
+    "api/v1/contacts/<int:pk>/": (200, 404, 200, 404, 200, 404, 401),
+    "api/v1/closure-records/": (200, 200, 200, 200, 200, 200, 401),
+    "api/v1/closure-records/<int:pk>/": (200, 404, 200, 404, 200, 404, 401),
+    "api/v1/closure-records/<int:pk>/sections/<str:section>/": (405, 405, 405, 405, 405, 405, 401),
+    "api/v1/closure-records/<int:pk>/submit/": (405, 405, 405, 405, 405, 405, 401),
+    "api/v1/closure-records/<int:pk>/return/": (405, 405, 405, 405, 405, 405, 401),
+    "api/v1/closure-records/<int:pk>/authorise/": (405, 405, 405, 405, 405, 405, 401),
+    "api/v1/closure-records/<int:pk>/copies/": (200, 404, 200, 404, 200, 404, 401),
+    "api/v1/closure-records/<int:pk>/copies/<int:copy_pk>/pdf/": (200, 404, 200, 404, 404, 404, 401),
+    "api/v1/^(?P<rest>.*)$": (404, 404, 404, 404, 404, 404, 404),
+    "documents/records/<int:pk>/signatures/": (200, 404, 200, 404, 404, 404, 302),
+    "documents/records/<int:pk>/signatures/<int:signature_pk>/remove/": (405, 405, 405, 405, 405, 405, 302),
+    "documents/records/<int:pk>/signatures/<int:signature_pk>/image.png": (200, 404, 200, 404, 404, 404, 302),
+    "documents/records/<int:pk>/copies/": (200, 404, 200, 404, 404, 404, 302),
+    "documents/records/<int:pk>/copies/give/": (200, 404, 200, 404, 404, 404, 302),
+    "documents/records/<int:pk>/copies/<int:copy_pk>.pdf": (200, 404, 200, 404, 404, 404, 302),
+    "documents/records/<int:pk>/record.pdf": (200, 404, 200, 404, 404, 404, 302),
+    "closures/": (200, 200, 200, 200, 403, 403, 302),
+    "closures/start/<int:episode_pk>/": (200, 404, 200, 404, 403, 404, 302),
+    "closures/<int:pk>/": (200, 404, 200, 404, 200, 404, 302),
+    "closures/<int:pk>/section/<str:section>/": (403, 404, 403, 404, 403, 404, 302),
+    "closures/<int:pk>/check/": (403, 404, 403, 404, 403, 404, 302),
+    "closures/<int:pk>/review/": (403, 404, 200, 404, 403, 404, 302),
+    "closures/<int:pk>/authorise/": (405, 405, 405, 405, 405, 405, 302),
+    "closures/<int:pk>/authorised/": (200, 404, 200, 404, 200, 404, 302),
+    "closures/<int:pk>/addendum/": (405, 405, 405, 405, 405, 405, 302),
+    "closures/<int:pk>/withdraw/": (403, 404, 403, 404, 403, 404, 302),
+    "closures/<int:pk>/history/": (403, 404, 200, 404, 403, 404, 302),
+    "census/quality/": (403, 403, 200, 200, 200, 403, 302),
+    "census/download/": (403, 403, 403, 403, 200, 403, 302),
+    "reports/": (403, 403, 200, 200, 200, 403, 302),
+    "reports/<slug:key>.csv": (403, 403, 200, 200, 200, 403, 302),
+    "": (302, 302, 302, 302, 302, 302, 302),
+    "login/": (302, 302, 302, 302, 302, 302, 200),
+    "logout/": (405, 405, 405, 405, 405, 405, 302),
+    "favicon.ico": (302, 302, 302, 302, 302, 302, 302),
+    "accessibility/": (200, 200, 200, 200, 200, 200, 200),
+    "cases/": (200, 200, 200, 200, 403, 403, 302),
+    "team/": (403, 403, 200, 200, 200, 403, 302),
+    "search/": (200, 200, 200, 200, 200, 403, 302),
+    "children/<int:pk>/": (200, 404, 200, 404, 200, 404, 302),
+    "children/<int:pk>/contacts/add/": (200, 404, 200, 404, 403, 404, 302),
+    "children/<int:pk>/contacts/<int:contact_pk>/": (200, 404, 200, 404, 403, 404, 302),
+    "children/<int:pk>/actions/add/": (200, 404, 200, 404, 403, 404, 302),
+    "children/<int:pk>/actions/<int:action_pk>/": (200, 404, 200, 404, 403, 404, 302),
+    "children/<int:pk>/people/add/": (200, 404, 200, 404, 403, 404, 302),
+    "children/<int:pk>/people/<int:person_pk>/": (200, 404, 200, 404, 403, 404, 302),
+}
+# fmt: on
+
+QUERY = {"census/download/": f"?year={year_choices()[0][0]}"}
+
+
+@pytest.fixture
+def scenario(case, authorised):
+    admin = User.objects.create_user("a", role=Role.ADMINISTRATOR, is_staff=True)
+    copy = documents.copy_give(
+        actor=case.worker,
+        record=authorised,
+        recipient_kind="child",
+        given_on=timezone.localdate(),
+        method="in_person",
+    )
+    signature = Signature.objects.filter(record=authorised).order_by("pk").first()
+    group = Group.objects.create(name="Readers")
+    word = AdviceWord.objects.first() or AdviceWord.objects.create(
+        kind=WordKind.JARGON, term="utilise", plain="use"
+    )
+    event = AuditEvent.objects.order_by("pk").first()
+    # An open case of the East team, allocated to its worker: the case pages that record on it.
+    open_episode = EpisodeFactory(team=case.east, worker=case.worker)
+    open_case = {
+        "child": open_episode.child,
+        "episode": open_episode,
+        "contact": ContactFactory(episode=open_episode),
+        "action": PlannedActionFactory(episode=open_episode),
+        "person": ChildPersonFactory(child=open_episode.child).person,
+    }
+    users = {
+        "worker": case.worker,
+        "other_worker": case.other_worker,
+        "manager": case.manager,
+        "other_manager": case.other_manager,
+        "data": case.data,
+        "admin": admin,
+    }
+    return {
+        "case": case,
+        "record": authorised,
+        "copy": copy,
+        "signature": signature,
+        "group": group,
+        "word": word,
+        "event": event,
+        "users": users,
+        "open": open_case,
+    }
+
+
+def fill(route: str, s: dict) -> str:
+    """The route as a path, its converters filled from the scenario."""
+    case, record, open_case = s["case"], s["record"], s["open"]
+    if route == "api/v1/^(?P<rest>.*)$":
+        return "/api/v1/no-such-thing/"
+    if route == "admin/(?P<url>.*)$":
+        return "/admin/no-such-thing/"
+    if route.startswith("admin/^(?P<app_label>"):
+        return "/admin/accounts/"
+    by_prefix = {
+        "api/v1/children/": case.child.pk,
+        "children/": open_case["child"].pk,
+        "api/v1/episodes/": case.episode.pk,
+        "api/v1/contacts/": case.visit.pk,
+        "closures/start/": open_case["episode"].pk,
+        "admin/auth/group/": s["group"].pk,
+        "admin/accounts/team/": case.east.pk,
+        "admin/accounts/user/": case.worker.pk,
+        "admin/audit/auditevent/": s["event"].pk,
+        "admin/advice/adviceword/": s["word"].pk,
+    }
+    pk = next((v for prefix, v in by_prefix.items() if route.startswith(prefix)), record.pk)
+    names = {
+        "pk": pk,
+        "episode_pk": open_case["episode"].pk,
+        "section": "reason",
+        "contact_pk": open_case["contact"].pk,
+        "action_pk": open_case["action"].pk,
+        "person_pk": open_case["person"].pk,
+        "signature_pk": s["signature"].pk,
+        "copy_pk": s["copy"].pk,
+        "key": "closures",
+        "object_id": pk,
+        "id": pk,
+        "content_type_id": ContentType.objects.get_for_model(type(case.child)).pk,
+    }
+    if route.startswith("admin/r/"):
+        names["object_id"] = case.child.pk
+    path = re.sub(r"<(?:\w+:)?(\w+)>", lambda m: str(names[m.group(1)]), route)
+    return "/" + path + QUERY.get(route, "")
+
+
+def client_for(role: str, s: dict, *, api: bool) -> Client:
+    """Pages: a signed-in session. The API: the user's bearer token (it takes no session)."""
+    if role == "anonymous":
+        return Client()
+    user = s["users"][role]
+    if api:
+        _, key = token_create(actor=None, user=user)
+        return Client(headers={"authorization": f"Bearer {key}"})
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+def observe(s: dict) -> dict[str, tuple[int, ...]]:
+    pages = {role: client_for(role, s, api=False) for role in ROLES}
+    api = {role: client_for(role, s, api=True) for role in ROLES}
+    return {
+        route: tuple(
+            (api if route.startswith("api/") else pages)[role].get(fill(route, s)).status_code
+            for role in ROLES
+        )
+        for route in all_routes()
+    }
+
+
+# Case and record URLs, POSTed: another team's worker or manager, and the administrator, get 404 (the
+# thing is not theirs, whether or not it exists) or 405 where the URL takes no POST at all (decided
+# before anything is looked up); anonymous is sent to sign in.
+OTHER_TEAM_POST_404 = [
+    route
+    for route in EXPECTED
+    if route.startswith(("children/<", "closures/<", "closures/start/", "documents/"))
+]
+
+
+def test_the_table_names_every_url_and_no_other():
+    routes = all_routes()
+    assert len(routes) == len(set(routes)), "two URL patterns share a route"
+    assert set(routes) == set(EXPECTED), (
+        f"URLs without a row: {sorted(set(routes) - set(EXPECTED))}; "
+        f"rows without a URL: {sorted(set(EXPECTED) - set(routes))}"
+    )
+
+
+def test_every_url_as_every_role(scenario):
+    got = observe(scenario)
+    wrong = {
+        route: {
+            "expected": dict(zip(ROLES, EXPECTED.get(route, ()), strict=False)),
+            "got": dict(zip(ROLES, statuses, strict=True)),
+        }
+        for route, statuses in got.items()
+        if EXPECTED.get(route) != statuses
+    }
+    assert not wrong, "\n".join(f"{route}: {diff}" for route, diff in wrong.items())
+
+
+def test_posts_from_another_team_answer_404(scenario):
+    assert OTHER_TEAM_POST_404
+    clients = {role: client_for(role, scenario, api=False) for role in ROLES}
+    wrong = {}
+    for route in OTHER_TEAM_POST_404:
+        path = fill(route, scenario)
+        got = {
+            role: clients[role].post(path, {}).status_code
+            for role in ("other_worker", "other_manager", "admin", "anonymous")
+        }
+        refused = {got["other_worker"], got["other_manager"], got["admin"]}
+        if not (refused in ({404}, {405}) and got["anonymous"] == 302):
+            wrong[route] = got
+    assert not wrong, wrong
+
+
+def test_another_teams_child_is_a_404_like_no_child_at_all(scenario):
+    """The same answer, page for page, for another team's child and for a child that does not exist."""
+    client = client_for("other_worker", scenario, api=False)
+    child = scenario["open"]["child"]
+    for suffix in ("", "contacts/add/", "people/add/"):
+        theirs = client.get(f"/children/{child.pk}/{suffix}")
+        missing = client.get(f"/children/{child.pk + 10_000}/{suffix}")
+        assert theirs.status_code == missing.status_code == 404
+        assert page(theirs, child.pk) == page(missing, child.pk + 10_000)
+
+
+def page(response, pk: int) -> str:
+    """The page without its own path and its per-request CSRF token."""
+    text = response.content.decode().replace(f"/children/{pk}/", "")
+    return re.sub(r'name="csrfmiddlewaretoken" value="[^"]*"', "", text)
