@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from django.core.exceptions import ValidationError
-from django.db import DatabaseError, connection, models, transaction
+from django.db import DEFAULT_DB_ALIAS, DatabaseError, connection, connections, models, transaction
 from django.utils import timezone
 
 from closewell.accounts.models import Role, Team, User
@@ -87,32 +87,37 @@ def insert_rows(model, rows: list[dict], bar=None) -> None:
     models have none beyond their fields, and the database's constraints still apply."""
     if not rows:
         return
+    db = connections[DEFAULT_DB_ALIAS]  # the connection itself, not the thread-local proxy, per value
     now = timezone.now()
     fields = [f for f in model._meta.concrete_fields if not f.primary_key]
+    # (attname, field, the timestamp as stored when the field is auto_now(_add), convert?)
     plan = [
         (
             f.attname,
             f,
-            getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False),
+            f.get_db_prep_save(now, db)
+            if getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False)
+            else None,
             isinstance(f, models.DateField | models.JSONField),  # DateTimeField is a DateField
         )
         for f in fields
     ]
-    quote = connection.ops.quote_name
+    quote = db.ops.quote_name
     sql = (
         f"INSERT INTO {quote(model._meta.db_table)} ({', '.join(quote(f.column) for f in fields)}) "  # noqa: S608 (names from the model; values are parameters)
         f"VALUES ({', '.join(['%s'] * len(fields))})"
     )
-    with connection.cursor() as cursor:
+    with db.cursor() as cursor:
         for part in chunks(rows, BATCH):
             values = []
             for row in part:
                 out = []
-                for attname, field, auto, convert in plan:
-                    value = now if auto else row[attname] if attname in row else field.get_default()
-                    out.append(
-                        field.get_db_prep_save(value, connection) if convert and value is not None else value
-                    )
+                for attname, field, stamp, convert in plan:
+                    if stamp is not None:
+                        out.append(stamp)
+                        continue
+                    value = row[attname] if attname in row else field.get_default()
+                    out.append(field.get_db_prep_save(value, db) if convert and value is not None else value)
                 values.append(out)
             cursor.executemany(sql, values)
             if bar is not None:
@@ -280,6 +285,7 @@ class Importer:
 
     def _read_file(self, table: str, path: Path) -> list[Entry]:
         reader_fn = READERS[table]
+        name = path.name
         entries: list[Entry] = []
         seen: dict[str, int] = {}
         id_column = ID_COLUMNS.get(table)
@@ -294,13 +300,13 @@ class Importer:
                 bar.close()
                 return entries
             for values in reader:
-                row = Row(path.name, reader.line_num, values, self.problems)
+                row = Row(name, reader.line_num, values, self.problems)
                 clean = reader_fn(row)
                 if id_column and clean.get("id"):
                     first = seen.setdefault(clean["id"], row.line)
                     if first != row.line:
                         row.error(id_column, f"“{clean['id']}” appears twice: also on line {first}.")
-                entries.append(Entry(path.name, row.line, clean, row.ok))
+                entries.append(Entry(name, row.line, clean, row.ok))
                 self.rows_read += 1
                 if len(entries) % 5000 == 0:
                     bar.update(5000)
