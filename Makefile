@@ -44,6 +44,23 @@ lint: setup
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 
+# Benchmarks (issue 8) and the load test (issue 7): make bench [CHILDREN=100000] [DATABASES="sqlite postgres"].
+# locust lives in its own virtualenv (its pins are not ours); pyinstrument also goes into .venv for profiling.
+CHILDREN ?= 100000
+DATABASES ?= sqlite postgres
+BENCH_VENV := .venv-bench
+BENCH_STAMP := $(BENCH_VENV)/.installed
+
+$(BENCH_STAMP): requirements-bench.txt
+	$(PYTHON) -m venv $(BENCH_VENV)
+	$(BENCH_VENV)/bin/pip install --quiet --upgrade pip
+	$(BENCH_VENV)/bin/pip install --quiet -r requirements-bench.txt
+	$(BIN)/pip install --quiet $$(grep '^pyinstrument==' requirements-bench.txt)
+	touch $(BENCH_STAMP)
+
+bench: setup $(BENCH_STAMP)
+	$(BIN)/python -m bench.run --children $(CHILDREN) --databases $(DATABASES)
+
 vendor:
 	scripts/update_govuk_frontend.sh
 	scripts/update_axe_core.sh

@@ -1,0 +1,118 @@
+"""A day's work against gunicorn: social workers (their list, a case, a contact, Closure Record pages)
+and managers (the queue, team cases, reading and reviewing records). Loopback only.
+
+The plan (who logs in, which children and records are theirs) comes from bench.load.plan as JSON,
+named by BENCH_LOAD_PLAN. Run headless by bench.run; by hand:
+
+    BENCH_LOAD_PLAN=var/bench/load-plan.json locust -f bench/load/locustfile.py --headless \
+        -H http://127.0.0.1:8765 -u 20 -r 5 -t 60s
+"""
+
+import itertools
+import json
+import os
+import random
+import re
+
+from locust import HttpUser, between, task
+
+PLAN = json.load(open(os.environ["BENCH_LOAD_PLAN"], encoding="utf-8"))  # noqa: SIM115
+CSRF = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
+_workers = itertools.cycle(PLAN["workers"])
+_managers = itertools.cycle(PLAN["managers"])
+
+
+class Staff(HttpUser):
+    abstract = True
+    wait_time = between(0.5, 2)
+    person: dict
+
+    def login(self, person: dict) -> None:
+        self.person = person
+        page = self.client.get("/login/", name="/login/")
+        token = CSRF.search(page.text).group(1)
+        with self.client.post(
+            "/login/",
+            {"username": person["username"], "password": PLAN["password"], "csrfmiddlewaretoken": token},
+            name="/login/ [POST]",
+            catch_response=True,
+            allow_redirects=False,
+        ) as response:
+            if response.status_code != 302:
+                response.failure(f"login answered {response.status_code}")
+
+
+class SocialWorker(Staff):
+    weight = 4
+
+    def on_start(self):
+        self.login(next(_workers))
+
+    @task(3)
+    def my_cases(self):
+        self.client.get("/cases/", name="/cases/")
+
+    @task(6)
+    def case_page(self):
+        self.client.get(f"/children/{random.choice(self.person['children'])}/", name="/children/[id]/")
+
+    @task(1)
+    def add_contact(self):
+        child = random.choice(self.person["children"])
+        url = f"/children/{child}/contacts/add/"
+        form = self.client.get(url, name="/children/[id]/contacts/add/")
+        match = CSRF.search(form.text)
+        if not match:
+            return
+        data = {
+            "csrfmiddlewaretoken": match.group(1),
+            "occurred_at_day": "20",
+            "occurred_at_month": "11",
+            "occurred_at_year": "2026",
+            "occurred_at_time": "14:30",
+            "kind": "home_visit",
+            "work": "direct",
+            "child_seen": "on",
+            "note": "Load test: home visit, talked about the week.",
+        }
+        with self.client.post(
+            url, data, name="/children/[id]/contacts/add/ [POST]", catch_response=True, allow_redirects=False
+        ) as response:
+            if response.status_code != 302:
+                response.failure(f"add contact answered {response.status_code}")
+
+    @task(3)
+    def closure_record(self):
+        if self.person["records"]:
+            self.client.get(f"/closures/{random.choice(self.person['records'])}/", name="/closures/[id]/")
+
+    @task(1)
+    def queue(self):
+        self.client.get("/closures/", name="/closures/")
+
+
+class TeamManager(Staff):
+    weight = 1
+
+    def on_start(self):
+        self.login(next(_managers))
+
+    @task(3)
+    def queue(self):
+        self.client.get("/closures/", name="/closures/")
+
+    @task(2)
+    def team_cases(self):
+        self.client.get("/team/", name="/team/")
+
+    @task(3)
+    def read_record(self):
+        if self.person["records"]:
+            self.client.get(f"/closures/{random.choice(self.person['records'])}/", name="/closures/[id]/")
+
+    @task(2)
+    def review(self):
+        if self.person["records"] and self.person["review"]:
+            self.client.get(
+                f"/closures/{random.choice(self.person['records'])}/review/", name="/closures/[id]/review/"
+            )

@@ -1,0 +1,80 @@
+"""One stamped PDF copy of a five-page Closure Record against a bare Typst compile of the same document.
+
+The record is a bench case's live record with every section written at length (advice's typical
+record, repeated until the PDF is five pages), frozen as authorisation freezes it. The copy is what
+documents.services.copy_document does — withhold, stamp, lay out, compile; the bare compile is the
+shared Typst compiler given the same JSON."""
+
+import io
+import json
+import statistics
+
+from closewell.advice.bench import RECORD
+from closewell.closures.services import freeze
+from closewell.documents import pdf
+from django.utils import timezone
+from pypdf import PdfReader
+
+from .common import timed
+
+STAMP = "Parent's copy (Bench Parent) — given 23 November 2026"
+
+
+def _snapshot(record, repeat: int) -> dict:
+    for name, text in RECORD.items():
+        setattr(record, name, "\n\n".join([text] * repeat))
+    record.child_views = "\n\n".join([RECORD["reason_for_closure"]] * repeat)
+    snapshot, _ = freeze(record)
+    snapshot["authorisation"] = {"by": "Team Manager", "at": timezone.now().isoformat()}
+    return snapshot
+
+
+def stamped_copy(snapshot: dict, when) -> bytes:
+    withheld = pdf.withholding(snapshot, pdf.Recipient("professional"))
+    content = pdf.withheld_snapshot(snapshot, withheld)
+    document = pdf.document_data(
+        content, signatures=[], stamp=STAMP, statement=f"This is the {STAMP}.", notes=[]
+    )
+    return pdf.render(document, timestamp=when)
+
+
+def pages(data: bytes) -> int:
+    return len(PdfReader(io.BytesIO(data)).pages)
+
+
+def run(*, record, runs: int = 20, target_pages: int = 5) -> dict:
+    when = timezone.now()
+    repeat, snapshot, count = 1, None, 0
+    for _ in range(6):  # grow the text until the copy is five pages
+        snapshot = _snapshot(record, repeat)
+        count = pages(stamped_copy(snapshot, when))
+        if count >= target_pages:
+            break
+        repeat = max(repeat + 1, int(repeat * target_pages / max(count, 1)))
+    document = pdf.document_data(
+        pdf.withheld_snapshot(snapshot, pdf.withholding(snapshot, pdf.Recipient("professional"))),
+        signatures=[],
+        stamp=STAMP,
+        statement=f"This is the {STAMP}.",
+        notes=[],
+    )
+    data = json.dumps(document, ensure_ascii=False, sort_keys=True)
+    compiler = pdf.compiler()
+
+    def bare():
+        compiler.compile(
+            sys_inputs={"data": data}, pdf_standards=pdf.PDF_STANDARDS, timestamp=int(when.timestamp())
+        )
+
+    copy_ms, bare_ms = [], []
+    for _ in range(runs):  # interleaved, so background load affects both alike
+        copy_ms += timed(lambda: stamped_copy(snapshot, when), 1)
+        bare_ms += timed(bare, 1)
+    copy_median, bare_median = statistics.median(copy_ms), statistics.median(bare_ms)
+    return {
+        "pages": count,
+        "copy_median": copy_median,
+        "bare_median": bare_median,
+        "ratio": copy_median / bare_median,
+        "runs": runs,
+    }

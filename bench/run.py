@@ -1,0 +1,356 @@
+"""make bench: a caseload per engine, every measurement, one table (docs/benchmarks.md) and the load
+test (docs/load.md).
+
+    python -m bench.run [--children 100000] [--databases sqlite postgres] [--no-load]
+
+Each engine has its own bench database, never the project's: var/bench/closewell-bench.sqlite3 and
+the PostgreSQL database closewell_bench (BENCH_POSTGRES_URL), created here when absent and reused
+when it already holds the caseload (generating 100,000 children takes 10-20 minutes). Measurements
+run in subprocesses, one engine at a time, so each sees its own DATABASE_URL.
+"""
+
+import argparse
+import datetime as dt
+import json
+import os
+import platform
+import re
+import shutil
+import signal
+import socket
+import sqlite3
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
+
+from . import census, report, ssd
+
+ROOT = Path(__file__).resolve().parent.parent
+VAR = ROOT / "var" / "bench"
+PY = sys.executable
+POSTGRES_URL = os.environ.get("BENCH_POSTGRES_URL", "postgres://postgres@127.0.0.1:5432/closewell_bench")
+LOCUST = os.environ.get("BENCH_LOCUST", str(ROOT / ".venv-bench" / "bin" / "locust"))
+FORBIDDEN_DBS = {"test", "closewell", "postgres", "template0", "template1"}
+
+
+def log(text: str) -> None:
+    print(f"[bench {time.strftime('%H:%M:%S')}] {text}", file=sys.stderr, flush=True)
+
+
+# --- Databases ---------------------------------------------------------------------------------------
+
+
+def db_url(engine: str, name: str = "closewell-bench") -> str:
+    if engine == "sqlite":
+        return f"sqlite:///{VAR / (name + '.sqlite3')}"
+    parts = urlsplit(POSTGRES_URL)
+    base = parts.path.lstrip("/")
+    db = base if name == "closewell-bench" else f"{base}_{name.split('-')[-1]}"
+    return urlunsplit(parts._replace(path=f"/{db}"))
+
+
+def _pg_admin(url: str, sql: str) -> None:
+    import psycopg
+
+    parts = urlsplit(url)
+    with psycopg.connect(urlunsplit(parts._replace(path="/postgres")), autocommit=True) as conn:
+        conn.execute(sql)
+
+
+def _pg_name(url: str) -> str:
+    name = urlsplit(url).path.lstrip("/")
+    if name in FORBIDDEN_DBS or not re.fullmatch(r"[a-z0-9_]+", name):
+        raise SystemExit(f"Refusing to use the database {name!r} for benchmarks.")
+    return name
+
+
+def create_db(url: str, *, fresh: bool) -> None:
+    """A bench database that exists (dropped first when fresh). Never the project's or the tests'."""
+    if url.startswith("sqlite"):
+        path = Path(url.removeprefix("sqlite:///"))
+        if path.resolve().parent != VAR.resolve():
+            raise SystemExit(f"Refusing to use {path} for benchmarks.")
+        VAR.mkdir(parents=True, exist_ok=True)
+        if fresh and path.exists():
+            path.unlink()
+        return
+    import psycopg
+
+    name = _pg_name(url)
+    if fresh:
+        _pg_admin(url, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    try:
+        _pg_admin(url, f'CREATE DATABASE "{name}"')
+    except psycopg.errors.DuplicateDatabase:
+        pass
+
+
+def drop_db(url: str) -> None:
+    if url.startswith("sqlite"):
+        Path(url.removeprefix("sqlite:///")).unlink(missing_ok=True)
+    else:
+        _pg_admin(url, f'DROP DATABASE IF EXISTS "{_pg_name(url)}" WITH (FORCE)')
+
+
+def env_for(url: str) -> dict:
+    return {
+        **os.environ,
+        "DATABASE_URL": url,
+        "DJANGO_SETTINGS_MODULE": "bench.settings",
+        "PYTHONPATH": str(ROOT),
+    }
+
+
+def manage(env: dict, *args: str, capture: bool = True) -> str:
+    result = subprocess.run(
+        [PY, "manage.py", *args], cwd=ROOT, env=env, capture_output=capture, text=True, check=False
+    )
+    if result.returncode != 0:
+        raise SystemExit(f"manage.py {' '.join(args)} failed:\n{result.stdout}\n{result.stderr[-4000:]}")
+    return result.stdout or ""
+
+
+def generated_children(env: dict) -> int:
+    code = (
+        "import django; django.setup(); from closewell.cases.models import Child; "
+        "print(Child.objects.filter(la_child_id__startswith='GEN').count())"
+    )
+    out = subprocess.run([PY, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True, check=True)
+    return int(out.stdout.strip().splitlines()[-1])
+
+
+def ensure_caseload(engine: str, children: int, *, fresh: bool) -> tuple[dict, int, float | None]:
+    url = db_url(engine)
+    create_db(url, fresh=fresh)
+    env = env_for(url)
+    manage(env, "migrate", "--noinput", "-v0")
+    have = generated_children(env)
+    seconds = None
+    if have < children:
+        log(f"{engine}: generating {children - have:,} children (holds {have:,})")
+        start = time.monotonic()
+        manage(
+            env,
+            "generate_caseload",
+            "--children",
+            str(children - have),
+            "--seed",
+            str(have + 1),
+            capture=False,
+        )
+        seconds = time.monotonic() - start
+        have = generated_children(env)
+    else:
+        log(f"{engine}: reusing {have:,} generated children")
+    return env, have, seconds
+
+
+# --- Measurements ------------------------------------------------------------------------------------
+
+
+def measure(env: dict, args) -> dict:
+    result = subprocess.run(
+        [
+            PY,
+            "-m",
+            "bench.measure",
+            "--requests",
+            str(args.requests),
+            "--cases",
+            str(args.cases),
+            "--pdf-runs",
+            str(args.pdf_runs),
+            "--advice-runs",
+            str(args.advice_runs),
+        ],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    if result.returncode != 0:
+        raise SystemExit(f"bench.measure failed:\n{result.stderr[-4000:]}")
+    return json.loads(result.stdout.strip().splitlines()[-1])
+
+
+def ssd_import(engine: str, args) -> dict:
+    folder = ssd.ensure_extract(
+        VAR / f"ssd-extract-{args.ssd_children}", args.ssd_children, env_for(db_url(engine))
+    )
+    scratch = db_url(engine, "ssd-scratch")
+    create_db(scratch, fresh=True)
+    env = env_for(scratch)
+    try:
+        manage(env, "migrate", "--noinput", "-v0")
+        return ssd.run(folder=folder, env=env)
+    finally:
+        drop_db(scratch)
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def load(engine: str, env: dict, args) -> dict:
+    """gunicorn on loopback against the bench database; locust headless for a bounded time."""
+    plan = VAR / f"load-plan-{engine}.json"
+    subprocess.run([PY, "-m", "bench.load.plan", str(plan)], cwd=ROOT, env=env, check=True)
+    port = _free_port()
+    workers = args.gunicorn_workers or (2 * (os.cpu_count() or 1) + 1)
+    server = subprocess.Popen(
+        [
+            str(Path(PY).parent / "gunicorn"),
+            "config.wsgi",
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--workers",
+            str(workers),
+            "--timeout",
+            "120",
+            "--log-level",
+            "warning",
+        ],
+        cwd=ROOT,
+        env=env,
+    )
+    try:
+        deadline = time.monotonic() + 120
+        while True:
+            try:
+                urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=5)  # noqa: S310
+                break
+            except OSError:
+                if time.monotonic() > deadline or server.poll() is not None:
+                    raise SystemExit("gunicorn did not start") from None
+                time.sleep(1)
+        prefix = VAR / f"locust-{engine}"
+        subprocess.run(
+            [
+                LOCUST,
+                "-f",
+                str(ROOT / "bench" / "load" / "locustfile.py"),
+                "--headless",
+                "-H",
+                f"http://127.0.0.1:{port}",
+                "-u",
+                str(args.users),
+                "-r",
+                str(args.spawn_rate),
+                "-t",
+                f"{args.duration}s",
+                "--csv",
+                str(prefix),
+                "--only-summary",
+                "--loglevel",
+                "WARNING",
+            ],
+            cwd=ROOT,
+            env={**os.environ, "BENCH_LOAD_PLAN": str(plan)},
+            check=False,
+        )
+        return {
+            **report.locust_stats(Path(f"{prefix}_stats.csv")),
+            "users": args.users,
+            "duration": args.duration,
+            "gunicorn_workers": workers,
+        }
+    finally:
+        server.send_signal(signal.SIGTERM)
+        try:
+            server.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            server.kill()
+
+
+# --- The machine ---------------------------------------------------------------------------------------
+
+
+def machine(engines: list[str]) -> dict:
+    cpu = "unknown"
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+        mem_kb = int(re.search(r"MemTotal:\s+(\d+)", Path("/proc/meminfo").read_text()).group(1))
+    except OSError:
+        mem_kb = 0
+    info = {
+        "date": dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC"),
+        "nproc": os.cpu_count(),
+        "cpu": cpu,
+        "memory_gb": round(mem_kb / 1024 / 1024, 1),
+        "load": " ".join(f"{x:.1f}" for x in os.getloadavg()),
+        "python": platform.python_version(),
+        "sqlite": sqlite3.sqlite_version,
+    }
+    code = "import django; print(django.get_version())"
+    info["django"] = subprocess.run(
+        [PY, "-c", code], capture_output=True, text=True, check=True
+    ).stdout.strip()
+    if "postgres" in engines:
+        import psycopg
+
+        with psycopg.connect(db_url("postgres")) as conn:
+            info["postgres"] = conn.execute("SHOW server_version").fetchone()[0]
+    return info
+
+
+def main(argv=None) -> None:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--children", type=int, default=100_000)
+    parser.add_argument(
+        "--databases", nargs="+", default=["sqlite", "postgres"], choices=["sqlite", "postgres"]
+    )
+    parser.add_argument("--fresh", action="store_true", help="Drop the bench databases and generate again.")
+    parser.add_argument("--requests", type=int, default=200, help="Requests per page measured.")
+    parser.add_argument("--cases", type=int, default=40, help="Cases sampled across the caseload.")
+    parser.add_argument("--pdf-runs", type=int, default=20)
+    parser.add_argument("--advice-runs", type=int, default=50)
+    parser.add_argument("--ssd-children", type=int, default=2000, help="Children in the SSD extract.")
+    parser.add_argument("--no-load", action="store_true", help="Skip the locust load test.")
+    parser.add_argument("--users", type=int, default=20)
+    parser.add_argument("--spawn-rate", type=int, default=5)
+    parser.add_argument("--duration", type=int, default=60)
+    parser.add_argument("--gunicorn-workers", type=int, default=0)
+    parser.add_argument("--docs", default=str(ROOT / "docs"), help="Where benchmarks.md and load.md go.")
+    args = parser.parse_args(argv)
+
+    results = {"requested_children": args.children, "engines": {}}
+    results["machine"] = machine(args.databases) if "postgres" not in args.databases else None
+    for engine in args.databases:
+        env, children, gen_seconds = ensure_caseload(engine, args.children, fresh=args.fresh)
+        if results["machine"] is None:
+            results["machine"] = machine(args.databases)
+        r = {"children": children, "generate_seconds": gen_seconds}
+        log(f"{engine}: pages, search, PDF, advice")
+        r.update(measure(env, args))
+        log(f"{engine}: CIN census export")
+        r["census"] = census.run(env=env, output=VAR / f"census-{engine}.xml")
+        log(f"{engine}: SSD import")
+        r["ssd"] = ssd_import(engine, args)
+        if engine == "postgres" and not args.no_load and shutil.which(LOCUST):
+            log(f"{engine}: load test, {args.users} users for {args.duration}s")
+            r["load"] = load(engine, env, args)
+        results["engines"][engine] = r
+        (VAR / "results.json").write_text(json.dumps(results, indent=2, default=str))
+    docs = Path(args.docs)
+    docs.mkdir(parents=True, exist_ok=True)
+    table = report.benchmarks_md(results)
+    (docs / "benchmarks.md").write_text(table)
+    print(table)
+    if any("load" in r for r in results["engines"].values()):
+        (docs / "load.md").write_text(report.load_md(results))
+        print(report.load_md(results))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,48 @@
+"""Child search by name across the whole caseload (a data officer sees every team's children)."""
+
+import random
+
+from closewell.cases import generate
+from closewell.cases.models import Child
+from django.test import Client
+
+from .common import summary, timed
+
+
+def queries(n: int, seed: int = 3) -> list[str]:
+    """What people type: a surname, a first name, 'first last', a prefix of three letters, an ID."""
+    rng = random.Random(seed)
+    firsts = generate.FIRST_F + generate.FIRST_M
+    ids = list(
+        Child.objects.filter(la_child_id__startswith="GEN").values_list("la_child_id", flat=True)[:500]
+    )
+    out = []
+    for i in range(n):
+        kind = i % 5
+        if kind == 0:
+            out.append(rng.choice(generate.SURNAMES))
+        elif kind == 1:
+            out.append(rng.choice(firsts))
+        elif kind == 2:
+            out.append(f"{rng.choice(firsts)} {rng.choice(generate.SURNAMES)}")
+        elif kind == 3:
+            out.append(rng.choice(generate.SURNAMES)[:3].lower())
+        else:
+            out.append(rng.choice(ids) if ids else "GEN0000001")
+    return out
+
+
+def run(*, officer, requests: int = 200) -> dict:
+    client = Client()
+    client.force_login(officer)
+    texts = queries(requests)
+    for text in texts[:5]:
+        client.get("/search/", {"q": text})
+    it = iter(texts)
+
+    def one():
+        response = client.get("/search/", {"q": next(it)})
+        if response.status_code != 200:
+            raise RuntimeError(f"search answered {response.status_code}")
+
+    return summary(timed(one, requests))
