@@ -13,5 +13,6 @@ urlpatterns = [
     path("closures/", include("closewell.closures.urls")),
     path("census/", include("closewell.census.urls")),
     path("reports/", include("closewell.reports.urls")),
+    path("two-factor/", include("closewell.security.urls")),
     path("", include("closewell.web.urls")),
 ]

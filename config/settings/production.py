@@ -16,6 +16,7 @@ SECURE_HSTS_PRELOAD = True
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+REQUIRE_TWO_FACTOR = env_bool("REQUIRE_TWO_FACTOR", True)
 STORAGES = {
     **STORAGES,
     "staticfiles": {"BACKEND": "closewell.web.storage.StaticStorage"},

@@ -1,0 +1,110 @@
+"""Middleware: the 503 page when the database does not answer, and two-factor sign-in by role."""
+
+from django.conf import settings
+from django.contrib.auth.models import AnonymousUser
+from django.db import InterfaceError, OperationalError
+from django.http import HttpResponse
+from django.shortcuts import redirect
+from django.template.loader import render_to_string
+
+RETRY_AFTER_SECONDS = 60
+# Fields never shown back on the 503 page.
+HIDDEN_FIELDS = ("csrfmiddlewaretoken",)
+
+
+def typed_fields(request) -> list[tuple[str, str]]:
+    """What the user typed into the form that could not be saved, so they can copy it and lose
+    nothing: every text field of a POST, passwords and the CSRF token left out."""
+    if request.method != "POST":
+        return []
+    try:
+        data = request.POST
+    except Exception:  # noqa: BLE001 (a body that cannot be read has nothing to give back)
+        return []
+    return [
+        (name, value)
+        for name in data
+        if name not in HIDDEN_FIELDS and "password" not in name.lower() and "token" not in name.lower()
+        for value in data.getlist(name)
+        if value.strip()
+    ]
+
+
+def unavailable_response(request) -> HttpResponse:
+    """The 503 page, rendered without touching the database: no user, no session, no messages."""
+    request.user = AnonymousUser()
+    context = {
+        "typed": typed_fields(request),
+        "council_name": settings.COUNCIL_NAME,
+        "service_name": settings.SERVICE_NAME,
+        "user": request.user,
+        "request": request,
+    }
+    body = render_to_string("503.html", context)
+    response = HttpResponse(body, status=503)
+    response["Retry-After"] = str(RETRY_AFTER_SECONDS)
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+class DatabaseUnavailableMiddleware:
+    """A database that does not answer gives a clear 503 page with Retry-After, not a 500.
+
+    Outermost in MIDDLEWARE: a view's error is turned into the 503 page by process_exception; if
+    the session then cannot be saved either, the 500 that inner middleware makes of it is replaced
+    by the same page on the way out.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        try:
+            response = self.get_response(request)
+        except (OperationalError, InterfaceError):
+            return unavailable_response(request)
+        if getattr(request, "database_unavailable", False) and response.status_code != 503:
+            return unavailable_response(request)
+        return response
+
+    def process_exception(self, request, exception):
+        if isinstance(exception, (OperationalError, InterfaceError)):
+            request.database_unavailable = True
+            return unavailable_response(request)
+        return None
+
+
+# URL names a user who still owes the second factor may reach.
+TWO_FACTOR_OPEN = {"two_factor_setup", "two_factor_verify", "logout", "login", "accessibility", "healthz"}
+
+
+def needs_two_factor(user) -> bool:
+    return (
+        settings.REQUIRE_TWO_FACTOR
+        and user.is_authenticated
+        and user.role in settings.OTP_REQUIRED_FOR_ROLES
+        and not user.is_verified()
+    )
+
+
+class TwoFactorMiddleware:
+    """Managers and administrators (OTP_REQUIRED_FOR_ROLES), when REQUIRE_TWO_FACTOR is on, give a
+    6-digit code from an authenticator app after their password before they see anything: they
+    authorise closures and administer accounts, so a stolen password alone must not be enough.
+    One without a confirmed device is sent to set one up first."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        if not needs_two_factor(request.user):
+            return None
+        match = request.resolver_match
+        if match is None or match.url_name in TWO_FACTOR_OPEN or request.path.startswith(settings.STATIC_URL):
+            return None
+        if match.namespace == "api":
+            return None
+        return redirect("two_factor_verify")
