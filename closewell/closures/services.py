@@ -77,11 +77,19 @@ def _prefill_involvement(episode: Episode) -> str:
     return "\n\n".join(lines)
 
 
+def first_sentence(text: str) -> str:
+    """The first sentence of a note, whole: a pre-filled line the worker then edits."""
+    lines = (text or "").strip().splitlines()
+    line = lines[0] if lines else ""
+    end = line.find(". ")
+    return line if end == -1 else line[: end + 1]
+
+
 def _prefill_interventions(episode: Episode) -> str:
     direct = episode.contacts.filter(work=WorkKind.DIRECT).order_by("occurred_at")
     return "\n".join(
         f"{long_date(timezone.localtime(c.occurred_at).date())}, {c.get_kind_display().lower()}: "
-        f"{c.note.splitlines()[0][:200] if c.note else ''}"
+        + first_sentence(c.note)
         for c in direct
     )
 

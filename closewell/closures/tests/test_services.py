@@ -328,3 +328,16 @@ def test_stale_section_save_after_submit_by_another_is_refused(case, complete_re
             version=opened_at,
             data={"reason_for_closure": "x"},
         )
+
+
+@pytest.mark.parametrize(
+    ("note", "expected"),
+    [
+        ("Saw Ruby. She was happy.", "Saw Ruby."),
+        ("One long sentence without a stop " * 12, ("One long sentence without a stop " * 12).strip()),
+        ("First line\nSecond line", "First line"),
+        ("", ""),
+    ],
+)
+def test_prefilled_interventions_keep_whole_sentences(note, expected):
+    assert services.first_sentence(note) == expected

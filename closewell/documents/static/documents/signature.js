@@ -4,30 +4,9 @@
 (function () {
   "use strict";
 
-  // Show only the part of the form for the way the person signed. (GOV.UK's own conditional reveal
-  // sets aria-expanded on radio buttons, which ARIA does not allow; without JavaScript every part shows.)
-  function reveal(form) {
-    var radios = form.querySelectorAll("input[data-reveal]");
-    function sync() {
-      radios.forEach(function (radio) {
-        var part = document.getElementById(radio.getAttribute("data-reveal"));
-        if (part) {
-          part.hidden = !radio.checked;
-        }
-      });
-    }
-    radios.forEach(function (radio) {
-      radio.addEventListener("change", sync);
-    });
-    window.addEventListener("pageshow", sync);
-    sync();
-  }
-
   function start() {
+    // Showing only the part of the form for how the person signed is closewell.js's data-reveal.
     var form = document.querySelector("[data-signature-form]");
-    if (form) {
-      reveal(form);
-    }
     var box = form && form.querySelector("[data-signature-pad]");
     if (!box || typeof window.SignaturePad !== "function") {
       return;
