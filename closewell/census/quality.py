@@ -19,15 +19,55 @@ UPN_LA_CODES = frozenset(
     + [
         str(n)
         for r in (
-            range(201, 214), range(301, 321), range(330, 337), range(340, 345), range(350, 360),
-            range(370, 374), range(380, 385), range(390, 395), range(660, 682), range(701, 709),
-            range(800, 804), range(805, 809), range(810, 814), range(820, 824), range(835, 840),
-            range(850, 853), range(855, 858), range(865, 897), range(935, 939), range(940, 942),
+            range(201, 214),
+            range(301, 321),
+            range(330, 337),
+            range(340, 345),
+            range(350, 360),
+            range(370, 374),
+            range(380, 385),
+            range(390, 395),
+            range(660, 682),
+            range(701, 709),
+            range(800, 804),
+            range(805, 809),
+            range(810, 814),
+            range(820, 824),
+            range(835, 840),
+            range(850, 853),
+            range(855, 858),
+            range(865, 897),
+            range(935, 939),
+            range(940, 942),
         )
         for n in r
     ]
-    + ["420", "815", "816", "825", "826", "830", "831", "840", "841", "845", "846", "860", "861",
-       "908", "909", "916", "919", "921", "925", "926", "928", "929", "931", "933"]
+    + [
+        "420",
+        "815",
+        "816",
+        "825",
+        "826",
+        "830",
+        "831",
+        "840",
+        "841",
+        "845",
+        "846",
+        "860",
+        "861",
+        "908",
+        "909",
+        "916",
+        "919",
+        "921",
+        "925",
+        "926",
+        "928",
+        "929",
+        "931",
+        "933",
+    ]
 )
 UPN_CHECK_LETTERS = "ABCDEFGHJKLMNPQRTUVWXYZ"
 
@@ -98,11 +138,15 @@ def episode_problems(child: ChildRecord, episode: EpisodeRecord, year: int) -> l
 
     after_assessment = episode.reason_for_closure in AFTER_ASSESSMENT_REASONS
     if after_assessment and not episode.assessments:
-        add(("8825Q", f"Closed after assessment ({episode.reason_for_closure}), "
-                      "but there is no assessment."))
+        add(("8825Q", f"Closed after assessment ({episode.reason_for_closure}), but there is no assessment."))
     if after_assessment and (episode.cin_plans or episode.section47s or episode.cp_plans):
-        add(("2990", f"Closed after assessment ({episode.reason_for_closure}), but the episode has a "
-                     "CIN plan, section 47 enquiry or child protection plan."))
+        add(
+            (
+                "2990",
+                f"Closed after assessment ({episode.reason_for_closure}), but the episode has a "
+                "CIN plan, section 47 enquiry or child protection plan.",
+            )
+        )
 
     open_assessments = 0
     for a in episode.assessments:
@@ -115,8 +159,13 @@ def episode_problems(child: ChildRecord, episode: EpisodeRecord, year: int) -> l
             if not (start <= a.start_date <= ref):
                 add(("8736", "An assessment not authorised started before the census year."))
             elif working_days_between(a.start_date, ref) > 45:
-                add(("8670Q", f"An assessment started {a.start_date:%d/%m/%Y}, more than 45 working days "
-                              "before the end of the census year, has no authorisation date."))
+                add(
+                    (
+                        "8670Q",
+                        f"An assessment started {a.start_date:%d/%m/%Y}, more than 45 working days "
+                        "before the end of the census year, has no authorisation date.",
+                    )
+                )
         else:
             if not a.factors:
                 add(("8897Q", "A completed assessment has no factors recorded."))
@@ -138,20 +187,27 @@ def episode_problems(child: ChildRecord, episode: EpisodeRecord, year: int) -> l
         if s.start_date < episode.referral_date:
             add(("2889", "A section 47 enquiry starts before the referral date."))
         if s.icpc_date and s.icpc_date.weekday() >= 5:
-            add(("8875", f"The initial child protection conference ({s.icpc_date:%d/%m/%Y}) "
-                         "is on a weekend."))
+            add(
+                ("8875", f"The initial child protection conference ({s.icpc_date:%d/%m/%Y}) is on a weekend.")
+            )
         if s.icpc_target_date and s.icpc_target_date.weekday() >= 5:
             add(("8870Q", f"The conference target date ({s.icpc_target_date:%d/%m/%Y}) is on a weekend."))
         if not s.icpc_date and not s.icpc_not_required:
             open_s47 += 1
             if closed:
-                add(("8868", "The episode is closed but a section 47 enquiry has no conference date and "
-                             "is not marked 'conference not required'."))
+                add(
+                    (
+                        "8868",
+                        "The episode is closed but a section 47 enquiry has no conference date and "
+                        "is not marked 'conference not required'.",
+                    )
+                )
             if s.start_date < start:
                 add(("8740", "A section 47 enquiry without a conference started before the census year."))
             elif working_days_between(s.start_date, ref) > 15:
-                add(("8675Q", f"A section 47 enquiry started {s.start_date:%d/%m/%Y} "
-                              "has no conference date."))
+                add(
+                    ("8675Q", f"A section 47 enquiry started {s.start_date:%d/%m/%Y} has no conference date.")
+                )
     if open_s47 > 1:
         add(("8839", "Two or more section 47 enquiries are open at once."))
     if episode.section47s and not episode.assessments:
@@ -169,8 +225,13 @@ def episode_problems(child: ChildRecord, episode: EpisodeRecord, year: int) -> l
             add(("8840", "A child protection plan starts and ends on the same day."))
         held = [x for x in episode.section47s if not x.icpc_not_required]
         if start <= p.start_date <= ref and held and p.start_date not in icpc_dates:
-            add(("2885", f"A child protection plan starts ({p.start_date:%d/%m/%Y}) on a day with no "
-                         "initial child protection conference."))
+            add(
+                (
+                    "2885",
+                    f"A child protection plan starts ({p.start_date:%d/%m/%Y}) on a day with no "
+                    "initial child protection conference.",
+                )
+            )
     open_cpp = any(p.end_date is None for p in episode.cp_plans)
     if open_cpp and any(c.end_date is None for c in episode.cin_plans):
         add(("4001", "A CIN plan is open at the same time as an open child protection plan."))
@@ -236,13 +297,19 @@ def plan_overlaps(child: ChildRecord, year: int) -> Iterator[tuple[str, str, Epi
     for c, c_episode in cin:
         for p, _ in cpp:
             if _starts_within(c.start_date, p.start_date, p.end_date, ref):
-                yield ("4016", f"A CIN plan starts ({c.start_date:%d/%m/%Y}) while a child protection "
-                               "plan is open.", c_episode)
+                yield (
+                    "4016",
+                    f"A CIN plan starts ({c.start_date:%d/%m/%Y}) while a child protection plan is open.",
+                    c_episode,
+                )
     for p, p_episode in cpp:
         for c, _ in cin:
             if _starts_within(p.start_date, c.start_date, c.end_date, ref):
-                yield ("4017", f"A child protection plan starts ({p.start_date:%d/%m/%Y}) while a CIN "
-                               "plan is open.", p_episode)
+                yield (
+                    "4017",
+                    f"A child protection plan starts ({p.start_date:%d/%m/%Y}) while a CIN plan is open.",
+                    p_episode,
+                )
 
 
 def check_children(children: Iterable[ChildRecord], year: int) -> Iterator[tuple[ChildRecord, list[Issue]]]:

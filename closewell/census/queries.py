@@ -33,8 +33,7 @@ def episodes_in_year_q(year: int, prefix: str = "") -> Q:
     """An episode open at any time in the census year: referred on or before the reference date and
     not closed before 1 April of the year before."""
     return Q(**{f"{prefix}referral_date__lte": reference_date(year)}) & (
-        Q(**{f"{prefix}closure_date__isnull": True})
-        | Q(**{f"{prefix}closure_date__gte": year_start(year)})
+        Q(**{f"{prefix}closure_date__isnull": True}) | Q(**{f"{prefix}closure_date__gte": year_start(year)})
     )
 
 

@@ -47,10 +47,25 @@ def bar_chart(key: str, title: str, pairs: list[tuple[str, float]], unit: str) -
     for index, ((label, _), value) in enumerate(zip(pairs, values, strict=True)):
         y = index * ROW_HEIGHT + 4
         width = round(room * value / top, 1)
-        bars.append(Bar(label=str(label), value=value, y=y, width=width,
-                        text_y=y + BAR_HEIGHT - 4, value_x=LABEL_WIDTH + width + 6))
+        bars.append(
+            Bar(
+                label=str(label),
+                value=value,
+                y=y,
+                width=width,
+                text_y=y + BAR_HEIGHT - 4,
+                value_x=LABEL_WIDTH + width + 6,
+            )
+        )
     description = "; ".join(
         f"{label}: {_number(v)} {unit}" for (label, _), v in zip(pairs, values, strict=True)
     )
-    return Chart(key=key, title=title, description=description or "No data", bars=bars,
-                 width=WIDTH, height=max(len(bars), 1) * ROW_HEIGHT + 8, label_width=LABEL_WIDTH)
+    return Chart(
+        key=key,
+        title=title,
+        description=description or "No data",
+        bars=bars,
+        width=WIDTH,
+        height=max(len(bars), 1) * ROW_HEIGHT + 8,
+        label_width=LABEL_WIDTH,
+    )

@@ -89,7 +89,8 @@ def closures_by_reason(episodes: QuerySet, date_from: dt.date, date_to: dt.date)
         bars_title="Closures each month",
         unit="closures",
         note="A case is closed on the date its Closure Record is authorised. "
-        + "; ".join(f"{c.value}: {c.label}" for c in ReasonForClosure) + ".",
+        + "; ".join(f"{c.value}: {c.label}" for c in ReasonForClosure)
+        + ".",
     )
 
 
@@ -107,22 +108,31 @@ def overdue_records(episodes: QuerySet, today: dt.date | None = None) -> Figure:
         if not is_overdue(record, today):
             continue
         episode = record.episode
-        rows.append([
-            episode.child.full_name,
-            episode.child.la_child_id,
-            episode.team.name,
-            str(episode.worker or record.author),
-            record.decision_date.isoformat(),
-            record.get_status_display(),
-            working_days(record.decision_date, today),
-        ])
+        rows.append(
+            [
+                episode.child.full_name,
+                episode.child.la_child_id,
+                episode.team.name,
+                str(episode.worker or record.author),
+                record.decision_date.isoformat(),
+                record.get_status_display(),
+                working_days(record.decision_date, today),
+            ]
+        )
         links.append(episode.child.get_absolute_url())
         by_team[episode.team.name] = by_team.get(episode.team.name, 0) + 1
     return Figure(
         key="overdue",
         title="Closure Records overdue",
-        headers=["Child", "LA child ID", "Team", "Worker", "Decision to close", "Status",
-                 "Working days since the decision"],
+        headers=[
+            "Child",
+            "LA child ID",
+            "Team",
+            "Worker",
+            "Decision to close",
+            "Status",
+            "Working days since the decision",
+        ],
         rows=rows,
         links=links,
         bars=sorted(by_team.items()),
@@ -174,14 +184,26 @@ def timeliness(records: QuerySet, date_from: dt.date, date_to: dt.date) -> Figur
     for stage, values in stages.items():
         median = _median(values)
         worst = slowest.get(stage)
-        rows.append([stage, len(values), median if median is not None else "",
-                     worst[0] if worst else "", worst[1] if worst else ""])
+        rows.append(
+            [
+                stage,
+                len(values),
+                median if median is not None else "",
+                worst[0] if worst else "",
+                worst[1] if worst else "",
+            ]
+        )
         bars.append((stage, median or 0))
     return Figure(
         key="timeliness",
         title="Timeliness of Closure Records",
-        headers=["Stage", "Records", "Median (working days)", "Slowest (working days)",
-                 "Slowest: LA child ID"],
+        headers=[
+            "Stage",
+            "Records",
+            "Median (working days)",
+            "Slowest (working days)",
+            "Slowest: LA child ID",
+        ],
         rows=rows,
         bars=bars,
         bars_title="Median working days at each stage",
@@ -209,8 +231,11 @@ def returns(records: QuerySet, date_from: dt.date, date_to: dt.date) -> Figure:
         .values_list("section", "n")
     )
     rate = round(100 * returned / total, 1) if total else 0
-    rows = [["Records submitted", total], ["Returned for amendment at least once", returned],
-            ["Returned (per cent)", rate]]
+    rows = [
+        ["Records submitted", total],
+        ["Returned for amendment at least once", returned],
+        ["Returned (per cent)", rate],
+    ]
     sections = sorted(((Section(s).label, n) for s, n in per_section.items()), key=lambda r: (-r[1], r[0]))
     rows += [[f"Returned about: {label}", n] for label, n in sections]
     return Figure(
@@ -302,8 +327,13 @@ def copies_and_signatures(records: QuerySet, date_from: dt.date, date_to: dt.dat
         with_copy += has_copy
         complete += missing == 0
         if missing or not has_copy:
-            detail.append([f"Missing: {child.full_name} ({child.la_child_id})",
-                           "No" if not has_copy else "Yes", missing])
+            detail.append(
+                [
+                    f"Missing: {child.full_name} ({child.la_child_id})",
+                    "No" if not has_copy else "Yes",
+                    missing,
+                ]
+            )
             links.append(child.get_absolute_url())
     rows = [
         ["Records authorised", total, ""],

@@ -17,21 +17,29 @@ def default_range(today: dt.date | None = None) -> tuple[dt.date, dt.date]:
 
 
 class ReportFilterForm(GovukForm):
-    team = forms.ChoiceField(label="Team", required=False,
-                             error_messages={"invalid_choice": "Select a team from the list"})
-    worker = forms.ChoiceField(label="Worker", required=False,
-                               error_messages={"invalid_choice": "Select a worker from the list"})
+    team = forms.ChoiceField(
+        label="Team", required=False, error_messages={"invalid_choice": "Select a team from the list"}
+    )
+    worker = forms.ChoiceField(
+        label="Worker", required=False, error_messages={"invalid_choice": "Select a worker from the list"}
+    )
     date_from = GovukDateField(
-        label="From", required=False,
-        error_messages={"invalid": "The start of the period must be a real date",
-                        "incomplete": "The start of the period must include a {missing}",
-                        "year": "The year of the start of the period must include 4 numbers"},
+        label="From",
+        required=False,
+        error_messages={
+            "invalid": "The start of the period must be a real date",
+            "incomplete": "The start of the period must include a {missing}",
+            "year": "The year of the start of the period must include 4 numbers",
+        },
     )
     date_to = GovukDateField(
-        label="To", required=False,
-        error_messages={"invalid": "The end of the period must be a real date",
-                        "incomplete": "The end of the period must include a {missing}",
-                        "year": "The year of the end of the period must include 4 numbers"},
+        label="To",
+        required=False,
+        error_messages={
+            "invalid": "The end of the period must be a real date",
+            "incomplete": "The end of the period must include a {missing}",
+            "year": "The year of the end of the period must include 4 numbers",
+        },
     )
 
     def __init__(self, *args, team_ids: list[int] | None, **kwargs):

@@ -46,8 +46,13 @@ NOT_RAISED_BY_DFE = {"8870Q", "8869"}
 
 def closed(**kwargs):
     day = kwargs.pop("closure_date")
-    return EpisodeFactory(status=EpisodeStatus.CLOSED, closure_date=day, closed_at=at_ten(day),
-                          reason_for_closure=kwargs.pop("reason", "RC7"), **kwargs)
+    return EpisodeFactory(
+        status=EpisodeStatus.CLOSED,
+        closure_date=day,
+        closed_at=at_ten(day),
+        reason_for_closure=kwargs.pop("reason", "RC7"),
+        **kwargs,
+    )
 
 
 def ids(year):
@@ -148,10 +153,12 @@ def broken_children():
     e = closed(child=child("RC8PLAN"), referral_date=ref, closure_date=later, reason="RC8", primary_need="N4")
     AssessmentFactory(episode=e, factors=["21"])
     PlanFactory(episode=e)  # 2990: a CIN plan on an episode closed after assessment
-    closed(child=child("RC8NOASSESS"), referral_date=ref, closure_date=later, reason="RC9",
-           primary_need="N9")  # 8825Q
-    e = closed(child=child("DIEDNODATE"), referral_date=ref, closure_date=later, reason="RC2",
-               primary_need="N2")  # 8585Q
+    closed(
+        child=child("RC8NOASSESS"), referral_date=ref, closure_date=later, reason="RC9", primary_need="N9"
+    )  # 8825Q
+    e = closed(
+        child=child("DIEDNODATE"), referral_date=ref, closure_date=later, reason="RC2", primary_need="N2"
+    )  # 8585Q
     AssessmentFactory(episode=e)
     e = closed(child=child("OPENASSESS"), referral_date=ref, closure_date=later, primary_need="N1")
     AssessmentFactory(episode=e, authorisation_date=None, factors=[])  # 8867
@@ -162,11 +169,17 @@ def broken_children():
     AssessmentFactory(episode=e)
     e = EpisodeFactory(child=child("FACTOR21"), referral_date=ref, primary_need="N1")
     AssessmentFactory(episode=e, factors=["21", "4B"])  # 8869
-    e = EpisodeFactory(child=ChildFactory(la_child_id="NONEANDMOB", upn="", upn_unknown="UN5",
-                                          disabilities=["NONE", "MOB"]), referral_date=ref, primary_need="N1")
+    e = EpisodeFactory(
+        child=ChildFactory(la_child_id="NONEANDMOB", upn="", upn_unknown="UN5", disabilities=["NONE", "MOB"]),
+        referral_date=ref,
+        primary_need="N1",
+    )
     AssessmentFactory(episode=e)  # 8790
-    e = EpisodeFactory(child=ChildFactory(la_child_id="BADUPN", upn="B201123456789", upn_unknown="",
-                                          disabilities=["NONE"]), referral_date=ref, primary_need="N1")
+    e = EpisodeFactory(
+        child=ChildFactory(la_child_id="BADUPN", upn="B201123456789", upn_unknown="", disabilities=["NONE"]),
+        referral_date=ref,
+        primary_need="N1",
+    )
     AssessmentFactory(episode=e)  # 1510 (the check letter should be P)
     e = EpisodeFactory(child=child("WEEKENDICPC"), referral_date=ref, primary_need="N1")
     AssessmentFactory(episode=e)

@@ -25,10 +25,12 @@ def scene(db):
     east_child = ChildFactory(first_name="Eddie", last_name="East", la_child_id="EAST1")
     east_episode = EpisodeFactory(child=east_child, team=east, referral_date=referral, primary_need="")
     AssessmentFactory(episode=east_episode)
-    west_child = ChildFactory(first_name="Wanda", last_name="West", la_child_id="WEST1",
-                              upn="B201123456789", upn_unknown="")
-    AssessmentFactory(episode=EpisodeFactory(child=west_child, team=west, referral_date=referral,
-                                             primary_need="N1"))
+    west_child = ChildFactory(
+        first_name="Wanda", last_name="West", la_child_id="WEST1", upn="B201123456789", upn_unknown=""
+    )
+    AssessmentFactory(
+        episode=EpisodeFactory(child=west_child, team=west, referral_date=referral, primary_need="N1")
+    )
     manager = User.objects.create_user("m", role=Role.TEAM_MANAGER)
     manager.managed_teams.add(east)
     return {

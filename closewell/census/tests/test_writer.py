@@ -44,8 +44,12 @@ def full_child(n: int = 1) -> ChildRecord:
                 section47s=[Section47Record(D(2025, 1, 8), D(2025, 1, 29), D(2025, 1, 27), False)],
                 cp_plans=[CPPlanRecord(D(2025, 1, 27), D(2025, 8, 29), "NEG", "EMO", 1, [D(2025, 4, 24)])],
             ),
-            EpisodeRecord(referral_date=D(2026, 9, 1), referral_source="2A", primary_need="N4",
-                          assessments=[AssessmentRecord(D(2026, 9, 2), None, ["1B"])]),
+            EpisodeRecord(
+                referral_date=D(2026, 9, 1),
+                referral_source="2A",
+                primary_need="N4",
+                assessments=[AssessmentRecord(D(2026, 9, 2), None, ["1B"])],
+            ),
         ],
     )
 
@@ -60,17 +64,29 @@ def test_full_child_is_valid_and_in_schema_order():
     doc = assert_valid(render(full_child()))
     episode = doc.find("Children/Child/CINdetails")
     assert [el.tag for el in episode] == [
-        "CINreferralDate", "ReferralSource", "PrimaryNeedCode", "CINclosureDate", "ReasonForClosure",
-        "Assessments", "CINPlanDates", "Section47", "ReferralNFA", "ChildProtectionPlans",
+        "CINreferralDate",
+        "ReferralSource",
+        "PrimaryNeedCode",
+        "CINclosureDate",
+        "ReasonForClosure",
+        "Assessments",
+        "CINPlanDates",
+        "Section47",
+        "ReferralNFA",
+        "ChildProtectionPlans",
     ]
     ids = doc.find("Children/Child/ChildIdentifiers")
     assert [el.tag for el in ids] == ["LAchildID", "UPN", "PersonBirthDate", "Sex"]
     cpp = episode.find("ChildProtectionPlans")
-    assert [el.text for el in cpp] [:5] == ["2025-01-27", "2025-08-29", "NEG", "EMO", "1"]
+    assert [el.text for el in cpp][:5] == ["2025-01-27", "2025-08-29", "NEG", "EMO", "1"]
     assert cpp.findtext("Reviews/CPPreviewDate") == "2025-04-24"
     s47 = episode.find("Section47")
-    assert [el.tag for el in s47] == ["S47ActualStartDate", "InitialCPCtarget", "DateOfInitialCPC",
-                                      "ICPCnotRequired"]
+    assert [el.tag for el in s47] == [
+        "S47ActualStartDate",
+        "InitialCPCtarget",
+        "DateOfInitialCPC",
+        "ICPCnotRequired",
+    ]
     assert s47.findtext("ICPCnotRequired") == "0"
 
 
@@ -81,8 +97,12 @@ def test_header():
     assert doc.findtext("Header/CollectionDetails/ReferenceDate") == "2027-03-31"
     source = doc.find("Header/Source")
     assert [(el.tag, el.text) for el in source] == [
-        ("SourceLevel", "L"), ("LEA", "201"), ("SoftwareCode", "Closewell"), ("Release", "1.0"),
-        ("SerialNo", "001"), ("DateTime", "2026-04-10T09:00:00"),
+        ("SourceLevel", "L"),
+        ("LEA", "201"),
+        ("SoftwareCode", "Closewell"),
+        ("Release", "1.0"),
+        ("SerialNo", "001"),
+        ("DateTime", "2026-04-10T09:00:00"),
     ]
 
 
@@ -98,14 +118,31 @@ def test_codes_written_once_and_factors_only_for_authorised_assessments():
 
 
 def test_upn_unknown_expected_birth_and_death():
-    unborn = ChildRecord(la_child_id="U1", upn_unknown="UN2", expected_date_of_birth=D(2027, 2, 1), sex="U",
-                         episodes=[EpisodeRecord(referral_date=D(2026, 10, 1), referral_source="3B",
-                                                 primary_need="N1")])
-    died = ChildRecord(la_child_id="D1", upn_unknown="UN5", date_of_birth=D(2020, 1, 1), sex="F",
-                       date_of_death=D(2026, 7, 1), disabilities=["NONE"],
-                       episodes=[EpisodeRecord(referral_date=D(2026, 5, 1), referral_source="3A",
-                                               primary_need="N2", closure_date=D(2026, 7, 2),
-                                               reason_for_closure="RC2", referral_nfa=False)])
+    unborn = ChildRecord(
+        la_child_id="U1",
+        upn_unknown="UN2",
+        expected_date_of_birth=D(2027, 2, 1),
+        sex="U",
+        episodes=[EpisodeRecord(referral_date=D(2026, 10, 1), referral_source="3B", primary_need="N1")],
+    )
+    died = ChildRecord(
+        la_child_id="D1",
+        upn_unknown="UN5",
+        date_of_birth=D(2020, 1, 1),
+        sex="F",
+        date_of_death=D(2026, 7, 1),
+        disabilities=["NONE"],
+        episodes=[
+            EpisodeRecord(
+                referral_date=D(2026, 5, 1),
+                referral_source="3A",
+                primary_need="N2",
+                closure_date=D(2026, 7, 2),
+                reason_for_closure="RC2",
+                referral_nfa=False,
+            )
+        ],
+    )
     doc = assert_valid(render(unborn, died))
     first, second = doc.findall("Children/Child/ChildIdentifiers")
     assert [el.tag for el in first] == ["LAchildID", "UPNunknown", "ExpectedPersonBirthDate", "Sex"]
@@ -116,13 +153,28 @@ def test_upn_unknown_expected_birth_and_death():
 def test_reference_example_shape_matches():
     """DfE's example of a closed episode and ours of the same facts are the same XML, header aside."""
     example = etree.parse(str(REFERENCE / "example-closed-episode-2027.xml"))
-    ours = assert_valid(render(ChildRecord(
-        la_child_id="C000123", upn_unknown="UN1", date_of_birth=D(2024, 1, 15), sex="F", ethnicity="WBRI",
-        disabilities=["NONE"],
-        episodes=[EpisodeRecord(referral_date=D(2026, 6, 2), referral_source="3B", primary_need="N4",
-                                closure_date=D(2026, 8, 1), reason_for_closure="RC8",
-                                assessments=[AssessmentRecord(D(2026, 6, 3), D(2026, 7, 20), ["21"])])],
-    )))
+    ours = assert_valid(
+        render(
+            ChildRecord(
+                la_child_id="C000123",
+                upn_unknown="UN1",
+                date_of_birth=D(2024, 1, 15),
+                sex="F",
+                ethnicity="WBRI",
+                disabilities=["NONE"],
+                episodes=[
+                    EpisodeRecord(
+                        referral_date=D(2026, 6, 2),
+                        referral_source="3B",
+                        primary_need="N4",
+                        closure_date=D(2026, 8, 1),
+                        reason_for_closure="RC8",
+                        assessments=[AssessmentRecord(D(2026, 6, 3), D(2026, 7, 20), ["21"])],
+                    )
+                ],
+            )
+        )
+    )
 
     def canonical(doc):
         child = doc.find("Children/Child")

@@ -48,13 +48,26 @@ def test_overdue_records(scene):
 
 def test_timeliness_median_and_slowest(scene):
     figure = figures.timeliness(ClosureRecord.objects.all(), JUNE, JULY_END)
-    lid = {scene.a.pk: scene.june_rc7.child.la_child_id, scene.b.pk: scene.june_rc8.child.la_child_id,
-           scene.c.pk: scene.july_rc7.child.la_child_id}
+    lid = {
+        scene.a.pk: scene.june_rc7.child.la_child_id,
+        scene.b.pk: scene.june_rc8.child.la_child_id,
+        scene.c.pk: scene.july_rc7.child.la_child_id,
+    }
     assert row(figure, "Decision to submission") == ["Decision to submission", 3, 4, 10, lid[scene.b.pk]]
-    assert row(figure, "Submission to authorisation") == ["Submission to authorisation", 3, 2, 8,
-                                                          lid[scene.c.pk]]
-    assert row(figure, "Decision to authorisation") == ["Decision to authorisation", 3, 9, 11,
-                                                        lid[scene.b.pk]]
+    assert row(figure, "Submission to authorisation") == [
+        "Submission to authorisation",
+        3,
+        2,
+        8,
+        lid[scene.c.pk],
+    ]
+    assert row(figure, "Decision to authorisation") == [
+        "Decision to authorisation",
+        3,
+        9,
+        11,
+        lid[scene.b.pk],
+    ]
     assert [value for _, value in figure.bars] == [4, 2, 9]
     none = figures.timeliness(ClosureRecord.objects.all(), D(2020, 1, 1), D(2020, 2, 1))
     assert row(none, "Decision to submission") == ["Decision to submission", 0, "", "", ""]
@@ -90,8 +103,10 @@ def test_copies_and_signatures(scene):
     assert row(figure, "Signatures missing (all records)")[1] == 1
     b, c = scene.june_rc8.child, scene.july_rc7.child
     # In order of authorisation: C on 12 June, B on 16 June.
-    assert figure.rows[4:] == [[f"Missing: {c.full_name} ({c.la_child_id})", "No", 0],
-                               [f"Missing: {b.full_name} ({b.la_child_id})", "No", 1]]
+    assert figure.rows[4:] == [
+        [f"Missing: {c.full_name} ({c.la_child_id})", "No", 0],
+        [f"Missing: {b.full_name} ({b.la_child_id})", "No", 1],
+    ]
     assert figure.links[4:] == [c.get_absolute_url(), b.get_absolute_url()]
 
 

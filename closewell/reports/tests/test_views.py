@@ -8,8 +8,14 @@ from django.urls import reverse
 
 from closewell.accounts.models import Role, User
 
-FILTER = {"date_from_day": "1", "date_from_month": "6", "date_from_year": "2026",
-          "date_to_day": "31", "date_to_month": "7", "date_to_year": "2026"}
+FILTER = {
+    "date_from_day": "1",
+    "date_from_month": "6",
+    "date_from_year": "2026",
+    "date_to_day": "31",
+    "date_to_month": "7",
+    "date_to_year": "2026",
+}
 FIGURES = ["closures", "overdue", "timeliness", "returns", "re_referrals", "copies"]
 
 
@@ -40,12 +46,17 @@ def test_data_officer_sees_every_team(client, scene):
     response = get(client, scene.data, reverse("reports:index"), FILTER)
     assert response.status_code == 200
     html = response.content.decode()
-    for title in ("Closures by reason and month", "Closure Records overdue", "Timeliness of Closure Records",
-                  "Returned for amendment", "Re-referrals within 12 months of closure",
-                  "Copies given and signatures missing"):
+    for title in (
+        "Closures by reason and month",
+        "Closure Records overdue",
+        "Timeliness of Closure Records",
+        "Returned for amendment",
+        "Re-referrals within 12 months of closure",
+        "Copies given and signatures missing",
+    ):
         assert title in html
     # Every chart is an image with a title and a table beside it.
-    assert html.count('role="img"') == html.count("<title id=\"chart-") >= 5
+    assert html.count('role="img"') == html.count('<title id="chart-') >= 5
     assert "<caption" in html
     rows = csv_rows(get(client, None, reverse("reports:csv", args=["closures"]), FILTER))
     assert rows[-1][0] == "Total" and rows[-1][-1] == "3"
@@ -70,14 +81,14 @@ def test_filter_by_team_and_worker(client, scene):
     url = reverse("reports:csv", args=["closures"])
     by_team = csv_rows(client.get(url, {**FILTER, "team": scene.west.pk}))
     assert by_team[-1][-1] == "1"
-    by_worker = csv_rows(client.get(reverse("reports:csv", args=["re_referrals"]),
-                                    {**FILTER, "worker": scene.worker.pk}))
+    by_worker = csv_rows(
+        client.get(reverse("reports:csv", args=["re_referrals"]), {**FILTER, "worker": scene.worker.pk})
+    )
     assert by_worker[-1] == ["All closures", "2", "1", "50.0"]
 
 
 def test_a_wrong_date_is_shown_in_the_error_summary(client, scene):
-    response = get(client, scene.data, reverse("reports:index"),
-                   {**FILTER, "date_to_month": "13"})
+    response = get(client, scene.data, reverse("reports:index"), {**FILTER, "date_to_month": "13"})
     html = response.content.decode()
     assert response.status_code == 200
     assert "There is a problem" in html and "The end of the period must be a real date" in html
