@@ -61,9 +61,9 @@ def run(*, requests: int = 200, cases: int = 40) -> dict:
     hello, case, record = Timings(), Timings(), Timings()
     rounds = 4
     for _ in range(rounds):
-        hello += _loop(hello_targets, requests // rounds)
-        case += _loop(case_targets, requests // rounds)
-        record += _loop(record_targets, requests // rounds)
+        hello += _loop(hello_targets, max(1, requests // rounds))
+        case += _loop(case_targets, max(1, requests // rounds))
+        record += _loop(record_targets, max(1, requests // rounds))
 
     queries = {}
     for size, episode in sized.items():

@@ -1,0 +1,62 @@
+"""The benchmark scripts import and run end to end on a tiny caseload (no timings asserted)."""
+
+import datetime as dt
+
+import pytest
+from closewell.cases.generate import generate_caseload
+
+from bench import pages, pdf, report, search
+from bench.common import bench_users, sized_cases
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def caseload(settings):
+    settings.ROOT_URLCONF = "bench.urls"
+    settings.ALLOWED_HOSTS = ["*"]
+    generate_caseload(children=20, seed=1, today=dt.date(2026, 11, 23))
+    return bench_users()
+
+
+def test_measurements_run_on_a_tiny_caseload(caseload):
+    measured = pages.run(requests=4, cases=3)
+    assert measured["case"]["queries_5"] == measured["case"]["queries_500"]
+    assert measured["record"]["n"] == 4
+    found = search.run(officer=caseload["bench.officer"], requests=5)
+    record = pages.closure_records([sized_cases()[5]])[0]
+    copy = pdf.run(record=record, runs=1, target_pages=1)
+    assert copy["pages"] >= 1
+
+    results = {
+        "pages": measured,
+        "search": found,
+        "pdf": copy,
+        "census": {
+            "children": 20,
+            "year": 2027,
+            "children_per_s": 1.0,
+            "peak_rss_mb": 1,
+            "baseline_rss_mb": 1,
+        },
+        "ssd": {"rows": 10, "rows_per_s": 1.0},
+        "advice_median": 1.0,
+        "children": 20,
+    }
+    table = report.benchmarks_md(
+        {
+            "requested_children": 20,
+            "machine": {
+                "date": "today",
+                "load": "0",
+                "nproc": 1,
+                "cpu": "x",
+                "memory_gb": 1,
+                "python": "3",
+                "django": "5",
+                "sqlite": "3",
+            },
+            "engines": {"sqlite": results},
+        }
+    )
+    assert "| Case page: SQL queries, case with 5 contacts and with 500 | the same |" in table
