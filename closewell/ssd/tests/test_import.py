@@ -262,3 +262,22 @@ def test_command_imports_and_names_its_user(db, capsys):
     out = capsys.readouterr().out
     assert "children: 12 new" in out and "Not imported: ssd_contacts.csv" in out
     assert AuditEvent.objects.get(object_type="ssd.ImportRun").actor.username == "importer"
+
+
+def test_progress_bars_reach_their_totals(db):
+    bars = []
+
+    class Bar:
+        def __init__(self, total=0, desc="", **kwargs):
+            self.total, self.desc, self.done = total, desc, 0
+            bars.append(self)
+
+        def update(self, n=1):
+            self.done += n
+
+        def close(self):
+            pass
+
+    assert import_extract(SAMPLE, progress=lambda iterable=None, **kw: Bar(**kw)).ok
+    assert {b.desc for b in bars} >= {"Reading ssd_person.csv", "Writing contacts"}
+    assert all(b.done == b.total for b in bars), [(b.desc, b.done, b.total) for b in bars]
