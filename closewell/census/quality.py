@@ -216,6 +216,8 @@ def episode_problems(child: ChildRecord, episode: EpisodeRecord, year: int) -> l
     for p in episode.cin_plans:
         if p.start_date < episode.referral_date:
             add(("4015", "A CIN plan starts before the referral date."))
+        if p.end_date == p.start_date:
+            add(("4012Q", "A CIN plan starts and ends on the same day."))
     if sum(1 for p in episode.cin_plans if p.end_date is None) > 1:
         add(("4004", "More than one CIN plan is open."))
     for p in episode.cp_plans:

@@ -36,9 +36,10 @@ D = dt.date
 #         generated section 47s);
 #   8873Q the demo's Ollie (NM100006), one assessment finding no factors, is not yet closed RC8;
 #   8670Q the demo's NM100008 has an assessment open more than 45 working days before 31 March;
-#   2991Q a generated section 47 whose episode's assessment finished before the census year.
+#   2991Q a generated section 47 whose episode's assessment finished before the census year;
+#   4012Q a generated CIN plan that starts and ends on the same day.
 DEMO_DATA_PROBLEMS = {"1530", "8875", "8873Q", "8670Q"}
-GENERATOR_PROBLEMS = {"1530", "8875", "2991Q"}
+GENERATOR_PROBLEMS = {"1530", "8875", "2991Q", "4012Q"}
 # Rules DfE's validator 0.1.13 states but never raises, which our checks do: 8870Q reads target dates
 # as dd-mm-yyyy (so never matches the ISO dates of the XML), and 8869 compares a list of factors to "21".
 NOT_RAISED_BY_DFE = {"8870Q", "8869"}

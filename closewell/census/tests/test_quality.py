@@ -73,6 +73,7 @@ def test_a_clean_child_has_no_problem():
         ),
         (child(cp_plans=[CPPlanRecord(D(2026, 5, 13), D(2026, 5, 13), "NEG", "NEG")]), "8840"),
         (child(cin_plans=[CINPlanRecord(REF), CINPlanRecord(D(2026, 5, 5))]), "4004"),
+        (child(cin_plans=[CINPlanRecord(REF, REF)]), "4012Q"),
         (
             child(cin_plans=[CINPlanRecord(REF)], cp_plans=[CPPlanRecord(D(2026, 6, 1), None, "NEG", "NEG")]),
             "4017",
