@@ -1,0 +1,144 @@
+"""Content-Security-Policy: sent on every page, no inline script in any template, and the main
+pages work under it in a real browser (no violation reported in the console)."""
+
+import os
+import re
+from pathlib import Path
+
+import pytest
+from django.core.management import call_command
+from django.test import Client
+
+from closewell.accounts.models import Role, User
+from closewell.web.tests.browser import CHROMIUM, CHROMIUM_ARGS, require_chromium
+
+PACKAGE = Path(__file__).resolve().parents[2]
+TEMPLATES = sorted(p for p in PACKAGE.glob("*/templates/**/*.html"))
+SCRIPT = re.compile(r"<script\b([^>]*)>", re.IGNORECASE)
+EVENT_HANDLER = re.compile(r"<[a-z][^>]*\son[a-z]+\s*=", re.IGNORECASE | re.DOTALL)
+JS_URL = re.compile(r"""(href|src|action)\s*=\s*["']?\s*javascript:""", re.IGNORECASE)
+
+
+def directives(header: str) -> dict[str, set[str]]:
+    parts = (part.split() for part in header.split(";") if part.strip())
+    return {name: set(values) for name, *values in parts}
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("path", ["/login/", "/accessibility/"])
+def test_every_page_sends_the_policy(path):
+    response = Client().get(path)
+    policy = directives(response["Content-Security-Policy"])
+    assert policy["script-src"] == {"'self'"}
+    assert policy["object-src"] == {"'none'"}
+    assert policy["base-uri"] == {"'none'"}
+    assert policy["frame-ancestors"] == {"'none'"}
+    assert policy["form-action"] == {"'self'"}
+    assert policy["img-src"] == {"'self'", "data:"}
+    assert policy["style-src"] == {"'self'"}
+    # Inline style *attributes* only (the reports' SVG charts); never inline or eval'd script.
+    assert policy["style-src-attr"] == {"'unsafe-inline'"}
+    assert not any(
+        "unsafe" in value for name, values in policy.items() if name != "style-src-attr" for value in values
+    )
+
+
+def test_the_templates_are_found():
+    names = {p.name for p in TEMPLATES}
+    assert {"base.html", "login.html", "503.html"} <= names
+
+
+@pytest.mark.parametrize("template", TEMPLATES, ids=lambda p: str(p.relative_to(PACKAGE)))
+def test_no_template_has_inline_script(template):
+    text = template.read_text()
+    for match in SCRIPT.finditer(text):
+        assert "src=" in match.group(1), f"inline <script> in {template}: {match.group(0)}"
+    assert not EVENT_HANDLER.search(text), f"on*= event handler attribute in {template}"
+    assert not JS_URL.search(text), f"javascript: URL in {template}"
+
+
+# --- In the browser -------------------------------------------------------------------------------
+
+PASSWORD = "closewell-demo"  # noqa: S105 (the demo's printed password)
+
+
+@pytest.fixture(scope="module")
+def browser():
+    require_chromium()
+    os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    from playwright.sync_api import sync_playwright  # noqa: PLC0415 (optional heavy import, only here)
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+def visit_all(page, base: str, paths: list[str], violations: list[str]) -> None:
+    for path in paths:
+        response = page.goto(base + path)
+        assert response.status < 400, f"{path}: {response.status}"
+        page.wait_for_load_state("load")
+
+
+def links(page, pattern: str, limit: int = 2) -> list[str]:
+    hrefs = page.eval_on_selector_all("a[href]", "els => els.map(e => e.getAttribute('href'))")
+    seen = []
+    for href in hrefs:
+        if re.fullmatch(pattern, href) and href not in seen:
+            seen.append(href)
+    return seen[:limit]
+
+
+RECORD_PAGES = r"/(closures/\d+/(section/\w+|history|review)|documents/records/\d+/\w+)/"
+
+
+def watch(page, violations: list[str]) -> None:
+    """Collect what Chromium reports as a policy violation, and any script error."""
+
+    def on_console(message):
+        if "Content Security Policy" in message.text:
+            violations.append(f"{page.url}: {message.text}")
+
+    page.on("console", on_console)
+    page.on("pageerror", lambda error: violations.append(f"{page.url}: {error}"))
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_the_main_pages_break_no_policy_in_chromium(browser, live_server):
+    call_command("load_demo", verbosity=0)
+    assert User.objects.filter(role=Role.TEAM_MANAGER).exists()
+    violations: list[str] = []
+    visited: list[str] = []
+    for username in ("worker.west", "manager", "data", "admin"):
+        context = browser.new_context(base_url=live_server.url)
+        page = context.new_page()
+        watch(page, violations)
+        page.goto("/login/")
+        page.get_by_label("Username").fill(username)
+        page.get_by_label("Password").fill(PASSWORD)
+        with page.expect_navigation():
+            page.get_by_role("button", name="Sign in").click()
+        start = page.url
+        paths = [start.removeprefix(live_server.url), "/accessibility/"]
+        if username != "admin":
+            paths += ["/search/?q=a"]
+            page.goto("/search/?q=a")
+            paths += links(page, r"/children/\d+/")
+        if username in ("manager", "data"):
+            paths += ["/reports/", "/census/quality/", "/team/"]
+        if username in ("worker.west", "manager"):
+            page.goto("/closures/")
+            paths += ["/closures/"] + links(page, r"/closures/\d+/")
+        for path in list(paths):
+            page.goto(path)
+            if path.startswith("/closures/") and path != "/closures/":
+                paths += links(
+                    page, r"/(closures/\d+/(section/\w+|history|review)|documents/records/\d+/\w+)/", 6
+                )
+        visit_all(page, live_server.url, paths, violations)
+        visited += [f"{username} {p}" for p in paths]
+        context.close()
+    assert len(visited) >= 12, visited
+    assert not violations, "\n".join(violations)
