@@ -1,9 +1,16 @@
-"""The security app: middleware for faults and headers, two-factor pages, and the tests that prove them."""
+"""The security app: fault and two-factor middleware, its pages, and the tests that prove them."""
 
 from django.apps import AppConfig
+from django.core.signals import got_request_exception
 
 
 class SecurityConfig(AppConfig):
     name = "closewell.security"
     label = "security"
     verbose_name = "Security"
+
+    def ready(self) -> None:
+        # The middleware module reads auth models, which exist only once the apps are ready.
+        from .middleware import note_database_error  # noqa: PLC0415
+
+        got_request_exception.connect(note_database_error, dispatch_uid="closewell-database-unavailable")

@@ -1,5 +1,7 @@
 """Middleware: the 503 page when the database does not answer, and two-factor sign-in by role."""
 
+import sys
+
 from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
 from django.db import InterfaceError, OperationalError
@@ -47,12 +49,20 @@ def unavailable_response(request) -> HttpResponse:
     return response
 
 
+def note_database_error(sender, request=None, **kwargs) -> None:
+    """got_request_exception receiver: Django turns an error raised in any middleware into a 500
+    before the outermost middleware sees it; mark the request so that 500 becomes the 503 page."""
+    error = sys.exc_info()[1]
+    if request is not None and isinstance(error, (OperationalError, InterfaceError)):
+        request.database_unavailable = True
+
+
 class DatabaseUnavailableMiddleware:
     """A database that does not answer gives a clear 503 page with Retry-After, not a 500.
 
-    Outermost in MIDDLEWARE: a view's error is turned into the 503 page by process_exception; if
-    the session then cannot be saved either, the 500 that inner middleware makes of it is replaced
-    by the same page on the way out.
+    Outermost in MIDDLEWARE: a view's error is turned into the 503 page by process_exception; one
+    raised by other middleware (loading the session, signing in) is marked by note_database_error
+    and its 500 replaced by the same page on the way out.
     """
 
     def __init__(self, get_response):
