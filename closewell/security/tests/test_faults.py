@@ -1,12 +1,16 @@
 """Faults: the database unavailable (a real gunicorn pointed at a database that does not answer),
 and the server killed in the middle of authorisations (a real gunicorn on PostgreSQL, SIGKILLed)."""
 
+import http.client as http_client
+import json
 import os
+import queue
 import re
 import signal
 import socket
 import subprocess
 import sys
+import threading
 import time
 import urllib.error
 import urllib.parse
@@ -174,3 +178,166 @@ def test_in_process_a_database_error_in_a_view_is_the_503_page(monkeypatch, djan
     assert response.status_code == 503
     assert response["Retry-After"] == "60"
     assert b"Sorry, the service is unavailable" in response.content
+
+
+# --- SIGKILL during authorisations under load -----------------------------------------------------
+
+RECORDS = 40
+THREADS = 8
+KILL_AFTER = 10  # authorisations answered before the server is killed
+
+
+def postgres_admin_url() -> str:
+    """The PostgreSQL server to create the throwaway database on: the suite's own when it runs on
+    PostgreSQL (CI's second pass), else the local default."""
+    url = os.environ.get("DATABASE_URL", "")
+    if url.startswith(("postgres://", "postgresql://")):
+        parts = urllib.parse.urlsplit(url)
+        return urllib.parse.urlunsplit(parts._replace(path="/postgres"))
+    return os.environ.get("KILL_TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/postgres")
+
+
+@pytest.fixture
+def kill_database():
+    """A database of its own on PostgreSQL, migrated, dropped afterwards. Skipped only where no
+    PostgreSQL answers (CI has one)."""
+    psycopg = pytest.importorskip("psycopg")
+    admin_url = postgres_admin_url()
+    try:
+        admin = psycopg.connect(admin_url, autocommit=True, connect_timeout=5)
+    except psycopg.OperationalError as error:
+        if os.environ.get("CI") and os.environ.get("DATABASE_URL", "").startswith("postgres"):
+            pytest.fail(f"PostgreSQL is not reachable in CI: {error}")
+        pytest.skip(f"PostgreSQL is not reachable: {error}")
+    name = f"closewell_kill_{os.getpid()}"
+    admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    admin.execute(f'CREATE DATABASE "{name}"')
+    url = urllib.parse.urlunsplit(urllib.parse.urlsplit(admin_url)._replace(path=f"/{name}"))
+    try:
+        manage(url, "migrate", "--noinput")
+        yield url
+    finally:
+        admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        admin.close()
+
+
+def manage(database_url: str, *args: str) -> str:
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "config.settings.test", "DATABASE_URL": database_url}
+    result = subprocess.run(  # noqa: S603 (our own manage.py)
+        [sys.executable, "manage.py", *args], cwd=ROOT, env=env, capture_output=True, text=True, timeout=900
+    )
+    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
+    return result.stdout
+
+
+def http(base: str, method: str, path: str, data: dict | None = None, cookies: str = ""):
+    """One request, no redirects followed: (status, Set-Cookie values)."""
+    parts = urllib.parse.urlsplit(base)
+    connection = http_client.HTTPConnection(parts.hostname, parts.port, timeout=120)
+    try:
+        body = urllib.parse.urlencode(data) if data is not None else None
+        headers = {"Cookie": cookies}
+        if body is not None:
+            headers["Content-Type"] = "application/x-www-form-urlencoded"
+        connection.request(method, path, body=body, headers=headers)
+        response = connection.getresponse()
+        response.read()
+        return response.status, response.headers.get_all("Set-Cookie") or []
+    finally:
+        connection.close()
+
+
+@pytest.mark.slow
+def test_sigkill_during_authorisations_leaves_no_half_closed_episode(kill_database):
+    from closewell.security.tests import kill_scenario  # noqa: PLC0415 (only for its constants)
+
+    out = manage(
+        kill_database,
+        "shell",
+        "-c",
+        f"from closewell.security.tests.kill_scenario import prepare; prepare({RECORDS})",
+    )
+    record_pks = json.loads(out.strip().splitlines()[-1])
+    assert len(record_pks) == RECORDS
+
+    process, base = start_gunicorn(kill_database, workers=3)
+    try:
+        status, cookies = http(
+            base,
+            "POST",
+            "/login/",
+            {"username": "kill.manager", "password": kill_scenario.PASSWORD, "csrfmiddlewaretoken": CSRF},
+            cookies=f"csrftoken={CSRF}",
+        )
+        assert status == 302, status
+        session = next(c.split(";")[0] for c in cookies if c.startswith("sessionid="))
+        jar = f"{session}; csrftoken={CSRF}"
+
+        todo: queue.Queue = queue.Queue()
+        for pk in record_pks:
+            todo.put(pk)
+        answered, failed = [], []
+        lock = threading.Lock()
+        enough = threading.Event()
+
+        def authorise_some():
+            while not todo.empty():
+                try:
+                    pk = todo.get_nowait()
+                except queue.Empty:
+                    return
+                try:
+                    status, _ = http(
+                        base, "POST", f"/closures/{pk}/authorise/", {"csrfmiddlewaretoken": CSRF}, cookies=jar
+                    )
+                except OSError as error:
+                    with lock:
+                        failed.append((pk, repr(error)))
+                    continue
+                with lock:
+                    answered.append((pk, status))
+                    if len(answered) >= KILL_AFTER:
+                        enough.set()
+
+        threads = [threading.Thread(target=authorise_some) for _ in range(THREADS)]
+        for thread in threads:
+            thread.start()
+        assert enough.wait(timeout=600), f"too few answers before the kill: {answered} {failed}"
+        # SIGKILL the master and every worker at once, mid-flight: no chance to finish anything.
+        os.killpg(process.pid, signal.SIGKILL)
+        for thread in threads:
+            thread.join(timeout=180)
+    finally:
+        stop(process)
+
+    assert all(status == 302 for _, status in answered), answered
+    import psycopg  # noqa: PLC0415 (imported by the fixture already, or the test skipped)
+
+    with psycopg.connect(kill_database) as connection:
+        rows = connection.execute(
+            """SELECT r.id, r.status, r.authorised_at IS NOT NULL, r.snapshot_sha256 <> '',
+                      e.status, e.closure_date IS NOT NULL, e.reason_for_closure
+               FROM closures_closurerecord r JOIN cases_episode e ON e.id = r.episode_id
+               WHERE r.id = ANY(%s)""",
+            (record_pks,),
+        ).fetchall()
+    assert len(rows) == RECORDS
+    closed = [row for row in rows if row[1] == "authorised"]
+    waiting = [row for row in rows if row[1] == "submitted"]
+    assert len(closed) + len(waiting) == RECORDS, rows
+    # (authorised_at set, content frozen, episode status, closure date set, reason for closure)
+    for pk, _, *state in closed:
+        assert tuple(state) == (True, True, "closed", True, "RC7"), f"record {pk}: {state}"
+    for pk, _, *state in waiting:
+        assert tuple(state[:4]) == (False, False, "closing", False), f"record {pk}: {state}"
+    # Every authorisation the server answered stuck; the kill came before the last of them.
+    assert {pk for pk, _ in answered} <= {row[0] for row in closed}
+    assert waiting, "the server finished every authorisation before it was killed"
+    # The audit trail is whole: every event links to the one before, the head included.
+    checked = manage(
+        kill_database,
+        "shell",
+        "-c",
+        "from closewell.audit.services import verify_chain; print(verify_chain())",
+    )
+    assert int(checked.strip().splitlines()[-1]) > RECORDS
