@@ -29,6 +29,11 @@ class Timings(list):
         super().__init__(*args)
         self.cpu: list[float] = []
 
+    def __iadd__(self, other):
+        self.extend(other)
+        self.cpu.extend(getattr(other, "cpu", []))
+        return self
+
     def __add__(self, other):
         out = Timings(list(self) + list(other))
         out.cpu = self.cpu + getattr(other, "cpu", [])

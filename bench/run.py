@@ -145,6 +145,13 @@ def ensure_caseload(engine: str, children: int, *, fresh: bool) -> tuple[dict, i
         have = generated_children(env)
     else:
         log(f"{engine}: reusing {have:,} generated children")
+    if engine == "postgres":
+        # Bulk inserts leave the planner's statistics far behind (autovacuum lags on a busy machine):
+        # without this it hash-joins whole tables for a 20-row prefetch. A live database is analysed.
+        import psycopg
+
+        with psycopg.connect(url, autocommit=True) as conn:
+            conn.execute("ANALYZE")
     return env, have, seconds
 
 
@@ -200,9 +207,12 @@ def _free_port() -> int:
 def load(engine: str, env: dict, args) -> dict:
     """gunicorn on loopback against the bench database; locust headless for a bounded time."""
     plan = VAR / f"load-plan-{engine}.json"
-    subprocess.run([PY, "-m", "bench.load.plan", str(plan)], cwd=ROOT, env=env, check=True)
+    subprocess.run(
+        [PY, "-m", "bench.load.plan", str(plan)], cwd=ROOT, env=env, check=True, capture_output=True
+    )
     port = _free_port()
     workers = args.gunicorn_workers or (2 * (os.cpu_count() or 1) + 1)
+    server_log = (VAR / f"gunicorn-{engine}.log").open("w")
     server = subprocess.Popen(
         [
             str(Path(PY).parent / "gunicorn"),
@@ -218,6 +228,8 @@ def load(engine: str, env: dict, args) -> dict:
         ],
         cwd=ROOT,
         env=env,
+        stdout=server_log,
+        stderr=subprocess.STDOUT,
     )
     try:
         deadline = time.monotonic() + 120
