@@ -151,6 +151,9 @@ def benchmarks_md(results: dict) -> str:
         '"hello" through the same middleware, measured in the same run, interleaved.',
         "",
     ]
+    notes = Path(__file__).with_name("NOTES.md")
+    if notes.exists():
+        lines += [notes.read_text(encoding="utf-8").rstrip(), ""]
     return "\n".join(lines)
 
 

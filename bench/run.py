@@ -334,7 +334,13 @@ def main(argv=None) -> None:
     parser.add_argument("--duration", type=int, default=60)
     parser.add_argument("--gunicorn-workers", type=int, default=0)
     parser.add_argument("--docs", default=str(ROOT / "docs"), help="Where benchmarks.md and load.md go.")
+    parser.add_argument(
+        "--report-only", action="store_true", help="Write the docs again from var/bench/results.json."
+    )
     args = parser.parse_args(argv)
+    if args.report_only:
+        write_docs(json.loads((VAR / "results.json").read_text()), Path(args.docs))
+        return
 
     results = {"requested_children": args.children, "engines": {}}
     results["machine"] = machine(args.databases) if "postgres" not in args.databases else None
@@ -354,7 +360,10 @@ def main(argv=None) -> None:
             r["load"] = load(engine, env, args)
         results["engines"][engine] = r
         (VAR / "results.json").write_text(json.dumps(results, indent=2, default=str))
-    docs = Path(args.docs)
+    write_docs(results, Path(args.docs))
+
+
+def write_docs(results: dict, docs: Path) -> None:
     docs.mkdir(parents=True, exist_ok=True)
     table = report.benchmarks_md(results)
     (docs / "benchmarks.md").write_text(table)
