@@ -2,7 +2,6 @@
 and submitted, returned with a comment, amended, authorised, and the case shows closed that day."""
 
 import datetime as dt
-import os
 
 import pytest
 from django.core.management import call_command
@@ -12,44 +11,14 @@ from closewell.cases.models import Episode, PlannedAction
 from closewell.closures.content import parents_and_carers
 from closewell.closures.models import ClosureRecord, Status
 from closewell.core.dates import long_date
-from closewell.web.tests.browser import CHROMIUM, CHROMIUM_ARGS, check_page, require_chromium
+from closewell.web.tests.browser import check_page, sign_in, submit
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-PASSWORD = "closewell-demo"  # noqa: S105 (the demo's printed password)
 
 
-@pytest.fixture(scope="module")
-def browser():
-    require_chromium()
-    os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-    from playwright.sync_api import sync_playwright  # noqa: PLC0415 (optional heavy import, only here)
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
-
-
-@pytest.fixture
-def page(browser, live_server, transactional_db):
+@pytest.fixture(autouse=True)
+def demo(transactional_db):
     call_command("load_demo", verbosity=0)
-    context = browser.new_context(base_url=live_server.url, viewport={"width": 1280, "height": 900})
-    page = context.new_page()
-    yield page
-    context.close()
-
-
-def submit(page, button: str) -> None:
-    with page.expect_navigation():
-        page.click(f'button:has-text("{button}")')
-
-
-def sign_in(page, username: str) -> None:
-    page.context.clear_cookies()
-    page.goto("/login/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", PASSWORD)
-    submit(page, "Sign in")
 
 
 def fill_date(page, prefix: str, date: dt.date) -> None:

@@ -1,24 +1,14 @@
 """The Closure Record pages in a real browser: conditional questions reveal, error links reach their
-field, and axe-core finds nothing on the pages (but GOV.UK Frontend's known radio issue)."""
-
-import os
+field, and axe-core finds nothing on the pages ."""
 
 import pytest
 from django.core.management import call_command
 
 from closewell.cases.models import Episode
 from closewell.closures.models import ClosureRecord
-from closewell.web.tests.browser import (
-    ARTIFACTS,
-    CHROMIUM,
-    CHROMIUM_ARGS,
-    axe_violations,
-    describe,
-    require_chromium,
-)
+from closewell.web.tests.browser import ARTIFACTS, axe_violations, click, describe, sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-PASSWORD = "closewell-demo"  # noqa: S105 (the demo's printed password)
 
 
 def check(page, name: str) -> None:
@@ -28,38 +18,9 @@ def check(page, name: str) -> None:
     assert not found, f"{name}: {describe(found)}"
 
 
-@pytest.fixture(scope="module")
-def browser():
-    require_chromium()
-    os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-    from playwright.sync_api import sync_playwright  # noqa: PLC0415 (optional heavy import, only here)
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
-
-
-@pytest.fixture
-def page(browser, live_server, transactional_db):
+@pytest.fixture(autouse=True)
+def demo(transactional_db):
     call_command("load_demo", verbosity=0)
-    context = browser.new_context(base_url=live_server.url, viewport={"width": 1280, "height": 900})
-    page = context.new_page()
-    yield page
-    context.close()
-
-
-def click(page, selector: str) -> None:
-    with page.expect_navigation():
-        page.click(selector)
-
-
-def sign_in(page, username: str) -> None:
-    page.context.clear_cookies()
-    page.goto("/login/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", PASSWORD)
-    click(page, "button[type=submit]")
 
 
 def test_writing_a_closure_record_in_the_browser(page):

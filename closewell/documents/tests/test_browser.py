@@ -1,7 +1,6 @@
 """The signatures and copies pages in a real browser: a signature drawn with the mouse on the pad,
 a copy given through the form; axe-core clean, screenshots kept in test-artifacts/."""
 
-import os
 import re
 
 import pytest
@@ -13,24 +12,11 @@ from closewell.cases.models import Episode
 from closewell.closures import services as closures
 from closewell.documents.models import Copy, Signature
 from closewell.documents.services import png_size
-from closewell.web.tests.browser import CHROMIUM, CHROMIUM_ARGS, check_page, require_chromium
+from closewell.web.tests.browser import check_page, sign_in
 
 from .test_demo import _fill
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-PASSWORD = "closewell-demo"  # noqa: S105 (the demo's printed password)
-
-
-@pytest.fixture(scope="module")
-def browser():
-    require_chromium()
-    os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-    from playwright.sync_api import sync_playwright  # noqa: PLC0415 (optional heavy import, only here)
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
 
 
 @pytest.fixture
@@ -44,22 +30,6 @@ def jayden(transactional_db):
     )
     record, family = _fill(worker, record)
     return record, family
-
-
-@pytest.fixture
-def page(browser, live_server):
-    context = browser.new_context(base_url=live_server.url, viewport={"width": 1024, "height": 900})
-    page = context.new_page()
-    yield page
-    context.close()
-
-
-def sign_in(page, username: str) -> None:
-    page.goto("/login/")
-    page.get_by_label("Username").fill(username)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    page.wait_for_load_state()
 
 
 def fill_date(page, legend: str, date) -> None:

@@ -63,3 +63,24 @@ def check_page(page, name: str) -> None:
     page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
     violations = axe_violations(page)
     assert not violations, f"{name}: {describe(violations)}"
+
+
+DEMO_PASSWORD = "closewell-demo"  # noqa: S105 (the demo's printed password)
+
+
+def click(page, selector: str) -> None:
+    """Click something that navigates, and wait for the next page."""
+    with page.expect_navigation():
+        page.click(selector)
+
+
+def submit(page, button: str) -> None:
+    click(page, f'button:has-text("{button}")')
+
+
+def sign_in(page, username: str, password: str = DEMO_PASSWORD) -> None:
+    page.context.clear_cookies()
+    page.goto("/login/")
+    page.fill("#id_username", username)
+    page.fill("#id_password", password)
+    submit(page, "Sign in")

@@ -1,42 +1,18 @@
 """The foundation's pages in a real browser: keyboard only, axe-core clean, screenshots kept."""
 
-import os
 import re
 
 import pytest
 from django.core.management import call_command
 
-from .browser import CHROMIUM, CHROMIUM_ARGS, check_page, require_chromium
+from .browser import DEMO_PASSWORD, check_page
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-PASSWORD = "closewell-demo"  # noqa: S105 (the demo's printed password)
 
 
-@pytest.fixture(scope="module")
-def browser():
-    require_chromium()
-    # Playwright's sync API runs an event loop in this thread; the ORM calls made by the live
-    # server's fixtures happen outside it, so Django's async-safety guard does not apply.
-    os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-    from playwright.sync_api import sync_playwright  # noqa: PLC0415 (optional heavy import, only here)
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
-
-
-@pytest.fixture
+@pytest.fixture(autouse=True)
 def demo(transactional_db):
     call_command("load_demo", verbosity=0)
-
-
-@pytest.fixture
-def page(browser, live_server, demo):
-    context = browser.new_context(base_url=live_server.url, viewport={"width": 1280, "height": 900})
-    page = context.new_page()
-    yield page
-    context.close()
 
 
 def press(page, key: str) -> None:
@@ -50,7 +26,7 @@ def sign_in_by_keyboard(page, username: str) -> None:
     page.get_by_label("Username").focus()
     page.keyboard.type(username)
     page.keyboard.press("Tab")
-    page.keyboard.type(PASSWORD)
+    page.keyboard.type(DEMO_PASSWORD)
     press(page, "Enter")
 
 
