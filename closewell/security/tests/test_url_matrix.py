@@ -20,6 +20,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
 from django.utils import timezone
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from closewell.accounts.models import Role, User
 from closewell.advice.models import AdviceWord, WordKind
@@ -97,7 +98,33 @@ EXPECTED: dict[str, tuple[int, ...]] = {
     "admin/advice/adviceword/<path:object_id>/delete/": (302, 302, 302, 302, 302, 403, 302),
     "admin/advice/adviceword/<path:object_id>/change/": (302, 302, 302, 302, 302, 403, 302),
     "admin/advice/adviceword/<path:object_id>/": (302, 302, 302, 302, 302, 302, 302),
-    "admin/^(?P<app_label>auth|accounts|audit|advice)/$": (302, 302, 302, 302, 302, 404, 302),
+    "admin/axes/accessattempt/": (302, 302, 302, 302, 302, 403, 302),
+    "admin/axes/accessattempt/add/": (302, 302, 302, 302, 302, 403, 302),
+    "admin/axes/accessattempt/<path:object_id>/history/": (302, 302, 302, 302, 302, 302, 302),
+    "admin/axes/accessattempt/<path:object_id>/delete/": (302, 302, 302, 302, 302, 403, 302),
+    "admin/axes/accessattempt/<path:object_id>/change/": (302, 302, 302, 302, 302, 403, 302),
+    "admin/axes/accessattempt/<path:object_id>/": (302, 302, 302, 302, 302, 302, 302),
+    "admin/axes/accesslog/": (302, 302, 302, 302, 302, 403, 302),
+    "admin/axes/accesslog/add/": (302, 302, 302, 302, 302, 403, 302),
+    "admin/axes/accesslog/<path:object_id>/history/": (302, 302, 302, 302, 302, 302, 302),
+    "admin/axes/accesslog/<path:object_id>/delete/": (302, 302, 302, 302, 302, 403, 302),
+    "admin/axes/accesslog/<path:object_id>/change/": (302, 302, 302, 302, 302, 403, 302),
+    "admin/axes/accesslog/<path:object_id>/": (302, 302, 302, 302, 302, 302, 302),
+    "admin/axes/accessfailurelog/": (302, 302, 302, 302, 302, 403, 302),
+    "admin/axes/accessfailurelog/add/": (302, 302, 302, 302, 302, 403, 302),
+    "admin/axes/accessfailurelog/<path:object_id>/history/": (302, 302, 302, 302, 302, 302, 302),
+    "admin/axes/accessfailurelog/<path:object_id>/delete/": (302, 302, 302, 302, 302, 403, 302),
+    "admin/axes/accessfailurelog/<path:object_id>/change/": (302, 302, 302, 302, 302, 403, 302),
+    "admin/axes/accessfailurelog/<path:object_id>/": (302, 302, 302, 302, 302, 302, 302),
+    "admin/otp_totp/totpdevice/<int:pk>/config/": (302, 302, 302, 302, 302, 403, 302),
+    "admin/otp_totp/totpdevice/<int:pk>/qrcode/": (302, 302, 302, 302, 302, 403, 302),
+    "admin/otp_totp/totpdevice/": (302, 302, 302, 302, 302, 403, 302),
+    "admin/otp_totp/totpdevice/add/": (302, 302, 302, 302, 302, 403, 302),
+    "admin/otp_totp/totpdevice/<path:object_id>/history/": (302, 302, 302, 302, 302, 403, 302),
+    "admin/otp_totp/totpdevice/<path:object_id>/delete/": (302, 302, 302, 302, 302, 403, 302),
+    "admin/otp_totp/totpdevice/<path:object_id>/change/": (302, 302, 302, 302, 302, 403, 302),
+    "admin/otp_totp/totpdevice/<path:object_id>/": (302, 302, 302, 302, 302, 302, 302),
+    "admin/^(?P<app_label>auth|accounts|audit|advice|axes|otp_totp)/$": (302, 302, 302, 302, 302, 404, 302),
     "admin/(?P<url>.*)$": (302, 302, 302, 302, 302, 404, 302),
     "api/v1/openapi.json": (200, 200, 200, 200, 200, 200, 200),
     "api/v1/children/": (200, 200, 200, 200, 200, 200, 401),
@@ -138,8 +165,8 @@ EXPECTED: dict[str, tuple[int, ...]] = {
     "census/download/": (403, 403, 403, 403, 200, 403, 302),
     "reports/": (403, 403, 200, 200, 200, 403, 302),
     "reports/<slug:key>.csv": (403, 403, 200, 200, 200, 403, 302),
-    "two-factor/setup/": (200, 200, 200, 200, 200, 200, 302),
-    "two-factor/": (302, 302, 302, 302, 302, 302, 302),
+    "two-factor/setup/": (200, 200, 302, 200, 200, 200, 302),
+    "two-factor/": (302, 302, 200, 302, 302, 302, 302),
     "": (302, 302, 302, 302, 302, 302, 302),
     "login/": (302, 302, 302, 302, 302, 302, 200),
     "logout/": (405, 405, 405, 405, 405, 405, 302),
@@ -177,6 +204,7 @@ def scenario(case, authorised):
         kind=WordKind.JARGON, term="utilise", plain="use"
     )
     event = AuditEvent.objects.order_by("pk").first()
+    device = TOTPDevice.objects.create(user=case.manager, name="Authenticator app")
     # An open case of the East team, allocated to its worker: the case pages that record on it.
     open_episode = EpisodeFactory(team=case.east, worker=case.worker)
     open_case = {
@@ -204,6 +232,7 @@ def scenario(case, authorised):
         "event": event,
         "users": users,
         "open": open_case,
+        "device": device,
     }
 
 
@@ -227,6 +256,7 @@ def fill(route: str, s: dict) -> str:
         "admin/accounts/user/": case.worker.pk,
         "admin/audit/auditevent/": s["event"].pk,
         "admin/advice/adviceword/": s["word"].pk,
+        "admin/otp_totp/totpdevice/": s["device"].pk,
     }
     pk = next((v for prefix, v in by_prefix.items() if route.startswith(prefix)), record.pk)
     names = {
