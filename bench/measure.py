@@ -24,7 +24,6 @@ def main(argv=None) -> dict:
     parser.add_argument("--cases", type=int, default=40)
     parser.add_argument("--pdf-runs", type=int, default=20)
     parser.add_argument("--advice-runs", type=int, default=50)
-    parser.add_argument("--profile", action="store_true", help="pyinstrument the case and record pages")
     args = parser.parse_args(argv)
     users = bench_users()
     out = {}
