@@ -238,7 +238,9 @@ REST_FRAMEWORK = {
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Closewell API",
-    "DESCRIPTION": "Children, episodes, contacts, plans and Closure Records, for the council's other systems.",
+    "DESCRIPTION": (
+        "Children, episodes, contacts, plans and Closure Records, for the council's other systems."
+    ),
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
     "COMPONENT_SPLIT_REQUEST": True,
