@@ -11,7 +11,6 @@ from rest_framework import generics, serializers, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from closewell.closures.selectors import record_get_for_user
 from closewell.documents.models import Copy, CopyMethod, RecipientKind
 from closewell.documents.selectors import copies_for, copy_get, record_for_documents
 from closewell.documents.services import copy_download, copy_give
@@ -56,7 +55,8 @@ class RecordCopies(generics.ListAPIView):
     serializer_class = CopySerializer
 
     def get_queryset(self):
-        return copies_for(record_get_for_user(self.request.user, self.kwargs["pk"], audit_read=False))
+        # The same rule as the copies pages: only those who handle a record's copies list them.
+        return copies_for(record_for_documents(self.request.user, self.kwargs["pk"], audit_read=False))
 
     @extend_schema(request=CopyGiveSerializer, responses={201: CopySerializer})
     def post(self, request, pk: int):

@@ -140,7 +140,7 @@ EXPECTED: dict[str, tuple[int, ...]] = {
     "api/v1/closure-records/<int:pk>/submit/": (405, 405, 405, 405, 405, 405, 401),
     "api/v1/closure-records/<int:pk>/return/": (405, 405, 405, 405, 405, 405, 401),
     "api/v1/closure-records/<int:pk>/authorise/": (405, 405, 405, 405, 405, 405, 401),
-    "api/v1/closure-records/<int:pk>/copies/": (200, 404, 200, 404, 200, 404, 401),
+    "api/v1/closure-records/<int:pk>/copies/": (200, 404, 200, 404, 404, 404, 401),
     "api/v1/closure-records/<int:pk>/copies/<int:copy_pk>/pdf/": (200, 404, 200, 404, 404, 404, 401),
     "api/v1/^(?P<rest>.*)$": (404, 404, 404, 404, 404, 404, 404),
     "documents/records/<int:pk>/signatures/": (200, 404, 200, 404, 404, 404, 302),
