@@ -4,6 +4,8 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 export DJANGO_SETTINGS_MODULE ?= config.settings.local
+# Test processes (pytest-xdist); each has its own database.
+PYTEST_WORKERS ?= 2
 
 .PHONY: run test lint bench setup migrate demo clean vendor validator
 
@@ -38,7 +40,7 @@ run: demo
 	$(BIN)/python manage.py runserver 127.0.0.1:8000
 
 test: setup validator
-	DJANGO_SETTINGS_MODULE=config.settings.test $(BIN)/pytest
+	DJANGO_SETTINGS_MODULE=config.settings.test $(BIN)/pytest -n $(PYTEST_WORKERS)
 
 lint: setup
 	$(BIN)/ruff check .
