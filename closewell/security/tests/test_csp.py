@@ -1,7 +1,6 @@
 """Content-Security-Policy: sent on every page, no inline script in any template, and the main
 pages work under it in a real browser (no violation reported in the console)."""
 
-import os
 import re
 from pathlib import Path
 
@@ -12,7 +11,7 @@ from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from closewell.accounts.models import Role, User
-from closewell.web.tests.browser import CHROMIUM, CHROMIUM_ARGS, check_page, require_chromium
+from closewell.web.tests.browser import check_page
 
 PACKAGE = Path(__file__).resolve().parents[2]
 TEMPLATES = sorted(p for p in PACKAGE.glob("*/templates/**/*.html"))
@@ -62,18 +61,6 @@ def test_no_template_has_inline_script(template):
 # --- In the browser -------------------------------------------------------------------------------
 
 PASSWORD = "closewell-demo"  # noqa: S105 (the demo's printed password)
-
-
-@pytest.fixture(scope="module")
-def browser():
-    require_chromium()
-    os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-    from playwright.sync_api import sync_playwright  # noqa: PLC0415 (optional heavy import, only here)
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
 
 
 def visit_all(page, base: str, paths: list[str], violations: list[str]) -> None:
