@@ -191,7 +191,7 @@ ELLIE = {
 JAYDEN = {
     "child": {"la_child_id": "NM100002", "first_name": "Jayden", "last_name": "Cole",
               "dob": {"years": 8, "months": 5, "days": 3}, "sex": "M", "ethnicity": "MWBC",
-              "upn": "999150112345", "disabilities": ["NONE"]},
+              "upn": "001150112345", "disabilities": ["NONE"]},
     "episodes": [{
         "team": WEST, "worker": "worker.west", "referral": 200, "source": "6", "need": "N1",
         "people": {
@@ -330,7 +330,7 @@ JAYDEN = {
 KYLE = {
     "child": {"la_child_id": "NM100003", "first_name": "Kyle", "last_name": "Brennan",
               "dob": {"years": 18, "months": 10, "days": 0}, "sex": "M", "ethnicity": "WBRI",
-              "upn": "999080204481", "disabilities": ["NONE"], "care_leaver_status": "former_relevant"},
+              "upn": "001080204481", "disabilities": ["NONE"], "care_leaver_status": "former_relevant"},
     "looked_after": [{"from_birthday": (14, 60), "to_birthday": 18,
                       "legal_status": "Accommodated under section 20 (V2)"}],
     "episodes": [{
@@ -418,7 +418,7 @@ KYLE = {
 MAISIE = {
     "child": {"la_child_id": "NM100004", "first_name": "Maisie", "last_name": "Thornton",
               "dob": {"years": 10, "months": 7, "days": 20}, "sex": "F", "ethnicity": "WBRI",
-              "upn": "999160355102", "disabilities": ["NONE"]},
+              "upn": "001160355102", "disabilities": ["NONE"]},
     "looked_after": [{"start": 300, "end": None,
                       "legal_status": "Care order (section 31), interim order made [[300]]"}],
     "episodes": [{
@@ -525,7 +525,7 @@ MAISIE = {
 ZOFIA = {
     "child": {"la_child_id": "NM100005", "first_name": "Zofia", "last_name": "Kowalczyk",
               "dob": {"years": 7, "months": 2, "days": 15}, "sex": "F", "ethnicity": "WOTH",
-              "upn": "999190412207", "disabilities": ["NONE"]},
+              "upn": "001190412207", "disabilities": ["NONE"]},
     "episodes": [{
         "team": EAST, "worker": "worker.east", "referral": 150, "source": "2A", "need": "N3",
         "people": {
@@ -605,7 +605,7 @@ ZOFIA = {
 OLLIE = {
     "child": {"la_child_id": "NM100006", "first_name": "Ollie", "last_name": "Fenwick",
               "dob": {"years": 13, "months": 1, "days": 2}, "sex": "M", "ethnicity": "WBRI",
-              "upn": "999130578830", "disabilities": ["HEAR"]},
+              "upn": "001130578830", "disabilities": ["HEAR"]},
     "episodes": [{
         "team": EAST, "worker": "worker.east", "referral": 40, "source": "3C", "need": "N9",
         "people": {
@@ -617,7 +617,7 @@ OLLIE = {
                      "address": "11 Tannery Walk, Northmoor NM3 5EQ"},
         },
         "assessments": [{
-            "kind": "single", "start": 38, "authorised": 12, "factors": ["21"],
+            "kind": "single", "start": 38, "authorised": 12, "factors": ["20"],
             "summary": (
                 "Ollie told the school nurse that he had been at home on his own overnight twice "
                 "when his mother worked night shifts at the hospital. Ms Fenwick said a neighbour "
@@ -710,7 +710,7 @@ GRACE = {
 HARVEY = {
     "child": {"la_child_id": "NM100008", "first_name": "Harvey", "last_name": "Lund",
               "dob": {"years": 15, "months": 4, "days": 17}, "sex": "M", "ethnicity": "BCRB",
-              "upn": "999110667014", "disabilities": ["BEH"]},
+              "upn": "001110667014", "disabilities": ["BEH"]},
     "episodes": [
         {
             "team": EAST, "worker": "worker.east", "referral": 400, "source": "6", "need": "N6",
@@ -748,7 +748,7 @@ HARVEY = {
         },
         {
             "team": EAST, "worker": "worker.east", "referral": 45, "source": "2A", "need": "N6",
-            "assessments": [{"kind": "single", "start": 43, "authorised": None,
+            "assessments": [{"kind": "single", "start": 43, "authorised": 9,
                              "factors": ["14A"], "summary": ""}],
             "contacts": [
                 contact(42, "16:00", "home_visit", "Re-referral after Harvey was excluded for "
@@ -814,6 +814,12 @@ class _Dates:
 
     def day(self, days_ago: int) -> dt.date:
         return self.today - dt.timedelta(days=days_ago)
+
+    def weekday(self, days_ago: int) -> dt.date:
+        """The date, moved back to the Friday before when it falls at a weekend: conferences are
+        held on working days (CIN rule 8875)."""
+        date = self.day(days_ago)
+        return date - dt.timedelta(days=max(date.weekday() - 4, 0))
 
     def at(self, days_ago: int, time: str) -> dt.datetime:
         hour, minute = (int(x) for x in time.split(":"))
@@ -917,10 +923,12 @@ def _load_case(case: dict, users: dict[str, User], d: _Dates) -> Child:
         for s in ep.get("section47s", []):
             _save(Section47(episode=episode, start_date=d.day(s["start"]),
                             icpc_target_date=None if s["target"] is None else d.day(s["target"]),
-                            icpc_date=None if s["icpc"] is None else d.day(s["icpc"]),
+                            icpc_date=None if s["icpc"] is None else d.weekday(s["icpc"]),
                             icpc_not_required=s["not_required"]))
         for pl in ep.get("plans", []):
-            plan = _save(Plan(episode=episode, kind=pl["kind"], start_date=when(pl, "start"),
+            # A child protection plan starts at the conference, on a working day.
+            start = d.weekday(pl["start"]) if pl["kind"] == "cp" else when(pl, "start")
+            plan = _save(Plan(episode=episode, kind=pl["kind"], start_date=start,
                               end_date=when(pl, "end"),
                               initial_category=pl.get("initial_category", ""),
                               latest_category=pl.get("latest_category", "")))

@@ -162,6 +162,16 @@ def _at(day: dt.date, rng: random.Random) -> dt.datetime:
                        tzinfo=UTC)
 
 
+def _working_day(date: dt.date, earliest: dt.date, latest: dt.date) -> dt.date:
+    """A weekend date moved to the Friday before, or the Monday after if that would be too early:
+    conferences, and so child protection plans, start on working days (CIN rule 8875)."""
+    if date.weekday() < 5:
+        return date
+    friday = date - dt.timedelta(days=date.weekday() - 4)
+    monday = date + dt.timedelta(days=7 - date.weekday())
+    return friday if friday >= earliest else min(monday, latest)
+
+
 def _day_between(rng: random.Random, start: dt.date, end: dt.date) -> dt.date:
     return start + dt.timedelta(days=rng.randint(0, max((end - start).days, 0)))
 
@@ -184,7 +194,7 @@ class _Batch:
             has_upn = age_days > 5 * 365 and rng.random() < 0.9
             child = Child(
                 la_child_id=f"{PREFIX}{index:0{ID_WIDTH}d}",
-                upn=make_upn(f"999{index:09d}") if has_upn else "",
+                upn=make_upn(f"001{index:09d}") if has_upn else "",
                 upn_unknown="" if has_upn else ("UN6" if age_days < 6 * 365 else "UN5"),
                 first_name=rng.choice(FIRST_M if sex == "M" else FIRST_F),
                 last_name=rng.choice(SURNAMES),
@@ -321,6 +331,7 @@ def _write_batch(batch: _Batch, first: int, count: int) -> dict[str, int]:
                                       authorisation_date=authorised, factors=factors,
                                       summary="Assessment completed with the family."))
         plan_start = min((authorised or start) + dt.timedelta(days=rng.randint(0, 10)), end)
+        plan_start = _working_day(plan_start, episode.referral_date, end)
         cp = rng.random() < CP_SHARE
         category = ""
         if cp:
@@ -331,7 +342,9 @@ def _write_batch(batch: _Batch, first: int, count: int) -> dict[str, int]:
                                   icpc_date=plan_start))
         plans.append(Plan(
             episode_id=episode.pk, kind=PlanType.CP if cp else PlanType.CIN, start_date=plan_start,
-            end_date=_day_between(rng, plan_start, end) if episode.closure_date else None,
+            # A plan lasts at least a day (CIN query 4012Q: starting and ending on the same day).
+            end_date=_day_between(rng, plan_start + dt.timedelta(days=1), end)
+            if episode.closure_date and end > plan_start else None,
             initial_category=category if cp else "", latest_category=category if cp else ""))
     Assessment.objects.bulk_create(assessments, batch_size=INSERT_BATCH)
     Section47.objects.bulk_create(s47s, batch_size=INSERT_BATCH)

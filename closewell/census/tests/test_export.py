@@ -30,16 +30,6 @@ from .helpers import assert_valid, export, found, needs_validator, run_validator
 pytestmark = pytest.mark.django_db
 D = dt.date
 
-# Problems in the demo data and in the caseload generator, not in the writer: reported to their owners.
-#   1530  the demo and generated UPNs use LA code 999, which DfE does not recognise;
-#   8875  an initial conference dated by "days ago" can fall on a weekend (demo Grace, NM100007; and
-#         generated section 47s);
-#   8873Q the demo's Ollie (NM100006), one assessment finding no factors, is not yet closed RC8;
-#   8670Q the demo's NM100008 has an assessment open more than 45 working days before 31 March;
-#   2991Q a generated section 47 whose episode's assessment finished before the census year;
-#   4012Q a generated CIN plan that starts and ends on the same day.
-DEMO_DATA_PROBLEMS = {"1530", "8875", "8873Q", "8670Q"}
-GENERATOR_PROBLEMS = {"1530", "8875", "2991Q", "4012Q"}
 # Rules DfE's validator 0.1.13 states but never raises, which our checks do: 8870Q reads target dates
 # as dd-mm-yyyy (so never matches the ISO dates of the XML), and 8869 compares a list of factors to "21".
 NOT_RAISED_BY_DFE = {"8870Q", "8869"}
@@ -113,34 +103,24 @@ def test_command_writes_a_valid_file_and_audits(tmp_path):
 
 
 @needs_validator
-def test_demo_export_is_valid_and_dfe_finds_only_the_reported_demo_problems(tmp_path):
+def test_demo_export_is_valid_and_gets_an_empty_dfe_report(tmp_path):
     call_command("load_demo", stdout=io.StringIO())
     year = current_census_year()
     path = export(tmp_path, year)
     assert_valid(path)
-    dfe = found(run_validator(path, year))
-    assert {code for _, code in dfe} <= DEMO_DATA_PROBLEMS, sorted(dfe)
+    assert run_validator(path, year) == []
     ours = {(c.la_child_id, i.code) for c in stream_children(year) for i in check_child(c, year)}
-    assert {p for p in ours if p[1] not in NOT_RAISED_BY_DFE} == dfe
+    assert {p for p in ours if p[1] not in NOT_RAISED_BY_DFE} == set()
 
 
 @needs_validator
-@pytest.mark.xfail(reason="The demo data breaks DfE rules (1530 and others): reported.", strict=False)
-def test_demo_export_gets_an_empty_dfe_report(tmp_path):
-    call_command("load_demo", stdout=io.StringIO())
-    year = current_census_year()
-    assert run_validator(export(tmp_path, year), year) == []
-
-
-@needs_validator
-def test_generated_caseload_is_valid_and_dfe_finds_only_the_reported_generator_problems(tmp_path):
+def test_generated_caseload_is_valid_and_gets_an_empty_dfe_report(tmp_path):
     generate_caseload(children=60, seed=3, today=D(2026, 11, 23))
     path = export(tmp_path, 2027)
     assert_valid(path)
-    dfe = found(run_validator(path, 2027))
-    assert {code for _, code in dfe} <= GENERATOR_PROBLEMS, sorted(dfe)
+    assert found(run_validator(path, 2027)) == set()
     ours = {(c.la_child_id, i.code) for c in stream_children(2027) for i in check_child(c, 2027)}
-    assert {p for p in ours if p[1] not in NOT_RAISED_BY_DFE} == dfe
+    assert {p for p in ours if p[1] not in NOT_RAISED_BY_DFE} == set()
 
 
 def broken_children():
