@@ -13,8 +13,8 @@ from closewell.census.queries import stream_children
 from closewell.census.writer import Header, write_census
 
 REPO = Path(settings.BASE_DIR)
-# DfE's schemas sit in the shared folder beside the repository.
-REFERENCE = REPO.parent / "shared" / "reference" / "cin-census"
+# DfE's schema and example, kept in the app so that any checkout can run these tests.
+REFERENCE = Path(__file__).resolve().parents[1] / "reference"
 SCRIPT = REPO / "scripts" / "cin_validator.sh"
 VALIDATOR_PYTHON = REPO / ".venv-validator" / "bin" / "python"
 RULESETS = {2026: "cin2025_26", 2027: "cin2026_27"}
