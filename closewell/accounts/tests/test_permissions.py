@@ -90,8 +90,12 @@ def test_scope_children_and_episodes(world, who, expected):
     team_a_children = {world["open"].child, world["closed"].child}
     assert (team_a_children <= children) is can_view
     assert ({world["open"], world["closed"]} <= episodes) is can_view
-    sees_b = who in ("worker of another team", "manager of another team", "manager of both teams",
-                     "data officer")
+    sees_b = who in (
+        "worker of another team",
+        "manager of another team",
+        "manager of both teams",
+        "data officer",
+    )
     assert (world["other"].child in children) is sees_b
     assert (world["other"] in episodes) is sees_b
     assert can_view_case(user, world["other"]) is sees_b
@@ -129,8 +133,12 @@ def test_anonymous_user_sees_nothing(world):
 
 def test_a_child_known_to_two_teams_is_listed_once(world):
     child = world["other"].child
-    EpisodeFactory(child=child, team=world["a"], closed=True, referral_date=world["open"].referral_date
-                   .replace(year=2024))
+    EpisodeFactory(
+        child=child,
+        team=world["a"],
+        closed=True,
+        referral_date=world["open"].referral_date.replace(year=2024),
+    )
     manager = world["users"]["manager of both teams"]
     assert list(scope_children(manager, Child.objects.filter(pk=child.pk))) == [child]
     assert child in scope_children(world["users"]["worker of the team"], Child.objects.all())
@@ -145,8 +153,12 @@ def test_a_team_can_see_a_child_whose_past_episode_it_held(world):
 
 @pytest.mark.parametrize(
     ("who", "allowed"),
-    [("worker of the team", True), ("manager of the team", True), ("data officer", True),
-     ("administrator", False)],
+    [
+        ("worker of the team", True),
+        ("manager of the team", True),
+        ("data officer", True),
+        ("administrator", False),
+    ],
 )
 def test_can_search_children(world, who, allowed):
     assert can_search_children(world["users"][who]) is allowed

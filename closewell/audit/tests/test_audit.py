@@ -24,9 +24,15 @@ def chain(db):
     actor = UserFactory()
     child = ChildFactory()
     return [
-        record(actor=actor, action=Action.UPDATE, obj=child, child_id=child.pk,
-               summary=f"Change {n}", before={"n": n, "on": timezone.now().date()},
-               after={"n": n + 1, "names": ["Ada", "Ćirić"]})
+        record(
+            actor=actor,
+            action=Action.UPDATE,
+            obj=child,
+            child_id=child.pk,
+            summary=f"Change {n}",
+            before={"n": n, "on": timezone.now().date()},
+            after={"n": n + 1, "names": ["Ada", "Ćirić"]},
+        )
         for n in range(5)
     ]
 
@@ -57,8 +63,9 @@ def append_only_lifted():
             cursor.execute("ALTER TABLE audit_auditevent DISABLE TRIGGER audit_no_change")
             restore = ["ALTER TABLE audit_auditevent ENABLE TRIGGER audit_no_change"]
         else:
-            cursor.execute("SELECT name, sql FROM sqlite_master WHERE type = 'trigger' "
-                           "AND tbl_name = 'audit_auditevent'")
+            cursor.execute(
+                "SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'audit_auditevent'"
+            )
             triggers = cursor.fetchall()
             assert triggers, "the audit table has no trigger to lift"
             for name, _ in triggers:
@@ -121,9 +128,16 @@ class TestChain:
     def test_changing_any_field_changes_the_hash(self, chain):
         event = AuditEvent.objects.order_by("pk").first()
         original = event.hash
-        for name, value in [("summary", "Other"), ("action", "delete"), ("object_id", "999"),
-                            ("child_id", 12345), ("before", {"n": 99}), ("after", None),
-                            ("prev_hash", "f" * 64), ("actor_id", None)]:
+        for name, value in [
+            ("summary", "Other"),
+            ("action", "delete"),
+            ("object_id", "999"),
+            ("child_id", 12345),
+            ("before", {"n": 99}),
+            ("after", None),
+            ("prev_hash", "f" * 64),
+            ("actor_id", None),
+        ]:
             copy = AuditEvent.objects.get(pk=event.pk)
             setattr(copy, name, value)
             assert event_hash(copy) != original, name
@@ -182,8 +196,7 @@ class TestVerifyAudit:
         event = AuditEvent.objects.get(pk=chain[2].pk)
         event.summary = "Nothing to see"
         with append_only_lifted():
-            AuditEvent.objects.filter(pk=event.pk).update(summary=event.summary,
-                                                          hash=event_hash(event))
+            AuditEvent.objects.filter(pk=event.pk).update(summary=event.summary, hash=event_hash(event))
         code, _, err = verify()
         assert code == 1 and names(err, chain[3])
 
@@ -199,8 +212,14 @@ class TestVerifyAudit:
         assert code == 1 and names(err, forged)
 
     def test_exits_1_naming_a_forged_row_that_does_not_link(self, chain):
-        forged = AuditEvent(at=timezone.now(), action="view", object_type="cases.Child",
-                            object_id="1", summary="Forged", prev_hash=GENESIS)
+        forged = AuditEvent(
+            at=timezone.now(),
+            action="view",
+            object_type="cases.Child",
+            object_id="1",
+            summary="Forged",
+            prev_hash=GENESIS,
+        )
         forged = forge(prev_hash=GENESIS, hash_=event_hash(forged))
         code, _, err = verify()
         assert code == 1 and names(err, forged)

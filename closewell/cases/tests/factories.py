@@ -51,9 +51,7 @@ class ChildFactory(DjangoModelFactory):
         model = Child
 
     class Params:
-        with_upn = factory.Trait(
-            upn=factory.Sequence(lambda n: f"A{n:012d}"), upn_unknown=""
-        )
+        with_upn = factory.Trait(upn=factory.Sequence(lambda n: f"A{n:012d}"), upn_unknown="")
 
     la_child_id = factory.Sequence(lambda n: f"LA{n:06d}")
     upn = ""

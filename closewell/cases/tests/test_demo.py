@@ -29,8 +29,21 @@ from closewell.cases.models import (
     Section47,
 )
 
-MODELS = [Team, User, Child, LookedAfterPeriod, Person, ChildPerson, Episode, Assessment,
-          Section47, Plan, PlannedAction, Contact, DomesticAbuse]
+MODELS = [
+    Team,
+    User,
+    Child,
+    LookedAfterPeriod,
+    Person,
+    ChildPerson,
+    Episode,
+    Assessment,
+    Section47,
+    Plan,
+    PlannedAction,
+    Contact,
+    DomesticAbuse,
+]
 
 pytestmark = pytest.mark.django_db
 
@@ -99,8 +112,9 @@ def test_contacts_fall_within_their_episode(output):
         assert contact.episode.referral_date <= day < today
         if contact.episode.closure_date:
             assert day <= contact.episode.closure_date
-        linked = set(ChildPerson.objects.filter(child=contact.episode.child_id)
-                     .values_list("person_id", flat=True))
+        linked = set(
+            ChildPerson.objects.filter(child=contact.episode.child_id).values_list("person_id", flat=True)
+        )
         assert set(contact.people_seen.values_list("pk", flat=True)) <= linked
 
 
@@ -132,8 +146,10 @@ def test_domestic_abuse_case_with_perpetrator_in_custody_and_a_sensitive_victim(
     assert not abuse.perpetrator.contact_details_sensitive
     victim_link = ChildPerson.objects.get(child=episode.child, person=abuse.victim)
     assert victim_link.relationship == "mother"
-    assert any(DOMESTIC_ABUSE_FACTORS.intersection(a.factors) and a.authorisation_date
-               for a in episode.assessments.all())
+    assert any(
+        DOMESTIC_ABUSE_FACTORS.intersection(a.factors) and a.authorisation_date
+        for a in episode.assessments.all()
+    )
     assert episode.plans.filter(kind="cin").exists()
     # The child and the mother are each seen on their own.
     assert episode.contacts.filter(child_seen_alone=True).exists()
@@ -167,10 +183,14 @@ def test_a_parent_who_speaks_polish_needs_an_interpreter(output):
 
 
 def test_a_case_ready_to_close_after_assessment_with_no_plan(output):
-    ready = [e for e in Episode.objects.filter(status=EpisodeStatus.OPEN)
-             if e.assessments.exists()
-             and not e.assessments.filter(authorisation_date__isnull=True).exists()
-             and not e.plans.exists() and not e.section47s.exists()]
+    ready = [
+        e
+        for e in Episode.objects.filter(status=EpisodeStatus.OPEN)
+        if e.assessments.exists()
+        and not e.assessments.filter(authorisation_date__isnull=True).exists()
+        and not e.plans.exists()
+        and not e.section47s.exists()
+    ]
     ollie = [e for e in ready if e.child.la_child_id == "NM100006"]
     assert len(ollie) == 1 and ollie[0].assessments.get().factors == ["20"]
 
@@ -201,8 +221,11 @@ def test_the_demo_is_fictional(output):
 
 
 def test_text_placeholders_are_all_replaced(output):
-    texts = [a.summary for a in Assessment.objects.all()] + [
-        c.note for c in Contact.objects.all()] + [a.outcome for a in PlannedAction.objects.all()]
+    texts = (
+        [a.summary for a in Assessment.objects.all()]
+        + [c.note for c in Contact.objects.all()]
+        + [a.outcome for a in PlannedAction.objects.all()]
+    )
     assert not [t for t in texts if "[[" in t]
 
 

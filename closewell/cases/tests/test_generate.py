@@ -36,17 +36,41 @@ class Rollback(Exception):
 
 def snapshot() -> list:
     """What was generated, without database ids."""
-    children = list(Child.objects.order_by("la_child_id").values_list(
-        "la_child_id", "upn", "upn_unknown", "first_name", "last_name", "date_of_birth", "sex",
-        "ethnicity", "disabilities"))
-    episodes = list(Episode.objects.order_by("child__la_child_id").values_list(
-        "child__la_child_id", "referral_date", "referral_source", "primary_need", "status",
-        "closure_date", "reason_for_closure", "worker__username"))
-    contacts = list(Contact.objects.order_by("episode__child__la_child_id", "occurred_at", "kind",
-                                             "note").values_list(
-        "episode__child__la_child_id", "occurred_at", "kind", "child_seen", "note"))
-    actions = list(PlannedAction.objects.order_by("episode__child__la_child_id", "dimension")
-                   .values_list("episode__child__la_child_id", "dimension", "start_date"))
+    children = list(
+        Child.objects.order_by("la_child_id").values_list(
+            "la_child_id",
+            "upn",
+            "upn_unknown",
+            "first_name",
+            "last_name",
+            "date_of_birth",
+            "sex",
+            "ethnicity",
+            "disabilities",
+        )
+    )
+    episodes = list(
+        Episode.objects.order_by("child__la_child_id").values_list(
+            "child__la_child_id",
+            "referral_date",
+            "referral_source",
+            "primary_need",
+            "status",
+            "closure_date",
+            "reason_for_closure",
+            "worker__username",
+        )
+    )
+    contacts = list(
+        Contact.objects.order_by("episode__child__la_child_id", "occurred_at", "kind", "note").values_list(
+            "episode__child__la_child_id", "occurred_at", "kind", "child_seen", "note"
+        )
+    )
+    actions = list(
+        PlannedAction.objects.order_by("episode__child__la_child_id", "dimension").values_list(
+            "episode__child__la_child_id", "dimension", "start_date"
+        )
+    )
     return [children, episodes, contacts, actions]
 
 
@@ -95,19 +119,29 @@ def test_staff_are_spread_over_twenty_teams_with_managers(totals):
 
 
 def test_every_generated_row_passes_full_clean(totals):
-    for model in (Child, Episode, Person, ChildPerson, Assessment, Section47, Plan,
-                  PlannedAction, DomesticAbuse, Contact):
+    for model in (
+        Child,
+        Episode,
+        Person,
+        ChildPerson,
+        Assessment,
+        Section47,
+        Plan,
+        PlannedAction,
+        DomesticAbuse,
+        Contact,
+    ):
         for obj in model.objects.all():
             obj.full_clean()
 
 
 def test_rules_beyond_the_database_constraints_hold(totals):
-    for episode in Episode.objects.prefetch_related("contacts__people_seen", "assessments",
-                                                    "section47s", "plans"):
+    for episode in Episode.objects.prefetch_related(
+        "contacts__people_seen", "assessments", "section47s", "plans"
+    ):
         end = episode.closure_date or TODAY
         assert episode.child.date_of_birth <= episode.referral_date
-        linked = set(ChildPerson.objects.filter(child=episode.child_id)
-                     .values_list("person_id", flat=True))
+        linked = set(ChildPerson.objects.filter(child=episode.child_id).values_list("person_id", flat=True))
         for contact in episode.contacts.all():
             assert episode.referral_date <= contact.occurred_at.date() < end
             assert contact.worker_id == episode.worker_id

@@ -64,71 +64,133 @@ def _twice(factory):
 # Each row: the constraint, whether the database names it in its error (check constraints), and a
 # row that breaks it. The database must refuse every one.
 BROKEN_ROWS = {
-    "child: neither UPN nor reason": ("child_upn_or_reason", True, lambda: ChildFactory(
-        upn="", upn_unknown="")),
-    "child: both UPN and reason": ("child_upn_or_reason", True, lambda: ChildFactory(
-        upn="A123456789012", upn_unknown="UN1")),
-    "child: no birth or expected birth": ("child_birth_or_expected", True, lambda: ChildFactory(
-        date_of_birth=None, expected_date_of_birth=None)),
-    "child: death before birth": ("child_death_after_birth", True, lambda: ChildFactory(
-        date_of_birth=D(2015, 5, 1), date_of_death=D(2015, 4, 30))),
-    "child: LA child ID twice": ("la_child_id", False, lambda: [
-        ChildFactory(la_child_id="X1"), ChildFactory(la_child_id="X1")]),
+    "child: neither UPN nor reason": (
+        "child_upn_or_reason",
+        True,
+        lambda: ChildFactory(upn="", upn_unknown=""),
+    ),
+    "child: both UPN and reason": (
+        "child_upn_or_reason",
+        True,
+        lambda: ChildFactory(upn="A123456789012", upn_unknown="UN1"),
+    ),
+    "child: no birth or expected birth": (
+        "child_birth_or_expected",
+        True,
+        lambda: ChildFactory(date_of_birth=None, expected_date_of_birth=None),
+    ),
+    "child: death before birth": (
+        "child_death_after_birth",
+        True,
+        lambda: ChildFactory(date_of_birth=D(2015, 5, 1), date_of_death=D(2015, 4, 30)),
+    ),
+    "child: LA child ID twice": (
+        "la_child_id",
+        False,
+        lambda: [ChildFactory(la_child_id="X1"), ChildFactory(la_child_id="X1")],
+    ),
     "looked-after period ends before it starts": (
-        "lac_period_ends_after_start", True,
-        lambda: LookedAfterPeriodFactory(start_date=D(2025, 1, 6), end_date=D(2025, 1, 5))),
-    "person: sensitive without a reason": ("person_sensitive_has_reason", True, lambda: PersonFactory(
-        contact_details_sensitive=True, sensitivity_reason="")),
+        "lac_period_ends_after_start",
+        True,
+        lambda: LookedAfterPeriodFactory(start_date=D(2025, 1, 6), end_date=D(2025, 1, 5)),
+    ),
+    "person: sensitive without a reason": (
+        "person_sensitive_has_reason",
+        True,
+        lambda: PersonFactory(contact_details_sensitive=True, sensitivity_reason=""),
+    ),
     "episode 8805: closure date without reason": (
-        "episode_closure_date_and_reason_together", True,
-        lambda: EpisodeFactory(**{**CLOSED, "reason_for_closure": ""})),
+        "episode_closure_date_and_reason_together",
+        True,
+        lambda: EpisodeFactory(**{**CLOSED, "reason_for_closure": ""}),
+    ),
     "episode 8810: reason without closure date": (
-        "episode_closure_date_and_reason_together", True,
-        lambda: EpisodeFactory(reason_for_closure=ReasonForClosure.RC7)),
+        "episode_closure_date_and_reason_together",
+        True,
+        lambda: EpisodeFactory(reason_for_closure=ReasonForClosure.RC7),
+    ),
     "episode 8630: closure before referral": (
-        "episode_closure_not_before_referral", True,
-        lambda: EpisodeFactory(referral_date=D(2026, 6, 2), **CLOSED)),
+        "episode_closure_not_before_referral",
+        True,
+        lambda: EpisodeFactory(referral_date=D(2026, 6, 2), **CLOSED),
+    ),
     "episode: closed without closure date": (
-        "episode_closed_iff_closure_date", True,
-        lambda: EpisodeFactory(status=EpisodeStatus.CLOSED, closed_at=at_ten(D(2026, 6, 1)))),
+        "episode_closed_iff_closure_date",
+        True,
+        lambda: EpisodeFactory(status=EpisodeStatus.CLOSED, closed_at=at_ten(D(2026, 6, 1))),
+    ),
     "episode: closed without the moment of closing": (
-        "episode_closed_iff_closure_date", True,
-        lambda: EpisodeFactory(**{**CLOSED, "closed_at": None})),
+        "episode_closed_iff_closure_date",
+        True,
+        lambda: EpisodeFactory(**{**CLOSED, "closed_at": None}),
+    ),
     "episode: open with a closure date": (
-        "episode_closed_iff_closure_date", True,
-        lambda: EpisodeFactory(**{**CLOSED, "status": EpisodeStatus.OPEN})),
+        "episode_closed_iff_closure_date",
+        True,
+        lambda: EpisodeFactory(**{**CLOSED, "status": EpisodeStatus.OPEN}),
+    ),
     "episode: closing with a closure date": (
-        "episode_closed_iff_closure_date", True,
-        lambda: EpisodeFactory(**{**CLOSED, "status": EpisodeStatus.CLOSING})),
+        "episode_closed_iff_closure_date",
+        True,
+        lambda: EpisodeFactory(**{**CLOSED, "status": EpisodeStatus.CLOSING}),
+    ),
     "episode: open with the moment of closing": (
-        "episode_closed_iff_closure_date", True,
-        lambda: EpisodeFactory(closed_at=at_ten(D(2026, 6, 1)))),
+        "episode_closed_iff_closure_date",
+        True,
+        lambda: EpisodeFactory(closed_at=at_ten(D(2026, 6, 1))),
+    ),
     "assessment authorised before it starts": (
-        "assessment_authorised_after_start", True,
-        lambda: AssessmentFactory(start_date=D(2026, 4, 1), authorisation_date=D(2026, 3, 31))),
+        "assessment_authorised_after_start",
+        True,
+        lambda: AssessmentFactory(start_date=D(2026, 4, 1), authorisation_date=D(2026, 3, 31)),
+    ),
     "section 47: conference before the enquiry": (
-        "s47_icpc_after_start", True,
-        lambda: Section47Factory(start_date=D(2026, 4, 1), icpc_date=D(2026, 3, 31))),
-    "plan ends before it starts": ("plan_ends_after_start", True, lambda: PlanFactory(
-        start_date=D(2026, 4, 1), end_date=D(2026, 3, 31))),
-    "CP plan without any category": ("cp_plan_has_category", True, lambda: PlanFactory(
-        kind=PlanType.CP)),
-    "CP plan without initial category": ("cp_plan_has_category", True, lambda: PlanFactory(
-        kind=PlanType.CP, latest_category="NEG")),
-    "CP plan without latest category": ("cp_plan_has_category", True, lambda: PlanFactory(
-        kind=PlanType.CP, initial_category="NEG")),
-    "planned action outside a plan": ("action_in_plan_unless_unplanned", True,
-                                      lambda: PlannedActionFactory(plan=None, is_unplanned=False)),
-    "action ends before it starts": ("action_ends_after_start", True, lambda: PlannedActionFactory(
-        start_date=D(2026, 4, 1), end_date=D(2026, 3, 31))),
+        "s47_icpc_after_start",
+        True,
+        lambda: Section47Factory(start_date=D(2026, 4, 1), icpc_date=D(2026, 3, 31)),
+    ),
+    "plan ends before it starts": (
+        "plan_ends_after_start",
+        True,
+        lambda: PlanFactory(start_date=D(2026, 4, 1), end_date=D(2026, 3, 31)),
+    ),
+    "CP plan without any category": ("cp_plan_has_category", True, lambda: PlanFactory(kind=PlanType.CP)),
+    "CP plan without initial category": (
+        "cp_plan_has_category",
+        True,
+        lambda: PlanFactory(kind=PlanType.CP, latest_category="NEG"),
+    ),
+    "CP plan without latest category": (
+        "cp_plan_has_category",
+        True,
+        lambda: PlanFactory(kind=PlanType.CP, initial_category="NEG"),
+    ),
+    "planned action outside a plan": (
+        "action_in_plan_unless_unplanned",
+        True,
+        lambda: PlannedActionFactory(plan=None, is_unplanned=False),
+    ),
+    "action ends before it starts": (
+        "action_ends_after_start",
+        True,
+        lambda: PlannedActionFactory(start_date=D(2026, 4, 1), end_date=D(2026, 3, 31)),
+    ),
     "contact: seen alone but not seen": (
-        "contact_seen_alone_only_if_seen", True,
-        lambda: ContactFactory(child_seen=False, child_seen_alone=True)),
+        "contact_seen_alone_only_if_seen",
+        True,
+        lambda: ContactFactory(child_seen=False, child_seen_alone=True),
+    ),
     "domestic abuse: victim is the perpetrator": (
-        "abuse_victim_not_perpetrator", True, _same_victim_and_perpetrator),
+        "abuse_victim_not_perpetrator",
+        True,
+        _same_victim_and_perpetrator,
+    ),
     "a person linked to a child twice": ("child_person_once", False, _linked_twice),
     "source ID twice: looked-after period": (
-        "lookedafterperiod_source_id_once", False, _twice(LookedAfterPeriodFactory)),
+        "lookedafterperiod_source_id_once",
+        False,
+        _twice(LookedAfterPeriodFactory),
+    ),
     "source ID twice: person": ("person_source_id_once", False, _twice(PersonFactory)),
     "source ID twice: episode": ("episode_source_id_once", False, _twice(EpisodeFactory)),
     "source ID twice: assessment": ("assessment_source_id_once", False, _twice(AssessmentFactory)),
@@ -145,16 +207,24 @@ def test_database_refuses_a_row_that_breaks_a_rule(constraint, named, make):
 
 def test_every_constraint_of_the_case_register_is_tested():
     """A constraint added to a model needs a row above that breaks it."""
-    declared = {c.name for model in apps.get_app_config("cases").get_models()
-                for c in model._meta.constraints}
+    declared = {
+        c.name for model in apps.get_app_config("cases").get_models() for c in model._meta.constraints
+    }
     tested = {constraint for constraint, _, _ in BROKEN_ROWS.values()} | {"one_open_episode_per_child"}
     assert declared <= tested, declared - tested
 
 
 @pytest.mark.parametrize(
     "factory",
-    [LookedAfterPeriodFactory, PersonFactory, EpisodeFactory, AssessmentFactory, Section47Factory,
-     PlanFactory, ContactFactory],
+    [
+        LookedAfterPeriodFactory,
+        PersonFactory,
+        EpisodeFactory,
+        AssessmentFactory,
+        Section47Factory,
+        PlanFactory,
+        ContactFactory,
+    ],
 )
 def test_rows_entered_here_need_no_source_id(factory):
     factory.create_batch(2, source_id="")
@@ -241,8 +311,9 @@ def test_full_clean_reports_a_check_constraint_in_words():
 
 def test_models_and_migrations_agree():
     """A rule removed or changed in a model without its migration would not reach the database."""
-    call_command("makemigrations", "core", "accounts", "cases", "audit", check=True, dry_run=True,
-                 verbosity=0)
+    call_command(
+        "makemigrations", "core", "accounts", "cases", "audit", check=True, dry_run=True, verbosity=0
+    )
 
 
 class TestValidateCodes:

@@ -81,18 +81,23 @@ class TestEpisodeGetForUser:
 @pytest.fixture
 def search_world(team, other_team, worker):
     def child(first, last, team_, **kw):
-        return EpisodeFactory(
-            team=team_, child=ChildFactory(first_name=first, last_name=last, **kw)
-        ).child
+        return EpisodeFactory(team=team_, child=ChildFactory(first_name=first, last_name=last, **kw)).child
 
     return {
-        "amelia": child("Amelia", "Hartley-Stone", team, date_of_birth=D(2019, 3, 14),
-                        la_child_id="NMB001234", preferred_name="Millie"),
+        "amelia": child(
+            "Amelia",
+            "Hartley-Stone",
+            team,
+            date_of_birth=D(2019, 3, 14),
+            la_child_id="NMB001234",
+            preferred_name="Millie",
+        ),
         "amos": child("Amos", "Hartley", team, date_of_birth=D(2017, 7, 2)),
         "oliver": child("Oliver", "Pennington", team, date_of_birth=D(2019, 3, 15)),
         # Another team's child, the same name and date of birth as Amelia: never shown to `worker`.
-        "twin": child("Amelia", "Hartley-Stone", other_team, date_of_birth=D(2019, 3, 14),
-                      la_child_id="SVL009876"),
+        "twin": child(
+            "Amelia", "Hartley-Stone", other_team, date_of_birth=D(2019, 3, 14), la_child_id="SVL009876"
+        ),
     }
 
 
@@ -117,8 +122,18 @@ class TestChildrenSearch:
         assert found == [search_world[key] for key in expected]
 
     @pytest.mark.parametrize(
-        "query", ["14/03/2019", "14/3/2019", "14-03-2019", "14-3-2019", "14.03.2019", "2019-03-14",
-                  "14 March 2019", "14 Mar 2019", "14 march 2019"],
+        "query",
+        [
+            "14/03/2019",
+            "14/3/2019",
+            "14-03-2019",
+            "14-3-2019",
+            "14.03.2019",
+            "2019-03-14",
+            "14 March 2019",
+            "14 Mar 2019",
+            "14 march 2019",
+        ],
     )
     def test_by_date_of_birth(self, worker, search_world, query):
         assert list(children_search(worker, query)) == [search_world["amelia"]]
@@ -151,8 +166,13 @@ class TestChildrenSearch:
 
 @pytest.mark.parametrize(
     ("text", "expected"),
-    [("14/03/2019", D(2019, 3, 14)), ("2019-03-14", D(2019, 3, 14)), ("31/02/2019", None),
-     ("Amelia", None), ("14/03", None)],
+    [
+        ("14/03/2019", D(2019, 3, 14)),
+        ("2019-03-14", D(2019, 3, 14)),
+        ("31/02/2019", None),
+        ("Amelia", None),
+        ("14/03", None),
+    ],
 )
 def test_parse_date(text, expected):
     assert parse_date(text) == expected
@@ -161,25 +181,55 @@ def test_parse_date(text, expected):
 @pytest.fixture
 def caseload(team, other_team, worker):
     colleague = UserFactory(team=team)
-    mine_old = EpisodeFactory(team=team, worker=worker, referral_date=D(2026, 1, 5),
-                              child=ChildFactory(first_name="Zara", last_name="Young"))
-    mine_new = EpisodeFactory(team=team, worker=worker, referral_date=D(2026, 4, 1),
-                              child=ChildFactory(first_name="Alfie", last_name="Brook"))
-    colleagues = EpisodeFactory(team=team, worker=colleague, referral_date=D(2026, 2, 2),
-                                child=ChildFactory(first_name="Maisie", last_name="Moss",
-                                                   la_child_id="NMB777"))
-    unallocated = EpisodeFactory(team=team, worker=None, referral_date=D(2026, 3, 3),
-                                 child=ChildFactory(first_name="Harvey", last_name="Lane"))
-    closed = EpisodeFactory(team=team, worker=worker, referral_date=D(2025, 1, 6), closed=True,
-                            child=ChildFactory(first_name="Ivy", last_name="Cole"))
-    other = EpisodeFactory(team=other_team, referral_date=D(2026, 1, 1),
-                           child=ChildFactory(first_name="Alfie", last_name="Brookes"))
+    mine_old = EpisodeFactory(
+        team=team,
+        worker=worker,
+        referral_date=D(2026, 1, 5),
+        child=ChildFactory(first_name="Zara", last_name="Young"),
+    )
+    mine_new = EpisodeFactory(
+        team=team,
+        worker=worker,
+        referral_date=D(2026, 4, 1),
+        child=ChildFactory(first_name="Alfie", last_name="Brook"),
+    )
+    colleagues = EpisodeFactory(
+        team=team,
+        worker=colleague,
+        referral_date=D(2026, 2, 2),
+        child=ChildFactory(first_name="Maisie", last_name="Moss", la_child_id="NMB777"),
+    )
+    unallocated = EpisodeFactory(
+        team=team,
+        worker=None,
+        referral_date=D(2026, 3, 3),
+        child=ChildFactory(first_name="Harvey", last_name="Lane"),
+    )
+    closed = EpisodeFactory(
+        team=team,
+        worker=worker,
+        referral_date=D(2025, 1, 6),
+        closed=True,
+        child=ChildFactory(first_name="Ivy", last_name="Cole"),
+    )
+    other = EpisodeFactory(
+        team=other_team,
+        referral_date=D(2026, 1, 1),
+        child=ChildFactory(first_name="Alfie", last_name="Brookes"),
+    )
     ContactFactory(episode=mine_old, occurred_at=at_ten(D(2026, 5, 1)))
     ContactFactory(episode=mine_old, occurred_at=at_ten(D(2026, 1, 6)))
     ContactFactory(episode=mine_new, occurred_at=at_ten(D(2026, 4, 2)))
     ContactFactory(episode=colleagues, occurred_at=at_ten(D(2026, 3, 1)))
-    return {"mine_old": mine_old, "mine_new": mine_new, "colleagues": colleagues,
-            "unallocated": unallocated, "closed": closed, "other": other, "colleague": colleague}
+    return {
+        "mine_old": mine_old,
+        "mine_new": mine_new,
+        "colleagues": colleagues,
+        "unallocated": unallocated,
+        "closed": closed,
+        "other": other,
+        "colleague": colleague,
+    }
 
 
 class TestEpisodesForUser:
@@ -193,12 +243,17 @@ class TestEpisodesForUser:
     def test_manager_own_cases_are_the_teams(self, team, caseload):
         manager = TeamManagerFactory(managed_teams=[team])
         assert set(episodes_for_user(manager)) == {
-            caseload[k] for k in ("mine_old", "mine_new", "colleagues", "unallocated")}
+            caseload[k] for k in ("mine_old", "mine_new", "colleagues", "unallocated")
+        }
 
     def test_another_teams_case_is_never_listed(self, worker, team, caseload):
-        for kwargs in ({}, {"own": False}, {"status": EpisodeStatus.OPEN, "own": False},
-                       {"team_id": caseload["other"].team_id, "own": False},
-                       {"query": "Alfie", "own": False}):
+        for kwargs in (
+            {},
+            {"own": False},
+            {"status": EpisodeStatus.OPEN, "own": False},
+            {"team_id": caseload["other"].team_id, "own": False},
+            {"query": "Alfie", "own": False},
+        ):
             assert caseload["other"] not in episodes_for_user(worker, **kwargs)
 
     def test_team_filter_for_a_manager_of_two_teams(self, team, other_team, caseload):
@@ -261,9 +316,11 @@ def build_case(contacts: int) -> Child:
     DomesticAbuseFactory(episode=episode, perpetrator=father, victim=mother)
     LookedAfterPeriodFactory(child=child)
     for n in range(contacts):
-        contact = ContactFactory(episode=episode,
-                                 occurred_at=at_ten(episode.referral_date + dt.timedelta(days=n)),
-                                 worker=UserFactory(team=episode.team))
+        contact = ContactFactory(
+            episode=episode,
+            occurred_at=at_ten(episode.referral_date + dt.timedelta(days=n)),
+            worker=UserFactory(team=episode.team),
+        )
         contact.people_seen.set([mother, father])
     return child
 

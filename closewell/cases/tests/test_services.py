@@ -44,8 +44,14 @@ def events(action=None):
 
 
 class TestChildCreate:
-    FIELDS = {"la_child_id": "NMB000042", "upn_unknown": "UN5", "first_name": "Rosie",
-              "last_name": "Thornbury", "date_of_birth": D(2016, 9, 1), "sex": "F"}
+    FIELDS = {
+        "la_child_id": "NMB000042",
+        "upn_unknown": "UN5",
+        "first_name": "Rosie",
+        "last_name": "Thornbury",
+        "date_of_birth": D(2016, 9, 1),
+        "sex": "F",
+    }
 
     def test_creates_and_audits(self, worker):
         child = child_create(actor=worker, **self.FIELDS)
@@ -57,8 +63,13 @@ class TestChildCreate:
 
     @pytest.mark.parametrize(
         "change",
-        [{"disabilities": ["FLYING"]}, {"upn": "A123456789012"}, {"date_of_birth": None},
-         {"date_of_death": D(2016, 8, 31)}, {"sex": "X"}],
+        [
+            {"disabilities": ["FLYING"]},
+            {"upn": "A123456789012"},
+            {"date_of_birth": None},
+            {"date_of_death": D(2016, 8, 31)},
+            {"sex": "X"},
+        ],
     )
     def test_invalid_child_is_refused_and_nothing_written(self, worker, change):
         with pytest.raises(ValidationError):
@@ -74,13 +85,24 @@ class TestChildCreate:
 
 class TestEpisodeOpen:
     def open(self, actor, child, referral_date, team):
-        return episode_open(actor=actor, child=child, referral_date=referral_date,
-                            referral_source="1A", team=team, worker=actor)
+        return episode_open(
+            actor=actor,
+            child=child,
+            referral_date=referral_date,
+            referral_source="1A",
+            team=team,
+            worker=actor,
+        )
 
     def closed_episode(self, team, closure_date):
-        return EpisodeFactory(team=team, referral_date=closure_date - dt.timedelta(days=60),
-                              closure_date=closure_date, closed_at=at_ten(closure_date),
-                              status=EpisodeStatus.CLOSED, reason_for_closure=ReasonForClosure.RC7)
+        return EpisodeFactory(
+            team=team,
+            referral_date=closure_date - dt.timedelta(days=60),
+            closure_date=closure_date,
+            closed_at=at_ten(closure_date),
+            status=EpisodeStatus.CLOSED,
+            reason_for_closure=ReasonForClosure.RC7,
+        )
 
     def test_first_episode(self, worker, team):
         child = ChildFactory()
@@ -88,8 +110,7 @@ class TestEpisodeOpen:
         assert episode.status == EpisodeStatus.OPEN
         assert episode.previous_episode is None and not episode.is_re_referral
         event = AuditEvent.objects.get()
-        assert (event.action, event.child_id, event.object_id) == (
-            Action.CREATE, child.pk, str(episode.pk))
+        assert (event.action, event.child_id, event.object_id) == (Action.CREATE, child.pk, str(episode.pk))
         assert event.after["referral_date"] == "2026-03-02"
 
     @pytest.mark.parametrize("status", [EpisodeStatus.OPEN, EpisodeStatus.CLOSING])
@@ -102,12 +123,9 @@ class TestEpisodeOpen:
 
     @pytest.mark.parametrize(
         ("referral_date", "re_referral"),
-        [(D(2025, 6, 10), True), (D(2026, 6, 9), True), (D(2026, 6, 10), False),
-         (D(2027, 1, 4), False)],
+        [(D(2025, 6, 10), True), (D(2026, 6, 9), True), (D(2026, 6, 10), False), (D(2027, 1, 4), False)],
     )
-    def test_re_referral_within_12_months_of_the_last_closure(
-        self, worker, team, referral_date, re_referral
-    ):
+    def test_re_referral_within_12_months_of_the_last_closure(self, worker, team, referral_date, re_referral):
         previous = self.closed_episode(team, D(2025, 6, 10))
         episode = self.open(worker, previous.child, referral_date, team)
         assert episode.previous_episode == previous
@@ -119,9 +137,15 @@ class TestEpisodeOpen:
 
     def test_linked_to_the_latest_closure(self, worker, team):
         older = self.closed_episode(team, D(2023, 5, 1))
-        latest = EpisodeFactory(child=older.child, team=team, referral_date=D(2024, 1, 8),
-                                closure_date=D(2025, 2, 3), closed_at=at_ten(D(2025, 2, 3)),
-                                status=EpisodeStatus.CLOSED, reason_for_closure="RC8")
+        latest = EpisodeFactory(
+            child=older.child,
+            team=team,
+            referral_date=D(2024, 1, 8),
+            closure_date=D(2025, 2, 3),
+            closed_at=at_ten(D(2025, 2, 3)),
+            status=EpisodeStatus.CLOSED,
+            reason_for_closure="RC8",
+        )
         episode = self.open(worker, older.child, D(2025, 9, 1), team)
         assert episode.previous_episode == latest and episode.is_re_referral
 
@@ -145,14 +169,18 @@ def family(episode):
 
 
 def contact_fields(episode, **extra):
-    return {"occurred_at": at_ten(episode.referral_date + dt.timedelta(days=7)),
-            "kind": "home_visit", "child_seen": True, "note": "Saw the child at home.", **extra}
+    return {
+        "occurred_at": at_ten(episode.referral_date + dt.timedelta(days=7)),
+        "kind": "home_visit",
+        "child_seen": True,
+        "note": "Saw the child at home.",
+        **extra,
+    }
 
 
 class TestContactCreate:
     def test_records_the_contact_and_audits(self, worker, episode, family):
-        contact = contact_create(actor=worker, episode=episode, people_seen=family,
-                                 **contact_fields(episode))
+        contact = contact_create(actor=worker, episode=episode, people_seen=family, **contact_fields(episode))
         assert contact.worker == worker
         assert set(contact.people_seen.all()) == set(family)
         event = AuditEvent.objects.get()
@@ -170,8 +198,10 @@ class TestContactCreate:
             contact_create(actor=worker, episode=closed, **contact_fields(closed))
         assert not Contact.objects.exists() and not AuditEvent.objects.exists()
 
-    @pytest.mark.parametrize("who", ["other team's worker", "other team's manager", "data officer",
-                                     "administrator", "inactive worker"])
+    @pytest.mark.parametrize(
+        "who",
+        ["other team's worker", "other team's manager", "data officer", "administrator", "inactive worker"],
+    )
     def test_refused_for_anyone_who_may_not_edit(self, other_team, team, episode, who):
         actor = {
             "other team's worker": lambda: UserFactory(team=other_team),
@@ -196,8 +226,7 @@ class TestContactCreate:
         episode.referral_date = D(2026, 6, 1)
         episode.save()
         early = timezone.make_aware(dt.datetime(2026, 6, 1, 0, 30))
-        contact = contact_create(actor=worker, episode=episode,
-                                 **contact_fields(episode, occurred_at=early))
+        contact = contact_create(actor=worker, episode=episode, **contact_fields(episode, occurred_at=early))
         contact = Contact.objects.get(pk=contact.pk)
         contact_update(actor=worker, contact=contact, version=contact.version, note="Amended.")
         assert Contact.objects.get().note == "Amended."
@@ -207,15 +236,19 @@ class TestContactCreate:
         other_childs_parent = ChildPersonFactory().person
         for person in (stranger, other_childs_parent):
             with pytest.raises(DomainError) as refused:
-                contact_create(actor=worker, episode=episode, people_seen=[family[0], person],
-                               **contact_fields(episode))
+                contact_create(
+                    actor=worker, episode=episode, people_seen=[family[0], person], **contact_fields(episode)
+                )
             assert refused.value.field == "people_seen"
         assert not Contact.objects.exists() and not AuditEvent.objects.exists()
 
     def test_seen_alone_needs_seen(self, worker, episode):
         with pytest.raises(ValidationError, match="seen alone"):
-            contact_create(actor=worker, episode=episode,
-                           **contact_fields(episode, child_seen=False, child_seen_alone=True))
+            contact_create(
+                actor=worker,
+                episode=episode,
+                **contact_fields(episode, child_seen=False, child_seen_alone=True),
+            )
         assert not Contact.objects.exists()
 
 
@@ -224,8 +257,7 @@ class TestVersionedUpdates:
 
     def test_contact_update_changes_and_audits_before_and_after(self, worker, episode, family):
         contact = ContactFactory(episode=episode, note="First note.")
-        contact_update(actor=worker, contact=contact, version=1, note="Second note.",
-                       people_seen=[family[0]])
+        contact_update(actor=worker, contact=contact, version=1, note="Second note.", people_seen=[family[0]])
         contact.refresh_from_db()
         assert (contact.note, contact.version) == ("Second note.", 2)
         assert list(contact.people_seen.all()) == [family[0]]
@@ -257,8 +289,11 @@ class TestVersionedUpdates:
     def test_contact_update_refused_on_a_closed_episode(self, worker, episode):
         contact = ContactFactory(episode=episode)
         Episode.objects.filter(pk=episode.pk).update(
-            status=EpisodeStatus.CLOSED, closure_date=D(2026, 6, 1), closed_at=at_ten(D(2026, 6, 1)),
-            reason_for_closure="RC7")
+            status=EpisodeStatus.CLOSED,
+            closure_date=D(2026, 6, 1),
+            closed_at=at_ten(D(2026, 6, 1)),
+            reason_for_closure="RC7",
+        )
         contact = Contact.objects.select_related("episode").get(pk=contact.pk)
         with pytest.raises(DomainError, match="closed"):
             contact_update(actor=worker, contact=contact, version=1, note="Late.")
@@ -271,15 +306,24 @@ class TestVersionedUpdates:
     def test_contact_cannot_be_moved_before_the_referral(self, worker, episode):
         contact = ContactFactory(episode=episode)
         with pytest.raises(DomainError) as refused:
-            contact_update(actor=worker, contact=contact, version=1,
-                           occurred_at=at_ten(episode.referral_date - dt.timedelta(days=1)))
+            contact_update(
+                actor=worker,
+                contact=contact,
+                version=1,
+                occurred_at=at_ten(episode.referral_date - dt.timedelta(days=1)),
+            )
         assert refused.value.field == "occurred_at"
         assert Contact.objects.get().version == 1
 
     def test_action_update_and_its_audit(self, worker, episode):
         action = PlannedActionFactory(episode=episode, actual_level="")
-        action_update(actor=worker, action=action, version=1, actual_level="Weekly for 10 weeks",
-                      outcome="Attended every session.")
+        action_update(
+            actor=worker,
+            action=action,
+            version=1,
+            actual_level="Weekly for 10 weeks",
+            outcome="Attended every session.",
+        )
         action.refresh_from_db()
         assert (action.actual_level, action.version) == ("Weekly for 10 weeks", 2)
         event = AuditEvent.objects.get()
@@ -303,8 +347,14 @@ class TestVersionedUpdates:
 
     def test_person_update_and_its_audit(self, worker, episode, family):
         mother = family[0]
-        person_update(actor=worker, episode=episode, person=mother, version=1,
-                      phone="07700 900123", lives_with_child=False)
+        person_update(
+            actor=worker,
+            episode=episode,
+            person=mother,
+            version=1,
+            phone="07700 900123",
+            lives_with_child=False,
+        )
         mother.refresh_from_db()
         assert (mother.phone, mother.version) == ("07700 900123", 2)
         assert not ChildPerson.objects.get(person=mother).lives_with_child
@@ -315,8 +365,14 @@ class TestVersionedUpdates:
         mother = family[0]
         Person.objects.filter(pk=mother.pk).update(version=3)
         with pytest.raises(DomainError) as refused:
-            person_update(actor=worker, episode=episode, person=mother, version=2,
-                          phone="07700 900123", lives_with_child=False)
+            person_update(
+                actor=worker,
+                episode=episode,
+                person=mother,
+                version=2,
+                phone="07700 900123",
+                lives_with_child=False,
+            )
         assert refused.value.field == "version"
         mother.refresh_from_db()
         assert (mother.phone, mother.version) == ("", 3)
@@ -339,26 +395,48 @@ class TestVersionedUpdates:
 class TestCreates:
     def test_action_create_audits(self, worker, episode):
         plan = PlanFactory(episode=episode)
-        action = action_create(actor=worker, episode=episode, plan=plan, dimension="health",
-                               description="Dental check", responsible="parent")
+        action = action_create(
+            actor=worker,
+            episode=episode,
+            plan=plan,
+            dimension="health",
+            description="Dental check",
+            responsible="parent",
+        )
         event = AuditEvent.objects.get()
         assert (event.action, event.object_id, event.summary) == (
-            Action.CREATE, str(action.pk), "Added a planned action")
+            Action.CREATE,
+            str(action.pk),
+            "Added a planned action",
+        )
 
     def test_action_create_refuses_another_episodes_plan(self, worker, episode):
         with pytest.raises(ValidationError):
-            action_create(actor=worker, episode=episode, plan=PlanFactory(), dimension="health",
-                          description="Dental check", responsible="parent")
+            action_create(
+                actor=worker,
+                episode=episode,
+                plan=PlanFactory(),
+                dimension="health",
+                description="Dental check",
+                responsible="parent",
+            )
 
     def test_action_create_refused_on_closed_episode(self, worker, team):
         closed = EpisodeFactory(team=team, worker=worker, closed=True)
         with pytest.raises(DomainError):
-            action_create(actor=worker, episode=closed, is_unplanned=True, dimension="health",
-                          description="Dental check", responsible="parent")
+            action_create(
+                actor=worker,
+                episode=closed,
+                is_unplanned=True,
+                dimension="health",
+                description="Dental check",
+                responsible="parent",
+            )
 
     def test_person_add_links_and_audits(self, worker, episode):
-        person = person_add(actor=worker, episode=episode, relationship="grandparent",
-                            first_name="Edna", last_name="Marlow")
+        person = person_add(
+            actor=worker, episode=episode, relationship="grandparent", first_name="Edna", last_name="Marlow"
+        )
         link = ChildPerson.objects.get(person=person)
         assert (link.child, link.relationship) == (episode.child, "grandparent")
         event = AuditEvent.objects.get()

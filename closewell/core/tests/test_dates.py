@@ -66,5 +66,8 @@ def test_add_working_days(start, days, expected):
 def test_domain_error_carries_its_message_and_field():
     error = DomainError("Enter a date after the referral.", field="occurred_at")
     assert (str(error), error.message, error.field) == (
-        "Enter a date after the referral.", "Enter a date after the referral.", "occurred_at")
+        "Enter a date after the referral.",
+        "Enter a date after the referral.",
+        "occurred_at",
+    )
     assert DomainError("Refused.").field is None

@@ -19,14 +19,18 @@ STRIPPED = ("SECRET_KEY", "DATABASE_URL", "DJANGO_SETTINGS_MODULE", "CONN_MAX_AG
 def run(code: str, **env) -> subprocess.CompletedProcess:
     clean = {k: v for k, v in os.environ.items() if k not in STRIPPED}
     return subprocess.run(  # noqa: S603 - our own interpreter and code
-        [sys.executable, "-c", code], cwd=ROOT, env={**clean, **env}, capture_output=True,
-        text=True, timeout=60, check=False,
+        [sys.executable, "-c", code],
+        cwd=ROOT,
+        env={**clean, **env},
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
     )
 
 
 def database(module="config.settings.base", **env) -> dict:
-    result = run(f"import json, {module} as s; print(json.dumps(s.DATABASES['default'], default=str))",
-                 **env)
+    result = run(f"import json, {module} as s; print(json.dumps(s.DATABASES['default'], default=str))", **env)
     assert result.returncode == 0, result.stderr
     return json.loads(result.stdout)
 
@@ -72,8 +76,9 @@ class TestDatabaseUrl:
 
     @pytest.mark.parametrize("scheme", ["postgres", "postgresql"])
     def test_postgres_url(self, scheme):
-        db = database(DATABASE_URL=f"{scheme}://closewell:s3cret@db.example.invalid:5433/closewell",
-                      CONN_MAX_AGE="120")
+        db = database(
+            DATABASE_URL=f"{scheme}://closewell:s3cret@db.example.invalid:5433/closewell", CONN_MAX_AGE="120"
+        )
         assert db["ENGINE"] == "django.db.backends.postgresql"
         assert (db["NAME"], db["USER"], db["PASSWORD"]) == ("closewell", "closewell", "s3cret")
         assert (db["HOST"], int(db["PORT"])) == ("db.example.invalid", 5433)
@@ -81,15 +86,26 @@ class TestDatabaseUrl:
         assert "transaction_mode" not in db.get("OPTIONS", {})
 
     def test_production_reads_the_url_too(self):
-        db = database("config.settings.production", SECRET_KEY="sK9-x" * 11,
-                      DATABASE_URL="postgres://closewell@db.example.invalid/closewell")
+        db = database(
+            "config.settings.production",
+            SECRET_KEY="sK9-x" * 11,
+            DATABASE_URL="postgres://closewell@db.example.invalid/closewell",
+        )
         assert db["ENGINE"] == "django.db.backends.postgresql"
 
 
 @pytest.mark.parametrize(
     ("value", "expected"),
-    [(None, False), ("1", True), ("true", True), (" Yes ", True), ("on", True), ("0", False),
-     ("false", False), ("", False)],
+    [
+        (None, False),
+        ("1", True),
+        ("true", True),
+        (" Yes ", True),
+        ("on", True),
+        ("0", False),
+        ("false", False),
+        ("", False),
+    ],
 )
 def test_env_bool(monkeypatch, value, expected):
     if value is None:

@@ -17,8 +17,9 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("--children", type=int, required=True, help="How many children to add.")
         parser.add_argument("--seed", type=int, default=0, help="Random seed (default 0).")
-        parser.add_argument("--batch", type=int, default=1000,
-                            help="Children written per transaction (default 1000).")
+        parser.add_argument(
+            "--batch", type=int, default=1000, help="Children written per transaction (default 1000)."
+        )
 
     def handle(self, *args, children, seed, batch, **options):
         if children < 1:
@@ -27,7 +28,9 @@ class Command(BaseCommand):
             raise CommandError("--batch must be at least 1.")
         started = time.monotonic()
         totals = generate_caseload(
-            children=children, seed=seed, batch_children=batch,
+            children=children,
+            seed=seed,
+            batch_children=batch,
             progress=lambda line: self.stderr.write(f"  {line} ({time.monotonic() - started:.0f}s)"),
         )
         seconds = time.monotonic() - started
