@@ -5,7 +5,7 @@ import sys
 from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
 from django.db import InterfaceError, OperationalError
-from django.http import HttpResponse
+from django.http import HttpResponse, HttpResponseBadRequest, JsonResponse
 from django.shortcuts import redirect
 from django.template.loader import render_to_string
 
@@ -118,3 +118,20 @@ class TwoFactorMiddleware:
         if match.namespace == "api":
             return None
         return redirect("two_factor_verify")
+
+
+class NullCharacterMiddleware:
+    """Refuse a query string carrying a NUL character with 400: PostgreSQL cannot store or compare
+    text containing one, so a search or filter would otherwise fail with a server error. (Forms
+    already refuse NUL in what is posted.)"""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if any("\x00" in key or "\x00" in value for key, values in request.GET.lists() for value in values):
+            message = "Remove the null character from the address: it cannot be searched for."
+            if request.path.startswith("/api/"):
+                return JsonResponse({"errors": {"query": [message]}}, status=400)
+            return HttpResponseBadRequest(message, content_type="text/plain; charset=utf-8")
+        return self.get_response(request)

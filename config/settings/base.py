@@ -58,6 +58,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     # Outermost: a database that does not answer gives the 503 page, whatever inside needed it.
     "closewell.security.middleware.DatabaseUnavailableMiddleware",
+    "closewell.security.middleware.NullCharacterMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",

@@ -222,3 +222,14 @@ def test_nul_in_a_record_section_is_refused(case):
     record.refresh_from_db()
     assert "\x00" not in record.reason_for_involvement
     assert timezone.now()
+
+
+@pytest.mark.parametrize(
+    "path", ["/search/?q=Co%00le", "/cases/?q=%00", "/api/v1/children/?la_child_id=%00x"]
+)
+def test_a_null_character_in_the_address_is_refused_not_a_server_error(client, path):
+    """PostgreSQL cannot compare text with NUL in it: the request is refused with 400 before any query."""
+    response = client.get(path)
+    assert response.status_code == 400
+    if path.startswith("/api/"):
+        assert "null character" in response.json()["errors"]["query"][0]
