@@ -34,6 +34,24 @@ from .codes import (
 UPN_PATTERN = re.compile(r"[A-Za-z]\d{11}[\dA-Za-z]")
 
 
+def source_id_field() -> models.CharField:
+    """The row's key in the system it was imported from (SSD `table:id`), for idempotent imports."""
+    return models.CharField(
+        "source system ID",
+        max_length=100,
+        blank=True,
+        default="",
+        help_text="Its key in the system it was imported from (SSD: table:id); blank when entered here.",
+    )
+
+
+def source_id_once(model: str) -> models.UniqueConstraint:
+    """An imported row is imported once: its source ID is unique when set."""
+    return models.UniqueConstraint(
+        fields=["source_id"], condition=~Q(source_id=""), name=f"{model}_source_id_once"
+    )
+
+
 def validate_codes(values, choices, label):
     if not isinstance(values, list) or any(v not in choices.values for v in values):
         raise ValidationError(f"{label} must be a list of codes from the CIN census.")
@@ -130,20 +148,12 @@ class LookedAfterPeriod(TimeStampedModel):
     start_date = models.DateField()
     end_date = models.DateField(null=True, blank=True)
     legal_status = models.CharField(max_length=60, blank=True)
-    source_id = models.CharField(
-        "source system ID",
-        max_length=100,
-        blank=True,
-        default="",
-        help_text="Its key in the system it was imported from (SSD: table:id); blank when entered here.",
-    )
+    source_id = source_id_field()
 
     class Meta:
         ordering = ["start_date"]
         constraints = [
-            models.UniqueConstraint(
-                fields=["source_id"], condition=~Q(source_id=""), name="lookedafterperiod_source_id_once"
-            ),
+            source_id_once("lookedafterperiod"),
             models.CheckConstraint(
                 name="lac_period_ends_after_start",
                 condition=Q(end_date__isnull=True) | Q(end_date__gte=F("start_date")),
@@ -173,21 +183,13 @@ class Person(VersionedModel):
         "for example a domestic abuse victim's address.",
     )
     sensitivity_reason = models.CharField(max_length=200, blank=True)
-    source_id = models.CharField(
-        "source system ID",
-        max_length=100,
-        blank=True,
-        default="",
-        help_text="Its key in the system it was imported from (SSD: table:id); blank when entered here.",
-    )
+    source_id = source_id_field()
 
     class Meta:
         ordering = ["last_name", "first_name"]
         verbose_name_plural = "people"
         constraints = [
-            models.UniqueConstraint(
-                fields=["source_id"], condition=~Q(source_id=""), name="person_source_id_once"
-            ),
+            source_id_once("person"),
             models.CheckConstraint(
                 name="person_sensitive_has_reason",
                 condition=Q(contact_details_sensitive=False) | ~Q(sensitivity_reason=""),
@@ -284,13 +286,7 @@ class Episode(TimeStampedModel):
     is_re_referral = models.BooleanField(
         default=False, help_text="Referred again within 12 months of the previous closure."
     )
-    source_id = models.CharField(
-        "source system ID",
-        max_length=100,
-        blank=True,
-        default="",
-        help_text="Its key in the system it was imported from (SSD: table:id); blank when entered here.",
-    )
+    source_id = source_id_field()
 
     class Meta:
         ordering = ["-referral_date"]
@@ -299,9 +295,7 @@ class Episode(TimeStampedModel):
             models.Index(fields=["worker", "status"]),
         ]
         constraints = [
-            models.UniqueConstraint(
-                fields=["source_id"], condition=~Q(source_id=""), name="episode_source_id_once"
-            ),
+            source_id_once("episode"),
             # CIN rules 8805 and 8810: a closure date needs a reason, and a reason needs a date.
             models.CheckConstraint(
                 name="episode_closure_date_and_reason_together",
@@ -355,20 +349,12 @@ class Assessment(TimeStampedModel):
     authorisation_date = models.DateField(null=True, blank=True)
     factors = models.JSONField(default=list, blank=True, help_text="CIN census factor codes.")
     summary = models.TextField(blank=True, help_text="The outcome of the assessment.")
-    source_id = models.CharField(
-        "source system ID",
-        max_length=100,
-        blank=True,
-        default="",
-        help_text="Its key in the system it was imported from (SSD: table:id); blank when entered here.",
-    )
+    source_id = source_id_field()
 
     class Meta:
         ordering = ["start_date"]
         constraints = [
-            models.UniqueConstraint(
-                fields=["source_id"], condition=~Q(source_id=""), name="assessment_source_id_once"
-            ),
+            source_id_once("assessment"),
             models.CheckConstraint(
                 name="assessment_authorised_after_start",
                 condition=Q(authorisation_date__isnull=True) | Q(authorisation_date__gte=F("start_date")),
@@ -396,22 +382,14 @@ class Section47(TimeStampedModel):
     icpc_target_date = models.DateField("initial child protection conference target", null=True, blank=True)
     icpc_date = models.DateField("date of initial child protection conference", null=True, blank=True)
     icpc_not_required = models.BooleanField("initial conference not required", default=False)
-    source_id = models.CharField(
-        "source system ID",
-        max_length=100,
-        blank=True,
-        default="",
-        help_text="Its key in the system it was imported from (SSD: table:id); blank when entered here.",
-    )
+    source_id = source_id_field()
 
     class Meta:
         ordering = ["start_date"]
         verbose_name = "section 47 enquiry"
         verbose_name_plural = "section 47 enquiries"
         constraints = [
-            models.UniqueConstraint(
-                fields=["source_id"], condition=~Q(source_id=""), name="section47_source_id_once"
-            ),
+            source_id_once("section47"),
             models.CheckConstraint(
                 name="s47_icpc_after_start",
                 condition=Q(icpc_date__isnull=True) | Q(icpc_date__gte=F("start_date")),
@@ -444,20 +422,12 @@ class Plan(TimeStampedModel):
     initial_category = models.CharField(max_length=3, choices=CategoryOfAbuse.choices, blank=True)
     latest_category = models.CharField(max_length=3, choices=CategoryOfAbuse.choices, blank=True)
     number_of_previous_cpp = models.PositiveSmallIntegerField(default=0)
-    source_id = models.CharField(
-        "source system ID",
-        max_length=100,
-        blank=True,
-        default="",
-        help_text="Its key in the system it was imported from (SSD: table:id); blank when entered here.",
-    )
+    source_id = source_id_field()
 
     class Meta:
         ordering = ["start_date"]
         constraints = [
-            models.UniqueConstraint(
-                fields=["source_id"], condition=~Q(source_id=""), name="plan_source_id_once"
-            ),
+            source_id_once("plan"),
             models.CheckConstraint(
                 name="plan_ends_after_start",
                 condition=Q(end_date__isnull=True) | Q(end_date__gte=F("start_date")),
@@ -580,21 +550,13 @@ class Contact(VersionedModel):
     work = models.CharField(max_length=10, choices=WorkKind.choices, default=WorkKind.DIRECT)
     note = models.TextField()
     worker = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="contacts")
-    source_id = models.CharField(
-        "source system ID",
-        max_length=100,
-        blank=True,
-        default="",
-        help_text="Its key in the system it was imported from (SSD: table:id); blank when entered here.",
-    )
+    source_id = source_id_field()
 
     class Meta:
         ordering = ["-occurred_at"]
         indexes = [models.Index(fields=["episode", "occurred_at"])]
         constraints = [
-            models.UniqueConstraint(
-                fields=["source_id"], condition=~Q(source_id=""), name="contact_source_id_once"
-            ),
+            source_id_once("contact"),
             models.CheckConstraint(
                 name="contact_seen_alone_only_if_seen",
                 condition=Q(child_seen_alone=False) | Q(child_seen=True),
