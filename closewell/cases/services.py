@@ -24,19 +24,18 @@ from .models import (
 )
 
 
+def _plain(value):
+    """A field's value as the audit trail stores it: related objects by their primary key."""
+    if hasattr(value, "values_list"):
+        return list(value.values_list("pk", flat=True))
+    if isinstance(value, list):
+        return [getattr(item, "pk", item) for item in value]
+    return getattr(value, "pk", value)
+
+
 def snapshot(obj, fields=None) -> dict:
     """A plain dict of an object's fields for the audit trail's before/after."""
-    data = model_to_dict(obj, fields=fields)
-    return {
-        key: (
-            list(v.values_list("pk", flat=True))
-            if hasattr(v, "values_list")
-            else [getattr(x, "pk", x) for x in v]
-            if isinstance(v, list)
-            else getattr(v, "pk", v)
-        )
-        for key, v in data.items()
-    }
+    return {key: _plain(value) for key, value in model_to_dict(obj, fields=fields).items()}
 
 
 def _require_edit(actor, episode: Episode) -> None:
