@@ -205,7 +205,8 @@ def _free_port() -> int:
 
 
 def load(engine: str, env: dict, args) -> dict:
-    """gunicorn on loopback against the bench database; locust headless for a bounded time."""
+    """gunicorn on loopback against the bench database, with production's config/gunicorn.py (the app
+    and the advice dictionaries loaded before the workers fork); locust headless for a bounded time."""
     plan = VAR / f"load-plan-{engine}.json"
     subprocess.run(
         [PY, "-m", "bench.load.plan", str(plan)], cwd=ROOT, env=env, check=True, capture_output=True
@@ -216,6 +217,8 @@ def load(engine: str, env: dict, args) -> dict:
     server = subprocess.Popen(
         [
             str(Path(PY).parent / "gunicorn"),
+            "-c",
+            str(ROOT / "config" / "gunicorn.py"),
             "config.wsgi",
             "--bind",
             f"127.0.0.1:{port}",
@@ -225,6 +228,8 @@ def load(engine: str, env: dict, args) -> dict:
             "120",
             "--log-level",
             "warning",
+            # The default control socket is one path per user, shared with any other gunicorn here.
+            "--no-control-socket",
         ],
         cwd=ROOT,
         env=env,
