@@ -20,12 +20,22 @@ from django.utils.dateparse import parse_date, parse_datetime
 from closewell.core.dates import long_date
 
 TEMPLATE = Path(__file__).resolve().parent / "templates" / "documents" / "record.typ"
-# Debian's fonts-dejavu-core; without it Typst's own embedded Libertinus Serif is used. System fonts
-# are otherwise ignored, so the same copy prints the same on every machine that has these fonts.
-FONT_DIRS = [Path("/usr/share/fonts/truetype/dejavu")]
+# The copy's typeface is DejaVu Sans; Noto prints what families write in other scripts and emoji.
+# System fonts are otherwise ignored, so the same copy prints the same on every machine with these
+# Debian packages (without them Typst's embedded Libertinus Serif is used, and more is unprintable).
+FONT_PACKAGES = ("fonts-dejavu-core", "fonts-noto-core", "fonts-noto-cjk", "fonts-noto-color-emoji")
+FONT_DIRS = [
+    Path("/usr/share/fonts/truetype/dejavu"),  # fonts-dejavu-core
+    Path("/usr/share/fonts/truetype/noto"),  # fonts-noto-core (most scripts), fonts-noto-color-emoji
+    Path("/usr/share/fonts/opentype/noto"),  # fonts-noto-cjk (Chinese, Japanese, Korean)
+]
 PDF_STANDARDS = ["a-2a", "ua-1"]
 RENDERER = f"typst {typst.__version__}"
 WITHHELD = "[withheld]"
+UNPRINTABLE = "\ufffd"  # the replacement character: DejaVu Sans has it
+UNPRINTABLE_NOTE = (
+    f"Some characters could not be printed in the fonts we have and are shown as {UNPRINTABLE}."
+)
 DETAILS = ("address", "phone", "email")
 DETAIL_LABELS = {"address": "address", "phone": "telephone number", "email": "email address"}
 
@@ -50,7 +60,25 @@ def render(document: dict, *, timestamp: dt.datetime) -> bytes:
 
     `timestamp` is the PDF's creation date (the record's authorisation time), so the same input
     gives the same bytes. The compiler is shared, so renders in a process take turns.
+
+    PDF/A and PDF/UA forbid text that no font can show, and a private-use character. Rather than
+    fail to print a family's copy, such characters are printed as the replacement character and
+    the copy says so: Typst names every one in its refusal, so they are replaced and it compiles
+    again.
     """
+    refused: set[str] = set()
+    for _attempt in range(3):
+        try:
+            return _compile(printable(document, refused), timestamp)
+        except typst.TypstError as error:
+            found = refused_characters(error.diagnostic) - refused
+            if not found:
+                raise
+            refused |= found
+    raise typst.TypstError(f"Characters still refused after replacing {sorted(refused)!r}")
+
+
+def _compile(document: dict, timestamp: dt.datetime) -> bytes:
     data = json.dumps(document, ensure_ascii=False, sort_keys=True)
     with _render_lock:
         return compiler().compile(
@@ -58,6 +86,39 @@ def render(document: dict, *, timestamp: dt.datetime) -> bytes:
             pdf_standards=PDF_STANDARDS,
             timestamp=int(timestamp.timestamp()),
         )
+
+
+# Typst 0.15's refusals under PDF/A and PDF/UA, each quoting the text as a Rust string literal.
+_REFUSED = re.compile(
+    r'the text `"((?:[^"\\]|\\.)*)"` could not be displayed|contains the codepoint `"((?:[^"\\]|\\.)*)"`'
+)
+_RUST_ESCAPE = re.compile(r"\\u\{([0-9a-fA-F]+)\}|\\(.)")
+_RUST_ESCAPES = {"0": "\0", "n": "\n", "r": "\r", "t": "\t"}
+
+
+def refused_characters(diagnostic: str) -> set[str]:
+    """The characters Typst refused to print, from its diagnostic. A refused cluster (a letter and
+    its accent) loses its non-ASCII characters; ASCII always prints in DejaVu Sans."""
+
+    def unescape(match: re.Match) -> str:
+        code, char = match.groups()
+        return chr(int(code, 16)) if code else _RUST_ESCAPES.get(char, char)
+
+    found = set()
+    for match in _REFUSED.finditer(diagnostic or ""):
+        text = _RUST_ESCAPE.sub(unescape, match.group(1) or match.group(2))
+        found.update(char for char in text if not char.isascii())
+    return found
+
+
+def printable(document: dict, refused: set[str]) -> dict:
+    """The document with each refused character printed as the replacement character, and a note
+    in the copy saying so."""
+    if not refused:
+        return document
+    document = map_strings(document, lambda text: "".join(UNPRINTABLE if c in refused else c for c in text))
+    document["copy"]["notes"] = [*document["copy"]["notes"], UNPRINTABLE_NOTE]
+    return document
 
 
 # --- Withholding ---------------------------------------------------------------------------------
@@ -158,17 +219,22 @@ def withheld_patterns(snapshot: dict, withheld: list[dict]) -> re.Pattern | None
     return re.compile("|".join(f"(?:{p})" for p in ordered), re.IGNORECASE)
 
 
+def map_strings(value, change):
+    """`value` (JSON-like: dicts, lists, strings and scalars) with `change` applied to every string."""
+    if isinstance(value, str):
+        return change(value)
+    if isinstance(value, list):
+        return [map_strings(item, change) for item in value]
+    if isinstance(value, dict):
+        return {key: map_strings(item, change) for key, item in value.items()}
+    return value
+
+
 def redact(value, pattern: re.Pattern | None):
     """Replace every withheld detail in every string of `value` (a snapshot or part of one)."""
     if pattern is None:
         return value
-    if isinstance(value, str):
-        return pattern.sub(WITHHELD, value)
-    if isinstance(value, list):
-        return [redact(item, pattern) for item in value]
-    if isinstance(value, dict):
-        return {key: redact(item, pattern) for key, item in value.items()}
-    return value
+    return map_strings(value, lambda text: pattern.sub(WITHHELD, text))
 
 
 def withheld_snapshot(snapshot: dict, withheld: list[dict]) -> dict:

@@ -119,20 +119,75 @@ def test_reproducible_bytes(case, authorised):
     assert services.record_pdf(actor=case.worker, record=authorised) == first
 
 
-def test_written_text_is_printed_literally(case, complete_record):
+def _printed_child_views(case, record, views: str) -> str:
+    """The text of the file copy of `record` authorised with the child's views as `views`."""
     record = closures.closure_update(
         actor=case.worker,
-        record=complete_record,
+        record=record,
         section="child_views",
-        version=complete_record.version,
-        data={"child_views": TRICKY + "\n\nSecond paragraph."},
+        version=record.version,
+        data={"child_views": views},
     )
     record = closures.closure_authorise(
         actor=case.manager, record=closures.closure_submit(actor=case.worker, record=record)
     )
-    text = " ".join(pdf_pages(bytes(_give(case, record).pdf)))
+    return " ".join(pdf_pages(bytes(_give(case, record).pdf)))
+
+
+def test_written_text_is_printed_literally(case, complete_record):
+    text = _printed_child_views(case, complete_record, TRICKY + "\n\nSecond paragraph.")
     assert TRICKY in text
     assert "Second paragraph." in text
+
+
+# What a family might write in their own words: emoji (one joined by zero-width joiners, one with a
+# skin tone), and languages spoken in English councils, in their own scripts.
+OWN_WORDS = {
+    "emoji": "Ruby drew 👩\u200d👩\u200d👧 and 😀 👍🏽",
+    "Polish": "Czuję się teraz bezpieczna.",
+    "Chinese": "我现在觉得安全。",
+    "Tigrinya": "ሕጂ ድሕንነት ይስምዓኒ ኣሎ።",
+    "Urdu": "میں اب محفوظ محسوس کرتی ہوں",
+    "Bengali": "আমি এখন নিরাপদ বোধ করি",
+    "Punjabi": "ਮੈਂ ਹੁਣ ਸੁਰੱਖਿਅਤ ਮਹਿਸੂਸ ਕਰਦੀ ਹਾਂ",
+    "Tamil": "நான் இப்போது பாதுகாப்பாக உணர்கிறேன்",
+}
+
+
+def test_a_familys_own_words_print_in_their_script_and_emoji(case, complete_record):
+    missing = [str(d) for d in pdf.FONT_DIRS if not d.is_dir()]
+    assert not missing, f"Fonts not installed: {missing}. Debian: apt install {' '.join(pdf.FONT_PACKAGES)}"
+    text = _printed_child_views(case, complete_record, "\n\n".join(OWN_WORDS.values()))
+    # Every character had a font: none was replaced.
+    assert pdf.UNPRINTABLE not in text
+    assert pdf.UNPRINTABLE_NOTE not in text
+    # The text layer reads back as written where the script is laid out in order (Urdu, Bengali,
+    # Punjabi and Tamil are shaped into ligatures and reordered glyphs, which no text layer undoes).
+    flat = text.replace("\u200d", "").replace(" ", "")
+    for words in ("emoji", "Polish", "Chinese", "Tigrinya"):
+        assert OWN_WORDS[words].replace("\u200d", "").replace(" ", "") in flat, f"{words} not printed"
+
+
+def test_characters_no_font_can_print_are_shown_as_replacement_and_the_copy_says_so(case, complete_record):
+    # A private-use character (PDF/A forbids it), an unassigned one, and a combining mark none of the
+    # fonts has: without the replacement, Typst refuses the whole copy.
+    views = "Mia's sign \ue000 (private), \u0378 (unassigned) and e\u20d8 (ring) 😀 are hers."
+    text = _printed_child_views(case, complete_record, views)
+    assert "Mia's sign \ufffd (private), \ufffd (unassigned) and e\ufffd (ring) 😀 are hers." in text
+    assert pdf.UNPRINTABLE_NOTE in text
+
+
+def test_any_character_prints_or_is_replaced(authorised):
+    """Every 97th code point of Unicode (about 11,000 of them, assigned or not) in one record: the copy
+    prints, and only what no font shows is replaced."""
+    sweep = " ".join(chr(code) for code in range(32, 0x110000, 97) if not 0xD800 <= code <= 0xDFFF)
+    snapshot = {**authorised.snapshot, "child_views": {**authorised.snapshot["child_views"], "views": sweep}}
+    document = pdf.document_data(snapshot, signatures=[], stamp="Sweep", statement="Sweep.", notes=[])
+    content = pdf.render(document, timestamp=authorised.authorised_at)
+    text = " ".join(pdf_pages(content))
+    assert pdf.UNPRINTABLE_NOTE in text
+    for printed in ("â", "Ń"):  # code points 226 and 323: Latin, in DejaVu Sans
+        assert printed in sweep and printed in text
 
 
 def test_perpetrator_copy_never_shows_the_victims_address(case, complete_record):
@@ -292,3 +347,13 @@ def test_addendum_prints_its_correction_only(case, authorised):
     assert "The play therapy was 11 sessions, not 10." in text
     assert "1. Reason for involvement" not in text
     assert "10. Authorisation" in text and "The addendum is part of the record." in text
+
+
+def test_missing_fonts_are_a_system_check_warning(monkeypatch, tmp_path):
+    from closewell.documents.checks import fonts_installed
+
+    assert fonts_installed(None) == []
+    monkeypatch.setattr(pdf, "FONT_DIRS", [*pdf.FONT_DIRS, tmp_path / "absent"])
+    (warning,) = fonts_installed(None)
+    assert warning.id == "documents.W001"
+    assert "fonts-noto-color-emoji" in warning.hint
