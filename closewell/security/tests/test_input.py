@@ -100,8 +100,6 @@ def flat(text: str) -> str:
     return "".join(c for c in text if not c.isspace() and unicodedata.category(c) != "Cf")
 
 
-
-
 @pytest.mark.parametrize("kind", PAYLOADS)
 def test_record_text_is_stored_as_typed_escaped_on_pages_and_printed(kind, case):
     payload = PAYLOADS[kind]
