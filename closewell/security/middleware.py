@@ -1,7 +1,10 @@
 """Middleware: the 503 page when the database does not answer, and two-factor sign-in by role."""
 
+import functools
+import re
 import sys
 
+from django import forms
 from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
 from django.db import InterfaceError, OperationalError
@@ -14,9 +17,40 @@ RETRY_AFTER_SECONDS = 60
 HIDDEN_FIELDS = ("csrfmiddlewaretoken",)
 
 
+@functools.cache
+def _form_labels() -> dict[str, str]:
+    """Every form field's label by field name, from the forms in memory (no database needed)."""
+    labels: dict[str, str] = {}
+    pending = [forms.BaseForm]
+    while pending:
+        form = pending.pop()
+        pending.extend(form.__subclasses__())
+        for name, field in getattr(form, "base_fields", {}).items():
+            if field.label:
+                labels.setdefault(name, str(field.label))
+    return labels
+
+
+# A part of a date or time field (occurred_at_day) or of a multi-value widget (occurred_at_0).
+_FIELD_PART = re.compile(r"^(?P<name>.+?)_(?P<part>day|month|year|time|\d+)$")
+
+
+def field_label(name: str) -> str:
+    """The label the user saw for a posted field: its form's label where a form declares it
+    ("When was the contact? (day)"), else the name in words ("Reason for involvement")."""
+    labels = _form_labels()
+    part = ""
+    match = _FIELD_PART.match(name)
+    if name not in labels and match and match["name"] in labels:
+        name, part = match["name"], match["part"]
+    label = labels.get(name) or re.sub(r"[_\-]+", " ", name).strip().capitalize()
+    return f"{label} ({part})" if part and not part.isdigit() else label
+
+
 def typed_fields(request) -> list[tuple[str, str]]:
     """What the user typed into the form that could not be saved, so they can copy it and lose
-    nothing: every text field of a POST, passwords and the CSRF token left out."""
+    nothing: every text field of a POST, passwords and the CSRF token left out, each with the
+    label the user saw."""
     if request.method != "POST":
         return []
     try:
@@ -24,7 +58,7 @@ def typed_fields(request) -> list[tuple[str, str]]:
     except Exception:  # noqa: BLE001 (a body that cannot be read has nothing to give back)
         return []
     return [
-        (name, value)
+        (field_label(name), value)
         for name in data
         if name not in HIDDEN_FIELDS and "password" not in name.lower() and "token" not in name.lower()
         for value in data.getlist(name)

@@ -122,7 +122,9 @@ CSRF = "a" * 32  # a CSRF secret; the same value posted back passes the check wi
 
 TYPED = {
     "note": "Saw Ruby at school. She said <b>“I’m fine”</b> & smiled.\nSecond line.",
-    "occurred_at_0": "21/11/2026",
+    "occurred_at_day": "21",
+    "reason_for_involvement": "Referred by the school.",
+    "extra_detail": "Kept too.",
     "password": "never shown",
 }
 
@@ -143,10 +145,13 @@ def test_a_failed_post_shows_back_what_was_typed(server_without_database):
             body,
         )
     )
-    assert boxes["note"] == (
+    # Labelled as the form labels them, or the field's name in words where no form declares it.
+    assert boxes["Note of the contact"] == (
         "Saw Ruby at school. She said &lt;b&gt;“I’m fine”&lt;/b&gt; &amp; smiled.\nSecond line."
     )
-    assert boxes["occurred_at_0"] == "21/11/2026"
+    assert boxes["When was the contact? (day)"] == "21"
+    assert boxes["Why were services provided?"] == "Referred by the school."
+    assert boxes["Extra detail"] == "Kept too."
     assert "password" not in boxes and "never shown" not in body
     assert CSRF not in body
     assert "<b>" not in body
