@@ -19,4 +19,30 @@ class UserAdmin(BaseUserAdmin):
         *BaseUserAdmin.fieldsets,
         ("Closewell", {"fields": ["role", "team", "managed_teams"]}),
     ]
+    add_fieldsets = [
+        (
+            None,
+            {
+                "classes": ["wide"],
+                "fields": [
+                    "username",
+                    "first_name",
+                    "last_name",
+                    "email",
+                    "usable_password",
+                    "password1",
+                    "password2",
+                ],
+            },
+        ),
+        ("Closewell", {"fields": ["role", "team", "managed_teams"]}),
+    ]
     filter_horizontal = ["managed_teams", "groups", "user_permissions"]
+
+    def get_readonly_fields(self, request, obj=None):
+        """Admin access follows the role (is_staff is set from it). Only a superuser grants
+        superuser status, groups or single permissions: an administrator cannot raise their own."""
+        fields = ["is_staff", "last_login", "date_joined"]
+        if not request.user.is_superuser:
+            fields += ["is_superuser", "groups", "user_permissions"]
+        return fields

@@ -1,6 +1,6 @@
 """Teams and the people who use Closewell, each with one role."""
 
-from django.contrib.auth.models import AbstractUser
+from django.contrib.auth.models import AbstractUser, UserManager
 from django.db import models
 from django.db.models import Q
 
@@ -24,6 +24,13 @@ class Role(models.TextChoices):
     ADMINISTRATOR = "administrator", "Administrator"
 
 
+class Manager(UserManager):
+    def create_superuser(self, username, email=None, password=None, **extra_fields):
+        """`createsuperuser` makes an administrator (a social worker would need a team)."""
+        extra_fields.setdefault("role", Role.ADMINISTRATOR)
+        return super().create_superuser(username, email, password, **extra_fields)
+
+
 class User(AbstractUser):
     role = models.CharField(max_length=20, choices=Role.choices, default=Role.SOCIAL_WORKER)
     team = models.ForeignKey(
@@ -38,6 +45,8 @@ class User(AbstractUser):
         Team, blank=True, related_name="managers", help_text="Teams a team manager manages."
     )
 
+    objects = Manager()
+
     class Meta:
         ordering = ["last_name", "first_name"]
         constraints = [
@@ -50,6 +59,14 @@ class User(AbstractUser):
 
     def __str__(self) -> str:
         return self.get_full_name() or self.username
+
+    def save(self, *args, **kwargs):
+        # Who may sign in to the admin follows the role: only administrators (and superusers).
+        self.is_staff = self.is_superuser or self.role == Role.ADMINISTRATOR
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and {"role", "is_superuser"} & set(update_fields):
+            kwargs["update_fields"] = {*update_fields, "is_staff"}
+        super().save(*args, **kwargs)
 
     @property
     def is_social_worker(self) -> bool:

@@ -97,3 +97,56 @@ def can_view_census_quality(user: User) -> bool:
 def can_view_reports(user: User) -> bool:
     """Reports on closures: data officers for every team, team managers for the teams they manage."""
     return user.is_authenticated and user.is_active and user.role in (Role.DATA_OFFICER, Role.TEAM_MANAGER)
+
+
+# --- The administrator role in the Django admin ------------------------------------------------------
+
+# What the administrator role may do in the admin: people and teams (never delete a user: deactivate
+# them, so the audit trail keeps who did what), the council's advice words, unlocking accounts
+# locked by failed sign-ins, removing a lost authenticator app (its owner sets up a new one at their
+# next sign-in), and reading the audit trail. No child's record is in the admin.
+ADMINISTRATOR_PERMISSIONS = frozenset(
+    {
+        "accounts.view_user",
+        "accounts.add_user",
+        "accounts.change_user",
+        "accounts.view_team",
+        "accounts.add_team",
+        "accounts.change_team",
+        "advice.view_adviceword",
+        "advice.add_adviceword",
+        "advice.change_adviceword",
+        "advice.delete_adviceword",
+        "axes.view_accessattempt",
+        "axes.delete_accessattempt",
+        "axes.view_accesslog",
+        "audit.view_auditevent",
+        "otp_totp.view_totpdevice",
+        "otp_totp.delete_totpdevice",
+    }
+)
+
+
+class RoleBackend:
+    """Authorisation backend (AUTHENTICATION_BACKENDS): the administrator role's admin permissions
+    come from the role, not from permissions ticked on each account. Authenticates no one."""
+
+    def authenticate(self, request, **credentials):
+        return None
+
+    def get_user(self, user_id):
+        return None
+
+    def has_perm(self, user_obj, perm, obj=None) -> bool:
+        return (
+            user_obj.is_active
+            and getattr(user_obj, "role", None) == Role.ADMINISTRATOR
+            and perm in ADMINISTRATOR_PERMISSIONS
+        )
+
+    def has_module_perms(self, user_obj, app_label) -> bool:
+        return any(
+            self.has_perm(user_obj, perm)
+            for perm in ADMINISTRATOR_PERMISSIONS
+            if perm.startswith(f"{app_label}.")
+        )

@@ -118,6 +118,7 @@ LOGOUT_REDIRECT_URL = "login"
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
+    "closewell.accounts.permissions.RoleBackend",
 ]
 
 PASSWORD_HASHERS = [
@@ -154,6 +155,9 @@ AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 REQUIRE_TWO_FACTOR = env_bool("REQUIRE_TWO_FACTOR", False)
 OTP_REQUIRED_FOR_ROLES = env_list("OTP_REQUIRED_FOR_ROLES", "team_manager,administrator")
 OTP_TOTP_ISSUER = os.environ.get("OTP_TOTP_ISSUER", "Closewell")
+# The admin never shows an authenticator's secret or QR code: an administrator can remove a lost
+# device, not copy someone's second factor.
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True
 
 # Content-Security-Policy: scripts only from our own static files (no inline script, no eval),
 # nothing may frame the pages, forms post only to us. Signatures are drawn to a canvas and shown as

@@ -26,7 +26,7 @@ class UserFactory(DjangoModelFactory):
     class Params:
         manager = factory.Trait(role=Role.TEAM_MANAGER, team=None)
         data_officer = factory.Trait(role=Role.DATA_OFFICER, team=None)
-        administrator = factory.Trait(role=Role.ADMINISTRATOR, team=None, is_staff=True)
+        administrator = factory.Trait(role=Role.ADMINISTRATOR, team=None)
         inactive = factory.Trait(is_active=False)
 
     username = factory.Sequence(lambda n: f"user{n}")
