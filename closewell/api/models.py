@@ -6,6 +6,7 @@ import secrets
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 
 
 def hash_key(key: str) -> str:
@@ -16,7 +17,10 @@ class ApiToken(models.Model):
     """A token acts with its user's role and team, exactly as the user would on the pages.
 
     The key is shown once when created; the database keeps only its SHA-256, so a copy of the
-    database gives no one a working token. Revoked tokens are kept for the audit trail."""
+    database gives no one a working token. Every token expires (API_TOKEN_DAYS after it is made,
+    unless made for fewer days): a token is for another system, so it skips the people's two-factor
+    step, and a forgotten one must not work for ever. Revoked and expired tokens are kept for the
+    audit trail."""
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="api_tokens")
     name = models.CharField(max_length=100, blank=True, help_text="What the token is for.")
@@ -25,6 +29,7 @@ class ApiToken(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     last_used_at = models.DateTimeField(null=True, blank=True)
     revoked_at = models.DateTimeField(null=True, blank=True)
+    expires_at = models.DateTimeField()
 
     class Meta:
         ordering = ["-created_at"]
@@ -35,7 +40,7 @@ class ApiToken(models.Model):
 
     @property
     def is_active(self) -> bool:
-        return self.revoked_at is None
+        return self.revoked_at is None and self.expires_at > timezone.now()
 
     @staticmethod
     def new_key() -> str:

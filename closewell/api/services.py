@@ -1,5 +1,8 @@
 """Writes for API tokens: create one (its key shown once), revoke one or all of a user's."""
 
+import datetime as dt
+
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
@@ -11,13 +14,24 @@ from .models import ApiToken, hash_key
 
 
 @transaction.atomic
-def token_create(*, actor, user, name: str = "") -> tuple[ApiToken, str]:
-    """A new token for `user`; returns it and its key. Only the key's SHA-256 is stored, so the key
-    is shown this once and cannot be recovered: a lost key is revoked and replaced."""
+def token_create(*, actor, user, name: str = "", days: int | None = None) -> tuple[ApiToken, str]:
+    """A new token for `user`, working for `days` (at most, and by default, API_TOKEN_DAYS);
+    returns it and its key. Only the key's SHA-256 is stored, so the key is shown this once and
+    cannot be recovered: a lost key is revoked and replaced."""
     if not user.is_active:
         raise DomainError(f"{user.username} cannot sign in, so cannot have a token.")
+    longest = settings.API_TOKEN_DAYS
+    days = longest if days is None else days
+    if not 1 <= days <= longest:
+        raise DomainError(f"A token works for between 1 and {longest} days.", field="days")
     key = ApiToken.new_key()
-    token = ApiToken(user=user, name=name[:100], key_hash=hash_key(key), prefix=key[:8])
+    token = ApiToken(
+        user=user,
+        name=name[:100],
+        key_hash=hash_key(key),
+        prefix=key[:8],
+        expires_at=timezone.now() + dt.timedelta(days=days),
+    )
     token.full_clean()
     token.save()
     audit(
@@ -25,7 +39,7 @@ def token_create(*, actor, user, name: str = "") -> tuple[ApiToken, str]:
         action=Action.CREATE,
         obj=token,
         summary=f"Created an API token ({token.prefix}…) for {user.username}",
-        after={"user": user.pk, "name": token.name, "prefix": token.prefix},
+        after={"user": user.pk, "name": token.name, "prefix": token.prefix, "expires_at": token.expires_at},
     )
     return token, key
 

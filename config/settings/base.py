@@ -231,6 +231,8 @@ ADVICE_LONG_SENTENCE_WORDS = int(os.environ.get("ADVICE_LONG_SENTENCE_WORDS", "2
 
 
 # The JSON API (/api/v1): token authentication only, JSON only, every list paginated.
+# API tokens are for other systems and skip the two-factor step; each works for at most this many days.
+API_TOKEN_DAYS = int(os.environ.get("API_TOKEN_DAYS", "90"))
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": ["closewell.api.authentication.TokenAuthentication"],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],

@@ -1,9 +1,11 @@
 """Tokens: created by the command and shown once, stored hashed, revocable, acting as their user."""
 
+import datetime as dt
 import hashlib
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.utils import timezone
 from rest_framework.test import APIClient
 
 from closewell.api.models import ApiToken
@@ -71,3 +73,29 @@ def test_schema_needs_no_token(db):
     assert schema["openapi"].startswith("3.")
     assert "/api/v1/closure-records/{id}/authorise/" in schema["paths"]
     assert schema["components"]["securitySchemes"]["token"]["scheme"] == "bearer"
+
+
+def test_a_token_expires(case, capsys, settings):
+    settings.API_TOKEN_DAYS = 30
+    call_command("create_api_token", "w", "--days", "7")
+    key = capsys.readouterr().out.strip()
+    token = ApiToken.objects.get(user=case.worker)
+    assert dt.timedelta(days=6, hours=23) < token.expires_at - timezone.now() <= dt.timedelta(days=7)
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Bearer {key}")
+    assert client.get(URL).status_code == 200
+    ApiToken.objects.filter(pk=token.pk).update(expires_at=timezone.now() - dt.timedelta(seconds=1))
+    response = client.get(URL)
+    assert response.status_code == 401
+    assert "expired" in response.json()["errors"]["detail"][0]
+    call_command("create_api_token", "w", "--list")
+    assert "expired" in capsys.readouterr().out
+
+
+def test_a_token_works_for_at_most_api_token_days(case, capsys, settings):
+    settings.API_TOKEN_DAYS = 30
+    with pytest.raises(CommandError, match="between 1 and 30 days"):
+        call_command("create_api_token", "w", "--days", "31")
+    call_command("create_api_token", "w")
+    token = ApiToken.objects.get(user=case.worker)
+    assert dt.timedelta(days=29) < token.expires_at - timezone.now() <= dt.timedelta(days=30)
