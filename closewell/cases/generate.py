@@ -329,6 +329,14 @@ def _working_day(date: dt.date, earliest: dt.date, latest: dt.date) -> dt.date:
     return friday if friday >= earliest else min(monday, latest)
 
 
+def _disabilities(rng: random.Random) -> list[str]:
+    """NONE for nine children in ten; of the others, one in three has two or three disabilities
+    (a council where no child has more than one gets CIN query 2888Q on the whole return)."""
+    if rng.random() < 0.9:
+        return ["NONE"]
+    return rng.sample(DISABILITIES, 1 if rng.random() < 2 / 3 else rng.randint(2, 3))
+
+
 def _day_between(rng: random.Random, start: dt.date, end: dt.date) -> dt.date:
     return start + dt.timedelta(days=rng.randint(0, max((end - start).days, 0)))
 
@@ -358,7 +366,7 @@ class _Batch:
                 date_of_birth=dob,
                 sex=sex,
                 ethnicity=rng.choice(ETHNICITIES),
-                disabilities=["NONE"] if rng.random() < 0.9 else [rng.choice(DISABILITIES)],
+                disabilities=_disabilities(rng),
             )
             closed = rng.random() < CLOSED_SHARE
             if closed:
@@ -530,6 +538,15 @@ def _write_batch(batch: _Batch, first: int, count: int) -> dict[str, int]:
         end = episode.closure_date or today
         start = episode.referral_date + dt.timedelta(days=rng.randint(0, 5))
         authorised = start + dt.timedelta(days=rng.randint(15, 40))
+        cp = rng.random() < CP_SHARE
+        if cp:
+            # A section 47 enquiry starts the day after the assessment, and its initial conference
+            # (where the plan starts) comes 1 to 3 weeks later. The assessment runs alongside and is
+            # authorised after the conference, so a census that holds the enquiry holds the
+            # assessment too (CIN query 2991Q: a section 47 on an episode with no assessment).
+            icpc = min(start + dt.timedelta(days=rng.randint(6, 21)), end)
+            icpc = _working_day(icpc, episode.referral_date, end)
+            authorised = max(authorised, icpc)
         if authorised > end:
             authorised = end if episode.closure_date else None
         factors = rng.sample(FACTORS, rng.randint(1, 3))
@@ -558,9 +575,11 @@ def _write_batch(batch: _Batch, first: int, count: int) -> dict[str, int]:
                 summary="Assessment completed with the family.",
             )
         )
-        plan_start = min((authorised or start) + dt.timedelta(days=rng.randint(0, 10)), end)
-        plan_start = _working_day(plan_start, episode.referral_date, end)
-        cp = rng.random() < CP_SHARE
+        if cp:
+            plan_start = icpc
+        else:
+            plan_start = min((authorised or start) + dt.timedelta(days=rng.randint(0, 10)), end)
+            plan_start = _working_day(plan_start, episode.referral_date, end)
         category = ""
         if cp:
             category = rng.choice(list(CategoryOfAbuse.values))

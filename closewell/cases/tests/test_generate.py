@@ -157,6 +157,26 @@ def test_rules_beyond_the_database_constraints_hold(totals):
         assert abuse.episode.assessments.get().identified_domestic_abuse
 
 
+def test_a_section_47_conference_comes_before_the_assessment_is_authorised(totals):
+    """The assessment runs alongside the enquiry and is authorised after the conference, so a
+    census that holds the enquiry (its conference is in the year) holds the assessment too: no
+    CIN query 2991Q however the census year falls."""
+    enquiries = Section47.objects.select_related("episode")
+    assert enquiries.exists()
+    for s47 in enquiries:
+        assessment = s47.episode.assessments.get()
+        assert assessment.start_date < s47.start_date <= s47.icpc_date <= s47.icpc_target_date
+        assert assessment.authorisation_date is None or assessment.authorisation_date >= s47.icpc_date
+        assert s47.episode.plans.get().start_date == s47.icpc_date
+
+
+def test_some_disabled_children_have_more_than_one_disability(totals):
+    """DfE queries a return in which no child has two disability codes (CIN query 2888Q)."""
+    counts = [len(d) for d in Child.objects.values_list("disabilities", flat=True) if d != ["NONE"]]
+    assert 1 in counts and max(counts) > 1
+    assert all(d == ["NONE"] or "NONE" not in d for d in Child.objects.values_list("disabilities", flat=True))
+
+
 def test_no_audit_events_are_written(totals):
     assert AuditEvent.objects.count() == 0
 
