@@ -148,6 +148,10 @@ AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("AXES_COOLOFF_MINUTES",
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+# Behind reverse proxies (a load balancer, nginx), how many append to X-Forwarded-For: throttling
+# then counts failures by the client's address, not the proxy's (closewell/security/addresses.py).
+TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "0"))
+AXES_CLIENT_IP_CALLABLE = "closewell.security.addresses.client_address"
 
 # Two-factor sign-in (TOTP, django-otp) for the roles that authorise and administer. On in
 # production (config/settings/production.py); off here so that development and tests sign in with

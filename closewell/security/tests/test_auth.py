@@ -86,6 +86,22 @@ def test_a_success_clears_the_count(axes_on, worker):
     assert sign_in(client, "wendy").status_code == 302
 
 
+def test_throttling_counts_the_clients_address_behind_trusted_proxies_only(axes_on, worker, settings):
+    # No proxy: a client's own X-Forwarded-For is ignored, so a new header each time escapes nothing.
+    client = Client()
+    for attempt in range(5):
+        sign_in(client, "wendy", "wrong password", HTTP_X_FORWARDED_FOR=f"198.51.100.{attempt}")
+    assert sign_in(client, "wendy", HTTP_X_FORWARDED_FOR="198.51.100.99").status_code == 429
+    # Behind one proxy (all requests come from its address), the address it appends is the
+    # client's: the locked-out client stays locked, a colleague behind the same proxy does not.
+    settings.TRUSTED_PROXY_COUNT = 1
+    proxy = {"REMOTE_ADDR": "10.0.0.2"}
+    for _ in range(5):
+        sign_in(Client(), "wendy", "wrong password", HTTP_X_FORWARDED_FOR="6.6.6.6, 203.0.113.7", **proxy)
+    assert sign_in(Client(), "wendy", HTTP_X_FORWARDED_FOR="203.0.113.7", **proxy).status_code == 429
+    assert sign_in(Client(), "wendy", HTTP_X_FORWARDED_FOR="203.0.113.8", **proxy).status_code == 302
+
+
 def test_throttling_is_on_outside_the_tests():
     base = importlib.import_module("config.settings.base")
     assert base.AXES_FAILURE_LIMIT == 5
