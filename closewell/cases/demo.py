@@ -79,7 +79,6 @@ USERS = [
         "first_name": "Sam",
         "last_name": "Ilesanmi",
         "role": Role.ADMINISTRATOR,
-        "superuser": True,
     },
 ]
 
@@ -1930,7 +1929,7 @@ def _users() -> dict[str, User]:
         user.email = f"{spec['username']}@northmoor.example"
         user.role = spec["role"]
         user.team = teams[spec["team"]] if "team" in spec else None
-        user.is_staff = user.is_superuser = bool(spec.get("superuser"))
+        user.is_superuser = False  # the administrator's admin access comes from the role
         user.is_active = True
         user.set_password(DEMO_PASSWORD)
         user.full_clean()

@@ -246,9 +246,10 @@ def test_every_demo_user_can_log_in_with_the_printed_password(output, client):
         client.logout()
 
 
-def test_admin_is_superuser_and_manager_manages_east_and_west(output):
+def test_admin_is_an_administrator_not_a_superuser_and_manager_manages_east_and_west(output):
     admin = User.objects.get(username="admin")
-    assert admin.is_staff and admin.is_superuser
+    assert admin.is_staff and not admin.is_superuser
+    assert admin.has_perm("accounts.change_user") and not admin.has_perm("auth.change_group")
     manager = User.objects.get(username="manager")
     assert set(manager.managed_teams.values_list("name", flat=True)) == {demo.EAST, demo.WEST}
     assert not User.objects.get(username="worker.east").is_staff
