@@ -2,7 +2,8 @@
 
 import datetime as dt
 
-from django.db.models import Count, F, Max, Prefetch, Q, QuerySet
+from django.db.models import Count, F, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 from django.http import Http404
 
 from closewell.accounts.permissions import my_cases_filter, scope_children, scope_episodes
@@ -102,7 +103,15 @@ def episodes_for_user(
             | Q(child__last_name__icontains=query)
             | Q(child__la_child_id__iexact=query)
         )
-    episodes = episodes.annotate(last_contact=Max("contacts__occurred_at"), contact_count=Count("contacts"))
+    # Each a lookup in the (episode, occurred_at) index for the rows shown, not a join and group over
+    # every contact of every case: a manager of several teams lists tens of thousands of cases.
+    contacts = Contact.objects.filter(episode=OuterRef("pk"))
+    episodes = episodes.annotate(
+        last_contact=Subquery(contacts.order_by("-occurred_at").values("occurred_at")[:1]),
+        contact_count=Coalesce(
+            Subquery(contacts.order_by().values("episode").annotate(n=Count("pk")).values("n")), 0
+        ),
+    )
     allowed = {
         "referral_date": ("referral_date", "pk"),
         "-referral_date": ("-referral_date", "-pk"),
