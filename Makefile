@@ -63,6 +63,12 @@ $(BENCH_STAMP): requirements-bench.txt
 bench: setup $(BENCH_STAMP)
 	$(BIN)/python -m bench.run --children $(CHILDREN) --databases $(DATABASES)
 
+# The CIN census at 100,000 children (issue 5): generate into a throwaway SQLite database, export, then
+# DfE's schema and all of DfE's rules. make census-check [CHILDREN=100000]; figures in docs/census.md.
+.PHONY: census-check
+census-check: setup validator
+	scripts/census_at_scale.sh $(CHILDREN)
+
 vendor:
 	scripts/update_govuk_frontend.sh
 	scripts/update_axe_core.sh
