@@ -7,7 +7,7 @@ export DJANGO_SETTINGS_MODULE ?= config.settings.local
 # Test processes (pytest-xdist); each has its own database.
 PYTEST_WORKERS ?= 2
 
-.PHONY: run test lint bench setup migrate demo clean vendor validator
+.PHONY: run test lint bench setup migrate demo clean vendor validator census-check
 
 $(STAMP): requirements.txt requirements-dev.txt
 	$(PYTHON) -m venv $(VENV)

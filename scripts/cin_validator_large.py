@@ -6,7 +6,7 @@ Run it with the validator's own Python (``make validator``):
 Why: DfE's reader (``cin_validator.ingress.XMLtoCSV``) appends each child to ten growing DataFrames
 with ``pd.concat``, which copies every table once per child: its time grows with the square of the
 number of children (22 s for 2,000 children, hours for 100,000), while the rules themselves take
-seconds. This script gives the same reader, unchanged, 1,000 children at a time and joins the ten
+seconds. This script gives the same reader, unchanged, 500 children at a time and joins the ten
 tables once at the end. Nothing in the reader carries from one child to the next (LAchildID,
 CINdetailsID, AssessmentID and CPPID restart with each child), so the joined tables are the ones
 DfE's reader makes from the whole file; ``--check-reader`` proves it on a given file by building

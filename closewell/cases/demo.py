@@ -1430,7 +1430,7 @@ OLLIE = {
         "sex": "M",
         "ethnicity": "WBRI",
         "upn": "001130578830",
-        "disabilities": ["HEAR"],
+        "disabilities": ["HEAR", "COMM"],
     },
     "episodes": [
         {
