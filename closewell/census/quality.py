@@ -121,6 +121,25 @@ def working_days_between(start: dt.date, end: dt.date) -> int:
     return days
 
 
+def _activity(episode: EpisodeRecord) -> Iterator[tuple[str, dt.date]]:
+    """The dated work on an episode that CIN rule 8565 holds to the closure date."""
+    for a in episode.assessments:
+        yield "An assessment started", a.start_date
+        if a.authorisation_date:
+            yield "An assessment was authorised", a.authorisation_date
+    for s in episode.section47s:
+        yield "A section 47 enquiry started", s.start_date
+        if s.icpc_date:
+            yield "An initial child protection conference was held", s.icpc_date
+    for p in episode.cp_plans:
+        if p.end_date:
+            yield "A child protection plan ended", p.end_date
+    for p in episode.cin_plans:
+        yield "A CIN plan started", p.start_date
+        if p.end_date:
+            yield "A CIN plan ended", p.end_date
+
+
 def episode_problems(child: ChildRecord, episode: EpisodeRecord, year: int) -> list[tuple[str, str]]:
     start, ref = year_start(year), reference_date(year)
     found: list[tuple[str, str]] = []
@@ -131,6 +150,16 @@ def episode_problems(child: ChildRecord, episode: EpisodeRecord, year: int) -> l
         add(("8610", "The primary need is missing for a referral that led to further action."))
     if closed and episode.closure_date < episode.referral_date:
         add(("8630", "The closure date is before the referral date."))
+    if closed:
+        for what, day in _activity(episode):
+            if day > episode.closure_date:
+                add(
+                    (
+                        "8565",
+                        f"{what} ({day:%d/%m/%Y}) after the case was closed "
+                        f"({episode.closure_date:%d/%m/%Y}).",
+                    )
+                )
     if episode.reason_for_closure == "RC2" and child.date_of_death is None:
         add(("8585Q", "Closed because the child died (RC2), but the child has no date of death."))
     if child.date_of_death and episode.referral_date > child.date_of_death:

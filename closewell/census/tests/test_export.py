@@ -218,5 +218,8 @@ def test_broken_data_gets_the_expected_dfe_rule_codes_and_our_checks_find_them(t
     for child_id, codes in EXPECTED.items():
         assert codes - NOT_RAISED_BY_DFE <= dfe.get(child_id, set()), (child_id, dfe.get(child_id))
         assert codes <= ours[child_id], (child_id, ours[child_id])
-    # And the data-quality page finds exactly what DfE does, no more and no less.
-    assert {k: v - NOT_RAISED_BY_DFE for k, v in ours.items() if v - NOT_RAISED_BY_DFE} == dfe
+    # And the data-quality page finds exactly what DfE does, no more and no less, but for the rule
+    # that crashed: ours finds RC8PLAN's CIN plan after its closure (8565), which DfE's does not report.
+    assert ours["RC8PLAN"] >= {"8565"}
+    missed = NOT_RAISED_BY_DFE | {"8565"}
+    assert {k: v - missed for k, v in ours.items() if v - missed} == dfe

@@ -78,6 +78,23 @@ def test_a_clean_child_has_no_problem():
             child(cin_plans=[CINPlanRecord(REF)], cp_plans=[CPPlanRecord(D(2026, 6, 1), None, "NEG", "NEG")]),
             "4017",
         ),
+        (child(closure_date=D(2026, 5, 10), reason_for_closure="RC1"), "8565"),  # authorised on 14 May
+        (
+            child(
+                closure_date=CLOSED,
+                reason_for_closure="RC1",
+                cin_plans=[CINPlanRecord(REF, D(2026, 6, 2))],
+            ),
+            "8565",
+        ),
+        (
+            child(
+                closure_date=CLOSED,
+                reason_for_closure="RC1",
+                section47s=[Section47Record(REF, icpc_date=D(2026, 6, 3))],
+            ),
+            "8565",
+        ),
         (child(child={"upn": "A999123456789", "upn_unknown": ""}), "1530"),
         (child(child={"disabilities": []}), "8540"),
         (child(child={"disabilities": ["NONE", "AUT"]}), "8790"),
