@@ -138,15 +138,13 @@ class RoleBackend:
         return None
 
     def has_perm(self, user_obj, perm, obj=None) -> bool:
-        return (
-            user_obj.is_active
-            and getattr(user_obj, "role", None) == Role.ADMINISTRATOR
-            and perm in ADMINISTRATOR_PERMISSIONS
-        )
+        return _is_administrator(user_obj) and perm in ADMINISTRATOR_PERMISSIONS
 
     def has_module_perms(self, user_obj, app_label) -> bool:
-        return any(
-            self.has_perm(user_obj, perm)
-            for perm in ADMINISTRATOR_PERMISSIONS
-            if perm.startswith(f"{app_label}.")
+        return _is_administrator(user_obj) and any(
+            perm.startswith(f"{app_label}.") for perm in ADMINISTRATOR_PERMISSIONS
         )
+
+
+def _is_administrator(user) -> bool:
+    return user.is_active and getattr(user, "role", None) == Role.ADMINISTRATOR

@@ -1,6 +1,5 @@
 """Middleware: the 503 page when the database does not answer, and two-factor sign-in by role."""
 
-import functools
 import re
 import sys
 
@@ -17,9 +16,9 @@ RETRY_AFTER_SECONDS = 60
 HIDDEN_FIELDS = ("csrfmiddlewaretoken",)
 
 
-@functools.cache
 def _form_labels() -> dict[str, str]:
-    """Every form field's label by field name, from the forms in memory (no database needed)."""
+    """Every form field's label by field name, from the forms imported so far (no database needed).
+    Not cached: it runs only for the 503 page, and forms imported later must count too."""
     labels: dict[str, str] = {}
     pending = [forms.BaseForm]
     while pending:
