@@ -2,9 +2,9 @@
 
 import random
 
-from closewell.cases import generate
 from closewell.cases.models import Child
 from closewell.cases.selectors import children_search
+from closewell.demo import caseload as generate
 from django.test import Client
 
 from .common import summary, timed

@@ -3,7 +3,7 @@
 import datetime as dt
 
 import pytest
-from closewell.cases.generate import generate_caseload
+from closewell.demo.caseload import generate_caseload
 
 from bench import pages, pdf, report, search
 from bench.common import bench_users, sized_cases

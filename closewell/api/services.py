@@ -7,7 +7,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from closewell.audit.models import Action
-from closewell.audit.services import record as audit
+from closewell.audit.services import log_event
 from closewell.core.errors import DomainError
 
 from .models import ApiToken, hash_key
@@ -34,7 +34,7 @@ def token_create(*, actor, user, name: str = "", days: int | None = None) -> tup
     )
     token.full_clean()
     token.save()
-    audit(
+    log_event(
         actor=actor,
         action=Action.CREATE,
         obj=token,
@@ -50,7 +50,7 @@ def token_revoke(*, actor, token: ApiToken) -> ApiToken:
     if token.revoked_at is None:
         token.revoked_at = timezone.now()
         token.save(update_fields=["revoked_at"])
-        audit(
+        log_event(
             actor=actor,
             action=Action.UPDATE,
             obj=token,

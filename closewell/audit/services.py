@@ -1,4 +1,4 @@
-"""record(): append an event to the audit chain, in the caller's transaction."""
+"""log_event(): append an event to the audit chain, in the caller's transaction."""
 
 import hashlib
 import json
@@ -37,7 +37,7 @@ def event_hash(event: AuditEvent) -> str:
     return hashlib.sha256(text.encode()).hexdigest()
 
 
-def record(
+def log_event(
     *,
     actor,
     action: Action,

@@ -8,7 +8,7 @@ from django.http import Http404
 
 from closewell.accounts.permissions import my_cases_filter, scope_children, scope_episodes
 from closewell.audit.models import Action
-from closewell.audit.services import record
+from closewell.audit.services import log_event
 
 from .models import (
     Assessment,
@@ -32,7 +32,7 @@ def child_get_for_user(user, pk: int, *, audit: bool = True) -> Child:
     if child is None:
         raise Http404("No such child.")
     if audit:
-        record(
+        log_event(
             actor=user,
             action=Action.VIEW,
             obj=child,

@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from closewell.accounts.permissions import can_edit_case
 from closewell.audit.models import Action
-from closewell.audit.services import record
+from closewell.audit.services import log_event
 from closewell.core.dates import birthday
 from closewell.core.errors import DomainError
 
@@ -74,7 +74,7 @@ def _save_changes(actor, obj, fields: dict, *, child_id: int, label: str, before
     obj.save()
     for name, value in many.items():
         getattr(obj, name).set(value)
-    record(
+    log_event(
         actor=actor,
         action=Action.UPDATE,
         obj=obj,
@@ -92,7 +92,7 @@ def child_create(*, actor, **fields) -> Child:
     child = Child(**fields)
     child.full_clean()
     child.save()
-    record(
+    log_event(
         actor=actor,
         action=Action.CREATE,
         obj=child,
@@ -126,7 +126,7 @@ def episode_open(*, actor, child: Child, referral_date: dt.date, **fields) -> Ep
     )
     episode.full_clean()
     episode.save()
-    record(
+    log_event(
         actor=actor,
         action=Action.CREATE,
         obj=episode,
@@ -147,7 +147,7 @@ def contact_create(*, actor, episode: Episode, people_seen=(), **fields) -> Cont
     contact.full_clean()
     contact.save()
     contact.people_seen.set(people_seen)
-    record(
+    log_event(
         actor=actor,
         action=Action.CREATE,
         obj=contact,
@@ -193,7 +193,7 @@ def action_create(*, actor, episode: Episode, **fields) -> PlannedAction:
     action = PlannedAction(episode=episode, **fields)
     action.full_clean()
     action.save()
-    record(
+    log_event(
         actor=actor,
         action=Action.CREATE,
         obj=action,
@@ -234,7 +234,7 @@ def person_add(
     )
     link.full_clean()
     link.save()
-    record(
+    log_event(
         actor=actor,
         action=Action.CREATE,
         obj=person,

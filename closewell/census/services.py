@@ -5,7 +5,7 @@ from types import SimpleNamespace
 from django.utils import timezone
 
 from closewell.audit.models import Action
-from closewell.audit.services import record as audit
+from closewell.audit.services import log_event
 
 from .writer import Header
 
@@ -31,7 +31,7 @@ def census_header(*, year: int, la_code: str, serial_no: str = "001") -> Header:
 def export_audit(*, actor, year: int, children: int | None, how: str):
     """Census exports hold every child's identifiers: who took one, and when, is on the audit chain."""
     counted = f" ({children} children)" if children is not None else ""
-    return audit(
+    return log_event(
         actor=actor,
         action=Action.EXPORT,
         obj=CensusReturn(year),

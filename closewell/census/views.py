@@ -10,7 +10,7 @@ from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
 from closewell.accounts.permissions import can_export_census, can_view_census_quality, team_ids_for
-from closewell.web.views import _pagination as pagination
+from closewell.web.pagination import pagination
 
 from .forms import CensusYearForm, current_census_year
 from .quality import check_children

@@ -10,7 +10,7 @@ from django.utils import timezone
 from closewell.accounts.models import Role
 from closewell.accounts.permissions import scope_episodes, team_ids_for
 from closewell.audit.models import Action, AuditEvent
-from closewell.audit.services import record as audit
+from closewell.audit.services import log_event
 from closewell.cases.models import Episode
 from closewell.core.dates import add_working_days
 
@@ -30,7 +30,7 @@ def record_get_for_user(user, pk: int, *, audit_read: bool = True) -> ClosureRec
     if record is None:
         raise Http404("No such record.")
     if audit_read:
-        audit(
+        log_event(
             actor=user,
             action=Action.VIEW,
             obj=record,

@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from closewell.accounts.permissions import can_edit_case, can_review_record, can_write_record
 from closewell.audit.models import Action
-from closewell.audit.services import record as audit
+from closewell.audit.services import log_event
 from closewell.cases.models import Episode, EpisodeStatus, WorkKind
 from closewell.cases.services import snapshot
 from closewell.core.dates import long_date
@@ -126,7 +126,7 @@ def closure_start(*, actor, episode: Episode, decision_date, decision_by: str) -
     )
     episode.status = EpisodeStatus.CLOSING
     episode.save(update_fields=["status", "updated_at"])
-    audit(
+    log_event(
         actor=actor,
         action=Action.CREATE,
         obj=record,
@@ -196,7 +196,7 @@ def closure_update(*, actor, record: ClosureRecord, section: str, version: int, 
     record.version += 1
     record.full_clean()
     record.save()
-    audit(
+    log_event(
         actor=actor,
         action=Action.UPDATE,
         obj=record,
@@ -224,7 +224,7 @@ def transition(*, actor, record: ClosureRecord, to: str, summary: str, **changes
         for name, value in changes.items():
             setattr(record, name, value)
         record.save(update_fields=["status", "version", "updated_at", *changes])
-        audit(
+        log_event(
             actor=actor,
             action=Action.TRANSITION,
             obj=record,
@@ -386,7 +386,7 @@ def addendum_start(*, actor, record: ClosureRecord) -> ClosureRecord:
         raise PermissionDenied
     addendum.full_clean()
     addendum.save()
-    audit(
+    log_event(
         actor=actor,
         action=Action.CREATE,
         obj=addendum,

@@ -14,7 +14,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from closewell.audit.models import Action
-from closewell.audit.services import record as audit
+from closewell.audit.services import log_event
 from closewell.closures.content import parents_and_carers
 from closewell.closures.models import ClosureRecord, Status
 from closewell.core.dates import long_date
@@ -223,7 +223,7 @@ def signature_add(
             signature.save()
     except IntegrityError as error:
         raise DomainError(f"{name}'s signature is already recorded.", field="signer") from error
-    audit(
+    log_event(
         actor=actor,
         action=Action.CREATE,
         obj=signature,
@@ -255,7 +255,7 @@ def signature_remove(*, actor, signature: Signature) -> None:
     """Remove a signature recorded by mistake, before the record is authorised (never after)."""
     record = _lock_for_signing(actor, signature.record)
     before = _signature_summary(signature)
-    audit(
+    log_event(
         actor=actor,
         action=Action.DELETE,
         obj=signature,
@@ -410,7 +410,7 @@ def copy_give(
     copy.sha256 = hashlib.sha256(content).hexdigest()
     copy.full_clean(exclude=["pdf"])
     copy.save()
-    audit(
+    log_event(
         actor=actor,
         action=Action.CREATE,
         obj=copy,
@@ -438,7 +438,7 @@ def copy_download(*, actor, copy: Copy) -> bytes:
     content = bytes(Copy.objects.values_list("pdf", flat=True).get(pk=copy.pk))
     if hashlib.sha256(content).hexdigest() != copy.sha256:
         raise DomainError("This copy's file does not match its digest. Tell the system administrator.")
-    audit(
+    log_event(
         actor=actor,
         action=Action.EXPORT,
         obj=copy,
@@ -472,7 +472,7 @@ def record_pdf(*, actor, record: ClosureRecord) -> bytes:
         ),
         timestamp=record.authorised_at,
     )
-    audit(
+    log_event(
         actor=actor,
         action=Action.EXPORT,
         obj=record,

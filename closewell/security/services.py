@@ -4,7 +4,7 @@ from django.db import transaction
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from closewell.audit.models import Action
-from closewell.audit.services import record as audit
+from closewell.audit.services import log_event
 
 
 def two_factor_confirm(*, user, device: TOTPDevice, code: str) -> bool:
@@ -15,5 +15,5 @@ def two_factor_confirm(*, user, device: TOTPDevice, code: str) -> bool:
             return False
         device.confirmed = True
         device.save(update_fields=["confirmed"])
-        audit(actor=user, action=Action.UPDATE, obj=user, summary="Set up two-factor sign-in")
+        log_event(actor=user, action=Action.UPDATE, obj=user, summary="Set up two-factor sign-in")
     return True

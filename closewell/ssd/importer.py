@@ -22,7 +22,7 @@ from django.utils import timezone
 
 from closewell.accounts.models import Role, Team, User
 from closewell.audit.models import Action
-from closewell.audit.services import record as audit
+from closewell.audit.services import log_event
 from closewell.cases.codes import UPNUnknown
 from closewell.cases.models import (
     Assessment,
@@ -262,7 +262,7 @@ class Importer:
         summary = ", ".join(
             f"{label}: {c['created']} new, {c['updated']} changed" for label, c in self.counts.items()
         )
-        audit(
+        log_event(
             actor=self.actor,
             action=Action.CREATE,
             obj=run,

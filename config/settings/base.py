@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "closewell.census",
     "closewell.reports",
     "closewell.security",
+    "closewell.demo",
     "axes",
     "django_otp",
     "django_otp.plugins.otp_totp",

@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from closewell.accounts.tests.factories import UserFactory
 from closewell.audit.models import Action, AuditEvent, AuditHead
-from closewell.audit.services import GENESIS, ChainBroken, event_hash, record, verify_chain
+from closewell.audit.services import GENESIS, ChainBroken, event_hash, log_event, verify_chain
 from closewell.cases.tests.factories import ChildFactory
 
 pytestmark = pytest.mark.django_db
@@ -24,7 +24,7 @@ def chain(db):
     actor = UserFactory()
     child = ChildFactory()
     return [
-        record(
+        log_event(
             actor=actor,
             action=Action.UPDATE,
             obj=child,
@@ -80,7 +80,7 @@ def append_only_lifted():
 
 
 def forge(prev_hash: str, hash_: str, summary="Forged"):
-    """Insert an event by hand, bypassing record()."""
+    """Insert an event by hand, bypassing log_event()."""
     with connection.cursor() as cursor:
         cursor.execute(
             "INSERT INTO audit_auditevent (at, action, object_type, object_id, summary, "
@@ -109,7 +109,7 @@ class TestChain:
         assert event.after["names"] == ["Ada", "Ćirić"]
 
     def test_anonymous_actor_is_recorded_as_none(self):
-        event = record(actor=AnonymousUser(), action=Action.VIEW, obj=ChildFactory(), summary="x")
+        event = log_event(actor=AnonymousUser(), action=Action.VIEW, obj=ChildFactory(), summary="x")
         assert event.actor is None
 
     def test_verify_chain_intact(self, chain):

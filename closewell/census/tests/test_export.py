@@ -11,7 +11,6 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from closewell.audit.models import Action, AuditEvent
-from closewell.cases.generate import generate_caseload
 from closewell.cases.models import EpisodeStatus
 from closewell.cases.tests.factories import (
     AssessmentFactory,
@@ -24,6 +23,7 @@ from closewell.cases.tests.factories import (
 from closewell.census.forms import current_census_year
 from closewell.census.quality import check_child
 from closewell.census.queries import stream_children
+from closewell.demo.caseload import generate_caseload
 
 from .helpers import assert_valid, export, found, needs_validator, run_dfe
 

@@ -178,7 +178,7 @@ def test_in_process_a_database_error_in_a_view_is_the_503_page(monkeypatch, djan
     def down(*args, **kwargs):
         raise OperationalError("connection refused")
 
-    monkeypatch.setattr("closewell.web.views.children_search", down)
+    monkeypatch.setattr("closewell.cases.views.children_search", down)
     response = client.get("/search/", {"q": "Ruby"})
     assert response.status_code == 503
     assert response["Retry-After"] == "60"

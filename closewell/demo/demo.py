@@ -16,10 +16,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from closewell.accounts.models import Role, Team, User
-from closewell.core.dates import birthday
-
-from .codes import Parent
-from .models import (
+from closewell.cases.codes import Parent
+from closewell.cases.models import (
     Assessment,
     Child,
     DomesticAbuse,
@@ -28,7 +26,8 @@ from .models import (
     Plan,
     Section47,
 )
-from .services import action_create, child_create, contact_create, episode_open, person_add
+from closewell.cases.services import action_create, child_create, contact_create, episode_open, person_add
+from closewell.core.dates import birthday
 
 DEMO_PASSWORD = "closewell-demo"  # noqa: S105 (shared, printed demo password; demo data only)
 

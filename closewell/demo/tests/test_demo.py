@@ -10,7 +10,6 @@ from django.db import transaction
 
 from closewell.accounts.models import Team, User
 from closewell.audit.models import AuditEvent
-from closewell.cases import demo
 from closewell.cases.codes import DIMENSION_DOMAIN, DOMESTIC_ABUSE_FACTORS, Domain, Parent
 from closewell.cases.models import (
     Assessment,
@@ -28,6 +27,7 @@ from closewell.cases.models import (
     PlannedAction,
     Section47,
 )
+from closewell.demo import demo
 
 MODELS = [
     Team,

@@ -2,7 +2,7 @@
 
 from django.core.management.base import BaseCommand
 
-from closewell.cases.demo import DEMO_PASSWORD, load_demo, logins_table
+from closewell.demo.demo import DEMO_PASSWORD, load_demo, logins_table
 
 
 class Command(BaseCommand):

@@ -4,7 +4,7 @@ import time
 
 from django.core.management.base import BaseCommand, CommandError
 
-from closewell.cases.generate import generate_caseload
+from closewell.demo.caseload import generate_caseload
 
 
 class Command(BaseCommand):

@@ -19,10 +19,8 @@ from collections.abc import Callable
 from django.db import transaction
 
 from closewell.accounts.models import Role, Team, User
-
-from .codes import DOMESTIC_ABUSE_FACTORS, CategoryOfAbuse, Dimension
-from .demo import make_upn
-from .models import (
+from closewell.cases.codes import DOMESTIC_ABUSE_FACTORS, CategoryOfAbuse, Dimension
+from closewell.cases.models import (
     Assessment,
     Child,
     ChildPerson,
@@ -41,6 +39,8 @@ from .models import (
     Section47,
     WorkKind,
 )
+
+from .demo import make_upn
 
 PREFIX = "GEN"
 ID_WIDTH = 7

@@ -9,7 +9,6 @@ from django.db import transaction
 
 from closewell.accounts.models import Role, Team, User
 from closewell.audit.models import AuditEvent
-from closewell.cases.generate import generate_caseload
 from closewell.cases.models import (
     Assessment,
     Child,
@@ -23,6 +22,7 @@ from closewell.cases.models import (
     PlannedAction,
     Section47,
 )
+from closewell.demo.caseload import generate_caseload
 
 pytestmark = pytest.mark.django_db
 

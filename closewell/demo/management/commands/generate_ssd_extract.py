@@ -2,7 +2,7 @@
 
 from django.core.management.base import BaseCommand
 
-from closewell.ssd.sample import generate_extract
+from closewell.demo.ssd_extract import generate_extract
 
 
 class Command(BaseCommand):

@@ -2,10 +2,9 @@
 
 import filecmp
 
+from closewell.demo.ssd_extract import generate_extract
 from closewell.ssd.mapping import COLUMNS
-from closewell.ssd.sample import generate_extract
-
-from .test_import import SAMPLE
+from closewell.ssd.tests.test_import import SAMPLE
 
 
 def test_sample_is_the_generators_output(tmp_path):

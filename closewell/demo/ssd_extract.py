@@ -10,7 +10,7 @@ import json
 import random
 from pathlib import Path
 
-from .mapping import COLUMNS
+from closewell.ssd.mapping import COLUMNS
 
 FIRST = [
     "Amara",
