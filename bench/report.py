@@ -108,6 +108,17 @@ def rows(r: dict) -> list[tuple[str, str, str]]:
         )
     )
     out.append(("Writing advice on a typical full record (median)", "—", _ms(r["advice_median"])))
+    if "audit" in r:
+        a = r["audit"]
+        sealed, shared = a["sealed"], a["shared_lock"]
+        out.append(
+            (
+                f"Audit appends, 8 connections against 1 ({sealed['eight']:,.0f}/s against "
+                f"{sealed['one']:,.0f}/s; the old shared lock: {shared['ratio']:.1f}×)",
+                "≥ 3×",
+                at_least(sealed["ratio"], 3, lambda x: f"{x:.1f}×"),
+            )
+        )
     return out
 
 

@@ -184,6 +184,16 @@ def measure(env: dict, args) -> dict:
     return json.loads(result.stdout.strip().splitlines()[-1])
 
 
+def audit_appends(env: dict) -> dict:
+    """Events per second from 1 and 8 connections, sealed design and the old shared lock (bench.audit)."""
+    result = subprocess.run(
+        [PY, "-m", "bench.audit"], cwd=ROOT, env=env, capture_output=True, text=True, check=False
+    )
+    if result.returncode != 0:
+        raise SystemExit(f"bench.audit failed:\n{result.stderr[-4000:]}")
+    return json.loads(result.stdout.strip().splitlines()[-1])
+
+
 def ssd_import(engine: str, args) -> dict:
     folder = ssd.ensure_extract(
         VAR / f"ssd-extract-{args.ssd_children}", args.ssd_children, env_for(db_url(engine))
@@ -360,6 +370,9 @@ def main(argv=None) -> None:
         r["census"] = census.run(env=env, output=VAR / f"census-{engine}.xml")
         log(f"{engine}: SSD import")
         r["ssd"] = ssd_import(engine, args)
+        if engine == "postgres":  # SQLite has one writer at a time, whatever the design
+            log(f"{engine}: audit appends from 1 and 8 connections")
+            r["audit"] = audit_appends(env)
         if engine == "postgres" and not args.no_load and shutil.which(LOCUST):
             log(f"{engine}: load test, {args.users} users for {args.duration}s")
             r["load"] = load(engine, env, args)

@@ -3,9 +3,11 @@
 import datetime as dt
 
 import pytest
+from closewell.cases.tests.factories import ChildFactory
 from closewell.demo.caseload import generate_caseload
+from django.db import connection
 
-from bench import pages, pdf, report, search
+from bench import audit, pages, pdf, report, search
 from bench.common import bench_users, sized_cases
 
 pytestmark = pytest.mark.django_db
@@ -42,6 +44,10 @@ def test_measurements_run_on_a_tiny_caseload(caseload):
         "ssd": {"rows": 10, "rows_per_s": 1.0},
         "advice_median": 1.0,
         "children": 20,
+        "audit": {
+            "sealed": {"one": 100.0, "eight": 500.0, "ratio": 5.0},
+            "shared_lock": {"one": 100.0, "eight": 120.0, "ratio": 1.2},
+        },
     }
     table = report.benchmarks_md(
         {
@@ -60,3 +66,16 @@ def test_measurements_run_on_a_tiny_caseload(caseload):
         }
     )
     assert "| Case page: SQL queries, case with 5 contacts and with 500 | the same |" in table
+    assert "Audit appends, 8 connections against 1" in table
+
+
+@pytest.mark.django_db(transaction=True)
+def test_audit_appends_run_from_eight_connections(db):
+    """The audit bench's threads each append through their own connection (PostgreSQL: SQLite has one
+    writer at a time, so the bench runs on PostgreSQL only)."""
+    if connection.vendor != "postgresql":
+        pytest.skip("the audit append bench runs on PostgreSQL")
+    ChildFactory()
+    measured = audit.run(seconds=0.2)
+    assert measured["sealed"]["one"] > 0 and measured["sealed"]["eight"] > 0
+    assert measured["sealed_events"] >= 0

@@ -1,4 +1,9 @@
-"""AuditEvent: the append-only, hash-chained trail of every read and change of a child's record."""
+"""AuditEvent: the append-only trail of every read and change of a child's record; AuditSeal: its hash chain.
+
+An event is appended with its own content digest and no lock shared with other requests. A sealer
+(closewell.audit.services.seal_pending) later links events into one hash chain, in the order it seals them,
+the way a transparency log seals entries into its tree heads.
+"""
 
 from django.conf import settings
 from django.db import models
@@ -27,8 +32,8 @@ class AuditEvent(models.Model):
     summary = models.CharField(max_length=300)
     before = models.JSONField(null=True, blank=True)
     after = models.JSONField(null=True, blank=True)
-    prev_hash = models.CharField(max_length=64)
-    hash = models.CharField(max_length=64, unique=True)
+    # SHA-256 of the fields above, written with them: an edit before sealing shows too.
+    digest = models.CharField(max_length=64)
 
     class Meta:
         ordering = ["pk"]
@@ -38,10 +43,29 @@ class AuditEvent(models.Model):
         return f"{self.at:%d %B %Y %H:%M} {self.actor}: {self.summary}"
 
 
+class AuditSeal(models.Model):
+    """An event's place in the hash chain. Rows are never updated or deleted (database triggers refuse it).
+
+    `hash` covers the event's digest, the seal's position and the previous seal's hash, so editing, removing
+    or slipping in an event anywhere before the head breaks every later link."""
+
+    seq = models.BigIntegerField(primary_key=True)
+    event = models.OneToOneField(AuditEvent, on_delete=models.PROTECT, related_name="seal")
+    prev_hash = models.CharField(max_length=64)
+    hash = models.CharField(max_length=64, unique=True)
+
+    class Meta:
+        ordering = ["seq"]
+
+    def __str__(self) -> str:
+        return f"{self.seq}: {self.hash}"
+
+
 class AuditHead(models.Model):
-    """A single row holding the latest hash; locking it serialises appends to the chain."""
+    """A single row: the last seal. Only the sealer locks it, so appending events never waits for it."""
 
     last_hash = models.CharField(max_length=64)
+    last_seq = models.BigIntegerField(default=0)
 
     def __str__(self) -> str:
         return self.last_hash

@@ -135,6 +135,8 @@ AUTH_PASSWORD_VALIDATORS = [
 
 # Sessions end after 30 minutes idle: a shared office computer must not stay signed in.
 SESSION_COOKIE_AGE = int(os.environ.get("SESSION_IDLE_SECONDS", "1800"))
+# The audit sealer runs after a commit at most this often per process (closewell.audit.services).
+AUDIT_SEAL_SECONDS = float(os.environ.get("AUDIT_SEAL_SECONDS", "5"))
 SESSION_SAVE_EVERY_REQUEST = True
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
