@@ -11,9 +11,16 @@ from .common import summary, timed
 
 
 def queries(n: int, seed: int = 3) -> list[str]:
-    """What people type: a surname, a first name, 'first last', a prefix of three letters, an ID."""
+    """What people type: a surname, a first name, 'first last', a prefix of three letters, an ID; names drawn
+    with the caseload's own frequencies, so common names are searched for as often as they occur."""
     rng = random.Random(seed)
-    firsts = generate.FIRST_F + generate.FIRST_M
+
+    def surname():
+        return generate.pick(rng, generate.SURNAMES)
+
+    def first():
+        return generate.pick(rng, generate.CHILD_NAMES[rng.choice("FM")])
+
     ids = list(
         Child.objects.filter(la_child_id__startswith="GEN").values_list("la_child_id", flat=True)[:500]
     )
@@ -21,13 +28,13 @@ def queries(n: int, seed: int = 3) -> list[str]:
     for i in range(n):
         kind = i % 5
         if kind == 0:
-            out.append(rng.choice(generate.SURNAMES))
+            out.append(surname())
         elif kind == 1:
-            out.append(rng.choice(firsts))
+            out.append(first())
         elif kind == 2:
-            out.append(f"{rng.choice(firsts)} {rng.choice(generate.SURNAMES)}")
+            out.append(f"{first()} {surname()}")
         elif kind == 3:
-            out.append(rng.choice(generate.SURNAMES)[:3].lower())
+            out.append(surname()[:3].lower())
         else:
             out.append(rng.choice(ids) if ids else "GEN0000001")
     return out

@@ -1,4 +1,12 @@
-"""Synthetic caseload for load and performance testing: many invented children, fast.
+"""Synthetic caseload for load and performance testing: a council you could mistake for a real one, fast.
+
+A council of N children with years of history: about one child in six has an open episode now, and the
+others' episodes closed in the last six years; some children were referred again (re-referrals). Workers
+hold 15 to 25 open cases each in teams of 6 to 8, and each team manager has one or two teams. Names are
+drawn with realistic frequencies from the tables in data/ (surnames weighted like England's, first names
+like recent birth registrations). Contacts follow the length of each episode (about one a fortnight);
+closures after assessment (RC8, RC9) have no plan. Two presets: ``average`` (15,000 children, about 2,600
+open) and ``large`` (100,000 children).
 
 This is load data, not a record of anyone's work, so it is written with ``bulk_create`` in batches:
 no service is called per row and **no audit event is recorded** (a real case always goes through
@@ -12,9 +20,13 @@ adds children rather than clashing. With the same seed, the same starting point 
 ``today``, the output is the same.
 """
 
+import csv
 import datetime as dt
+import itertools
+import math
 import random
 from collections.abc import Callable
+from pathlib import Path
 
 from django.db import transaction
 
@@ -39,99 +51,38 @@ from closewell.cases.models import (
     Section47,
     WorkKind,
 )
+from closewell.core.dates import birthday
 
 from .demo import make_upn
 
 PREFIX = "GEN"
 ID_WIDTH = 7
-TEAM_COUNT = 20
-TEAMS_PER_MANAGER = 5
-CLOSED_SHARE = 0.125  # about 10-15% of episodes were closed in the past
+PRESETS = {"average": 15_000, "large": 100_000}
+OPEN_SHARE = 0.17  # an average council: about 2,600 children in need open among 15,000 known
+CASELOAD = (15, 25)  # open cases a worker holds
+TEAM_SIZE = (6, 8)  # workers in a team
+HISTORY_YEARS = 6
 CP_SHARE = 0.12
 DA_SHARE = 0.15
-CONTACTS = (15, 25)  # about 20 contacts per child
+CONTACT_EVERY_DAYS = 14  # visits and calls, about one a fortnight
+CONTACTS = (3, 60)
 BATCH_CHILDREN = 1000  # children generated and written per transaction
 INSERT_BATCH = 5000  # rows per INSERT statement (Django lowers it if the database needs)
 UTC = dt.UTC
 
-FIRST_F = [
-    "Amelia",
-    "Ava",
-    "Chloe",
-    "Ella",
-    "Erin",
-    "Freya",
-    "Grace",
-    "Hannah",
-    "Isla",
-    "Jade",
-    "Leah",
-    "Lily",
-    "Maya",
-    "Mia",
-    "Nadia",
-    "Olivia",
-    "Poppy",
-    "Ruby",
-    "Sofia",
-    "Zara",
-]
-FIRST_M = [
-    "Adam",
-    "Alfie",
-    "Ben",
-    "Callum",
-    "Dylan",
-    "Ethan",
-    "Finley",
-    "George",
-    "Harry",
-    "Isaac",
-    "Jack",
-    "Kai",
-    "Leo",
-    "Mason",
-    "Noah",
-    "Oscar",
-    "Reuben",
-    "Samir",
-    "Theo",
-    "Tyler",
-]
-ADULT_F = ["Amy", "Carla", "Dawn", "Emma", "Gemma", "Jodie", "Karen", "Lisa", "Natalie", "Sarah"]
-ADULT_M = ["Craig", "Darren", "Gary", "Jason", "Lee", "Mark", "Paul", "Shane", "Stuart", "Wayne"]
-SURNAMES = [
-    "Ashworth",
-    "Bamford",
-    "Birtwistle",
-    "Calder",
-    "Dunmore",
-    "Eccleston",
-    "Fairclough",
-    "Garside",
-    "Hallam",
-    "Ingleby",
-    "Jagger",
-    "Kershaw",
-    "Lomax",
-    "Mellor",
-    "Nuttall",
-    "Ormerod",
-    "Pickup",
-    "Quarmby",
-    "Ramsden",
-    "Sutcliffe",
-    "Tattersall",
-    "Uttley",
-    "Varley",
-    "Whiteley",
-    "Yates",
-    "Ahmed",
-    "Begum",
-    "Hussain",
-    "Khan",
-    "Novak",
-]
+DATA = Path(__file__).parent / "data"
+
+
+def _weighted(filename: str, column: str, sex: str | None = None) -> tuple[list[str], list[int]]:
+    """Names and weights from a table in data/, optionally for one sex."""
+    with (DATA / filename).open(newline="", encoding="utf-8") as f:
+        rows = [r for r in csv.DictReader(f) if sex is None or r["sex"] == sex]
+    return [r[column] for r in rows], list(itertools.accumulate(int(r["weight"]) for r in rows))
+
+
+SURNAMES = _weighted("surnames.csv", "surname")
+CHILD_NAMES = {sex: _weighted("first_names.csv", "first_name", sex) for sex in "FM"}
+ADULT_NAMES = {sex: _weighted("adult_first_names.csv", "first_name", sex) for sex in "FM"}
 STREETS = [
     "Alder Way",
     "Bank Street",
@@ -208,7 +159,11 @@ FACTORS = [
     "20",
     "24A",
 ]
-CLOSURE_REASONS = ["RC7"] * 8 + ["RC5", "RC3", "RC4", "RC6"]
+# Shares of closures by reason, close to England's (no RC1 adoptions or RC2 deaths in generated data).
+CLOSURE_REASONS = (
+    ["RC7"] * 45 + ["RC8"] * 30 + ["RC9"] * 12 + ["RC5"] * 6 + ["RC6"] * 3 + ["RC3"] * 2 + ["RC4"] * 2
+)
+AFTER_ASSESSMENT = {"RC8", "RC9"}  # closed after assessment: no plan, no section 47 (CIN rules 8825Q, 2990)
 KINDS = (
     [ContactType.HOME_VISIT] * 35
     + [ContactType.OFFICE_VISIT] * 8
@@ -265,39 +220,76 @@ ACTIONS = [
 LEVELS = ["weekly for 12 weeks", "fortnightly", "monthly", "once", "daily", "15 hours a week"]
 
 
-def ensure_staff() -> list[User]:
-    """Twenty generated teams, each with one worker, and a manager for every five teams.
+def pick(rng: random.Random, table: tuple[list[str], list[int]]) -> str:
+    names, cumulative = table
+    return rng.choices(names, cum_weights=cumulative)[0]
 
-    Made only when absent, so a second run reuses them. They have no usable password."""
-    workers = []
-    teams = []
-    for i in range(1, TEAM_COUNT + 1):
-        team, _ = Team.objects.get_or_create(name=f"Generated team {i:02d}")
-        teams.append(team)
-        worker = User.objects.filter(username=f"gen.worker{i:02d}").first()
-        if worker is None:
-            worker = User(
-                username=f"gen.worker{i:02d}",
-                first_name="Worker",
-                last_name=f"{i:02d}",
-                role=Role.SOCIAL_WORKER,
-                team=team,
-            )
-            worker.set_unusable_password()
-            worker.save()
-        workers.append(worker)
-    for m in range(TEAM_COUNT // TEAMS_PER_MANAGER):
-        manager = User.objects.filter(username=f"gen.manager{m + 1:02d}").first()
+
+def staffing(open_cases: int, rng: random.Random) -> tuple[list[list[int]], list[list[int]]]:
+    """How a council staffs ``open_cases``: teams of workers' caseloads, and the teams each manager has.
+
+    One worker per 20 open cases, each holding 15 to 25; teams of 6 to 8 workers (fewer only when the
+    council has fewer than six workers); a manager for one or two teams. Returns (teams, managers): each
+    team a list of caseloads adding up to ``open_cases``; each manager a list of team indexes."""
+    workers = max(1, round(open_cases / 20))
+    low, high = CASELOAD
+    loads = [open_cases // workers + (1 if i < open_cases % workers else 0) for i in range(workers)]
+    # Move cases between pairs of workers so caseloads differ, as they do, without leaving 15-25.
+    for _ in range(workers * 2):
+        i, j = rng.randrange(workers), rng.randrange(workers)
+        moved = rng.randint(0, 3)
+        if i != j and loads[i] - moved >= low and loads[j] + moved <= high:
+            loads[i] -= moved
+            loads[j] += moved
+    team_count = max(1, math.ceil(workers / TEAM_SIZE[1]))
+    while team_count > 1 and workers / team_count < TEAM_SIZE[0]:
+        team_count -= 1
+    teams = [loads[t::team_count] for t in range(team_count)]
+    managers, t = [], 0
+    while t < team_count:
+        size = 2 if t + 1 < team_count and rng.random() < 0.5 else 1
+        managers.append(list(range(t, t + size)))
+        t += size
+    return teams, managers
+
+
+def ensure_staff(teams: list[list[int]], managers: list[list[int]]) -> list[tuple[User, int]]:
+    """The generated teams, workers and managers for a staffing plan; returns each worker with the number
+    of open cases to give them. Made only when absent, so a second run of the same size reuses them.
+    They have no usable password."""
+    rng = random.Random(len(teams))
+    workers, team_rows, number = [], [], 0
+    for t, loads in enumerate(teams, start=1):
+        team, _ = Team.objects.get_or_create(name=f"Generated team {t:03d}")
+        team_rows.append(team)
+        for load in loads:
+            number += 1
+            worker = User.objects.filter(username=f"gen.worker{number:04d}").first()
+            if worker is None:
+                sex = rng.choice("FM")
+                worker = User(
+                    username=f"gen.worker{number:04d}",
+                    first_name=pick(rng, ADULT_NAMES[sex]),
+                    last_name=pick(rng, SURNAMES),
+                    role=Role.SOCIAL_WORKER,
+                    team=team,
+                )
+                worker.set_unusable_password()
+                worker.save()
+            workers.append((worker, load))
+    for m, team_indexes in enumerate(managers, start=1):
+        manager = User.objects.filter(username=f"gen.manager{m:03d}").first()
         if manager is None:
+            sex = rng.choice("FM")
             manager = User(
-                username=f"gen.manager{m + 1:02d}",
-                first_name="Manager",
-                last_name=f"{m + 1:02d}",
+                username=f"gen.manager{m:03d}",
+                first_name=pick(rng, ADULT_NAMES[sex]),
+                last_name=pick(rng, SURNAMES),
                 role=Role.TEAM_MANAGER,
             )
             manager.set_unusable_password()
             manager.save()
-            manager.managed_teams.set(teams[m * TEAMS_PER_MANAGER : (m + 1) * TEAMS_PER_MANAGER])
+            manager.managed_teams.set([team_rows[t] for t in team_indexes])
     return workers
 
 
@@ -344,15 +336,69 @@ def _day_between(rng: random.Random, start: dt.date, end: dt.date) -> dt.date:
 class _Batch:
     """One batch of children and everything under them, built in memory, then written."""
 
-    def __init__(self, rng: random.Random, today: dt.date, workers: list[User]):
+    def __init__(self, rng: random.Random, today: dt.date, workers: list[tuple[User, int]], children: int):
         self.rng = rng
         self.today = today
-        self.workers = workers
+        self.children = children
+        self.open_cases = sum(load for _, load in workers)
+        self.all_workers = [w for w, _ in workers]
+        # Each open case's worker, so that every worker holds exactly their caseload.
+        self.open_workers = [w for w, load in workers for _ in range(load)]
+        rng.shuffle(self.open_workers)
 
-    def build_children(self, first: int, count: int) -> list[tuple[Child, dict]]:
+    def open_worker(self, k: int) -> User | None:
+        """The worker of child k's open episode (k counts from 0 in this run), or None if it has none:
+        the open cases are spread evenly through the run, exactly ``open_cases`` of them."""
+        before = k * self.open_cases // self.children
+        if (k + 1) * self.open_cases // self.children > before:
+            return self.open_workers[before]
+        return None
+
+    def _closed_episode(self, end: dt.date) -> dict:
+        """A closed episode that ended on ``end``: its reason and length."""
+        reason = self.rng.choice(CLOSURE_REASONS)
+        length = self.rng.randint(10, 45) if reason in AFTER_ASSESSMENT else self.rng.randint(60, 400)
+        return {
+            "referral": end - dt.timedelta(days=length),
+            "closure": end,
+            "reason": reason,
+            "worker": self.rng.choice(self.all_workers),
+        }
+
+    def episodes_for(self, dob: dt.date, worker: User | None) -> list[dict]:
+        """A child's episodes, oldest first: an open one if ``worker``, and earlier closed ones (a gap of two
+        weeks to two and a half years between them), none before birth or before the history begins."""
+        rng, today = self.rng, self.today
+        age_days = (today - dob).days
+        episodes = []
+        if worker:
+            oldest = min(age_days - 1, 720)
+            referral = today - dt.timedelta(days=rng.randint(min(60, oldest), oldest))
+            episodes.append({"referral": referral, "closure": None, "reason": "", "worker": worker})
+            earlier = rng.choices((0, 1, 2), weights=(70, 22, 8))[0]
+            next_referral = referral
+        else:
+            earlier = rng.choices((1, 2), weights=(80, 20))[0]
+            last_closure = today - dt.timedelta(days=rng.randint(2, HISTORY_YEARS * 365))
+            latest = self._closed_episode(max(last_closure, dob + dt.timedelta(days=60)))
+            latest["referral"] = max(latest["referral"], dob + dt.timedelta(days=1))
+            episodes.append(latest)
+            next_referral = latest["referral"]
+            earlier -= 1
+        start_of_history = today - dt.timedelta(days=HISTORY_YEARS * 365)
+        for _ in range(earlier):
+            end = next_referral - dt.timedelta(days=rng.randint(14, 900))
+            episode = self._closed_episode(end)
+            if episode["referral"] <= max(dob, start_of_history):
+                break
+            episodes.append(episode)
+            next_referral = episode["referral"]
+        return episodes[::-1]
+
+    def build_children(self, first: int, count: int, k0: int) -> list[tuple[Child, list[dict]]]:
         rng, today = self.rng, self.today
         out = []
-        for index in range(first, first + count):
+        for k, index in enumerate(range(first, first + count), start=k0):
             sex = rng.choice("MF")
             age_days = rng.randint(400, 17 * 365)
             dob = today - dt.timedelta(days=age_days)
@@ -361,28 +407,14 @@ class _Batch:
                 la_child_id=f"{PREFIX}{index:0{ID_WIDTH}d}",
                 upn=make_upn(f"001{index:09d}") if has_upn else "",
                 upn_unknown="" if has_upn else ("UN6" if age_days < 6 * 365 else "UN5"),
-                first_name=rng.choice(FIRST_M if sex == "M" else FIRST_F),
-                last_name=rng.choice(SURNAMES),
+                first_name=pick(rng, CHILD_NAMES["M" if sex == "M" else "F"]),
+                last_name=pick(rng, SURNAMES),
                 date_of_birth=dob,
                 sex=sex,
                 ethnicity=rng.choice(ETHNICITIES),
                 disabilities=_disabilities(rng),
             )
-            closed = rng.random() < CLOSED_SHARE
-            if closed:
-                # Referred 5 months to 4 years ago (never before birth), closed before today.
-                oldest = min(age_days - 1, 4 * 365)
-                referral = today - dt.timedelta(days=rng.randint(min(150, oldest), oldest))
-                closure = min(
-                    referral + dt.timedelta(days=rng.randint(60, 300)), today - dt.timedelta(days=2)
-                )
-            else:
-                oldest = min(age_days - 1, 720)
-                referral = today - dt.timedelta(days=rng.randint(min(60, oldest), oldest))
-                closure = None
-            out.append(
-                (child, {"referral": referral, "closure": closure, "worker": rng.choice(self.workers)})
-            )
+            out.append((child, self.episodes_for(dob, self.open_worker(k))))
         return out
 
     def build_people(self, child: Child) -> list[tuple[Person, str, bool, bool]]:
@@ -416,11 +448,11 @@ class _Batch:
             )
             people.append((p, relationship, pr, lives))
 
-        person(rng.choice(ADULT_F), surname, Relationship.MOTHER, True, True, street)
+        person(pick(rng, ADULT_NAMES["F"]), surname, Relationship.MOTHER, True, True, street)
         if rng.random() < 0.7:
             person(
-                rng.choice(ADULT_M),
-                rng.choice((surname, rng.choice(SURNAMES))),
+                pick(rng, ADULT_NAMES["M"]),
+                rng.choice((surname, pick(rng, SURNAMES))),
                 Relationship.FATHER,
                 True,
                 rng.random() < 0.5,
@@ -428,7 +460,12 @@ class _Batch:
             )
         else:
             person(
-                rng.choice(ADULT_M), rng.choice(SURNAMES), Relationship.PARTNER_OF_PARENT, False, True, street
+                pick(rng, ADULT_NAMES["M"]),
+                pick(rng, SURNAMES),
+                Relationship.PARTNER_OF_PARENT,
+                False,
+                True,
+                street,
             )
         for _ in range(rng.randint(0, 2)):
             rel = rng.choice(
@@ -439,11 +476,8 @@ class _Batch:
                     Relationship.STEP_PARENT,
                 )
             )
-            first = (
-                rng.choice(ADULT_F + ADULT_M)
-                if rel != Relationship.SIBLING
-                else rng.choice(FIRST_F + FIRST_M)
-            )
+            names = ADULT_NAMES if rel != Relationship.SIBLING else CHILD_NAMES
+            first = pick(rng, names[rng.choice("FM")])
             person(first, surname, rel, False, rel == Relationship.SIBLING, street)
         return people
 
@@ -453,17 +487,20 @@ def generate_caseload(
     children: int,
     seed: int = 0,
     today: dt.date | None = None,
+    open_share: float = OPEN_SHARE,
     batch_children: int = BATCH_CHILDREN,
     progress: Callable[[str], None] | None = None,
 ) -> dict[str, int]:
-    """Add ``children`` invented children with their episodes, family, assessment, plan,
-    actions and contacts, in batches. Returns how many rows of each kind were written."""
+    """Add ``children`` invented children with their episodes, family, assessments, plans, actions and
+    contacts, and the staff who hold the open cases, in batches. Returns how many rows of each kind
+    were written."""
     today = today or dt.date.today()
     with transaction.atomic():
-        workers = ensure_staff()
         first = next_index()
-    rng = random.Random(f"{seed}:{first}")
-    batch = _Batch(rng, today, workers)
+        rng = random.Random(f"{seed}:{first}")
+        teams, managers = staffing(max(1, round(children * open_share)), rng)
+        workers = ensure_staff(teams, managers)
+    batch = _Batch(rng, today, workers, children)
     totals = dict.fromkeys(
         (
             "children",
@@ -484,7 +521,7 @@ def generate_caseload(
     while done < children:
         count = min(batch_children, children - done)
         with transaction.atomic():
-            counts = _write_batch(batch, first + done, count)
+            counts = _write_batch(batch, first + done, count, done)
         for key, value in counts.items():
             totals[key] += value
         done += count
@@ -493,30 +530,10 @@ def generate_caseload(
     return totals
 
 
-def _write_batch(batch: _Batch, first: int, count: int) -> dict[str, int]:
+def _write_batch(batch: _Batch, first: int, count: int, k0: int) -> dict[str, int]:
     rng, today = batch.rng, batch.today
-    rows = batch.build_children(first, count)
+    rows = batch.build_children(first, count, k0)
     created = Child.objects.bulk_create([c for c, _ in rows], batch_size=INSERT_BATCH)
-
-    episodes = []
-    for child, info in zip(created, (i for _, i in rows), strict=True):
-        closure = info["closure"]
-        worker = info["worker"]
-        episodes.append(
-            Episode(
-                child_id=child.pk,
-                referral_date=info["referral"],
-                referral_source=rng.choice(SOURCES),
-                primary_need=rng.choice(NEEDS),
-                team_id=worker.team_id,
-                worker_id=worker.pk,
-                status=EpisodeStatus.CLOSED if closure else EpisodeStatus.OPEN,
-                closure_date=closure,
-                closed_at=_at(closure, rng) if closure else None,
-                reason_for_closure=rng.choice(CLOSURE_REASONS) if closure else "",
-            )
-        )
-    Episode.objects.bulk_create(episodes, batch_size=INSERT_BATCH)
 
     people_rows = [batch.build_people(child) for child in created]
     Person.objects.bulk_create([p for fam in people_rows for p, *_ in fam], batch_size=INSERT_BATCH)
@@ -533,10 +550,53 @@ def _write_batch(batch: _Batch, first: int, count: int) -> dict[str, int]:
     ]
     ChildPerson.objects.bulk_create(links, batch_size=INSERT_BATCH)
 
-    assessments, plans, s47s, abuse = [], [], [], []
-    for episode, fam in zip(episodes, people_rows, strict=True):
+    # Every episode with its family and, for a re-referral, the episode before it.
+    episodes, fams, previous = [], [], []
+    for child, (_, infos), fam in zip(created, rows, people_rows, strict=True):
+        before = None
+        for info in infos:
+            closure, worker = info["closure"], info["worker"]
+            episode = Episode(
+                child_id=child.pk,
+                referral_date=info["referral"],
+                referral_source=rng.choice(SOURCES),
+                primary_need=rng.choice(NEEDS),
+                team_id=worker.team_id,
+                worker_id=worker.pk,
+                status=EpisodeStatus.CLOSED if closure else EpisodeStatus.OPEN,
+                closure_date=closure,
+                closed_at=_at(closure, rng) if closure else None,
+                reason_for_closure=info["reason"],
+            )
+            episodes.append(episode)
+            fams.append(fam)
+            previous.append(before)
+            before = episode
+    Episode.objects.bulk_create(episodes, batch_size=INSERT_BATCH)
+    referred_again = []
+    for episode, before in zip(episodes, previous, strict=True):
+        if before is not None:
+            episode.previous_episode_id = before.pk
+            episode.is_re_referral = episode.referral_date < birthday(before.closure_date, 1)
+            referred_again.append(episode)
+    Episode.objects.bulk_update(referred_again, ["previous_episode", "is_re_referral"], batch_size=1000)
+
+    assessments, plans, planned, s47s, abuse = [], [], [], [], []
+    for episode, fam in zip(episodes, fams, strict=True):
         end = episode.closure_date or today
-        start = episode.referral_date + dt.timedelta(days=rng.randint(0, 5))
+        start = min(episode.referral_date + dt.timedelta(days=rng.randint(0, 5)), end)
+        if episode.reason_for_closure in AFTER_ASSESSMENT:
+            # Closed after assessment: the assessment is authorised on or before the closure; no plan.
+            assessments.append(
+                Assessment(
+                    episode_id=episode.pk,
+                    start_date=start,
+                    authorisation_date=_day_between(rng, start, end),
+                    factors=rng.sample(FACTORS, rng.randint(1, 2)),
+                    summary="Assessment completed with the family.",
+                )
+            )
+            continue
         authorised = start + dt.timedelta(days=rng.randint(15, 40))
         cp = rng.random() < CP_SHARE
         if cp:
@@ -605,13 +665,14 @@ def _write_batch(batch: _Batch, first: int, count: int) -> dict[str, int]:
                 latest_category=category if cp else "",
             )
         )
+        planned.append(episode)
     Assessment.objects.bulk_create(assessments, batch_size=INSERT_BATCH)
     Section47.objects.bulk_create(s47s, batch_size=INSERT_BATCH)
     DomesticAbuse.objects.bulk_create(abuse, batch_size=INSERT_BATCH)
     Plan.objects.bulk_create(plans, batch_size=INSERT_BATCH)
 
     actions = []
-    for plan, episode in zip(plans, episodes, strict=True):
+    for plan, episode in zip(plans, planned, strict=True):
         last = plan.end_date or today
         for dimension, description, responsible in rng.sample(ACTIONS, rng.randint(3, 6)):
             start = _day_between(rng, plan.start_date, last)
@@ -633,10 +694,13 @@ def _write_batch(batch: _Batch, first: int, count: int) -> dict[str, int]:
     PlannedAction.objects.bulk_create(actions, batch_size=INSERT_BATCH)
 
     contacts, seen_people = [], []
-    for episode, fam in zip(episodes, people_rows, strict=True):
-        # Contacts end the day before closure (CIN rule 8565) or yesterday.
+    for episode, fam in zip(episodes, fams, strict=True):
+        # Contacts end the day before closure (CIN rule 8565) or yesterday; about one a fortnight.
         last = (episode.closure_date or today) - dt.timedelta(days=1)
-        for _ in range(rng.randint(*CONTACTS)):
+        days = max((last - episode.referral_date).days, 0)
+        expected = days / CONTACT_EVERY_DAYS
+        number = min(max(round(rng.uniform(0.7, 1.3) * expected), CONTACTS[0]), CONTACTS[1])
+        for _ in range(number):
             kind = rng.choice(KINDS)
             seen = kind in SEEN_KINDS and rng.random() < 0.8
             contacts.append(

@@ -1,7 +1,10 @@
-"""The synthetic caseload: the promised volumes, valid rows, deterministic, and a rerun adds."""
+"""The synthetic caseload: a council's shape (staffing, history, names), valid rows, deterministic, and a
+rerun adds."""
 
 import datetime as dt
 import io
+import random
+from collections import Counter
 
 import pytest
 from django.core.management import CommandError, call_command
@@ -22,7 +25,7 @@ from closewell.cases.models import (
     PlannedAction,
     Section47,
 )
-from closewell.demo.caseload import generate_caseload
+from closewell.demo.caseload import CASELOAD, TEAM_SIZE, generate_caseload, staffing
 
 pytestmark = pytest.mark.django_db
 
@@ -91,31 +94,76 @@ def totals():
 
 def test_counts_are_as_promised(totals):
     assert Child.objects.count() == totals["children"] == N
-    assert Episode.objects.count() == N
-    assert Assessment.objects.count() == N
-    assert Plan.objects.count() == N
+    assert Episode.objects.count() == totals["episodes"] >= N
+    assert Assessment.objects.count() == Episode.objects.count()
+    after_assessment = Episode.objects.filter(reason_for_closure__in=["RC8", "RC9"])
+    assert Plan.objects.count() == Episode.objects.count() - after_assessment.count()
     assert 2 * N <= Person.objects.count() <= 4 * N
     assert ChildPerson.objects.count() == Person.objects.count() == totals["people"]
     for episode in Episode.objects.all():
         assert 2 <= ChildPerson.objects.filter(child=episode.child_id).count() <= 4
-        assert 3 <= PlannedAction.objects.filter(episode=episode).count() <= 6
-        assert 15 <= episode.contacts.count() <= 25
+        planned = PlannedAction.objects.filter(episode=episode).count()
+        assert planned == 0 if episode.reason_for_closure in ("RC8", "RC9") else 3 <= planned <= 6
+        assert 3 <= episode.contacts.count() <= 60
     assert Contact.objects.count() == totals["contacts"]
-    assert 17 * N <= totals["contacts"] <= 23 * N
     assert Contact.people_seen.through.objects.count() == totals["people_seen"] > 0
-    closed = Episode.objects.filter(status=EpisodeStatus.CLOSED).count()
-    assert 1 <= closed <= 0.3 * N
 
 
-def test_staff_are_spread_over_twenty_teams_with_managers(totals):
+def test_about_one_child_in_six_has_an_open_case_and_the_rest_have_history(totals):
+    open_ = Episode.objects.exclude(status=EpisodeStatus.CLOSED)
+    assert open_.count() == round(N * 0.17)
+    closed = Episode.objects.filter(status=EpisodeStatus.CLOSED)
+    assert closed.count() >= N - open_.count()
+    years = {e.closure_date.year for e in closed}
+    assert len(years) >= 4  # years of closed history
+    assert {"RC7", "RC8"} <= set(closed.values_list("reason_for_closure", flat=True))
+
+
+def test_children_referred_again_link_to_the_episode_before():
+    generate_caseload(children=300, seed=5, today=TODAY, batch_children=100)
+    again = Episode.objects.filter(previous_episode__isnull=False).select_related("previous_episode")
+    assert again.exists()
+    for episode in again:
+        before = episode.previous_episode
+        assert before.child_id == episode.child_id and before.is_closed
+        assert before.closure_date < episode.referral_date
+        within_a_year = (episode.referral_date - before.closure_date).days < 365
+        assert episode.is_re_referral == within_a_year
+    assert again.filter(is_re_referral=True).exists()
+
+
+def test_staff_hold_what_a_council_would(totals):
     workers = User.objects.filter(username__startswith="gen.worker")
-    assert workers.count() == 20
-    assert Team.objects.filter(name__startswith="Generated team").count() == 20
     managers = User.objects.filter(role=Role.TEAM_MANAGER, username__startswith="gen.manager")
-    assert sum(m.managed_teams.count() for m in managers) == 20
-    assert Episode.objects.values("team").distinct().count() > 10
+    teams = Team.objects.filter(name__startswith="Generated team")
+    assert sum(m.managed_teams.count() for m in managers) == teams.count() >= 1
+    assert all(1 <= m.managed_teams.count() <= 2 for m in managers)
     assert all(e.worker.team_id == e.team_id for e in Episode.objects.select_related("worker"))
+    open_ = Counter(Episode.objects.exclude(status=EpisodeStatus.CLOSED).values_list("worker", flat=True))
+    assert sum(open_.values()) == round(N * 0.17) and set(open_) <= set(workers.values_list("pk", flat=True))
     assert not any(w.has_usable_password() for w in workers)
+    assert len({(w.first_name, w.last_name) for w in workers}) == workers.count() or workers.count() < 3
+
+
+@pytest.mark.parametrize("open_cases", [30, 130, 299, 2600, 17_000, 51_234])
+def test_staffing_gives_teams_of_six_to_eight_holding_fifteen_to_twenty_five_cases(open_cases):
+    teams, managers = staffing(open_cases, random.Random(open_cases))
+    loads = [load for team in teams for load in team]
+    assert sum(loads) == open_cases
+    assert all(CASELOAD[0] <= load <= CASELOAD[1] for load in loads)
+    if len(loads) >= TEAM_SIZE[0]:
+        assert all(TEAM_SIZE[0] <= len(team) <= TEAM_SIZE[1] for team in teams), [len(t) for t in teams]
+    assert sorted(t for m in managers for t in m) == list(range(len(teams)))
+    assert all(1 <= len(m) <= 2 for m in managers)
+
+
+def test_names_are_drawn_with_realistic_frequencies():
+    generate_caseload(children=600, seed=2, today=TODAY, batch_children=300)
+    surnames = Counter(Child.objects.values_list("last_name", flat=True))
+    assert len(surnames) > 200  # a long tail, not thirty names
+    assert surnames.most_common(1)[0][1] < 0.05 * 600
+    assert surnames["Smith"] > surnames.get("Jagger", 0)
+    assert len(set(Child.objects.values_list("first_name", flat=True))) > 80
 
 
 def test_every_generated_row_passes_full_clean(totals):
@@ -149,7 +197,10 @@ def test_rules_beyond_the_database_constraints_hold(totals):
         for plan in episode.plans.all():
             assert episode.referral_date <= plan.start_date <= end
         if episode.is_closed:
-            assert episode.closed_at and episode.reason_for_closure not in ("", "RC8", "RC9")
+            assert episode.closed_at and episode.reason_for_closure not in ("", "RC1", "RC2")
+            if episode.reason_for_closure in ("RC8", "RC9"):  # CIN rules 8825Q and 2990
+                assert episode.assessments.exists()
+                assert not episode.plans.exists() and not episode.section47s.exists()
             assert all(a.authorisation_date for a in episode.assessments.all())
             assert all(s.is_completed for s in episode.section47s.all())
             assert all(p.end_date for p in episode.plans.all())
@@ -194,11 +245,11 @@ def test_the_same_seed_gives_the_same_caseload():
 
 
 def test_a_second_run_adds_children_after_the_last_id(totals):
-    generate_caseload(children=30, seed=3, today=TODAY, batch_children=20)
+    workers = User.objects.filter(username__startswith="gen.worker").count()
+    generate_caseload(children=N, seed=3, today=TODAY, batch_children=20)
     ids = sorted(Child.objects.values_list("la_child_id", flat=True))
-    assert ids == [f"GEN{i:07d}" for i in range(1, N + 31)]
-    assert Episode.objects.count() == N + 30
-    assert User.objects.filter(username__startswith="gen.worker").count() == 20
+    assert ids == [f"GEN{i:07d}" for i in range(1, 2 * N + 1)]
+    assert User.objects.filter(username__startswith="gen.worker").count() == workers
 
 
 def test_generating_alongside_the_demo():
@@ -215,6 +266,18 @@ def test_the_command_reports_counts_and_speed():
     assert "rows/s" in out.getvalue()
     assert err.getvalue().count("children,") == 3
     assert Child.objects.count() == 12
+
+
+def test_the_command_takes_a_preset(monkeypatch):
+    asked = {}
+    monkeypatch.setattr(
+        "closewell.demo.management.commands.generate_caseload.generate_caseload",
+        lambda **kw: asked.update(kw) or dict.fromkeys(("children", "contacts"), 1),
+    )
+    call_command("generate_caseload", preset="average", stdout=io.StringIO(), stderr=io.StringIO())
+    assert asked["children"] == 15_000
+    call_command("generate_caseload", preset="large", stdout=io.StringIO(), stderr=io.StringIO())
+    assert asked["children"] == 100_000
 
 
 def test_the_command_refuses_no_children():
