@@ -64,6 +64,7 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    "closewell.security.sessions.IdleSessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -133,14 +134,24 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 
-# Sessions end after 30 minutes idle: a shared office computer must not stay signed in.
+# Sessions end after 30 minutes idle: a shared office computer must not stay signed in. The idle clock is
+# pushed on at most once a minute (closewell.security.sessions), not saved on every request: a page read
+# then writes only its audit event.
 SESSION_COOKIE_AGE = int(os.environ.get("SESSION_IDLE_SECONDS", "1800"))
-# The audit sealer runs after a commit at most this often per process (closewell.audit.services).
-AUDIT_SEAL_SECONDS = float(os.environ.get("AUDIT_SEAL_SECONDS", "5"))
-SESSION_SAVE_EVERY_REQUEST = True
+SESSION_REFRESH_SECONDS = min(60, SESSION_COOKIE_AGE // 10)
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = True
+
+# With REDIS_URL (e.g. redis://127.0.0.1:6379/0) sessions live in Redis, so app servers keep no state and a
+# page read writes no session row; without it, sessions stay in the database (nothing to install).
+REDIS_URL = os.environ.get("REDIS_URL", "")
+if REDIS_URL:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+    SESSION_ENGINE = "django.contrib.sessions.backends.cache"
+
+# The audit sealer runs after a commit at most this often per process (closewell.audit.services).
+AUDIT_SEAL_SECONDS = float(os.environ.get("AUDIT_SEAL_SECONDS", "5"))
 
 # Sign-in throttling (django-axes): 5 failures for one username from one address lock that pair
 # out for 15 minutes; a success clears the count. Guessing passwords becomes slow, and one person
