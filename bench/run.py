@@ -27,6 +27,7 @@ from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
 from . import census, report, ssd
+from .load.profiles import PROFILES
 
 ROOT = Path(__file__).resolve().parent.parent
 VAR = ROOT / "var" / "bench"
@@ -122,8 +123,10 @@ def generated_children(env: dict) -> int:
     return int(out.stdout.strip().splitlines()[-1])
 
 
-def ensure_caseload(engine: str, children: int, *, fresh: bool) -> tuple[dict, int, float | None]:
-    url = db_url(engine)
+def ensure_caseload(
+    engine: str, children: int, *, fresh: bool, name: str = "closewell-bench"
+) -> tuple[dict, int, float | None]:
+    url = db_url(engine, name)
     create_db(url, fresh=fresh)
     env = env_for(url)
     manage(env, "migrate", "--noinput", "-v0")
@@ -214,10 +217,44 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
-def load(engine: str, env: dict, args) -> dict:
+def _database_ms(env: dict) -> float:
+    """PostgreSQL's own time executing statements in the bench database so far (pg_stat_database)."""
+    import psycopg
+
+    url = env["DATABASE_URL"]
+    with psycopg.connect(url, autocommit=True) as conn:
+        conn.execute("SELECT pg_stat_clear_snapshot()")
+        row = conn.execute(
+            "SELECT active_time FROM pg_stat_database WHERE datname = %s", (urlsplit(url).path.lstrip("/"),)
+        ).fetchone()
+    return float(row[0] or 0)
+
+
+def load_profiles(engine: str, env: dict, children: int, args) -> dict:
+    """A council's day for each profile (bench.load.profiles): its own caseload, its users, realistic
+    think times. The large profile uses the main bench caseload when it is that size."""
+    out = {}
+    for name in args.profiles:
+        profile = PROFILES[name]
+        if profile["children"] == children:
+            profile_env, have = env, children
+        else:
+            profile_env, have, _ = ensure_caseload(
+                engine, profile["children"], fresh=args.fresh, name=f"closewell-bench-{name}"
+            )
+        log(f"{engine}: load test, {name} council: {profile['users']} users for {args.duration}s")
+        out[name] = {
+            **load(engine, profile_env, args, users=profile["users"], think=profile["think"], tag=name),
+            "children": have,
+            "profile": name,
+        }
+    return out
+
+
+def load(engine: str, env: dict, args, *, users: int, think: tuple[float, float], tag: str) -> dict:
     """gunicorn on loopback against the bench database, with production's config/gunicorn.py (the app
     and the advice dictionaries loaded before the workers fork); locust headless for a bounded time."""
-    plan = VAR / f"load-plan-{engine}.json"
+    plan = VAR / f"load-plan-{engine}-{tag}.json"
     subprocess.run(
         [PY, "-m", "bench.load.plan", str(plan)], cwd=ROOT, env=env, check=True, capture_output=True
     )
@@ -256,7 +293,8 @@ def load(engine: str, env: dict, args) -> dict:
                 if time.monotonic() > deadline or server.poll() is not None:
                     raise SystemExit("gunicorn did not start") from None
                 time.sleep(1)
-        prefix = VAR / f"locust-{engine}"
+        prefix = VAR / f"locust-{engine}-{tag}"
+        database_before = _database_ms(env)
         subprocess.run(
             [
                 LOCUST,
@@ -266,7 +304,7 @@ def load(engine: str, env: dict, args) -> dict:
                 "-H",
                 f"http://127.0.0.1:{port}",
                 "-u",
-                str(args.users),
+                str(users),
                 "-r",
                 str(args.spawn_rate),
                 "-t",
@@ -278,14 +316,21 @@ def load(engine: str, env: dict, args) -> dict:
                 "WARNING",
             ],
             cwd=ROOT,
-            env={**os.environ, "BENCH_LOAD_PLAN": str(plan)},
+            env={
+                **os.environ,
+                "BENCH_LOAD_PLAN": str(plan),
+                "BENCH_THINK_MIN": str(think[0]),
+                "BENCH_THINK_MAX": str(think[1]),
+            },
             check=False,
         )
         return {
             **report.locust_stats(Path(f"{prefix}_stats.csv")),
-            "users": args.users,
+            "users": users,
+            "think": list(think),
             "duration": args.duration,
             "gunicorn_workers": workers,
+            "database_ms": _database_ms(env) - database_before,
         }
     finally:
         server.send_signal(signal.SIGTERM)
@@ -344,7 +389,9 @@ def main(argv=None) -> None:
     parser.add_argument("--advice-runs", type=int, default=50)
     parser.add_argument("--ssd-children", type=int, default=2000, help="Children in the SSD extract.")
     parser.add_argument("--no-load", action="store_true", help="Skip the locust load test.")
-    parser.add_argument("--users", type=int, default=20)
+    parser.add_argument(
+        "--profiles", nargs="*", default=list(PROFILES), choices=list(PROFILES), help="Load test profiles."
+    )
     parser.add_argument("--spawn-rate", type=int, default=5)
     parser.add_argument("--duration", type=int, default=60)
     parser.add_argument("--gunicorn-workers", type=int, default=0)
@@ -374,8 +421,7 @@ def main(argv=None) -> None:
             log(f"{engine}: audit appends from 1 and 8 connections")
             r["audit"] = audit_appends(env)
         if engine == "postgres" and not args.no_load and shutil.which(LOCUST):
-            log(f"{engine}: load test, {args.users} users for {args.duration}s")
-            r["load"] = load(engine, env, args)
+            r["load"] = load_profiles(engine, env, children, args)
         results["engines"][engine] = r
         (VAR / "results.json").write_text(json.dumps(results, indent=2, default=str))
     write_docs(results, Path(args.docs))

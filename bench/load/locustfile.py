@@ -1,5 +1,6 @@
 """A day's work against gunicorn: social workers (their list, a case, a contact, Closure Record pages)
-and managers (the queue, team cases, reading and reviewing records). Loopback only.
+and managers (the queue, team cases, reading and reviewing records), in the proportion the plan's council
+has them, each pausing BENCH_THINK_MIN to BENCH_THINK_MAX seconds between clicks. Loopback only.
 
 The plan (who logs in, which children and records are theirs) comes from bench.load.plan as JSON,
 named by BENCH_LOAD_PLAN. Run headless by bench.run; by hand:
@@ -20,11 +21,12 @@ PLAN = json.load(open(os.environ["BENCH_LOAD_PLAN"], encoding="utf-8"))  # noqa:
 CSRF = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
 _workers = itertools.cycle(PLAN["workers"])
 _managers = itertools.cycle(PLAN["managers"])
+THINK = (float(os.environ.get("BENCH_THINK_MIN", "0.5")), float(os.environ.get("BENCH_THINK_MAX", "2")))
 
 
 class Staff(HttpUser):
     abstract = True
-    wait_time = between(0.5, 2)
+    wait_time = between(*THINK)
     person: dict
 
     def login(self, person: dict) -> None:
@@ -43,7 +45,7 @@ class Staff(HttpUser):
 
 
 class SocialWorker(Staff):
-    weight = 4
+    weight = max(1, len(PLAN["workers"]))
 
     def on_start(self):
         self.login(next(_workers))
@@ -92,7 +94,7 @@ class SocialWorker(Staff):
 
 
 class TeamManager(Staff):
-    weight = 1
+    weight = max(1, len(PLAN["managers"]))
 
     def on_start(self):
         self.login(next(_managers))

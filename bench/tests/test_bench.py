@@ -79,3 +79,36 @@ def test_audit_appends_run_from_eight_connections(db):
     measured = audit.run(seconds=0.2)
     assert measured["sealed"]["one"] > 0 and measured["sealed"]["eight"] > 0
     assert measured["sealed_events"] >= 0
+
+
+def test_load_report_has_a_row_per_council_with_its_target():
+    def load(users, p95):
+        total = {"name": "Aggregated", "requests": 1000, "failures": 0, "rps": 17.0, "p50": 40.0}
+        return {
+            "total": {**total, "p95": p95, "p99": p95 * 2},
+            "requests": [{**total, "name": "GET /cases/", "p95": p95, "p99": p95 * 2}],
+            "users": users,
+            "think": [8.0, 22.0],
+            "duration": 60,
+            "gunicorn_workers": 5,
+            "database_ms": 5000.0,
+            "children": 15_000,
+        }
+
+    machine = {"date": "today", "load": "0", "nproc": 2, "cpu": "x", "memory_gb": 1}
+    text = report.load_md(
+        {
+            "requested_children": 100_000,
+            "machine": machine,
+            "engines": {
+                "postgres": {
+                    "children": 100_000,
+                    "load": {"average": load(250, 90), "large": load(1000, 450)},
+                }
+            },
+        }
+    )
+    assert "| average (PostgreSQL) | 15,000 | 250 |" in text
+    assert "p95 ≤ 100 ms: 90 ms — **met**" in text
+    assert "p95 ≤ 300 ms: 450 ms — **missed**" in text
+    assert "5.0 ms |" in text  # the database's own time per request
