@@ -5,6 +5,7 @@ import datetime as dt
 from django.db.models import Count, F, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.http import Http404
+from django.shortcuts import get_object_or_404
 
 from closewell.accounts.permissions import my_cases_filter, scope_children, scope_episodes
 from closewell.audit.models import Action
@@ -52,17 +53,27 @@ def episode_get_for_user(user, pk: int) -> Episode:
     return episode
 
 
+CONTACTS_SHOWN = 10
+
+
 def child_case(child: Child) -> dict:
-    """Everything the case page shows, in a fixed number of queries whatever the case's size."""
+    """Everything the case page shows, in a fixed number of queries whatever the case's size: each episode's
+    latest CONTACTS_SHOWN contacts and how many there are (the rest are a page of their own)."""
     contacts = Contact.objects.select_related("worker").prefetch_related("people_seen")
     actions = PlannedAction.objects.order_by("dimension", "parent", "start_date", "pk")
     episodes = list(
-        child.episodes.select_related("team", "worker", "previous_episode").prefetch_related(
+        child.episodes.select_related("team", "worker", "previous_episode")
+        .annotate(contact_count=Count("contacts"))
+        .prefetch_related(
             Prefetch("assessments", queryset=Assessment.objects.order_by("start_date")),
             Prefetch("plans", queryset=Plan.objects.prefetch_related(Prefetch("actions", queryset=actions))),
             Prefetch("actions", queryset=actions.filter(is_unplanned=True), to_attr="unplanned"),
             "section47s",
-            Prefetch("contacts", queryset=contacts.order_by("-occurred_at")),
+            Prefetch(
+                "contacts",
+                queryset=contacts.order_by("-occurred_at", "-pk")[:CONTACTS_SHOWN],
+                to_attr="latest_contacts",
+            ),
             Prefetch(
                 "domestic_abuse", queryset=DomesticAbuse.objects.select_related("perpetrator", "victim")
             ),
@@ -76,6 +87,14 @@ def child_case(child: Child) -> dict:
         "family": family,
         "looked_after_periods": list(child.looked_after_periods.all()),
     }
+
+
+def episode_contacts(child: Child, episode_pk: int) -> tuple[Episode, QuerySet]:
+    """One episode of a child the user may read (the caller has the child from child_get_for_user, which
+    audits the read) and its contacts, newest first; 404 for an episode of another child."""
+    episode = get_object_or_404(child.episodes.select_related("child"), pk=episode_pk)
+    contacts = episode.contacts.select_related("worker").prefetch_related("people_seen")
+    return episode, contacts.order_by("-occurred_at", "-pk")
 
 
 def episodes_for_user(

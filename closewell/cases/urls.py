@@ -11,6 +11,7 @@ urlpatterns = [
     path("team/", views.team_cases, name="team_cases"),
     path("search/", views.search, name="search"),
     path("children/<int:pk>/", views.child_detail, name="child"),
+    path("children/<int:pk>/episodes/<int:episode_pk>/contacts/", views.contacts, name="episode_contacts"),
     path("children/<int:pk>/contacts/add/", views.contact_add, name="contact_add"),
     path("children/<int:pk>/contacts/<int:contact_pk>/", views.contact_edit, name="contact_edit"),
     path("children/<int:pk>/actions/add/", views.action_add, name="action_add"),

@@ -29,6 +29,7 @@ from .selectors import (
     child_case,
     child_get_for_user,
     children_search,
+    episode_contacts,
     episodes_for_user,
 )
 
@@ -181,6 +182,26 @@ def child_detail(request, pk: int):
                 for p in case["looked_after_periods"]
             ),
             "status_tags": STATUS_TAGS,
+        },
+    )
+
+
+@require_GET
+def contacts(request, pk: int, episode_pk: int):
+    """Every contact of one episode, newest first, a page at a time (the case page shows the latest)."""
+    child = child_get_for_user(request.user, pk)
+    episode, rows = episode_contacts(child, episode_pk)
+    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+    current = not episode.is_closed and can_edit_case(request.user, episode)
+    return render(
+        request,
+        "cases/contacts.html",
+        {
+            "child": child,
+            "episode": episode,
+            "page": page,
+            "pages": pagination(request, page),
+            "editable": current,
         },
     )
 

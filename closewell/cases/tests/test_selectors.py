@@ -11,6 +11,7 @@ from closewell.accounts.tests.factories import DataOfficerFactory, TeamManagerFa
 from closewell.audit.models import Action, AuditEvent
 from closewell.cases.models import Child, EpisodeStatus
 from closewell.cases.selectors import (
+    CONTACTS_SHOWN,
     child_case,
     child_get_for_user,
     children_search,
@@ -335,8 +336,9 @@ def read_everything(case: dict) -> list:
         for plan in episode.plans.all():
             seen += [a.description for a in plan.actions.all()]
         seen += [a.impact for a in episode.unplanned]
-        for contact in episode.contacts.all():
+        for contact in episode.latest_contacts:
             seen += [contact.worker.get_full_name(), [p.full_name for p in contact.people_seen.all()]]
+        seen.append(episode.contact_count)
         seen += [(d.perpetrator.full_name, d.victim.full_name) for d in episode.domestic_abuse.all()]
     seen += [link.person.full_name for link in case["family"]]
     seen += case["looked_after_periods"]
@@ -352,7 +354,8 @@ def test_child_case_queries_do_not_grow_with_the_case():
             case = child_case(child)
             read_everything(case)
         counts.append(len(queries))
-        assert sum(e.contacts.all().count() for e in case["episodes"]) in (5, 50)
+        assert sum(e.contact_count for e in case["episodes"]) in (5, 50)
+        assert all(len(e.latest_contacts) <= CONTACTS_SHOWN for e in case["episodes"])
     assert counts[0] == counts[1], counts
 
 
@@ -363,6 +366,39 @@ def test_child_case_content(django_assert_max_num_queries):
     assert case["current"] is not None and not case["current"].is_closed
     assert len(case["episodes"]) == 2
     assert len(case["family"]) == 2
-    contacts = list(case["current"].contacts.all())
+    contacts = case["current"].latest_contacts
     assert [c.occurred_at for c in contacts] == sorted((c.occurred_at for c in contacts), reverse=True)
+    assert case["current"].contact_count == case["current"].contacts.count()
     assert len(case["current"].unplanned) == 1
+
+
+def test_the_case_page_shows_the_latest_contacts_and_pages_the_rest(client, django_assert_max_num_queries):
+    child = build_case(50)
+    episode = Child.objects.get(pk=child.pk).episodes.get(status="open")
+    total = episode.contacts.count()
+    assert total > CONTACTS_SHOWN
+    client.force_login(episode.worker)
+    html = client.get(f"/children/{child.pk}/").content.decode()
+    assert html.count('class="govuk-!-margin-bottom-6"') <= 2 * CONTACTS_SHOWN
+    url = f"/children/{child.pk}/episodes/{episode.pk}/contacts/"
+    assert f"See all {total} contacts" in html and f'href="{url}"' in html
+    first = client.get(url)
+    assert first.status_code == 200 and f"{total} contacts, newest first: 1 to 25" in first.content.decode()
+    second = client.get(url + "?page=2").content.decode()
+    assert "26 to" in second
+    newest = episode.contacts.order_by("-occurred_at", "-pk").first()
+    assert newest.note in first.content.decode()
+
+
+def test_the_contacts_page_is_the_case_s_own_and_audited(client, worker, other_team):
+    child = build_case(5)
+    episode = child.episodes.get(status="open")
+    outsider = UserFactory(team=other_team)
+    client.force_login(outsider)
+    assert client.get(f"/children/{child.pk}/episodes/{episode.pk}/contacts/").status_code == 404
+    other_child = build_case(5)
+    client.force_login(episode.worker)
+    assert client.get(f"/children/{other_child.pk}/episodes/{episode.pk}/contacts/").status_code == 404
+    before = AuditEvent.objects.filter(child_id=child.pk).count()
+    assert client.get(f"/children/{child.pk}/episodes/{episode.pk}/contacts/").status_code == 200
+    assert AuditEvent.objects.filter(child_id=child.pk).count() == before + 1

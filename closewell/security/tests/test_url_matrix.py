@@ -176,6 +176,7 @@ EXPECTED: dict[str, tuple[int, ...]] = {
     "team/": (403, 403, 200, 200, 200, 403, 302),
     "search/": (200, 200, 200, 200, 200, 403, 302),
     "children/<int:pk>/": (200, 404, 200, 404, 200, 404, 302),
+    "children/<int:pk>/episodes/<int:episode_pk>/contacts/": (200, 404, 200, 404, 200, 404, 302),
     "children/<int:pk>/contacts/add/": (200, 404, 200, 404, 403, 404, 302),
     "children/<int:pk>/contacts/<int:contact_pk>/": (200, 404, 200, 404, 403, 404, 302),
     "children/<int:pk>/actions/add/": (200, 404, 200, 404, 403, 404, 302),
