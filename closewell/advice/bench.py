@@ -82,6 +82,7 @@ def default_lexicon() -> engine.Lexicon:
         jargon=tuple((r["term"], r["plain"], r["match_case"]) for r in rows if r["kind"] == "jargon"),
         field_words=frozenset(r["term"] for r in rows if r["kind"] == "field_word"),
         phrases=tuple(r["term"] for r in rows if r["kind"] == "field_phrase"),
+        labels=tuple((r["term"], r["plain"]) for r in rows if r["kind"] == "label"),
     )
 
 

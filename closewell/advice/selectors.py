@@ -5,7 +5,7 @@ database once and kept until an administrator changes them; the dictionary is lo
 """
 
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from django.conf import settings
 from django.db.models import Count, Max
@@ -70,6 +70,7 @@ def lexicon() -> engine.Lexicon:
             jargon=tuple((t, p, m) for k, t, p, m in words if k == WordKind.JARGON),
             field_words=frozenset(t.lower() for k, t, _, _ in words if k == WordKind.FIELD_WORD),
             phrases=tuple(t for k, t, _, _ in words if k == WordKind.FIELD_PHRASE),
+            labels=tuple((t, p) for k, t, p, _ in words if k == WordKind.LABEL),
         )
         _lexicon_cache["stamp"] = stamp
     return _lexicon_cache["lexicon"]
@@ -195,10 +196,7 @@ def _field(name, label, text, *, lex, facts, goals, **checks) -> FieldAdvice:
         name=name,
         label=label,
         text=text,
-        items=[
-            engine.Advice(a.kind, a.message, a.excerpt, a.suggestion, field=name, field_label=label)
-            for a in items
-        ],
+        items=[replace(a, field=name, field_label=label) for a in items],
         score=engine.readability(text),
         pieces=engine.highlight(text, goals.long_sentence_words),
     )

@@ -42,5 +42,5 @@ def test_jargon_needs_its_plain_alternative(client, admin_user):
         "/admin/advice/adviceword/add/", {"kind": WordKind.JARGON, "term": "FSW", "active": "on"}
     )
     assert response.status_code == 200
-    assert "Give jargon a plain alternative." in response.content.decode()
+    assert "Give jargon or a label a plain alternative" in response.content.decode()
     assert not AdviceWord.objects.filter(term="FSW").exists()
