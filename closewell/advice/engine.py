@@ -104,6 +104,10 @@ class Lexicon:
         return tuple(tuple(p.split()) for p in phrases if len(p.split()) > 1)
 
     @functools.cached_property
+    def phrase_sets(self) -> tuple[tuple[tuple[str, ...], frozenset[str]], ...]:
+        return tuple((phrase, frozenset(phrase)) for phrase in self.phrase_words)
+
+    @functools.cached_property
     def label_pattern(self) -> tuple[re.Pattern | None, tuple[tuple[str, str], ...]]:
         """One alternation of every label (each in a named group), longest first, with its term
         and what to write instead."""
@@ -137,14 +141,19 @@ def common_pairs() -> tuple[str, ...]:
 
 
 def _word_forms(word: str) -> str:
-    """A word of a label with its usual endings: refuse, refused, refusing; hostile, hostility is not."""
+    """A word of a label with its usual endings: refused, refuses, refusing; fail, failure."""
     if len(word) < 4 or not word.isalpha():
         return re.escape(word)
-    if word.endswith("e"):
-        return re.escape(word[:-1]) + "(?:e|es|ed|ing|ement|ements)"
-    if word.endswith("y") and word[-2] not in "aeiou":
-        return re.escape(word[:-1]) + "(?:y|ies|ied|ying)"
-    return re.escape(word) + "(?:s|es|ed|ing|ment|ments)?"
+    base = word
+    for ending in ("ing", "ed", "es", "s"):
+        if word.endswith(ending) and len(word) - len(ending) >= 4:
+            base = word[: -len(ending)]
+            break
+    if base.endswith("e"):
+        base = base[:-1]
+    elif base.endswith("y") and base[-2] not in "aeiou":
+        return re.escape(base[:-1]) + "(?:y|ies|ied|ying)"
+    return re.escape(base) + "(?:e|es|ed|ing|s|d|ment|ments|ement|ements|ure)?"
 
 
 def _label_regex(term: str) -> str:
@@ -305,7 +314,8 @@ def check_readability(text: str, *, target: float) -> list[Advice]:
             Kind.READABILITY,
             "Many of these words are long or formal. Try the everyday words you would use when talking "
             "to the family.",
-            example="“Ms Cole demonstrated an improved understanding” → “Ms Cole told me she now understands”",
+            example="“Ms Cole demonstrated an improved understanding” → "
+            "“Ms Cole told me she now understands”",
         )
     ]
 
@@ -446,7 +456,12 @@ BRITISH_TO_AMERICAN = (
 
 
 def _in_dictionary(word: str, known: frozenset[str]) -> bool:
-    if word in known or word in spell_checker():
+    return word in known or _in_english(word)
+
+
+@functools.lru_cache(maxsize=65536)
+def _in_english(word: str) -> bool:
+    if word in spell_checker():
         return True
     # The American form must be a word of some length: 'Nour' is not a British 'nor'.
     return any(
@@ -466,17 +481,23 @@ def is_known(word: str, known: frozenset[str]) -> bool:
     return False
 
 
+# Suggestions are looked for on this many misspellings a field; the list shows fewer still.
+MAX_SUGGESTED = 20
+
+
 def check_spelling(text: str, known: frozenset[str]) -> list[Advice]:
     """Words not in the English dictionary or the field's word list.
 
     Only words that start in lower case: a capitalised word is a name or a place far more often
     than a mistake, and the case's own names are checked separately (check_names)."""
     flagged: dict[str, str] = {}
+    checked: set[str] = set()  # each distinct word is looked up once, however often it is used
     for word in WORD.findall(text or ""):
-        if not word[0].islower() or _normal(word) in flagged:
+        if not word[0].islower() or word in checked:
             continue
-        if not is_known(word, known):
-            flagged[_normal(word)] = _suggestion(_normal(word))
+        checked.add(word)
+        if _normal(word) not in flagged and not is_known(word, known):
+            flagged[_normal(word)] = _suggestion(_normal(word)) if len(flagged) < MAX_SUGGESTED else ""
     advice = []
     for word, suggestion in flagged.items():
         if suggestion and suggestion != word:
@@ -510,9 +531,10 @@ def check_phrases(text: str, lexicon: Lexicon, known: frozenset[str] = frozenset
     for i, token in enumerate(tokens):
         where.setdefault(token, []).append(i)
     found: dict[str, str] = {}
-    for phrase in lexicon.phrase_words:
+    present = where.keys()
+    for phrase, unique in lexicon.phrase_sets:
         n = len(phrase)
-        if sum(word in where for word in phrase) < n - 1:
+        if len(unique & present) < len(unique) - 1:
             continue  # cannot be one word away anywhere in the text
         # Only where a word of the phrase stands in its place can the rest be one word away.
         starts = {i - k for k, word in enumerate(phrase) for i in where.get(word, ())}

@@ -122,6 +122,7 @@ class Entry:
     message: str
     excerpt: str
     labels: list[str]
+    example: str = ""
 
 
 @dataclass
@@ -147,7 +148,9 @@ class SectionAdvice:
         for item in self.items:
             # The same advice on several outcomes is said once; each long sentence is its own.
             key = (item.kind, item.message, item.excerpt if item.kind == engine.Kind.LONG_SENTENCE else "")
-            entry = grouped[item.heading].setdefault(key, Entry(item.kind, item.message, item.excerpt, []))
+            entry = grouped[item.heading].setdefault(
+                key, Entry(item.kind, item.message, item.excerpt, [], item.example)
+            )
             if item.field_label and self.several_fields:
                 entry.labels.append(item.field_label)
         order = list(dict.fromkeys(engine.Kind.HEADINGS.values()))

@@ -9,7 +9,7 @@ linear in the length of what is written.
 import re
 from collections.abc import Iterable
 
-from .engine import MEASURE, QUOTED, Advice, Kind, Lexicon, _quote, sentence_spans
+from .engine import QUOTED, Advice, Kind, Lexicon, _quote, sentence_spans
 
 
 def quoted_spans(text: str) -> list[tuple[int, int]]:
@@ -37,6 +37,12 @@ def _masked(text: str, spans: list[tuple[int, int]]) -> str:
 # Labels and blaming words
 
 
+# Before a label, these make it about something else ("a work placement", "fire-resistant").
+NOT_ABOUT_A_PERSON_BEFORE = frozenset(
+    "work school college nursery university student training apprenticeship teaching fire water heat".split()
+)
+
+
 def check_labels(text: str, lexicon: Lexicon) -> list[Advice]:
     """Words that label or blame ('failed to engage', 'manipulative', 'placement'), each once,
     with the council's word for what to write instead. A person's own words in a quotation are
@@ -50,6 +56,11 @@ def check_labels(text: str, lexicon: Lexicon) -> list[Advice]:
         index = int(match.lastgroup[1:])
         term, instead = labels[index]
         written = match.group()
+        before = masked[max(0, match.start() - 20) : match.start()].split()[-1:]
+        if before and before[0].lower() in NOT_ABOUT_A_PERSON_BEFORE:
+            continue  # "a work placement", "school placement": not the child's home
+        if before and before[0].lower() == "in" and written.lower().startswith("contact"):
+            continue  # "in contact with her sister": keeping in touch, not arranged family time
         key = term.lower()
         if key in found:
             continue
@@ -104,22 +115,32 @@ NOT_A_CHILD_AFTER = frozenset(
     classes bank monitor seat minder minding health centre center clothes food milk sling""".split()
 )
 ROLE_TOKEN = re.compile(r"[A-Za-z][A-Za-z'’-]*")
+ROLE_HINT = re.compile(
+    r"\b(?:mum|mummy|mother|dad|daddy|father|step-?(?:dad|father|mum|mother)|the\s+(?:child|young|baby|subject|infant))",
+    re.IGNORECASE,
+)
+SENTENCE_BREAK = re.compile(r"[.!?:;\n]")
 
 
 def check_roles(text: str, names: Iterable[str] = ()) -> list[Advice]:
     """'Mum said …', 'the mother', 'Dad was present', 'the child': people are written about by
     their names. A role after 'his', 'her', a name's possessive or 'a' is a relationship and is
     fine ('Lily's mum', 'her dad'); so is anything inside a quotation ("Mum doesn't cry")."""
+    if not ROLE_HINT.search(text):
+        return []
     known = {n.lower() for n in names if n}
     masked = _masked(text, quoted_spans(text))
-    tokens = [(m.group(), m.start()) for m in ROLE_TOKEN.finditer(masked)]
-    lowered = [t.lower().replace("’", "'") for t, _ in tokens]
+    tokens = [(m.group(), m.start(), m.end()) for m in ROLE_TOKEN.finditer(masked)]
+    lowered = [t.lower().replace("’", "'") for t, _, _ in tokens]
+    bare_words = [w[:-2] if w.endswith("'s") else w for w in lowered]
     found: dict[str, Advice] = {}
     for i, word in enumerate(lowered):
-        bare = word[:-2] if word.endswith("'s") else word
+        bare = bare_words[i]
         role = ""
         if bare in PARENT_ROLES:
-            before = lowered[i - 1] if i else ""
+            # The word before counts only within the same sentence or clause.
+            joined = i and not SENTENCE_BREAK.search(masked, tokens[i - 1][2], tokens[i][1])
+            before = lowered[i - 1] if joined else ""
             after = lowered[i + 1] if i + 1 < len(lowered) else ""
             if before in OWNERS or before.endswith(("'s", "s'")) or after in NOT_A_PERSON_AFTER:
                 continue
@@ -128,13 +149,13 @@ def check_roles(text: str, names: Iterable[str] = ()) -> list[Advice]:
             if after in known:
                 continue  # "mother Dana Marsh": the name is given
             role, instead = tokens[i][0], PARENT_ROLES[bare]
-        else:
+        elif word == "the":
             for words, instead_child in CHILD_ROLES.items():
                 following = lowered[i + len(words) : i + len(words) + 2]
                 if following[:1] and following[0] in NOT_A_CHILD_AFTER or following == ["in", "need"]:
                     continue  # "the child protection plan", "the baby group", "a child in need"
-                if lowered[i : i + len(words)] == list(words):
-                    role = " ".join(t for t, _ in tokens[i : i + len(words)])
+                if bare_words[i : i + len(words)] == list(words):
+                    role = " ".join(t for t, _, _ in tokens[i : i + len(words)])
                     instead = instead_child
                     break
         if not role or role.lower() in found:
@@ -163,7 +184,8 @@ CLAIMS = re.compile(
     | risks?\s+(?:has|have|had)\s+(?:\w+\s+){0,2}?(?:reduced|decreased|lessened|lowered|gone\s+down)
     | risks?\s+(?:is|are)\s+(?:now\s+)?(?:low|lower|reduced|minimal|manageable)
     | (?:reduced|lower|lowered)\s+risks?
-    | (?:shown|showed|gained|developed|demonstrated|has|have|good|some|more|better|increased|improved)\s+insight
+    | (?:shown|showed|gained|developed|demonstrated|has|have|good|some|more|better|increased
+       |improved)\s+insight
     | no\s+(?:further\s+|new\s+|current\s+|ongoing\s+|safeguarding\s+)?concerns?
     | engag(?:ed|ing|es)\s+(?:really\s+|very\s+)?(?:well|positively|fully)
     | (?:good|positive|full)\s+engagement
@@ -189,14 +211,25 @@ EVIDENCE = re.compile(
 )
 
 
+# A number, a month or a count: "at first", "once" or "she may" are not evidence.
+AMOUNT = re.compile(
+    r"\d|%|\b(?:January|February|March|April|May|June|July|August|September|October|November|December|"
+    r"Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept?|Oct|Nov|Dec)\b|\b(?i:two|three|four|five|six|seven|eight|nine|ten|"
+    r"eleven|twelve|twenty|thirty|forty|fifty|hundred|half|twice|daily|weekly|fortnightly|monthly|"
+    r"per\s?cent)\b"
+)
+
+
 def _evidenced(sentence: str) -> bool:
-    return bool(MEASURE.search(sentence) or EVIDENCE.search(sentence) or QUOTED.search(sentence))
+    return bool(AMOUNT.search(sentence) or EVIDENCE.search(sentence) or QUOTED.search(sentence))
 
 
 def check_claims(text: str) -> list[Advice]:
     """'Good progress', 'risks have reduced', 'shown insight', 'no concerns' with nothing beside
     them (in the sentence, or the one before or after) to say what, how much, since when or how
     we know."""
+    if not CLAIMS.search(text):
+        return []
     spans = sentence_spans(text)
     found: dict[str, Advice] = {}
     evidenced: dict[int, bool] = {}

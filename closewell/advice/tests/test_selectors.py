@@ -187,5 +187,6 @@ def test_the_panel_says_when_a_section_meets_the_target(complete_record, case):
     )
     record = write(complete_record, case.worker, Section.REASON, reason_for_closure=plain)
     html = Template("{% load advice %}{% advice_panel record 'reason' %}").render(Context({"record": record}))
-    assert "meeting the target of 60" in html
+    assert "This reads plainly" in html
+    assert "Reading ease" not in html and "60" not in html  # no score is shown to the worker
     assert "No writing advice for this section." in html
