@@ -66,8 +66,8 @@ def check_labels(text: str, lexicon: Lexicon) -> list[Advice]:
             continue
         found[key] = Advice(
             Kind.LABEL,
-            f"“{written}” is a label. Describe what happened, what you saw or heard, how often and "
-            "when, so the family and a later reader can see the facts for themselves.",
+            f"“{written}” is a label. Describe what happened instead: what you saw or heard, how often "
+            "and when.",
             excerpt=written,
             suggestion=instead,
             example=f"Instead of “{written}”: {instead}",
@@ -231,7 +231,8 @@ def check_claims(text: str) -> list[Advice]:
     if not CLAIMS.search(text):
         return []
     spans = sentence_spans(text)
-    found: dict[str, Advice] = {}
+    found: dict[str, None] = {}
+    advice: list[Advice] = []
     evidenced: dict[int, bool] = {}
 
     def has_evidence(index: int) -> bool:
@@ -248,19 +249,25 @@ def check_claims(text: str) -> list[Advice]:
         nearby = [i for i in (index - 1, index, index + 1) if 0 <= i < len(spans)]
         if any(has_evidence(i) for i in nearby):
             continue
-        for claim in claims:
-            key = " ".join(claim.lower().split())
-            if key in found:
-                continue
-            found[key] = Advice(
+        new = list(
+            dict.fromkeys(" ".join(c.split()) for c in claims if " ".join(c.lower().split()) not in found)
+        )
+        if not new:
+            continue
+        for claim in new:
+            found[claim.lower()] = None
+        said = " and ".join(f"“{c}”" for c in new)
+        advice.append(
+            Advice(
                 Kind.CLAIM,
-                f"“{' '.join(claim.split())}” needs its evidence: say what has changed, how much, since "
-                "when, and how you know.",
+                f"{said} need{'s' if len(new) == 1 else ''} evidence: say what has changed, how much, "
+                "since when, and how you know.",
                 excerpt=_quote(sentence),
                 example="“Ms Cole has made good progress” → “Ms Cole has been to 11 of 12 sessions since "
                 "April, and Jayden has not missed school since June.”",
             )
-    return list(found.values())
+        )
+    return advice
 
 
 # ---------------------------------------------------------------------------------------------
