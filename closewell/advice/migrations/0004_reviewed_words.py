@@ -8,11 +8,28 @@ from closewell.advice.defaults import default_words
 
 # (kind, term, the old default plain alternative): updated only while still the old default.
 OLD_PLAIN = {
+    ("jargon", "CIN plan"): "child in need plan (a plan to support the family)",
+    ("jargon", "s47"): "an enquiry by social workers and police into whether the child was at risk of harm "
+    "(section 47 enquiry)",
+    ("jargon", "S47"): "an enquiry by social workers and police into whether the child was at risk of harm "
+    "(section 47 enquiry)",
+    ("jargon", "ICPC"): "the first child protection conference (a meeting about keeping the child safe)",
+    ("jargon", "RCPC"): "child protection review meeting",
+    ("jargon", "LAC"): "looked after (in care)",
+    ("jargon", "CLA"): "child looked after (in care)",
     ("jargon", "PLO"): "the pre-proceedings process (a formal warning before the council may go to court)",
+    ("jargon", "IRO"): "the independent reviewing officer (who chairs reviews of the child's care)",
+    ("jargon", "TAF"): "Team Around the Family meeting",
+    ("jargon", "EHA"): "early help assessment",
+    ("jargon", "IDVA"): "domestic abuse adviser (independent domestic violence adviser)",
     ("jargon", "MARAC"): "meeting of agencies about people at high risk of domestic abuse (MARAC)",
     ("jargon", "MASH"): "the team that receives and checks referrals (MASH)",
     ("jargon", "LADO"): "the officer who handles concerns about adults who work with children (LADO)",
-    ("jargon", "IDVA"): "domestic abuse adviser (independent domestic violence adviser)",
+    ("jargon", "PR"): "parental responsibility",
+    ("jargon", "SGO"): "special guardianship order",
+    ("jargon", "CAO"): "child arrangements order",
+    ("jargon", "EHCP"): "education, health and care plan",
+    ("jargon", "PEP"): "personal education plan",
 }
 # No longer defaults in this kind: removed while still as shipped.
 REMOVED = {
