@@ -269,11 +269,18 @@ MIN_WORDS_FOR_SCORE = 30
 
 
 def readability(text: str) -> Readability | None:
-    """Flesch reading ease and Flesch-Kincaid grade, or None for text too short to score fairly.
+    """Flesch reading ease and Flesch-Kincaid grade, or None for text too short to score fairly
+    (or too long to advise on).
 
     Each sentence is given its full stop first, so a list of lines is not read as one sentence."""
     if too_long(text):
         return None
+    return _readability(text or "")
+
+
+@functools.lru_cache(maxsize=256)
+def _readability(text: str) -> Readability | None:
+    # Cached: the advice and the page's summary both ask for the same field's score.
     found = sentences(text)
     count = sum(word_count(s) for s in found)
     if count < MIN_WORDS_FOR_SCORE:
@@ -696,7 +703,8 @@ DAY = r"(?P<day>\d{1,2})(?:st|nd|rd|th)?"
 DATE_PATTERNS = (
     re.compile(rf"\b{DAY}\s+(?:of\s+)?(?P<month>{MONTH})\.?(?:,?\s+(?P<year>\d{{4}}))?\b", re.IGNORECASE),
     re.compile(rf"\b(?P<month>{MONTH})\.?\s+{DAY}(?:,?\s+(?P<year>\d{{4}}))?\b", re.IGNORECASE),
-    re.compile(r"\b(?P<day>\d{1,2})[/.-](?P<month>\d{1,2})[/.-](?P<year>\d{4}|\d{2})\b"),
+    # The same separator twice: "10.30-12.30" is a time, not a date.
+    re.compile(r"\b(?P<day>\d{1,2})(?P<sep>[/.-])(?P<month>\d{1,2})(?P=sep)(?P<year>\d{4}|\d{2})\b"),
 )
 MONTH_YEAR = re.compile(rf"\b(?P<month>{MONTH})\s+(?P<year>\d{{4}})\b", re.IGNORECASE)
 FUTURE_MARKERS = frozenset(

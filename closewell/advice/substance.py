@@ -119,6 +119,7 @@ ROLE_HINT = re.compile(
     r"\b(?:mum|mummy|mother|dad|daddy|father|step-?(?:dad|father|mum|mother)|the\s+(?:child|young|baby|subject|infant))",
     re.IGNORECASE,
 )
+UNBORN = re.compile(r"\b(?:unborn|pre-birth|pregnan\w*|due\s+date|is\s+due|expecting)\b", re.IGNORECASE)
 SENTENCE_BREAK = re.compile(r"[.!?:;\n]")
 
 
@@ -154,6 +155,8 @@ def check_roles(text: str, names: Iterable[str] = ()) -> list[Advice]:
                 following = lowered[i + len(words) : i + len(words) + 2]
                 if following[:1] and following[0] in NOT_A_CHILD_AFTER or following == ["in", "need"]:
                     continue  # "the child protection plan", "the baby group", "a child in need"
+                if words == ("the", "baby") and UNBORN.search(text):
+                    continue  # a baby not yet born has no name to use
                 if bare_words[i : i + len(words)] == list(words):
                     role = " ".join(t for t, _, _ in tokens[i : i + len(words)])
                     instead = instead_child

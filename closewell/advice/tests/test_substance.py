@@ -383,3 +383,16 @@ def test_advice_grows_linearly_with_the_text():
     text = "Lily went to school on 3 May 2026 with Dana. " * 400  # 18 KB, under the cap
     advice = advise(text, min_words=40)
     assert len(advice) <= 13 * (engine.MAX_PER_KIND + 1)
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["Visits were at 10.30-12.30 on Tuesdays.", "Lily is 1.25-1.30 m tall.", "Seen 3 times in 2-3 weeks."],
+)
+def test_times_and_ranges_are_not_dates(text):
+    assert engine.check_date_forms(text, FACTS.today) == []
+    assert engine.check_dates(text, FACTS) == []
+
+
+def test_an_unborn_baby_has_no_name_to_use():
+    assert substance.check_roles("Dana is pregnant and the baby is due in May 2027.", FACTS.names) == []
