@@ -517,14 +517,14 @@ def check_spelling(text: str, known: frozenset[str]) -> list[Advice]:
 
 
 # Another form of the phrase's word, not a slip: plurals and possessives ("care plans"), verb forms
-# ("look after" for "looked after"), and a few others ("school nursery", "program"). A carer is not
-# care: "carer leaver" is a slip, and "foster carer" is a phrase of its own.
-ENDINGS = frozenset({"s", "es", "'s", "’s", "d", "ed", "ing", "ry", "ly", "y", "me"})
+# ("look after" for "looked after"), people ("drug user", "domestic abuser", "young carers") and a
+# few others ("school nursery", "program").
+ENDINGS = frozenset({"s", "es", "'s", "’s", "r", "d", "ed", "ing", "ry", "ly", "y", "me"})
 
 
 def _suffix_only(a: str, b: str) -> bool:
-    """'break'/'breaks', 'look'/'looked': another form of the same word, not a slip ('plan'/'plane'
-    and 'care'/'carer' are slips)."""
+    """'break'/'breaks', 'look'/'looked', 'abuse'/'abuser': another form of the same word, not a
+    slip ('plan'/'plane' is a slip)."""
     short, long = sorted((a, b), key=len)
     return long.startswith(short) and long[len(short) :] in ENDINGS
 

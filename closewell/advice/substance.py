@@ -93,6 +93,15 @@ PARENT_ROLES = {
     "step-mum": "her name",
     "stepmother": "her name",
     "step-mother": "her name",
+    "nan": "her name",
+    "nana": "her name",
+    "gran": "her name",
+    "grandma": "her name",
+    "grandmother": "her name",
+    "grandad": "his name",
+    "granddad": "his name",
+    "grandpa": "his name",
+    "grandfather": "his name",
 }
 CHILD_ROLES = {
     ("the", "child"): "the child's name",
@@ -105,6 +114,7 @@ CHILD_ROLES = {
 # two", "Lily's dad"), not a name.
 OWNERS = frozenset(
     """his her their my your our its whose a an one birth foster step biological new own former
+    maternal paternal great
     expectant single young first-time teenage adoptive other each every any either""".split()
 )
 # After a role word, these make it part of a name or a thing ("mother and baby unit", "mother tongue").
@@ -116,7 +126,8 @@ NOT_A_CHILD_AFTER = frozenset(
 )
 ROLE_TOKEN = re.compile(r"[A-Za-z][A-Za-z'’-]*")
 ROLE_HINT = re.compile(
-    r"\b(?:mum|mummy|mother|dad|daddy|father|step-?(?:dad|father|mum|mother)|the\s+(?:child|young|baby|subject|infant))",
+    r"\b(?:mum|mummy|mother|dad|daddy|father|step-?(?:dad|father|mum|mother)|nan|nana|gran|grand\w+"
+    r"|the\s+(?:child|young|baby|subject|infant))",
     re.IGNORECASE,
 )
 UNBORN = re.compile(r"\b(?:unborn|pre-birth|pregnan\w*|due\s+date|is\s+due|expecting)\b", re.IGNORECASE)
@@ -135,6 +146,7 @@ def check_roles(text: str, names: Iterable[str] = ()) -> list[Advice]:
     lowered = [t.lower().replace("’", "'") for t, _, _ in tokens]
     bare_words = [w[:-2] if w.endswith("'s") else w for w in lowered]
     found: dict[str, Advice] = {}
+    described: set[int] = set()  # role words described as a relationship ("her mum")
     for i, word in enumerate(lowered):
         bare = bare_words[i]
         role = ""
@@ -144,7 +156,11 @@ def check_roles(text: str, names: Iterable[str] = ()) -> list[Advice]:
             before = lowered[i - 1] if joined else ""
             after = lowered[i + 1] if i + 1 < len(lowered) else ""
             if before in OWNERS or before.endswith(("'s", "s'")) or after in NOT_A_PERSON_AFTER:
+                described.add(i)
                 continue
+            if before in {"and", "or", "&"} and i - 2 in described:
+                described.add(i)
+                continue  # "his mum and dad": both described by "his"
             if after == "and" and i + 2 < len(lowered) and lowered[i + 2] in {"baby", "toddler", "child"}:
                 continue  # "mother and baby unit", "mum and toddler group"
             if after in known:
@@ -202,6 +218,8 @@ CLAIMS = re.compile(
     | (?:is|are)\s+(?:now\s+)?stable
     | good\s+enough
     | (?:has|have)\s+been\s+(?:successful|positive)
+    | (?:is|are|has\s+been|have\s+been)\s+going\s+(?:really\s+|very\s+)?well
+    | progress(?:ed|ing)\s+well | (?:is|are)\s+thriving
     )\b""",
     re.IGNORECASE | re.VERBOSE,
 )

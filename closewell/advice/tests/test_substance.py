@@ -396,3 +396,17 @@ def test_times_and_ranges_are_not_dates(text):
 
 def test_an_unborn_baby_has_no_name_to_use():
     assert substance.check_roles("Dana is pregnant and the baby is due in May 2027.", FACTS.names) == []
+
+
+@pytest.mark.parametrize("text", ["He lives with his mum and dad.", "Lily's nan and grandad live nearby."])
+def test_roles_described_together_are_relationships(text):
+    assert substance.check_roles(text, FACTS.names) == []
+
+
+def test_more_roles_and_labels_and_claims():
+    assert [a.excerpt for a in substance.check_roles("Nan collects Lily on Fridays.", FACTS.names)] == ["Nan"]
+    assert [a.excerpt for a in substance.check_roles("Mum and Dad came.", FACTS.names)] == ["Mum", "Dad"]
+    labels = substance.check_labels("Dana failed to attend and was obstructive.", LEXICON)
+    assert [a.excerpt for a in labels] == ["failed to attend", "obstructive"]
+    assert substance.check_claims("Things are going well at home.")
+    assert engine.check_phrases("Karl is a domestic abuser and a drug user.", LEXICON, KNOWN) == []
