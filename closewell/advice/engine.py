@@ -497,6 +497,7 @@ def check_spelling(text: str, known: frozenset[str]) -> list[Advice]:
 
     Only words that start in lower case: a capitalised word is a name or a place far more often
     than a mistake, and the case's own names are checked separately (check_names)."""
+    spell_checker()  # loaded once a process (gunicorn loads it before forking, by advising once)
     flagged: dict[str, str] = {}
     checked: set[str] = set()  # each distinct word is looked up once, however often it is used
     for word in WORD.findall(text or ""):

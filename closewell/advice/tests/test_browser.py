@@ -6,6 +6,8 @@ from django.core.management import call_command
 from django.utils import timezone
 
 from closewell.accounts.models import User
+from closewell.advice.defaults import default_words
+from closewell.advice.models import AdviceWord
 from closewell.cases.models import Episode
 from closewell.closures import services as closures
 from closewell.documents.tests.test_demo import _fill
@@ -22,6 +24,8 @@ REASON = (
 
 def test_the_advice_panel_and_the_managers_summary_are_accessible(page):
     call_command("load_demo", verbosity=0)
+    # A transactional test before this one may have emptied the tables the migrations seeded.
+    AdviceWord.objects.bulk_create((AdviceWord(**row) for row in default_words()), ignore_conflicts=True)
     worker = User.objects.get(username="worker.west")
     episode = Episode.objects.get(child__la_child_id="NM100002")
     record = closures.closure_start(
