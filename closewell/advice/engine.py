@@ -111,9 +111,9 @@ class Lexicon:
     def label_pattern(self) -> tuple[re.Pattern | None, tuple[tuple[str, str], ...]]:
         """One alternation of every label (each in a named group), longest first, with its term
         and what to write instead."""
-        labels = sorted(
-            ((t, p) for t, p in self.labels if t.strip()), key=lambda tp: len(tp[0]), reverse=True
-        )
+        # A term must have a word in it: "/" or "-" alone would match everywhere.
+        usable = ((t, p) for t, p in self.labels if re.search(r"[^\W_]{2}", t))
+        labels = sorted(usable, key=lambda tp: len(tp[0]), reverse=True)
         if not labels:
             return None, ()
         alternation = "|".join(f"(?P<l{i}>{_label_regex(term)})" for i, (term, _) in enumerate(labels))

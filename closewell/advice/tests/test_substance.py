@@ -410,3 +410,8 @@ def test_more_roles_and_labels_and_claims():
     assert [a.excerpt for a in labels] == ["failed to attend", "obstructive"]
     assert substance.check_claims("Things are going well at home.")
     assert engine.check_phrases("Karl is a domestic abuser and a drug user.", LEXICON, KNOWN) == []
+
+
+def test_a_label_term_without_a_word_in_it_matches_nothing():
+    own = engine.Lexicon(labels=(("/", "x"), (" - ", "y"), ("a/b", "z"), ("hostile", "describe it")))
+    assert [a.excerpt for a in substance.check_labels("Karl was hostile. A b c.", own)] == ["hostile"]
