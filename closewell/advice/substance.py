@@ -181,7 +181,8 @@ def check_roles(text: str, names: Iterable[str] = ()) -> list[Advice]:
             continue
         start = tokens[i][1]
         sentence = next((text[s:e] for s, e in sentence_spans(text) if s <= start < e), role)
-        rewrite = _quote(sentence.replace(role, f"[{instead}]", 1), 90)
+        owned = "’s" if role.endswith("’s") else "'s" if role.endswith("'s") else ""
+        rewrite = _quote(sentence.replace(role, f"[{instead}]{owned}", 1), 90)
         found[role.lower()] = Advice(
             Kind.ROLE,
             f"“{role}”: write about people by their names, not their role, so a child reading this later "
