@@ -31,10 +31,11 @@ LIVE = frozenset({Status.DRAFT, Status.SUBMITTED, Status.RETURNED})
 
 
 class Section(models.TextChoices):
-    """The sections a worker writes, in the order of the Closure Record (DOMAIN.md)."""
+    """The sections a worker writes, in the order of the Closure Record (DOMAIN.md). The label is the
+    section's one title, used on every face; closures/sections.py declares everything else about it."""
 
     INVOLVEMENT = "involvement", "Reason for involvement"
-    INTERVENTIONS = "interventions", "Interventions and dates seen"
+    INTERVENTIONS = "interventions", "Details of interventions since assessment, admission or last review"
     REVIEW = "review", "Review of planned actions"
     REASON = "reason", "Reason for closure"
     CHILD_VIEWS = "child_views", "Views of the child or young person"

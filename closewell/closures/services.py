@@ -17,35 +17,19 @@ from closewell.accounts.permissions import can_edit_case, can_review_record, can
 from closewell.audit.models import Action
 from closewell.audit.services import log_event
 from closewell.cases.models import Episode, EpisodeStatus, WorkKind
-from closewell.cases.services import snapshot
+from closewell.cases.services import field_values
 from closewell.core.dates import long_date
 from closewell.core.errors import DomainError
 
-from .checks import Problem, problems
-from .content import parents_and_carers, record_content
-from .models import TRANSITIONS, ClosureRecord, ParentView, ReturnComment, Section, Status
+from . import sections
+from .checks import Problem
+from .content import parents_and_carers
+from .models import TRANSITIONS, ClosureRecord, ParentView, ReturnComment, Status
 
 STALE_MESSAGE = (
     "Someone else saved this record while you were editing it. Your text is shown below: "
     "check their changes on the record, then save yours again."
 )
-
-RECORD_FIELDS = {
-    Section.INVOLVEMENT: ["reason_for_involvement"],
-    Section.INTERVENTIONS: ["interventions"],
-    Section.REASON: ["decision_date", "decision_by", "reason_for_closure", "reason_code"],
-    Section.CHILD_VIEWS: [
-        "child_discussed",
-        "child_discussed_date",
-        "child_not_discussed_reason",
-        "child_views",
-    ],
-    Section.DOMESTIC_ABUSE: ["da_work_with_perpetrator", "da_if_released", "da_if_resumed"],
-    Section.INTERPRETING: ["interpreter_language", "interpreter_name", "interpreted_on", "explained_to"],
-    Section.ADDENDUM: ["addendum_text"],
-}
-ACTION_FIELDS = ("actual_level", "outcome", "impact")
-VIEW_FIELDS = ("discussed", "discussed_date", "not_discussed_reason", "views")
 
 
 class RecordIncomplete(DomainError):
@@ -132,7 +116,7 @@ def closure_start(*, actor, episode: Episode, decision_date, decision_by: str) -
         obj=record,
         child_id=episode.child_id,
         summary="Started the Closure Record",
-        after=snapshot(record),
+        after=field_values(record),
     )
     return record
 
@@ -145,52 +129,61 @@ def _lock(record: ClosureRecord, version: int | None = None) -> ClosureRecord:
     return locked
 
 
+def _write_rows(spec: sections.SectionSpec, record: ClosureRecord, data: dict) -> None:
+    """A section that writes other rows (the review's actions, the parents' views): each row named
+    in `data` must be the record's; a row with a version moves to the next one."""
+    rows = {getattr(row, spec.rows.key): row for row in spec.rows.of(record)}
+    for key, values in data.items():
+        row = rows.get(int(key))
+        if row is None:
+            raise DomainError(spec.rows.missing)
+        unknown = set(values) - set(spec.rows.fields)
+        if unknown:
+            raise DomainError(f"Unknown fields for this section: {', '.join(sorted(unknown))}.")
+        for name in spec.rows.fields:
+            if name in values:
+                setattr(row, name, values[name])
+        if spec.clear:
+            spec.clear(row)
+        changed = list(spec.rows.fields)
+        if hasattr(row, "version"):
+            row.version += 1
+            changed.append("version")
+        row.full_clean()
+        row.save(update_fields=[*changed, "updated_at"])
+
+
 @transaction.atomic
 def closure_update(*, actor, record: ClosureRecord, section: str, version: int, data: dict) -> ClosureRecord:
-    if section not in Section.values:
-        raise DomainError("Unknown section.")
     """Save one section. `version` is the version the form was opened at: if someone saved since,
     the save is refused and nothing is overwritten.
 
-    data: the record's fields for the section; for the review, {action_id: {actual_level, outcome,
-    impact}}; for parents' views, {person_id: {discussed, discussed_date, not_discussed_reason, views}}.
+    data: the section's fields (sections.SECTIONS: its `fields`); for a section that writes rows (the
+    review, the parents' views), {row id: {field: value}}: {action_id: {actual_level, outcome, impact}},
+    {person_id: {discussed, discussed_date, not_discussed_reason, views}}.
+
+    An answer that a yes/no rules out is cleared here (the section's `clear`), so a record saved
+    from a page or through the API never says both "discussed" and why it was not.
     """
+    spec = sections.get(section)
+    if spec is None:
+        raise DomainError("Unknown section.")
     record = _lock(record, version)
     if not can_write_record(actor, record):
         if not record.is_editable:
             raise DomainError(f"This record is {record.get_status_display().lower()} and cannot be changed.")
         raise PermissionDenied
-    before = snapshot(record)
-    if section == Section.REVIEW:
-        actions = {a.pk: a for a in record.episode.actions.all()}
-        for action_id, values in data.items():
-            action = actions.get(int(action_id))
-            if action is None:
-                raise DomainError("That action is not part of this episode.")
-            for name in ACTION_FIELDS:
-                if name in values:
-                    setattr(action, name, values[name])
-            action.version += 1
-            action.full_clean()
-            action.save(update_fields=[*ACTION_FIELDS, "version", "updated_at"])
-    elif section == Section.PARENT_VIEWS:
-        views = {v.person_id: v for v in record.parent_views.all()}
-        for person_id, values in data.items():
-            view = views.get(int(person_id))
-            if view is None:
-                raise DomainError("That person is not a parent or carer on this record.")
-            for name in VIEW_FIELDS:
-                if name in values:
-                    setattr(view, name, values[name])
-            view.full_clean()
-            view.save()
+    before = field_values(record)
+    if spec.rows:
+        _write_rows(spec, record, data)
     else:
-        allowed = RECORD_FIELDS.get(section, [])
-        unknown = set(data) - set(allowed)
+        unknown = set(data) - set(spec.fields)
         if unknown:
             raise DomainError(f"Unknown fields for this section: {', '.join(sorted(unknown))}.")
         for name, value in data.items():
             setattr(record, name, value)
+        if spec.clear:
+            spec.clear(record)
     if record.decision_date < record.episode.referral_date:
         raise DomainError("The decision to close cannot be before the referral date.", field="decision_date")
     record.version += 1
@@ -201,9 +194,9 @@ def closure_update(*, actor, record: ClosureRecord, section: str, version: int, 
         action=Action.UPDATE,
         obj=record,
         child_id=record.episode.child_id,
-        summary=f"Changed “{Section(section).label}”",
+        summary=f"Changed “{spec.title}”",
         before={"section": section, **before},
-        after={"section": section, "data": data, **snapshot(record)},
+        after={"section": section, "data": data, **field_values(record)},
     )
     return record
 
@@ -237,7 +230,7 @@ def transition(*, actor, record: ClosureRecord, to: str, summary: str, **changes
 
 
 def _require_complete(record: ClosureRecord) -> None:
-    found = problems(record)
+    found = sections.problems(record)
     if found:
         raise RecordIncomplete(found)
 
@@ -276,7 +269,7 @@ def closure_return(*, actor, record: ClosureRecord, comments: list[tuple[str, st
     comments = [(section, text.strip()) for section, text in comments if text and text.strip()]
     if not comments:
         raise DomainError("Write at least one comment saying what to amend.", field="comments")
-    if any(section not in Section.values for section, _ in comments):
+    if any(sections.get(section) is None for section, _ in comments):
         raise DomainError("Choose the section each comment is about.", field="comments")
     record = transition(
         actor=actor, record=record, to=Status.RETURNED, summary="Returned the Closure Record for amendment"
@@ -294,8 +287,9 @@ def closure_return(*, actor, record: ClosureRecord, comments: list[tuple[str, st
 
 
 def freeze(record: ClosureRecord) -> tuple[dict, str]:
-    """The record's content as JSON-safe data and its SHA-256: the authorised record, for ever."""
-    content = json.loads(json.dumps(record_content(record), cls=DjangoJSONEncoder))
+    """The record's content (sections.build_content) as JSON-safe data and its SHA-256: the
+    authorised record, for ever (ClosureRecord.snapshot)."""
+    content = json.loads(json.dumps(sections.build_content(record), cls=DjangoJSONEncoder))
     canonical = json.dumps(content, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
     return content, hashlib.sha256(canonical.encode()).hexdigest()
 

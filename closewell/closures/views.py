@@ -23,10 +23,9 @@ from closewell.advice.selectors import advice_for_record, advice_for_section
 from closewell.cases import selectors as case_selectors
 from closewell.core.errors import DomainError
 
-from . import content, selectors, services
-from .checks import section_required
-from .forms import SECTION_FORMS, ReturnForm, StartForm, WithdrawForm
-from .models import LIVE, ClosureRecord, Section, Status
+from . import sections, selectors, services
+from .forms import ReturnForm, StartForm, WithdrawForm
+from .models import LIVE, ClosureRecord, Status
 
 TASK_TAGS = {
     selectors.TaskStatus.NOT_STARTED: "govuk-tag--blue",
@@ -41,19 +40,6 @@ STATUS_TAGS = {
     Status.AUTHORISED: "govuk-tag--green",
     Status.WITHDRAWN: "govuk-tag--grey",
 }
-SECTION_TITLES = {
-    Section.INVOLVEMENT: "Reason for involvement",
-    Section.INTERVENTIONS: "Details of interventions since assessment, admission or last review",
-    Section.REVIEW: "Review of planned actions",
-    Section.REASON: "Reason for closure",
-    Section.CHILD_VIEWS: "Views of the child or young person",
-    Section.PARENT_VIEWS: "Views of parents and carers",
-    Section.DOMESTIC_ABUSE: "Domestic abuse",
-    Section.INTERPRETING: "Interpreting",
-    Section.ADDENDUM: "Correction (addendum)",
-}
-ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
-ISO_DATETIME = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}")
 
 
 # --- Helpers ----------------------------------------------------------------------------------------
@@ -93,30 +79,6 @@ def problem_links(record: ClosureRecord, problems) -> list[tuple[str, str]]:
     return links
 
 
-def revive(value):
-    """The frozen snapshot's ISO dates back to dates, so the page shows them in words."""
-    if isinstance(value, dict):
-        return {key: revive(item) for key, item in value.items()}
-    if isinstance(value, list):
-        return [revive(item) for item in value]
-    if isinstance(value, str):
-        try:
-            if ISO_DATE.match(value):
-                return dt.date.fromisoformat(value)
-            if ISO_DATETIME.match(value):
-                return timezone.localtime(dt.datetime.fromisoformat(value))
-        except ValueError:
-            return value
-    return value
-
-
-def record_content(record: ClosureRecord) -> dict:
-    """What the record says: the frozen snapshot once authorised (never live case data), else live."""
-    if record.is_authorised and record.snapshot:
-        return revive(record.snapshot)
-    return content.record_content(record)
-
-
 def working_days_between(start: dt.date, end: dt.date) -> int:
     """Working days (Monday to Friday) after start, up to and including end."""
     days, current = 0, start
@@ -131,7 +93,7 @@ def _addenda(record: ClosureRecord) -> list[dict]:
     if record.addendum_to_id:
         return []
     return [
-        {"record": addendum, "content": record_content(addendum)}
+        {"record": addendum, "content": selectors.record_content(addendum)}
         for addendum in record.addenda.exclude(status=Status.WITHDRAWN)
         .select_related("author", "authorised_by")
         .order_by("pk")
@@ -203,7 +165,7 @@ def record_detail(request, pk: int):
             },
         )
     user = request.user
-    said = record_content(record)
+    said = selectors.record_content(record)
     return render(
         request,
         "closures/record.html",
@@ -224,29 +186,17 @@ def record_detail(request, pk: int):
 # --- Sections ---------------------------------------------------------------------------------------
 
 
-def _section_context(record: ClosureRecord, section: str) -> dict:
-    """What a section's page shows beside its form, read-only, from the case."""
-    extra: dict = {}
-    if section == Section.INTERVENTIONS:
-        extra["seen"] = content.dates_seen(record.episode)
-    elif section == Section.REVIEW:
-        extra["review"] = content.review_groups(record.episode)
-    elif section == Section.CHILD_VIEWS:
-        extra["child_age"] = record.episode.child.age()
-    extra["comments"] = list(record.comments.filter(resolved=False, section=section))
-    return extra
-
-
 @require_http_methods(["GET", "POST"])
 def section_edit(request, pk: int, section: str):
     """One section's form. A refused save keeps everything typed; a stale one also shows what is
     saved now, and moves the form to the current version so saving again replaces it."""
     record = _record(request, pk)
-    if section not in Section.values or not section_required(record, section):
+    spec = sections.get(section)
+    if spec is None or not spec.is_due(record):
         raise Http404("No such section on this record.")
     if not can_write_record(request.user, record):
         raise PermissionDenied
-    form_class = SECTION_FORMS[section]
+    form_class = spec.form
     saved = None
     if request.method == "GET":
         form = form_class(record=record, initial=form_class.initial_for(record))
@@ -273,21 +223,19 @@ def section_edit(request, pk: int, section: str):
             except ValidationError as error:
                 form.add_domain_error(error)
             else:
-                messages.success(request, f"“{Section(section).label}” saved")
+                messages.success(request, f"“{spec.title}” saved")
                 return redirect(record)
-    extra = _section_context(record, section)
-    if section == Section.REVIEW:
-        extra["review"] = form.attach(extra["review"])
     return render(
         request,
-        f"closures/sections/{section}.html",
+        spec.template,
         {
             **_page_context(request, record),
-            **extra,
+            **spec.context(record),
+            "comments": list(record.comments.filter(resolved=False, section=section)),
             "form": form,
             "section": section,
-            "section_label": Section(section).label,
-            "title": SECTION_TITLES[section],
+            "section_label": spec.title,
+            "title": spec.title,
             "saved": saved,
             "advice": advice_for_section(record, section),
         },
@@ -318,7 +266,7 @@ def check(request, pk: int):
         "closures/check.html",
         {
             **_page_context(request, record),
-            "content": content.record_content(record),
+            "content": selectors.record_content(record),
             "problems": problems,
             "error": error,
             "sections": {t["section"]: t for t in selectors.task_list(record)},
@@ -335,7 +283,7 @@ def _review_page(request, record: ClosureRecord, form: ReturnForm, problems=(), 
         "closures/review.html",
         {
             **_page_context(request, record),
-            "content": record_content(record),
+            "content": selectors.record_content(record),
             "addenda": _addenda(record),
             "form": form,
             "problems": problems,
@@ -347,8 +295,7 @@ def _review_page(request, record: ClosureRecord, form: ReturnForm, problems=(), 
 
 
 def _return_form(record: ClosureRecord, data=None) -> ReturnForm:
-    sections = [(s.value, s.label) for s in Section if section_required(record, s)]
-    return ReturnForm(data, sections=sections)
+    return ReturnForm(data, sections=[(spec.key, spec.title) for spec in sections.due(record)])
 
 
 @require_http_methods(["GET", "POST"])
