@@ -7,7 +7,6 @@ each linking to the section that needs putting right.
 """
 
 import datetime as dt
-import re
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -59,22 +58,19 @@ def _section_url(record: ClosureRecord, section: str) -> str:
     return reverse("closures:section", args=[record.pk, section])
 
 
-def field_anchor(field: str) -> str:
-    """The id of the first input of a field a problem names (radios: the first; dates: the day)."""
-    if field in ("reason_code", "child_discussed") or re.fullmatch(r"parent_\d+_discussed", field):
-        return f"id_{field}_0"
-    if field.endswith("_date") or field == "interpreted_on":
-        return f"id_{field}_day"
-    return f"id_{field}"
-
-
 def problem_links(record: ClosureRecord, problems) -> list[tuple[str, str]]:
-    """(message, link) for each problem: 'Section: what to do', linking to the section's field."""
-    links = []
+    """(message, link) for each problem: 'Section: what to do', linking to the field on the section's
+    page (its form's own anchor: the first radio, a date's day box)."""
+    links, section_forms = [], {}
     for problem in problems:
         url = _section_url(record, problem.section)
         if problem.field:
-            url += f"#{field_anchor(problem.field)}"
+            spec = sections.get(problem.section)
+            if spec.key not in section_forms:
+                section_forms[spec.key] = spec.form(record=record)
+            form = section_forms[spec.key]
+            anchor = form[problem.field].anchor if problem.field in form.fields else f"id_{problem.field}"
+            url += f"#{anchor}"
         links.append((f"{problem.section_label}: {problem.message}", url))
     return links
 
