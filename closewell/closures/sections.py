@@ -177,10 +177,10 @@ class SectionSpec:
             rows.append((str(model_field.verbose_name).capitalize(), str(value or "")))
         return rows
 
-    def print_part(self, part: Any, record_content: dict) -> Any:
+    def print_part(self, part: Any, said: dict) -> Any:
         """The section's part as the copy's template (record.typ, `layout`) prints it."""
         if self.printed is not None:
-            return self.printed(part, record_content)
+            return self.printed(part, said)
         return [{"label": label, "paragraphs": paragraphs(value)} for label, value in self.shown_rows(part)]
 
     def started(self, record: ClosureRecord) -> bool:
@@ -234,15 +234,15 @@ def _discussed(discussed, date, reason: str, who: str) -> str:
     return f"Not recorded whether closure was discussed with {who}."
 
 
-def _first_name(record_content: dict) -> str:
-    return record_content["child"]["name"].split()[0]
+def _first_name(said: dict) -> str:
+    return said["child"]["name"].split()[0]
 
 
-def print_written(part: str, record_content: dict) -> list:
+def print_written(part: str, said: dict) -> list:
     return paragraphs(part)
 
 
-def print_interventions(part: dict, record_content: dict) -> dict:
+def print_interventions(part: dict, said: dict) -> dict:
     return {
         "narrative": paragraphs(part["narrative"]),
         "since": date_words(part["since"]),
@@ -269,7 +269,7 @@ def print_interventions(part: dict, record_content: dict) -> dict:
     }
 
 
-def print_review(part: dict, record_content: dict) -> dict:
+def print_review(part: dict, said: dict) -> dict:
     return {
         "groups": [
             {
@@ -300,24 +300,24 @@ def print_review(part: dict, record_content: dict) -> dict:
     }
 
 
-def print_reason(part: dict, record_content: dict) -> dict:
+def print_reason(part: dict, said: dict) -> dict:
     return {
         "text": paragraphs(part["text"]),
         "code": f"{part['code']} – {part['code_label']}" if part["code"] else "Not recorded",
     }
 
 
-def print_child_views(part: dict, record_content: dict) -> dict:
+def print_child_views(part: dict, said: dict) -> dict:
     return {
-        "first_name": _first_name(record_content),
+        "first_name": _first_name(said),
         "discussed": _discussed(
-            part["discussed"], part["date"], part["not_discussed_reason"], _first_name(record_content)
+            part["discussed"], part["date"], part["not_discussed_reason"], _first_name(said)
         ),
         "views": paragraphs(part["views"]),
     }
 
 
-def print_parent_views(part: list, record_content: dict) -> list:
+def print_parent_views(part: list, said: dict) -> list:
     return [
         {
             "person": v["person"],
@@ -329,7 +329,7 @@ def print_parent_views(part: list, record_content: dict) -> list:
     ]
 
 
-def print_domestic_abuse(part: dict, record_content: dict) -> list:
+def print_domestic_abuse(part: dict, said: dict) -> list:
     return [
         {"label": "Work done with the perpetrator", "paragraphs": paragraphs(part["work_with_perpetrator"])},
         {
@@ -343,7 +343,7 @@ def print_domestic_abuse(part: dict, record_content: dict) -> list:
     ]
 
 
-def print_interpreting(part: dict, record_content: dict) -> list:
+def print_interpreting(part: dict, said: dict) -> list:
     return [
         ["Language", part["language"]],
         ["Interpreter", part["interpreter"]],
@@ -636,36 +636,33 @@ def build_content(record: ClosureRecord) -> dict:
     }
 
 
-def shown(record_content: dict) -> list[tuple[SectionSpec, Any]]:
+def shown(said: dict) -> list[tuple[SectionSpec, Any]]:
     """The sections a record's content shows, with each one's part, in order: an addendum its
     correction; a Closure Record each of its sections, less a conditional one whose part says it
     was not required (so a record frozen long ago shows as it was authorised)."""
-    if record_content.get("addendum_to"):
+    if said.get("addendum_to"):
         specs = [spec for spec in SECTIONS if not spec.numbered]
     else:
         specs = [
             spec
             for spec in SECTIONS
             if spec.numbered
-            and spec.part_key in record_content
-            and not (
-                isinstance(record_content[spec.part_key], dict)
-                and record_content[spec.part_key].get("required") is False
-            )
+            and spec.part_key in said
+            and not (isinstance(said[spec.part_key], dict) and said[spec.part_key].get("required") is False)
         ]
-    return [(spec, record_content[spec.part_key]) for spec in specs if spec.part_key in record_content]
+    return [(spec, said[spec.part_key]) for spec in specs if spec.part_key in said]
 
 
-def printed(record_content: dict) -> list[dict]:
+def printed(said: dict) -> list[dict]:
     """Each section the copy prints: its heading, its layout in record.typ and its data."""
     return [
         {
             "key": spec.key,
             "heading": spec.heading,
             "layout": spec.layout,
-            "data": spec.print_part(part, record_content),
+            "data": spec.print_part(part, said),
         }
-        for spec, part in shown(record_content)
+        for spec, part in shown(said)
     ]
 
 
