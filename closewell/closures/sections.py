@@ -670,7 +670,3 @@ def after_numbers() -> dict[str, str]:
     """The numbers of what follows the sections on the copy: signatures 9, authorisation 10, copies 11."""
     first = len(NUMBERS) + 1
     return {name: str(first + n) for n, name in enumerate(AFTER_SECTIONS)}
-
-
-def forms_by_key() -> dict[str, type[forms.SectionForm]]:
-    return {spec.key: spec.form for spec in SECTIONS}
