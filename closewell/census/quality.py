@@ -281,7 +281,7 @@ def child_problems(child: ChildRecord, year: int) -> list[tuple[str, str]]:
         found.extend(upn_problems(child.upn))
     elif not child.upn_unknown:
         found.append(("8770Q", "There is no UPN and no reason it is unknown."))
-    if not child.disabilities:
+    if not child.disabilities and child.date_of_birth:
         found.append(("8540", "The child's disability is missing (record NONE if they have none)."))
     elif "NONE" in child.disabilities and len(child.disabilities) > 1:
         found.append(("8790", "The disabilities include both 'none' and other codes."))
