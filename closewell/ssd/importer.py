@@ -216,6 +216,18 @@ def sniff(path: Path, stated: str | None = None) -> Sniffed:
     return Sniffed(encoding, max(lines - 1, 0), nul)
 
 
+def _undecodable_line(path: Path, encoding: str) -> int | None:
+    """The first line of a file that does not decode (the text reader fails a block at a time)."""
+    decoder = codecs.getincrementaldecoder(encoding)()
+    with path.open("rb") as handle:
+        for number, raw in enumerate(handle, start=1):
+            try:
+                decoder.decode(raw)
+            except UnicodeDecodeError:
+                return number
+    return None
+
+
 def _fold(text: str) -> str:
     """A name as compared for identity: case, accents and spacing aside."""
     decomposed = unicodedata.normalize("NFKD", text or "")
@@ -430,7 +442,7 @@ class Importer:
         except UnicodeDecodeError as error:
             self.problems.append(
                 Problem(
-                    name, line + 1, "",
+                    name, _undecodable_line(path, sniffed.encoding) or line + 1, "",
                     f"The file is not {sniffed.label} here (byte {error.object[error.start:error.end]!r}): "
                     "state the file's encoding (import_ssd --encoding) or save it as UTF-8.",
                 )
