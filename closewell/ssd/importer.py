@@ -588,6 +588,10 @@ class Importer:
     def _check_child(self, entry: Entry, existing: dict | None) -> None:
         """A child's census facts, and that a child already in the register is the same child."""
         v = entry.values
+        if existing is not None:
+            # What the extract leaves blank, the register keeps (the SSD does not require names).
+            for key in ("first_name", "last_name", "sex", "date_of_birth", "expected_date_of_birth"):
+                v[key] = v[key] or existing[key] or v[key]
         unborn = not v["date_of_birth"] and bool(v["expected_date_of_birth"])
         if not (v["date_of_birth"] or v["expected_date_of_birth"]):
             self._error(entry, "pers_dob", "A child needs a date of birth or an expected date of birth.")

@@ -510,6 +510,25 @@ def test_one_change_of_identity_is_imported_and_a_birth_date_change_reported(fol
     assert ("ssd_person.csv", 2, "pers_person_id") in where(result.warnings)
 
 
+def test_what_a_later_extract_leaves_blank_the_register_keeps(folder):
+    imported(folder, {"person": [child()], "cin_episodes": [episode()]})
+    result = imported(
+        folder,
+        {
+            "person": [child(pers_forename="", pers_surname="", pers_sex="", pers_dob="")],
+            "cin_episodes": [episode()],
+        },
+    )
+    kept = Child.objects.get()
+    assert (kept.first_name, kept.last_name, kept.sex, kept.date_of_birth) == (
+        "Ada",
+        "Quill",
+        "F",
+        D(2015, 3, 15),
+    )
+    assert result.warnings == [] and result.counts["children"]["updated"] == 0
+
+
 def test_a_child_coming_into_another_teams_view_is_reported(folder):
     east = TeamFactory(name="Northmoor East")
     EpisodeFactory(
