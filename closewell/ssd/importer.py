@@ -63,6 +63,7 @@ SQLITE_CACHE_KIB = -512 * 1024  # negative: KiB, so 512 MiB at most, allocated o
 CHUNK = 900  # ids per IN (...) query: SQLite allows 999 parameters
 BATCH = 2000
 IMPORT_USERNAME = "ssd-import"
+MAX_ID = 80  # an SSD id, so that "table:id" fits the 100 characters of a source_id
 VISIT_NOTE = "Statutory visit recorded in the case system; imported from the SSD extract."
 ID_COLUMNS = {
     "department": "dept_team_id",
@@ -468,6 +469,8 @@ class Importer:
         row = Row(name, line, values, self.problems, self.warnings)
         clean = READERS[table](row)
         id_column = ID_COLUMNS.get(table)
+        if id_column and len(clean.get("id") or "") > MAX_ID:
+            row.error(id_column, f"Longer than {MAX_ID} characters: an id this long cannot be kept.")
         if id_column and clean.get("id"):
             seen = self._seen_ids.setdefault(table, {})
             first = seen.setdefault(clean["id"], line)
@@ -500,6 +503,7 @@ class Importer:
         self._check_episode_parts()
         self._check_conferences()
         self._check_visits()
+        self._check_ids_stay_with_their_child()
         for table, entries in self.entries.items():
             self.entries[table] = [e for e in entries if not e.skipped]
 
@@ -887,6 +891,43 @@ class Importer:
             )  # fmt: skip
             return
         self.conferences[s47.values["id"]] = v
+
+    def _child_of(self, referral: str | None) -> str | None:
+        if referral in self.episodes:
+            return self.episodes[referral].values["person"]
+        row = self.existing_episodes.get(referral)
+        return row["child__la_child_id"] if row else None
+
+    def _check_ids_stay_with_their_child(self) -> None:
+        """An assessment, plan, enquiry or visit already in the register stays with its child: an
+        extract that gives its id to another child's episode is refused at that row (ids reused or
+        mixed up in the case system would otherwise move one child's history into another's)."""
+        for table, model, id_column in (
+            ("cin_assessments", Assessment, "cina_assessment_id"),
+            ("cin_plans", Plan, "cinp_cin_plan_id"),
+            ("cp_plans", Plan, "cppl_cp_plan_id"),
+            ("s47_enquiry", Section47, "s47e_s47_enquiry_id"),
+            ("cin_visits", Contact, "cinv_cin_visit_id"),
+            ("cp_visits", Contact, "cppv_cp_visit_id"),
+        ):
+            entries = {f"{table}:{e.values['id']}": e for e in self._rows(table) if not e.skipped}
+            held = {}
+            for part in chunks(list(entries)):
+                held.update(
+                    model.objects.filter(source_id__in=part).values_list(
+                        "source_id", "episode__child__la_child_id"
+                    )
+                )
+            for key, child in held.items():
+                entry = entries[key]
+                now = self._child_of(entry.values.get("referral"))
+                if now and now != child:
+                    self._error(
+                        entry,
+                        id_column,
+                        f"“{entry.values['id']}” is in the register for child “{child}”, not “{now}”: an "
+                        "id is never moved to another child. Check the ids in the case system.",
+                    )
 
     def _check_visits(self) -> None:
         """SSD visits name the child, not the referral: each belongs to the episode open that day.

@@ -317,6 +317,27 @@ def test_an_id_reused_for_another_child_is_refused_with_its_row(folder, tmp_path
     assert Episode.objects.get().child.la_child_id == "C1"
 
 
+def test_a_visit_id_reused_for_another_childs_visit_is_refused(folder, tmp_path):
+    def visit(pid):
+        return [{"cinv_cin_visit_id": "V1", "cinv_person_id": pid, "cinv_cin_visit_date": "2026-05-20"}]
+
+    people = [child("C1"), child("C2", pers_forename="Bo")]
+    episodes = [episode("R1", "C1"), episode("R2", "C2")]
+    imported(folder, {"person": people, "cin_episodes": episodes, "cin_visits": visit("C1")})
+    again = write_extract(
+        tmp_path / "again", {"person": people, "cin_episodes": episodes, "cin_visits": visit("C2")}
+    )
+    result = import_extract(again)
+    assert where(result.problems) == {("ssd_cin_visits.csv", 2, "cinv_cin_visit_id")}
+    assert Contact.objects.get().episode.child.la_child_id == "C1"
+
+
+def test_an_id_too_long_to_keep_is_refused_with_its_row(folder):
+    write_extract(folder, {"person": [child()], "cin_episodes": [episode("R" * 81)]})
+    result = import_extract(folder)
+    assert ("ssd_cin_episodes.csv", 2, "cine_referral_id") in where(result.problems)
+
+
 def test_a_person_id_twice_is_refused_with_both_lines(folder):
     write_extract(folder, {"person": [child("C1"), child("C1")], "cin_episodes": [episode()]})
     [problem] = import_extract(folder).problems
