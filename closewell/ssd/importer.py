@@ -428,7 +428,18 @@ class Importer:
         try:
             with path.open(newline="", encoding=sniffed.encoding) as handle:
                 reader = csv.DictReader(handle)
-                header = reader.fieldnames or []
+                if reader.fieldnames is None:  # an empty file: the table has no rows
+                    if table in REQUIRED:
+                        self.problems.append(Problem(name, 0, "", "The file is empty."))
+                    else:
+                        self.warnings.append(
+                            Problem(name, 0, "", "The file is empty: nothing is read from it.", WARNING)
+                        )
+                    return entries
+                # Column names as the specification writes them, whatever case or spaces an export adds.
+                reader.fieldnames = header = [
+                    (c or "").strip().lstrip("\ufeff").lower() for c in reader.fieldnames
+                ]
                 missing = [c for c in NEEDED[table] if c not in header]
                 if missing:
                     for column in missing:
@@ -457,6 +468,8 @@ class Importer:
         return entries
 
     def _read_row(self, table: str, name: str, line: int, values: dict, nul: bool) -> Entry:
+        if "NULL" in values.values() or "null" in values.values():  # SQL Server's and Oracle's blank
+            values = {k: "" if v in ("NULL", "null") else v for k, v in values.items()}
         if nul:
             for column, value in values.items():
                 if value and "\x00" in value:
@@ -721,27 +734,28 @@ class Importer:
         """A child already in the register who comes into another team's view (an episode in a team
         that none of their episodes is in) is reported, naming the child and both teams."""
         children = sorted({e.values["person"] for e in self.episodes.values()} & set(self.existing_children))
-        held: dict[str, dict[str, set]] = defaultdict(lambda: defaultdict(set))
+        held: dict[str, set[str]] = defaultdict(set)
         for part in chunks(children):
-            for child, team, source in Episode.objects.filter(child__la_child_id__in=part).values_list(
-                "child__la_child_id", "team__name", "source_id"
+            for child, team in Episode.objects.filter(child__la_child_id__in=part).values_list(
+                "child__la_child_id", "team__name"
             ):
-                held[child][team].add(source.removeprefix("cin_episodes:"))
+                held[child].add(team)
+        reported = set()
         for entry in self.episodes.values():
             v = entry.values
             teams = held.get(v["person"])
             name = self._team(v["team"]) if v["team"] else None
-            if not teams or not name:
+            if not teams or not name or name in teams or (v["person"], name) in reported:
                 continue
-            elsewhere = sorted(t for t, refs in teams.items() if t != name and refs - {v["id"]})
-            if name not in teams or teams[name] == {v["id"]} and v["id"] not in self.existing_episodes:
-                if elsewhere:
-                    self._warn(
-                        entry,
-                        "cine_referral_team",
-                        f"Child “{v['person']}” comes into the view of team “{name}”: the register holds "
-                        f"them in {', '.join(f'“{t}”' for t in elsewhere)}. Check this is the right child.",
-                    )
+            reported.add((v["person"], name))
+            old = self.existing_episodes.get(v["id"])
+            moved = f" (referral “{v['id']}” moves from “{old['team__name']}”)" if old else ""
+            self._warn(
+                entry,
+                "cine_referral_team",
+                f"Child “{v['person']}” comes into the view of team “{name}”{moved}: the register holds them "
+                f"in {', '.join(f'“{t}”' for t in sorted(teams))}. Check this is the right child.",
+            )
 
     def _user_exists(self, username: str) -> bool:
         if not hasattr(self, "_usernames"):
@@ -837,15 +851,20 @@ class Importer:
                 self._error(entry, "icpc_s47_enquiry_id", f"No enquiry “{v['s47']}” in ssd_s47_enquiry.")
                 continue
             self._attach_conference(entry, s47)
+        by_key: dict[tuple, list[Entry]] = defaultdict(list)
+        if unplaced:
+            for s47 in s47s.values():
+                by_key["referral", s47.values["referral"]].append(s47)
+                by_key["person", s47.values.get("person") or self._child_of(s47.values["referral"])].append(
+                    s47
+                )
         for entry in unplaced:
             v = entry.values
             day = v["icpc_date"] or v["icpc_target_date"]
+            key = ("referral", v["referral"]) if v["referral"] else ("person", v["person"])
             fits = [
-                s for s in s47s.values()
-                if s.values["id"] not in self.conferences
-                and (s.values["referral"] == v["referral"] if v["referral"]
-                     else s.values.get("person") == v["person"])
-                and (v["referral"] or v["person"])
+                s for s in by_key.get(key, []) if key[1]
+                and s.values["id"] not in self.conferences
                 and (day is None or s.values["start_date"] is None or s.values["start_date"] <= day)
             ]  # fmt: skip
             if len(fits) == 1:
@@ -937,7 +956,13 @@ class Importer:
             for entry in self._rows(table):
                 v = entry.values
                 if v["person"] and v["person"] not in self.known_people:
-                    self._error(entry, f"{prefix}_person_id", f"No person “{v['person']}” in ssd_person.")
+                    self._warn(
+                        entry,
+                        f"{prefix}_person_id",
+                        f"No person “{v['person']}” in ssd_person or the register: the visit is not "
+                        "imported.",
+                        skip=True,
+                    )
                     continue
                 if not v["occurred_at"] or entry.skipped:
                     continue

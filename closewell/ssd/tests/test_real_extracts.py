@@ -351,6 +351,26 @@ def test_a_birth_date_in_the_future_is_refused(folder):
     assert not result.ok and ("ssd_person.csv", 2, "pers_dob") in where(result.problems)
 
 
+def test_null_header_case_and_empty_files_as_real_exports_write_them(folder):
+    write_extract(
+        folder,
+        {
+            "person": [child(pers_death_date="NULL", pers_expected_dob="NULL")],
+            "cin_episodes": [episode(cine_close_date="NULL", cine_close_reason="NULL")],
+        },
+    )
+    path = folder / "ssd_person.csv"
+    header, rest = path.read_text(encoding="utf-8").split("\n", 1)
+    path.write_text(header.upper().replace(",", " , ") + "\n" + rest, encoding="utf-8")
+    (folder / "ssd_cin_visits.csv").write_bytes(b"")
+    result = import_extract(folder)
+    assert result.ok, result.problems
+    assert Child.objects.get().date_of_death is None and Episode.objects.get().closure_date is None
+    assert where(result.warnings) == {("ssd_cin_visits.csv", 0, "")}
+    (folder / "ssd_person.csv").write_bytes(b"")
+    assert ("ssd_person.csv", 0, "") in where(import_extract(folder).problems)
+
+
 # ---------------------------------------------------------------- code and date forms
 @pytest.mark.parametrize(
     "text, expected",
@@ -548,6 +568,22 @@ def test_what_a_later_extract_leaves_blank_the_register_keeps(folder):
         D(2015, 3, 15),
     )
     assert result.warnings == [] and result.counts["children"]["updated"] == 0
+
+
+def test_a_referral_moved_to_another_team_is_reported(folder):
+    imported(folder, {"person": [child()], "cin_episodes": [episode()]})
+    other = {"dept_team_id": "T2", "dept_team_name": "Southvale Safeguarding"}
+    result = imported(
+        folder,
+        {
+            "department": [TEAM, other],
+            "person": [child()],
+            "cin_episodes": [episode(cine_referral_team="T2")],
+        },
+    )
+    [warning] = result.warnings
+    assert "Southvale Safeguarding" in warning.reason and "Northmoor Family Support" in warning.reason
+    assert "C1" in warning.reason
 
 
 def test_a_child_coming_into_another_teams_view_is_reported(folder):
