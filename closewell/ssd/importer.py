@@ -63,6 +63,7 @@ SQLITE_CACHE_KIB = -512 * 1024  # negative: KiB, so 512 MiB at most, allocated o
 CHUNK = 900  # ids per IN (...) query: SQLite allows 999 parameters
 BATCH = 2000
 IMPORT_USERNAME = "ssd-import"
+NO_TEAM = "Team not recorded in the extract"
 MAX_ID = 80  # an SSD id, so that "table:id" fits the 100 characters of a source_id
 VISIT_NOTE = "Statutory visit recorded in the case system; imported from the SSD extract."
 ID_COLUMNS = {
@@ -577,6 +578,8 @@ class Importer:
                 self._check_child(entry, found.get(entry.values["id"]))
             else:
                 self._default_names(entry, "Name not recorded", "")
+        # Rows about a person who is in neither the extract nor the register (an SSD extract's person
+        # table may leave out parents, or children outside its scope) cannot be placed: skipped.
         for table, key, column in (
             ("disability", "person", "disa_person_id"),
             ("linked_identifiers", "person", "link_person_id"),
@@ -589,7 +592,8 @@ class Importer:
             for entry in self._rows(table):
                 value = entry.values.get(key)
                 if value and value not in self.known_people:
-                    self._error(entry, column, f"No person “{value}” in ssd_person or the register.")
+                    reason = f"No person “{value}” in ssd_person or the register: the row is not imported."
+                    self._warn(entry, column, reason, skip=True)
 
     def _default_names(self, entry: Entry, first: str, last: str) -> None:
         """The SSD does not require names: a person without one is recorded as not named, and said so."""
@@ -714,7 +718,13 @@ class Importer:
             _, worker, team = allocation.get(v["id"], (None, "", ""))
             v["team"], v["worker"] = team or v["team"], worker or v["worker"]
             if not v["team"]:
-                self._error(entry, "cine_referral_team", "Enter the team (or an involvement with a team).")
+                v["team"] = NO_TEAM
+                self.known_teams.add(NO_TEAM)
+                self._warn(
+                    entry, "cine_referral_team",
+                    f"No team on the referral or an involvement: recorded in the team “{NO_TEAM}”, which "
+                    "only those who read every team's cases see until it is moved.",
+                )  # fmt: skip
             elif self._team(v["team"]) is None:
                 self._error(entry, "cine_referral_team", f"No team “{v['team']}” in ssd_department.")
             if v["worker"] and v["worker"] not in self.professionals and not self._user_exists(v["worker"]):

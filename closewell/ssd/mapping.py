@@ -220,7 +220,8 @@ CARE_LEAVER_WORDS = {
     "qualifying": CareLeaverStatus.NOT_CARE_LEAVER,
     "no current eligibility": CareLeaverStatus.NOT_CARE_LEAVER,
 }
-UPN_TYPE = "unique pupil number"
+CODE_HEAD = re.compile(r"([A-Z0-9]+)\s*[-–:)]\s*\S")
+UPN_TYPES = frozenset({"unique pupil number", "upn"})
 
 
 _CODES: dict[type, frozenset[str]] = {}
@@ -304,6 +305,9 @@ class Row:
             return value
         if words and _words(raw) in words:
             return words[_words(raw)]
+        head = CODE_HEAD.match(value)  # a code followed by its label: "RC7 - Services ceased"
+        if head and head[1] in codes_of(choices):
+            return head[1]
         if variants and value in variants:
             self.warn(
                 column,
@@ -342,12 +346,11 @@ class Row:
         try:
             data = json.loads(raw)
         except ValueError:
-            self.error(column, "Not a JSON list of codes.")
-            return []
+            data = [c for c in re.split(r"[\s,;|]+", raw) if c]  # 1A, 3B as a plain list
         if isinstance(data, dict):
             data = [k for k, v in data.items() if str(v).strip().upper() in YES]
         if not isinstance(data, list) or not all(isinstance(c, str) for c in data):
-            self.error(column, "Not a JSON list of codes.")
+            self.error(column, 'Not a list of codes: write ["1A", "3B"] or 1A, 3B.')
             return []
         codes = [c.strip().upper() for c in data]
         bad = [c for c in codes if c not in codes_of(choices)]
@@ -399,11 +402,11 @@ def read_disability(row: Row) -> dict:
 def read_linked_identifiers(row: Row) -> dict:
     kind = _words(row.text("link_identifier_type"))
     value = row.text("link_identifier_value")
-    if kind == UPN_TYPE and value and len(value) != 13:
+    if kind in UPN_TYPES and value and len(value) != 13:
         row.error("link_identifier_value", "A UPN has 13 characters.")
     return {
         "person": row.text("link_person_id", required="Enter the person's ID."),
-        "upn": value if kind == UPN_TYPE and not row.datetime("link_valid_to_date") else "",
+        "upn": value if kind in UPN_TYPES and not row.datetime("link_valid_to_date") else "",
     }
 
 

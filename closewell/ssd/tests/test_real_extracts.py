@@ -406,6 +406,59 @@ def test_spelling_variants_are_mapped_and_reported(folder):
     assert Episode.objects.get().referral_date == D(2026, 5, 4)
 
 
+def test_codes_with_their_labels_and_plain_factor_lists(folder):
+    imported(
+        folder,
+        {
+            "person": [child(pers_sex="F - Female", pers_upn_unknown="UN5 - Sources disagree")],
+            "cin_episodes": [
+                episode(
+                    cine_referral_source_code="1A - Family",
+                    cine_close_reason="RC7 - Services ceased",
+                    cine_close_date="2026-07-01",
+                )
+            ],
+            "cin_assessments": [
+                {
+                    "cina_assessment_id": "A1",
+                    "cina_referral_id": "R1",
+                    "cina_assessment_start_date": "2026-05-05",
+                    "cina_assessment_auth_date": "2026-05-25",
+                }
+            ],
+            "assessment_factors": [{"cinf_assessment_id": "A1", "cinf_assessment_factors_json": "3A, 4B"}],
+        },
+    )
+    e = Episode.objects.get()
+    assert (e.referral_source, e.reason_for_closure) == ("1A", "RC7")
+    assert Assessment.objects.get().factors == ["3A", "4B"]
+
+
+def test_rows_about_people_outside_the_extract_are_skipped_with_a_warning(folder):
+    result = imported(
+        folder,
+        {
+            "person": [child()],
+            "cin_episodes": [episode()],
+            "family": [
+                {"fami_family_id": "F1", "fami_person_id": "C1"},
+                {"fami_family_id": "F1", "fami_person_id": "X9"},
+            ],
+            "disability": [{"disa_person_id": "X9", "disa_disability_code": "MOB"}],
+        },
+    )
+    assert where(result.warnings) == {
+        ("ssd_family.csv", 3, "fami_person_id"),
+        ("ssd_disability.csv", 2, "disa_person_id"),
+    }
+
+
+def test_an_episode_with_no_team_is_kept_in_a_team_nobody_works_in(folder):
+    result = imported(folder, {"person": [child()], "cin_episodes": [episode(cine_referral_team="")]})
+    assert Episode.objects.get().team.name == "Team not recorded in the extract"
+    assert where(result.warnings) == {("ssd_cin_episodes.csv", 2, "cine_referral_team")}
+
+
 # ---------------------------------------------------------------- rows that cannot be placed
 def test_a_visit_outside_every_episode_is_skipped_with_a_warning(folder):
     visits = [
