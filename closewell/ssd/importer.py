@@ -705,10 +705,15 @@ class Importer:
             elif v["referral"] not in self.episodes and v["referral"] not in self.existing_episodes:
                 self._error(entry, "invo_referral_id", f"No referral “{v['referral']}” in ssd_cin_episodes.")
                 continue
+            # The allocation is not census data: an unknown worker or team is left out, with a warning.
             if v["worker"] and v["worker"] not in self.professionals and not self._user_exists(v["worker"]):
-                self._error(entry, "invo_professional_id", f"No professional “{v['worker']}”.")
+                self._warn(entry, "invo_professional_id", f"No professional “{v['worker']}”: not allocated.")
+                v["worker"] = ""
             if v["team"] and self._team(v["team"]) is None:
-                self._error(entry, "invo_professional_team", f"No team “{v['team']}” in ssd_department.")
+                self._warn(
+                    entry, "invo_professional_team", f"No team “{v['team']}” in ssd_department: not used."
+                )
+                v["team"] = ""
             rank = (v["end"] is None, v["start"] or dt.date.min, v["end"] or dt.date.min, entry.line)
             if v["referral"] not in allocation or rank > allocation[v["referral"]][0]:
                 allocation[v["referral"]] = (rank, v["worker"], v["team"])
@@ -717,18 +722,24 @@ class Importer:
             v = entry.values
             _, worker, team = allocation.get(v["id"], (None, "", ""))
             v["team"], v["worker"] = team or v["team"], worker or v["worker"]
-            if not v["team"]:
+            if not v["team"] or self._team(v["team"]) is None:
+                given = (
+                    f"No team “{v['team']}” in ssd_department"
+                    if v["team"]
+                    else "No team on the referral or an involvement"
+                )
                 v["team"] = NO_TEAM
                 self.known_teams.add(NO_TEAM)
                 self._warn(
                     entry, "cine_referral_team",
-                    f"No team on the referral or an involvement: recorded in the team “{NO_TEAM}”, which "
-                    "only those who read every team's cases see until it is moved.",
+                    f"{given}: recorded in the team “{NO_TEAM}”, which only those who read every team's "
+                    "cases see until it is moved.",
                 )  # fmt: skip
-            elif self._team(v["team"]) is None:
-                self._error(entry, "cine_referral_team", f"No team “{v['team']}” in ssd_department.")
             if v["worker"] and v["worker"] not in self.professionals and not self._user_exists(v["worker"]):
-                self._error(entry, "cine_referral_worker_id", f"No professional “{v['worker']}”.")
+                self._warn(
+                    entry, "cine_referral_worker_id", f"No professional “{v['worker']}”: not allocated."
+                )
+                v["worker"] = ""
             if not v["closure_date"] and v["person"]:
                 other = open_by_child.setdefault(v["person"], entry)
                 if other is not entry:

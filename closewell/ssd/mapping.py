@@ -570,7 +570,8 @@ def _visit(row: Row, prefix: str, kind: str) -> dict:
         "child_seen_alone": row.flag(f"{prefix}_{kind}_visit_seen_alone"),
     }
     if values["child_seen_alone"] and not values["child_seen"]:
-        row.error(f"{prefix}_{kind}_visit_seen_alone", "A child seen alone must have been seen.")
+        row.warn(f"{prefix}_{kind}_visit_seen", "The child was seen alone, so was seen: recorded as seen.")
+        values["child_seen"] = True
     return values
 
 
@@ -595,12 +596,15 @@ def read_cla_episodes(row: Row) -> dict:
 
 def read_care_leavers(row: Row) -> dict:
     raw = row.text("clea_care_leaver_eligibility")
-    status = CARE_LEAVER_WORDS.get(_words(raw))
+    words = _words(raw)
+    # The code set's words, also with more after them ("Former relevant (18-25)"); longest first.
+    status = next((CARE_LEAVER_WORDS[w] for w in sorted(CARE_LEAVER_WORDS, key=len, reverse=True)
+                   if words == w or words.startswith(w + " ")), None)  # fmt: skip
     if raw and status is None:
-        row.error(
+        row.warn(
             "clea_care_leaver_eligibility",
-            f"“{raw}” is not one of: Eligible, Relevant, Former Relevant, Qualifying, "
-            "No Current Eligibility.",
+            f"“{raw}” is not one of: Eligible, Relevant, Former Relevant, Qualifying, No Current "
+            "Eligibility. Not recorded as a care leaver.",
         )
     return {
         "person": row.text("clea_person_id", required="Enter the person's ID."),

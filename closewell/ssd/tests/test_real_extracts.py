@@ -459,6 +459,42 @@ def test_an_episode_with_no_team_is_kept_in_a_team_nobody_works_in(folder):
     assert where(result.warnings) == {("ssd_cin_episodes.csv", 2, "cine_referral_team")}
 
 
+def test_what_is_not_census_data_is_defaulted_with_a_warning_not_refused(folder):
+    result = imported(
+        folder,
+        {
+            "person": [child("C1"), child("C2", pers_forename="Bo")],
+            "cin_episodes": [
+                episode("R1", "C1", cine_referral_team="T9", cine_referral_worker_id="W9"),
+                episode("R2", "C2"),
+            ],
+            "cin_visits": [
+                {
+                    "cinv_cin_visit_id": "V1",
+                    "cinv_person_id": "C1",
+                    "cinv_cin_visit_date": "2026-05-20",
+                    "cinv_cin_visit_seen": "N",
+                    "cinv_cin_visit_seen_alone": "Y",
+                }
+            ],
+            "care_leavers": [
+                {"clea_person_id": "C2", "clea_care_leaver_eligibility": "Former relevant (18 to 25)"},
+                {"clea_person_id": "C1", "clea_care_leaver_eligibility": "Staying put"},
+            ],
+        },
+    )
+    episode_ = Episode.objects.get(source_id="cin_episodes:R1")
+    assert (episode_.team.name, episode_.worker) == ("Team not recorded in the extract", None)
+    assert Contact.objects.get().child_seen_alone and Contact.objects.get().child_seen
+    assert Child.objects.get(la_child_id="C2").care_leaver_status == "former_relevant"
+    assert where(result.warnings) == {
+        ("ssd_cin_episodes.csv", 2, "cine_referral_team"),
+        ("ssd_cin_episodes.csv", 2, "cine_referral_worker_id"),
+        ("ssd_cin_visits.csv", 2, "cinv_cin_visit_seen"),
+        ("ssd_care_leavers.csv", 3, "clea_care_leaver_eligibility"),
+    }
+
+
 # ---------------------------------------------------------------- rows that cannot be placed
 def test_a_visit_outside_every_episode_is_skipped_with_a_warning(folder):
     visits = [
