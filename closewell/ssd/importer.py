@@ -322,6 +322,7 @@ class Importer:
         self.problems: list[Problem] = []
         self.warnings: list[Problem] = []
         self.encodings: dict[str, str] = {}
+        self.team_moves: list[dict] = []
         self.entries: dict[str, list[Entry]] = {}
         self.files: dict[str, str] = {}
         self.counts: dict[str, dict[str, int]] = {}
@@ -380,12 +381,20 @@ class Importer:
         summary = ", ".join(
             f"{label}: {c['created']} new, {c['updated']} changed" for label, c in self.counts.items()
         )
+        where = f"{self.path.name} ({len(self.warnings)} warnings)"
         log_event(
             actor=self.actor,
             action=Action.CREATE,
             obj=run,
-            summary=f"Imported the SSD extract from {self.path.name}. {summary}",
-            after={"source": str(self.path), "rows_read": self.rows_read, "counts": self.counts},
+            summary=f"Imported the SSD extract from {where}. {summary}",
+            after={
+                "source": str(self.path),
+                "rows_read": self.rows_read,
+                "counts": self.counts,
+                "warnings": len(self.warnings),
+                # Children who came into another team's view, as the report said.
+                "team_moves": self.team_moves,
+            },
         )
         return run
 
@@ -762,6 +771,7 @@ class Importer:
             ):
                 held[child].add(team)
         reported = set()
+        self.team_moves = []
         for entry in self.episodes.values():
             v = entry.values
             teams = held.get(v["person"])
@@ -771,6 +781,7 @@ class Importer:
             reported.add((v["person"], name))
             old = self.existing_episodes.get(v["id"])
             moved = f" (referral “{v['id']}” moves from “{old['team__name']}”)" if old else ""
+            self.team_moves.append({"child": v["person"], "team": name, "held_by": sorted(teams)})
             self._warn(
                 entry,
                 "cine_referral_team",

@@ -10,6 +10,7 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from closewell.accounts.tests.factories import TeamFactory
+from closewell.audit.models import AuditEvent
 from closewell.cases.models import Assessment, Child, Contact, Episode, Person, Plan, Section47
 from closewell.cases.tests.factories import ChildFactory, EpisodeFactory
 from closewell.census.quality import check_child
@@ -692,6 +693,10 @@ def test_a_child_coming_into_another_teams_view_is_reported(folder):
     [warning] = [p for p in result.warnings if p.file == "ssd_cin_episodes.csv"]
     assert warning.line == 2 and "C1" in warning.reason
     assert "Northmoor East" in warning.reason and "Northmoor Family Support" in warning.reason
+    event = AuditEvent.objects.filter(object_type="ssd.ImportRun").latest("pk")
+    assert event.after["team_moves"] == [
+        {"child": "C1", "team": "Northmoor Family Support", "held_by": ["Northmoor East"]}
+    ]
     # Again: the child is in the team's view already; nothing more to report.
     assert not [
         p
