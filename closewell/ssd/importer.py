@@ -914,15 +914,16 @@ class Importer:
                 )  # fmt: skip
         for s47 in s47s.values():
             v = s47.values
-            held = self.conferences.get(v["id"], {}).get("icpc_date")
+            conference = self.conferences.get(v["id"])
+            held = (conference or {}).get("icpc_date")
+            # A conference row (a target date, say) says a conference follows when the outcome is silent.
+            coming = v["conference"] if v["conference"] is not None else (True if conference else None)
             # ICPCnotRequired: no conference was held and none is coming, because the enquiry ended
             # with no further action, or its outcome says no conference, or it ended with none.
             v["icpc_not_required"] = not held and (
-                v["nfa"]
-                or v["conference"] is False
-                or (v["end_date"] is not None and v["conference"] is not True)
+                v["nfa"] or coming is False or (v["end_date"] is not None and coming is not True)
             )
-            if v["conference"] is True and v["end_date"] and not held:
+            if coming is True and v["end_date"] and not held and not v["nfa"]:
                 self._warn(
                     s47, "s47e_s47_outcome_json",
                     "The enquiry ended in a conference, but ssd_initial_cp_conference has no date for it: "

@@ -106,6 +106,8 @@ S47 = {"s47e_referral_id": "R1", "s47e_person_id": "C1", "s47e_s47_start_date": 
             {"icpc_icpc_date": "2026-05-27", "icpc_icpc_target_date": "2026-06-01"},
             (False, D(2026, 5, 27)),
         ),
+        # Ended, the outcome silent, a conference booked (its target date) but not yet held.
+        ({"s47e_s47_end_date": "2026-05-20"}, {"icpc_icpc_target_date": "2026-06-01"}, (False, None)),
         # Still going on: neither.
         ({}, None, (False, None)),
     ],
