@@ -186,6 +186,128 @@ def test_a_conference_outcome_with_no_conference_row_is_a_warning(folder):
     assert not Section47.objects.get().icpc_not_required
 
 
+def test_every_census_field_from_ssd_rows(folder, tmp_path):
+    """Each item of the child's census record comes from the SSD row that holds it."""
+    imported(
+        folder,
+        {
+            "person": [
+                child(
+                    pers_sex="M",
+                    pers_ethnicity="MWAS",
+                    pers_dob="2014-07-15 00:00:00",
+                    pers_death_date="2026-09-10",
+                    pers_upn_unknown="",
+                )
+            ],
+            "linked_identifiers": [
+                {
+                    "link_person_id": "C1",
+                    "link_identifier_type": "Unique Pupil Number",
+                    "link_identifier_value": "A123456789012",
+                }
+            ],
+            "disability": [
+                {"disa_person_id": "C1", "disa_disability_code": "HEAR"},
+                {"disa_person_id": "C1", "disa_disability_code": "VIS"},
+            ],
+            "cin_episodes": [
+                episode(
+                    cine_referral_source_code="3A",
+                    cine_cin_primary_need_code="N2",
+                    cine_close_date="2026-09-14",
+                    cine_close_reason="RC2",
+                )
+            ],
+            "cin_assessments": [
+                {
+                    "cina_assessment_id": "A1",
+                    "cina_referral_id": "R1",
+                    "cina_assessment_start_date": "2026-05-05",
+                    "cina_assessment_auth_date": "2026-05-25",
+                }
+            ],
+            "assessment_factors": [
+                {"cinf_assessment_id": "A1", "cinf_assessment_factors_json": '["3A", "2B"]'}
+            ],
+            "s47_enquiry": [{"s47e_s47_enquiry_id": "S1", **S47, "s47e_s47_end_date": "2026-05-26"}],
+            "initial_cp_conference": [
+                {
+                    "icpc_s47_enquiry_id": "S1",
+                    "icpc_icpc_target_date": "2026-06-01",
+                    "icpc_icpc_date": "2026-05-29",
+                }
+            ],
+            "cp_plans": [
+                {
+                    "cppl_cp_plan_id": "CP1",
+                    "cppl_referral_id": "R1",
+                    "cppl_cp_plan_start_date": "2026-05-29",
+                    "cppl_cp_plan_end_date": "2026-09-10",
+                    "cppl_cp_plan_initial_category": "Physical abuse",
+                    "cppl_cp_plan_latest_category": "NEG",
+                }
+            ],
+        },
+    )
+    doc = assert_valid(export(tmp_path))
+    c = doc.find("Children/Child")
+    assert {
+        path: c.findtext(path)
+        for path in (
+            "ChildIdentifiers/LAchildID",
+            "ChildIdentifiers/UPN",
+            "ChildIdentifiers/PersonBirthDate",
+            "ChildIdentifiers/Sex",
+            "ChildIdentifiers/PersonDeathDate",
+            "ChildCharacteristics/Ethnicity",
+            "CINdetails/CINreferralDate",
+            "CINdetails/ReferralSource",
+            "CINdetails/PrimaryNeedCode",
+            "CINdetails/CINclosureDate",
+            "CINdetails/ReasonForClosure",
+            "CINdetails/ReferralNFA",
+            "CINdetails/Assessments/AssessmentActualStartDate",
+            "CINdetails/Assessments/AssessmentAuthorisationDate",
+            "CINdetails/Section47/S47ActualStartDate",
+            "CINdetails/Section47/InitialCPCtarget",
+            "CINdetails/Section47/DateOfInitialCPC",
+            "CINdetails/Section47/ICPCnotRequired",
+            "CINdetails/ChildProtectionPlans/CPPstartDate",
+            "CINdetails/ChildProtectionPlans/CPPendDate",
+            "CINdetails/ChildProtectionPlans/InitialCategoryOfAbuse",
+            "CINdetails/ChildProtectionPlans/LatestCategoryOfAbuse",
+            "CINdetails/ChildProtectionPlans/NumberOfPreviousCPP",
+        )
+    } == {
+        "ChildIdentifiers/LAchildID": "C1",
+        "ChildIdentifiers/UPN": "A123456789012",
+        "ChildIdentifiers/PersonBirthDate": "2014-07-15",
+        "ChildIdentifiers/Sex": "M",
+        "ChildIdentifiers/PersonDeathDate": "2026-09-10",
+        "ChildCharacteristics/Ethnicity": "MWAS",
+        "CINdetails/CINreferralDate": "2026-05-04",
+        "CINdetails/ReferralSource": "3A",
+        "CINdetails/PrimaryNeedCode": "N2",
+        "CINdetails/CINclosureDate": "2026-09-14",
+        "CINdetails/ReasonForClosure": "RC2",
+        "CINdetails/ReferralNFA": "0",
+        "CINdetails/Assessments/AssessmentActualStartDate": "2026-05-05",
+        "CINdetails/Assessments/AssessmentAuthorisationDate": "2026-05-25",
+        "CINdetails/Section47/S47ActualStartDate": "2026-05-11",
+        "CINdetails/Section47/InitialCPCtarget": "2026-06-01",
+        "CINdetails/Section47/DateOfInitialCPC": "2026-05-29",
+        "CINdetails/Section47/ICPCnotRequired": "0",
+        "CINdetails/ChildProtectionPlans/CPPstartDate": "2026-05-29",
+        "CINdetails/ChildProtectionPlans/CPPendDate": "2026-09-10",
+        "CINdetails/ChildProtectionPlans/InitialCategoryOfAbuse": "PHY",
+        "CINdetails/ChildProtectionPlans/LatestCategoryOfAbuse": "NEG",
+        "CINdetails/ChildProtectionPlans/NumberOfPreviousCPP": "0",
+    }
+    assert [d.text for d in c.iterfind("ChildCharacteristics/Disabilities/Disability")] == ["HEAR", "VIS"]
+    assert [f.text for f in c.iterfind(".//AssessmentFactors")] == ["2B", "3A"]
+
+
 # ---------------------------------------------------------------- NumberOfPreviousCPP, unborn child
 def test_number_of_previous_cpp_from_earlier_plans_in_the_extract(folder, tmp_path):
     imported(
