@@ -427,9 +427,10 @@ class Importer:
         if not self.encoding and sniffed.encoding in ("cp1252", "latin-1"):
             self.warnings.append(
                 Problem(
-                    name, 0, "",
-                    f"The file is not UTF-8: it was read as {sniffed.label}. Check that names with "
-                    "accents read correctly, or state the encoding (import_ssd --encoding).",
+                    name, _undecodable_line(path, "utf-8") or 0, "",
+                    f"The file is not UTF-8 (this is its first line that is not): it was read as "
+                    f"{sniffed.label}. Check that names with accents read correctly, or state the encoding "
+                    "(import_ssd --encoding).",
                     WARNING,
                 )
             )  # fmt: skip

@@ -14,7 +14,7 @@ from . import spec_extract
 pytestmark = pytest.mark.django_db
 
 EXPECTED_WARNINGS = {
-    ("ssd_person.csv", 0, ""),  # read as Windows-1252
+    ("ssd_person.csv", 2, ""),  # read as Windows-1252 (Zoë, on line 2, is not UTF-8)
     ("ssd_person.csv", 10, "pers_ethnicity"),  # CNHE read as CHNE
     ("ssd_person.csv", 15, "pers_forename"),  # the unborn child: "Unborn"
     ("ssd_person.csv", 19, "pers_forename"),  # an adult with no name
