@@ -2,9 +2,11 @@
 
 The import is keyed by the source system's ids (Child.la_child_id is the SSD person id; every other
 row keeps "table:id" in `source_id`), so running it twice changes nothing and a later extract updates
-only what changed. Every row is checked before anything is written; any problem, or a refusal by the
-database, leaves the register exactly as it was (one transaction). The import never deletes: rows
-missing from a later extract, and everything entered in Closewell, are left alone.
+only what changed. Every row is checked before anything is written. An error (what would make the
+register or the CIN census wrong), or a refusal by the database, leaves the register exactly as it was
+(one transaction); a warning says what was mapped, defaulted or skipped, and the rest is imported. The
+import never deletes: rows missing from a later extract, and everything entered in Closewell, are left
+alone. docs/import.md says what is read, derived, warned about and refused.
 """
 
 import codecs
