@@ -647,17 +647,16 @@ class Importer:
 
     def _check_identity(self, entry: Entry, old: dict) -> None:
         """An extract's person id is trusted to be the register's child only while the child stays
-        recognisably the same: the name (forename and surname both), date of birth and sex may not
-        two of them change at once. Such a row is refused (nothing is imported) and the report
-        names what differs; one change (a new surname, a corrected birth date) is imported and
-        reported."""
+        recognisably the same: of the name (forename or surname), date of birth and sex, no two may
+        change at once. Such a row is refused (nothing is imported) and the report names what
+        differs; one change (a new surname, a corrected birth date) is imported and reported."""
         v = entry.values
 
         def same(a, b):
             return _fold(a) == _fold(b)
 
         differs = []
-        if not same(v["first_name"], old["first_name"]) and not same(v["last_name"], old["last_name"]):
+        if not same(v["first_name"], old["first_name"]) or not same(v["last_name"], old["last_name"]):
             differs.append(
                 f"name ({old['first_name']} {old['last_name']} → {v['first_name']} {v['last_name']})"
             )
@@ -674,7 +673,7 @@ class Importer:
                 "differ: this looks like another child under the same id. Nothing is imported; check the "
                 "id in the case system, or correct the child in Closewell first if this is the same child.",
             )
-        elif differs and not differs[0].startswith("name"):
+        elif differs:
             self._warn(
                 entry, "pers_person_id", f"Child “{v['id']}”: the {differs[0]} changes in the register."
             )

@@ -759,8 +759,9 @@ def test_an_id_matching_a_different_child_is_refused(folder):
 
 def test_one_change_of_identity_is_imported_and_a_birth_date_change_reported(folder):
     ChildFactory(la_child_id="C1", first_name="Ada", last_name="Marsh", date_of_birth=D(2015, 3, 15), sex="F")
-    imported(folder, {"person": [child()], "cin_episodes": [episode()]})  # a new surname only
+    result = imported(folder, {"person": [child()], "cin_episodes": [episode()]})  # a new surname only
     assert Child.objects.get().last_name == "Quill"
+    assert ("ssd_person.csv", 2, "pers_person_id") in where(result.warnings)
     result = imported(folder, {"person": [child(pers_dob="2015-03-16")], "cin_episodes": [episode()]})
     assert ("ssd_person.csv", 2, "pers_person_id") in where(result.warnings)
 
@@ -798,6 +799,13 @@ def test_a_referral_moved_to_another_team_is_reported(folder):
     [warning] = result.warnings
     assert "Southvale Safeguarding" in warning.reason and "Northmoor Family Support" in warning.reason
     assert "C1" in warning.reason
+
+
+def test_a_twin_under_the_others_id_is_refused(folder):
+    """Same surname, birth date and sex; another forename and sex: two disagree."""
+    ChildFactory(la_child_id="C1", first_name="Ada", last_name="Quill", date_of_birth=D(2015, 3, 15), sex="F")
+    write_extract(folder, {"person": [child(pers_forename="Ben", pers_sex="M")], "cin_episodes": [episode()]})
+    assert where(import_extract(folder).problems) == {("ssd_person.csv", 2, "pers_person_id")}
 
 
 def test_a_child_coming_into_another_teams_view_is_reported(folder):
