@@ -852,3 +852,22 @@ def test_command_imports_with_warnings_and_writes_the_report(folder, tmp_path, c
         ("warning", "ssd_cin_visits.csv", "2"),
     }
     assert Child.objects.get().first_name == "Zoë"
+
+
+@pytest.mark.parametrize(
+    "content",
+    [
+        bytes(range(256)) * 4,  # every byte, NULs included
+        b'pers_person_id,pers_forename\r\nC1,"Ada\r\n',  # a quote never closed
+        b"pers_person_id,pers_forename\r\nC1," + b"x" * 200_000 + b"\r\n",  # a field past csv's limit
+        "\ufeffpers_person_id\r\nC1\r\n".encode("utf-16-le"),  # UTF-16 without its byte order mark
+        b"\xff\xfe",  # a byte order mark and nothing else
+        b"pers_person_id\r\n" + "C1\u202e".encode() + b"\r\n",  # a right-to-left override in an id
+    ],
+)
+def test_no_file_gives_a_traceback(folder, content):
+    write_extract(folder, {"person": [child()], "cin_episodes": [episode()]})
+    (folder / "ssd_person.csv").write_bytes(content)
+    result = import_extract(folder)
+    assert all(p.file for p in result.problems + result.warnings)
+    assert not result.ok or Child.objects.exists()
