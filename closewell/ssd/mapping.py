@@ -278,12 +278,16 @@ class Row:
         value = self.datetime(column, required=required)
         return value.date() if value else None
 
-    def flag(self, column: str) -> bool:
+    def flag(self, column: str, *, census: bool = True) -> bool:
+        """Y or N. Not Y or N is an error for a census flag; otherwise read as N, with a warning."""
         value = (self.values.get(column) or "").strip().upper()
         if value in YES:
             return True
         if value not in NO:
-            self.error(column, f"“{value}” is not Y or N.")
+            if census:
+                self.error(column, f"“{value}” is not Y or N.")
+            else:
+                self.warn(column, f"“{value}” is not Y or N: read as N.")
         return False
 
     def code(
@@ -566,8 +570,8 @@ def _visit(row: Row, prefix: str, kind: str) -> dict:
         "id": row.text(f"{prefix}_{kind}_visit_id", required="Enter the visit ID."),
         "person": row.text(f"{prefix}_person_id", required="Enter the person's ID."),
         "occurred_at": row.datetime(f"{prefix}_{kind}_visit_date", required="Enter the date of the visit."),
-        "child_seen": row.flag(f"{prefix}_{kind}_visit_seen"),
-        "child_seen_alone": row.flag(f"{prefix}_{kind}_visit_seen_alone"),
+        "child_seen": row.flag(f"{prefix}_{kind}_visit_seen", census=False),
+        "child_seen_alone": row.flag(f"{prefix}_{kind}_visit_seen_alone", census=False),
     }
     if values["child_seen_alone"] and not values["child_seen"]:
         row.warn(f"{prefix}_{kind}_visit_seen", "The child was seen alone, so was seen: recorded as seen.")

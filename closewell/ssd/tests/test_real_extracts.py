@@ -600,7 +600,14 @@ def test_what_is_not_census_data_is_defaulted_with_a_warning_not_refused(folder)
                     "cinv_cin_visit_date": "2026-05-20",
                     "cinv_cin_visit_seen": "N",
                     "cinv_cin_visit_seen_alone": "Y",
-                }
+                    "cinv_cin_visit_bedroom": "Maybe",  # not read
+                },
+                {
+                    "cinv_cin_visit_id": "V2",
+                    "cinv_person_id": "C1",
+                    "cinv_cin_visit_date": "2026-05-21",
+                    "cinv_cin_visit_seen": "Seen",
+                },
             ],
             "care_leavers": [
                 {"clea_person_id": "C2", "clea_care_leaver_eligibility": "Former relevant (18 to 25)"},
@@ -610,12 +617,15 @@ def test_what_is_not_census_data_is_defaulted_with_a_warning_not_refused(folder)
     )
     episode_ = Episode.objects.get(source_id="cin_episodes:R1")
     assert (episode_.team.name, episode_.worker) == ("Team not recorded in the extract", None)
-    assert Contact.objects.get().child_seen_alone and Contact.objects.get().child_seen
+    seen_alone = Contact.objects.get(source_id="cin_visits:V1")
+    assert seen_alone.child_seen_alone and seen_alone.child_seen
+    assert not Contact.objects.get(source_id="cin_visits:V2").child_seen
     assert Child.objects.get(la_child_id="C2").care_leaver_status == "former_relevant"
     assert where(result.warnings) == {
         ("ssd_cin_episodes.csv", 2, "cine_referral_team"),
         ("ssd_cin_episodes.csv", 2, "cine_referral_worker_id"),
         ("ssd_cin_visits.csv", 2, "cinv_cin_visit_seen"),
+        ("ssd_cin_visits.csv", 3, "cinv_cin_visit_seen"),
         ("ssd_care_leavers.csv", 3, "clea_care_leaver_eligibility"),
     }
 
