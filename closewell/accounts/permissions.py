@@ -84,6 +84,39 @@ def can_review_record(user: User, record) -> bool:
     )
 
 
+FOUR_EYES_MESSAGE = (
+    "You cannot authorise this record because you {what} it. Another team manager who has not "
+    "changed it must authorise it. You can still return it for amendment."
+)
+
+
+def four_eyes_refusal(user: User, record) -> str | None:
+    """Why `user` may not authorise `record` on separation of duties, or None.
+
+    Nobody authorises a record whose content they wrote, edited or submitted, its signatures and the
+    planned actions its review section shows included; the notes are kept across a return, so a
+    manager who returns a record, rewrites it and submits it again still cannot authorise it."""
+    if record.author_id == user.pk:
+        return FOUR_EYES_MESSAGE.format(what="wrote")
+    kinds = set(record.contributions.filter(user_id=user.pk).values_list("kind", flat=True))
+    if not kinds:
+        return None
+    words = {
+        "wrote": "wrote",
+        "edited": "changed",
+        "signatures": "recorded a signature on",
+        "submitted": "submitted",
+    }
+    done = [words[k] for k in ("wrote", "edited", "signatures", "submitted") if k in kinds]
+    what = done[0] if len(done) == 1 else ", ".join(done[:-1]) + " and " + done[-1]
+    return FOUR_EYES_MESSAGE.format(what=what)
+
+
+def can_authorise_record(user: User, record) -> bool:
+    """A manager of the episode's team who may review the record and put none of its content in."""
+    return can_review_record(user, record) and four_eyes_refusal(user, record) is None
+
+
 def can_export_census(user: User) -> bool:
     """The census return holds every child in the council: only the data officer downloads it."""
     return user.is_authenticated and user.is_active and user.role == Role.DATA_OFFICER

@@ -8,3 +8,8 @@ class DomainError(Exception):
         super().__init__(message)
         self.message = message
         self.field = field
+
+
+class NotPermitted(DomainError):
+    """A rule about who may act refused (four eyes, two administrators): the message says why and
+    what to do instead. Pages show it; the API answers 403 with it."""
