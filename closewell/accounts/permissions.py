@@ -134,10 +134,25 @@ def can_view_reports(user: User) -> bool:
 
 # --- The administrator role in the Django admin ------------------------------------------------------
 
+
+def user_change_refusal(user: User, change) -> str | None:
+    """Why `user` may not approve a change to someone's access, or None: only an active
+    administrator who neither asked for it nor is the person it changes (two administrators)."""
+    if not _is_administrator(user):
+        return "Only an administrator approves a change to someone's access."
+    if change.requested_by_id == user.pk:
+        return "You asked for this change: another administrator must approve it."
+    if change.user_id == user.pk:
+        return "This change is to your own account: another administrator must approve it."
+    return None
+
+
 # What the administrator role may do in the admin: people and teams (never delete a user: deactivate
 # them, so the audit trail keeps who did what), the council's advice words, unlocking accounts
-# locked by failed sign-ins, removing a lost authenticator app (its owner sets up a new one at their
-# next sign-in), and reading the audit trail. No child's record is in the admin.
+# locked by failed sign-ins, asking for a lost authenticator app to be removed, approving another
+# administrator's changes, and seeing who did what kind of thing when in the audit trail. A role,
+# team, password or authenticator change waits for a second administrator (accounts.services).
+# No child's record, and nothing of a child's in the audit trail, is in the admin.
 ADMINISTRATOR_PERMISSIONS = frozenset(
     {
         "accounts.view_user",
@@ -146,6 +161,7 @@ ADMINISTRATOR_PERMISSIONS = frozenset(
         "accounts.view_team",
         "accounts.add_team",
         "accounts.change_team",
+        "accounts.view_userchange",
         "advice.view_adviceword",
         "advice.add_adviceword",
         "advice.change_adviceword",

@@ -24,6 +24,7 @@ from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from closewell.accounts.models import Role, User
+from closewell.accounts.services import user_password_request
 from closewell.advice.models import AdviceWord, WordKind
 from closewell.api.services import token_create
 from closewell.audit.models import AuditEvent
@@ -125,7 +126,13 @@ EXPECTED: dict[str, tuple[int, ...]] = {
     "admin/otp_totp/totpdevice/<path:object_id>/delete/": (302, 302, 302, 302, 302, 200, 302),
     "admin/otp_totp/totpdevice/<path:object_id>/change/": (302, 302, 302, 302, 302, 200, 302),
     "admin/otp_totp/totpdevice/<path:object_id>/": (302, 302, 302, 302, 302, 302, 302),
-    "admin/^(?P<app_label>auth|accounts|audit|advice|axes|otp_totp)/$": (302, 302, 302, 302, 302, 200, 302),
+    "admin/accounts/userchange/": (302, 302, 302, 302, 302, 200, 302),
+    "admin/accounts/userchange/add/": (302, 302, 302, 302, 302, 403, 302),
+    "admin/accounts/userchange/<path:object_id>/history/": (302, 302, 302, 302, 302, 200, 302),
+    "admin/accounts/userchange/<path:object_id>/delete/": (302, 302, 302, 302, 302, 403, 302),
+    "admin/accounts/userchange/<path:object_id>/change/": (302, 302, 302, 302, 302, 200, 302),
+    "admin/accounts/userchange/<path:object_id>/": (302, 302, 302, 302, 302, 302, 302),
+    "admin/^(?P<app_label>auth|accounts|otp_totp|audit|advice|axes)/$": (302, 302, 302, 302, 302, 200, 302),
     "admin/(?P<url>.*)$": (302, 302, 302, 302, 302, 404, 302),
     "api/v1/openapi.json": (200, 200, 200, 200, 200, 200, 200),
     "api/v1/children/": (200, 200, 200, 200, 200, 200, 401),
@@ -207,6 +214,7 @@ def scenario(case, authorised):
     )
     event = AuditEvent.objects.order_by("pk").first()
     device = TOTPDevice.objects.create(user=case.manager, name="Authenticator app")
+    change = user_password_request(actor=admin, user=case.worker, password="a-long-new-password-9")
     # An open case of the East team, allocated to its worker: the case pages that record on it.
     open_episode = EpisodeFactory(team=case.east, worker=case.worker)
     open_case = {
@@ -235,6 +243,7 @@ def scenario(case, authorised):
         "users": users,
         "open": open_case,
         "device": device,
+        "change": change,
     }
 
 
@@ -259,6 +268,7 @@ def fill(route: str, s: dict) -> str:
         "admin/audit/auditevent/": s["event"].pk,
         "admin/advice/adviceword/": s["word"].pk,
         "admin/otp_totp/totpdevice/": s["device"].pk,
+        "admin/accounts/userchange/": s["change"].pk,
     }
     pk = next((v for prefix, v in by_prefix.items() if route.startswith(prefix)), record.pk)
     names = {
