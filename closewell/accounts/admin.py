@@ -3,16 +3,19 @@ setting someone's password and removing an authenticator app are asked for here 
 administrator and made only when a second approves them (accounts.services); nobody changes their
 own role, team or active status."""
 
+from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponseRedirect
+from django.template.response import TemplateResponse
 from django.urls import reverse
 from django_otp.plugins.otp_totp.admin import TOTPDeviceAdmin as BaseTOTPDeviceAdmin
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from closewell.core.errors import DomainError
+from closewell.security.services import enrolment_code_issue
 
 from . import services
 from .models import Team, User, UserChange
@@ -56,6 +59,7 @@ class UserAdmin(BaseUserAdmin):
         ("Closewell", {"fields": ["role", "team", "managed_teams"]}),
     ]
     filter_horizontal = ["managed_teams", "groups", "user_permissions"]
+    actions = ["issue_enrolment_code"]
 
     def get_readonly_fields(self, request, obj=None):
         """Admin access follows the role (is_staff is set from it). Only a superuser grants
@@ -111,6 +115,28 @@ class UserAdmin(BaseUserAdmin):
         if waiting is not None:
             what = "The new account" if not change else f"The change ({waiting.description})"
             messages.warning(request, WAITING.format(what=what, user=user.username))
+
+    @admin.action(description="Issue a two-factor enrolment code (shown once)", permissions=["change"])
+    def issue_enrolment_code(self, request, queryset):
+        """A one-time code each selected person needs to set up an authenticator app, shown on the
+        page that answers (never stored but as a hash, never sent in a message or email)."""
+        issued, refused = [], []
+        for user in queryset.order_by("username"):
+            try:
+                issued.append((user, enrolment_code_issue(actor=request.user, user=user)))
+            except DomainError as refusal:
+                refused.append((user, refusal.message))
+        context = {
+            **self.admin_site.each_context(request),
+            "title": "Two-factor enrolment codes",
+            "opts": self.opts,
+            "issued": issued,
+            "refused": refused,
+            "hours": settings.ENROLMENT_CODE_HOURS,
+        }
+        response = TemplateResponse(request, "admin/accounts/user/enrolment_codes.html", context)
+        response["Cache-Control"] = "no-store"
+        return response
 
     def user_change_password(self, request, id, form_url=""):
         """Someone else's password is asked for, not set: a second administrator approves it."""

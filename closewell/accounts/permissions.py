@@ -135,6 +135,30 @@ def can_view_reports(user: User) -> bool:
 # --- The administrator role in the Django admin ------------------------------------------------------
 
 
+def enrolment_code_refusal(issuer: User, user: User) -> str | None:
+    """Why `issuer` may not give `user` a code to set up an authenticator app, or None.
+
+    An administrator, for someone else, who has no authenticator app now (a lost one is removed
+    first, with a second administrator's approval). And never the administrator who set the user's
+    present password (a new account's, or one asked for): one person would then hold both factors."""
+    if not _is_administrator(issuer):
+        return "Only an administrator issues enrolment codes."
+    if issuer.pk == user.pk:
+        return "You cannot issue an enrolment code for yourself: ask another administrator."
+    if user.totpdevice_set.filter(confirmed=True).exists():
+        return (
+            f"{user.username} already has an authenticator app. If it is lost, ask for it to be removed "
+            "first (another administrator approves), then issue the code."
+        )
+    password = User.objects.filter(pk=user.pk).values_list("password", flat=True).first() or ""
+    if password and user.changes_asked.filter(requested_by=issuer, payload__password=password).exists():
+        return (
+            f"You set {user.username}'s present password, so another administrator must issue their "
+            "enrolment code: no one person holds both a password and the means to enrol a device."
+        )
+    return None
+
+
 def user_change_refusal(user: User, change) -> str | None:
     """Why `user` may not approve a change to someone's access, or None: only an active
     administrator who neither asked for it nor is the person it changes (two administrators)."""

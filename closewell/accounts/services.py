@@ -109,13 +109,12 @@ def user_access_request(
             + (f", team {team}" if team else "")
             + (f", manages {_team_names(after['managed_teams'])}" if after["managed_teams"] else "")
         )
-    return _ask(
-        actor=actor,
-        user=user,
-        kind=ChangeKind.ACCESS,
-        description=description,
-        payload={"before": before, "after": after},
-    )
+    payload = {"before": before, "after": after}
+    if new and user.has_usable_password():
+        # The asker set the new account's first password: kept (as its hash) so that they are never
+        # also the one who issues its enrolment code (permissions.enrolment_code_refusal).
+        payload["password"] = user.password
+    return _ask(actor=actor, user=user, kind=ChangeKind.ACCESS, description=description, payload=payload)
 
 
 @transaction.atomic

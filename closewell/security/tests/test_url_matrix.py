@@ -390,7 +390,6 @@ def childrens_data(s: dict) -> list[str]:
     return [
         case.child.first_name,
         case.child.last_name,
-        case.child.la_child_id,
         case.mother.address,
         case.mother.sensitivity_reason,
         record.reason_for_involvement.splitlines()[0],
