@@ -460,6 +460,7 @@ def queue(request):
                 "submitted": submitted,
                 "waited": working_days_between(submitted, today),
                 "overdue": selectors.is_overdue(record, today),
+                "not_yours": four_eyes_refusal(user, record) is not None,
             }
         )
     own = selectors.in_progress_for(user).annotate(

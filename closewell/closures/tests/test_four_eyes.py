@@ -3,8 +3,10 @@ or submitted, whichever path they took (service, API, pages, the action page, si
 included. A second manager who did not touch it can."""
 
 import html
+import importlib
 
 import pytest
+from django.apps import apps
 from django.contrib import admin
 from django.test import Client
 from django.utils import timezone
@@ -222,3 +224,35 @@ def test_the_admin_offers_no_way_to_change_authorship_or_status(case, complete_r
         assert client.get(path).status_code == 404
         assert client.post(path, {"status": "authorised", "author": administrator.pk}).status_code == 404
     assert ClosureRecord.objects.get(pk=complete_record.pk).status == Status.DRAFT
+
+
+def test_the_queue_says_which_records_another_manager_must_authorise(case, complete_record):
+    record = services.closure_submit(actor=case.manager, record=complete_record)
+    page = _page(case.manager).get("/closures/").content.decode()
+    assert f"/closures/{record.pk}/review/" in page
+    assert "You worked on it: another manager authorises" in page
+
+
+def test_records_made_before_contributions_were_noted_get_them_from_the_audit_trail(case, complete_record):
+    """The migration fills in contributors of existing records from their authors and the audit trail."""
+    backfill = importlib.import_module("closewell.closures.migrations.0002_contributions").backfill
+    record = _returned(case, complete_record)
+    record = services.closure_update(
+        actor=case.manager,
+        record=record,
+        section="reason",
+        version=record.version,
+        data={"reason_for_closure": "Rewritten by the manager."},
+    )
+    services.closure_submit(actor=case.manager, record=record)
+    Contribution.objects.all().delete()
+    backfill(apps, None)
+    assert {(c.user_id, c.kind) for c in Contribution.objects.filter(record=record)} == {
+        (case.worker.pk, "wrote"),
+        (case.worker.pk, "edited"),
+        (case.worker.pk, "submitted"),
+        (case.manager.pk, "edited"),
+        (case.manager.pk, "submitted"),
+    }
+    with pytest.raises(NotPermitted):
+        services.closure_authorise(actor=case.manager, record=record)
