@@ -31,6 +31,10 @@ WAITING = (
 class TeamAdmin(admin.ModelAdmin):
     search_fields = ["name"]
 
+    def has_delete_permission(self, request, obj=None):
+        # Not even a superuser: the confirmation page would list the team's episodes by child's name.
+        return False
+
 
 @admin.register(User)
 class UserAdmin(BaseUserAdmin):
@@ -60,6 +64,11 @@ class UserAdmin(BaseUserAdmin):
     ]
     filter_horizontal = ["managed_teams", "groups", "user_permissions"]
     actions = ["issue_enrolment_code"]
+
+    def has_delete_permission(self, request, obj=None):
+        # People are switched off, never deleted (the audit trail keeps who did what); and the
+        # confirmation page would list what hangs on them, children's records included.
+        return False
 
     def get_readonly_fields(self, request, obj=None):
         """Admin access follows the role (is_staff is set from it). Only a superuser grants

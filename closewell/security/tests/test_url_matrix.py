@@ -456,3 +456,24 @@ def test_the_administrator_cannot_probe_hidden_audit_content_through_filters(sce
     that come back would tell the administrator whether a child's name is in a hidden summary."""
     client = client_for("admin", scenario, api=False)
     assert client.get(f"/admin/audit/auditevent/?{lookup}").status_code == 400
+
+
+def test_not_even_a_superuser_reaches_a_page_listing_a_teams_children(scenario):
+    """Django's delete confirmation lists every related object by name: a team's episodes name their
+    children. Nobody deletes teams or people in the admin (people are switched off)."""
+    superuser = User.objects.create_superuser("root", password="x")
+    client = Client()
+    client.force_login(superuser)
+    case = scenario["case"]
+    for path in (
+        f"/admin/accounts/team/{case.east.pk}/delete/",
+        f"/admin/accounts/user/{case.worker.pk}/delete/",
+    ):
+        response = client.get(path)
+        assert response.status_code == 403, path
+        assert case.child.first_name not in response.content.decode()
+    listing = client.post(
+        "/admin/accounts/team/",
+        {"action": "delete_selected", "_selected_action": [case.east.pk], "post": "yes"},
+    )
+    assert case.child.first_name not in listing.content.decode()
