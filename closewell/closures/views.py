@@ -495,5 +495,9 @@ def history(request, pk: int):
     return render(
         request,
         "closures/history.html",
-        {**_page_context(request, record), "events": selectors.record_history(record)},
+        {
+            **_page_context(request, record),
+            "events": selectors.record_history(record),
+            "contributions": record.contributions.select_related("user"),
+        },
     )

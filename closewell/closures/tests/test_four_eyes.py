@@ -256,3 +256,18 @@ def test_records_made_before_contributions_were_noted_get_them_from_the_audit_tr
     }
     with pytest.raises(NotPermitted):
         services.closure_authorise(actor=case.manager, record=record)
+
+
+def test_the_history_page_lists_who_worked_on_the_record(case, complete_record, second_manager):
+    record = _returned(case, complete_record)
+    services.closure_update(
+        actor=case.manager,
+        record=record,
+        section="involvement",
+        version=record.version,
+        data={"reason_for_involvement": "Edited."},
+    )
+    page = html.unescape(_page(second_manager).get(f"/closures/{record.pk}/history/").content.decode())
+    contributors = page.split('id="contributors">')[1].split("</dl>")[0]
+    assert "Wendy Ash" in contributors and "Mo Birch" in contributors and "Nia Oak" not in contributors
+    assert "Started and wrote" in contributors and "Changed" in contributors
