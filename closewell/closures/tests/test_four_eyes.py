@@ -8,6 +8,7 @@ import importlib
 import pytest
 from django.apps import apps
 from django.contrib import admin
+from django.core.exceptions import PermissionDenied
 from django.test import Client
 from django.utils import timezone
 from rest_framework.test import APIClient
@@ -271,3 +272,10 @@ def test_the_history_page_lists_who_worked_on_the_record(case, complete_record, 
     contributors = page.split('id="contributors">')[1].split("</dl>")[0]
     assert "Wendy Ash" in contributors and "Mo Birch" in contributors and "Nia Oak" not in contributors
     assert "Started and wrote" in contributors and "Changed" in contributors
+
+
+def test_the_refusal_is_a_permission_denied_too(case, complete_record):
+    """Code that knows only Django's PermissionDenied (a 403) refuses it as well."""
+    record = services.closure_submit(actor=case.manager, record=complete_record)
+    with pytest.raises(PermissionDenied):
+        services.closure_authorise(actor=case.manager, record=record)
