@@ -10,6 +10,8 @@ from django.utils import timezone
 from closewell.accounts.permissions import can_edit_case
 from closewell.audit.models import Action
 from closewell.audit.services import log_event
+from closewell.closures.contributors import contribution_note_episode
+from closewell.closures.models import ContributionKind
 from closewell.core.dates import birthday
 from closewell.core.errors import DomainError
 
@@ -202,12 +204,16 @@ def action_create(*, actor, episode: Episode, **fields) -> PlannedAction:
         summary="Added a planned action" if not action.is_unplanned else "Added an unplanned service",
         after=field_values(action),
     )
+    # The record's review section lists the episode's actions: this changes its content.
+    contribution_note_episode(episode=episode, user=actor, kind=ContributionKind.EDITED)
     return action
 
 
 @transaction.atomic
 def action_update(*, actor, action: PlannedAction, **fields) -> PlannedAction:
     _require_edit(actor, action.episode)
+    # The record's review section lists the episode's actions: this changes its content.
+    contribution_note_episode(episode=action.episode, user=actor, kind=ContributionKind.EDITED)
     return _save_changes(actor, action, fields, child_id=action.episode.child_id, label="a planned action")
 
 

@@ -13,18 +13,24 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.db import transaction
 from django.utils import timezone
 
-from closewell.accounts.permissions import can_edit_case, can_review_record, can_write_record
+from closewell.accounts.permissions import (
+    can_edit_case,
+    can_review_record,
+    can_write_record,
+    four_eyes_refusal,
+)
 from closewell.audit.models import Action
 from closewell.audit.services import log_event
 from closewell.cases.models import Episode, EpisodeStatus, WorkKind
 from closewell.cases.services import field_values
 from closewell.core.dates import long_date
-from closewell.core.errors import DomainError
+from closewell.core.errors import DomainError, NotPermitted
 
 from . import sections
 from .checks import Problem
 from .content import parents_and_carers
-from .models import TRANSITIONS, ClosureRecord, ParentView, ReturnComment, Status
+from .contributors import contribution_note
+from .models import TRANSITIONS, ClosureRecord, ContributionKind, ParentView, ReturnComment, Status
 
 STALE_MESSAGE = (
     "Someone else saved this record while you were editing it. Your text is shown below: "
@@ -108,6 +114,7 @@ def closure_start(*, actor, episode: Episode, decision_date, decision_by: str) -
     ParentView.objects.bulk_create(
         ParentView(record=record, person=link.person) for link in parents_and_carers(episode)
     )
+    contribution_note(record=record, user=actor, kind=ContributionKind.WROTE)
     episode.status = EpisodeStatus.CLOSING
     episode.save(update_fields=["status", "updated_at"])
     log_event(
@@ -189,6 +196,7 @@ def closure_update(*, actor, record: ClosureRecord, section: str, version: int, 
     record.version += 1
     record.full_clean()
     record.save()
+    contribution_note(record=record, user=actor, kind=ContributionKind.EDITED)
     log_event(
         actor=actor,
         action=Action.UPDATE,
@@ -245,6 +253,7 @@ def closure_submit(*, actor, record: ClosureRecord) -> ClosureRecord:
         raise PermissionDenied
     _require_complete(record)
     record.comments.filter(resolved=False).update(resolved=True)
+    contribution_note(record=record, user=actor, kind=ContributionKind.SUBMITTED)
     record = transition(
         actor=actor,
         record=record,
@@ -298,10 +307,16 @@ def freeze(record: ClosureRecord) -> tuple[dict, str]:
 def closure_authorise(*, actor, record: ClosureRecord) -> ClosureRecord:
     """Authorise: the case is closed from this moment. Closure date = authorisation date, reason
     from the record, open plans end that day, the content frozen with its digest; all in one
-    transaction, so an interruption leaves either a closed episode or a still-submitted record."""
+    transaction, so an interruption leaves either a closed episode or a still-submitted record.
+
+    Four eyes: nobody authorises a record whose content they wrote, changed or submitted (every
+    path, pages and API, comes through here)."""
     record = _lock(record)
     if not can_review_record(actor, record):
         raise PermissionDenied
+    refusal = four_eyes_refusal(actor, record)
+    if refusal:
+        raise NotPermitted(refusal)
     if record.status != Status.SUBMITTED:
         raise DomainError(
             f"Only a submitted record can be authorised; this one is {record.get_status_display().lower()}."
@@ -380,6 +395,7 @@ def addendum_start(*, actor, record: ClosureRecord) -> ClosureRecord:
         raise PermissionDenied
     addendum.full_clean()
     addendum.save()
+    contribution_note(record=addendum, user=actor, kind=ContributionKind.WROTE)
     log_event(
         actor=actor,
         action=Action.CREATE,

@@ -17,10 +17,17 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from closewell.accounts.permissions import can_edit_case, can_review_record, can_write_record, team_ids_for
+from closewell.accounts.permissions import (
+    can_authorise_record,
+    can_edit_case,
+    can_review_record,
+    can_write_record,
+    four_eyes_refusal,
+    team_ids_for,
+)
 from closewell.advice.selectors import advice_for_record, advice_for_section
 from closewell.cases import selectors as case_selectors
-from closewell.core.errors import DomainError
+from closewell.core.errors import DomainError, NotPermitted
 
 from . import sections, selectors, services
 from .forms import ReturnForm, StartForm, WithdrawForm
@@ -107,6 +114,7 @@ def _page_context(request, record: ClosureRecord) -> dict:
         "authorise_due": selectors.authorise_due(record),
         "can_write": can_write_record(user, record),
         "can_review": can_review_record(user, record) and record.status == Status.SUBMITTED,
+        "can_authorise": record.status == Status.SUBMITTED and can_authorise_record(user, record),
         "can_history": _manages_team(user, record),
         "can_withdraw": record.status in LIVE
         and (can_write_record(user, record) or can_review_record(user, record)),
@@ -273,7 +281,7 @@ def check(request, pk: int):
 # --- A manager's review: return with comments, or authorise -----------------------------------------
 
 
-def _review_page(request, record: ClosureRecord, form: ReturnForm, problems=(), error=None):
+def _review_page(request, record: ClosureRecord, form: ReturnForm, problems=(), error=None, status=200):
     return render(
         request,
         "closures/review.html",
@@ -286,7 +294,9 @@ def _review_page(request, record: ClosureRecord, form: ReturnForm, problems=(), 
             "error": error,
             "today": timezone.localdate(),
             "advice": advice_for_record(record),
+            "four_eyes": four_eyes_refusal(request.user, record),
         },
+        status=status,
     )
 
 
@@ -326,7 +336,8 @@ def authorise(request, pk: int):
             request, record, _return_form(record), problems=problem_links(record, incomplete.problems)
         )
     except DomainError as refusal:
-        return _review_page(request, record, _return_form(record), error=refusal.message)
+        code = 403 if isinstance(refusal, NotPermitted) else 200
+        return _review_page(request, record, _return_form(record), error=refusal.message, status=code)
     return redirect("closures:authorised", pk=record.pk)
 
 
@@ -392,6 +403,7 @@ def queue(request):
                 "submitted": submitted,
                 "waited": working_days_between(submitted, today),
                 "overdue": selectors.is_overdue(record, today),
+                "not_yours": four_eyes_refusal(user, record) is not None,
             }
         )
     own = selectors.in_progress_for(user).annotate(
@@ -426,5 +438,9 @@ def history(request, pk: int):
     return render(
         request,
         "closures/history.html",
-        {**_page_context(request, record), "events": selectors.record_history(record)},
+        {
+            **_page_context(request, record),
+            "events": selectors.record_history(record),
+            "contributions": record.contributions.select_related("user"),
+        },
     )

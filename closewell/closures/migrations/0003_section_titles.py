@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('closures', '0001_initial'),
+        ("closures", "0002_contributions"),
     ]
 
     operations = [
