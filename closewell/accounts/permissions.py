@@ -117,6 +117,19 @@ def can_authorise_record(user: User, record) -> bool:
     return can_review_record(user, record) and four_eyes_refusal(user, record) is None
 
 
+def can_release_copy(user: User, copy) -> bool:
+    """A copy that needs a release (for someone who has harmed a member of the family, or with a
+    withholding overridden) is released by a team manager of the child's team who did not ask for
+    it (separation of duties: a second person checks what leaves our hands)."""
+    return (
+        user.is_authenticated
+        and user.role == Role.TEAM_MANAGER
+        and copy.release_status == "awaiting"
+        and copy.record.episode.team_id in (team_ids_for(user) or [])
+        and copy.given_by_id != user.pk
+    )
+
+
 def can_export_census(user: User) -> bool:
     """The census return holds every child in the council: only the data officer downloads it."""
     return user.is_authenticated and user.is_active and user.role == Role.DATA_OFFICER

@@ -237,6 +237,14 @@ class ChildPerson(TimeStampedModel):
     relationship = models.CharField(max_length=20, choices=Relationship.choices)
     has_parental_responsibility = models.BooleanField(default=False)
     lives_with_child = models.BooleanField(default=False)
+    # Copies give no one another adult's contact details unless the worker records that they may
+    # (for example parents who live together and agree). Never overrides "sensitive".
+    may_share_contact_details = models.BooleanField(
+        "their contact details may be shared in other family members' copies",
+        default=False,
+        help_text="Only when they agree, for example parents who live together. "
+        "Never given to someone who has harmed a member of the family.",
+    )
 
     class Meta:
         ordering = ["pk"]
@@ -250,6 +258,42 @@ class ChildPerson(TimeStampedModel):
     @property
     def is_parent_or_carer(self) -> bool:
         return self.relationship in PARENT_OR_CARER
+
+
+class PlaceKind(models.TextChoices):
+    SCHOOL = "school", "School"
+    NURSERY = "nursery", "Nursery or childminder"
+    GP = "gp", "GP surgery"
+    REFUGE = "refuge", "Refuge or safe house"
+    HANDOVER = "handover", "Handover place"
+    CONTACT = "contact", "Family time (contact) place"
+    OTHER = "other", "Another place"
+
+
+class Place(TimeStampedModel):
+    """A place in the child's life that could show where the child or a family member is: their
+    school, nursery, GP, a refuge, where handovers or family time happen. Copies withhold these
+    (by name, by the other names people use for them, and by address) from whoever must not know."""
+
+    child = models.ForeignKey(Child, on_delete=models.CASCADE, related_name="places")
+    kind = models.CharField(max_length=12, choices=PlaceKind.choices)
+    name = models.CharField(max_length=200)
+    also_known_as = models.TextField(
+        "other names for it",
+        blank=True,
+        help_text="How people write it, one a line: for example Nana's house, St Aidan's.",
+    )
+    address = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["kind", "name", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.get_kind_display().lower()})"
+
+    @property
+    def other_names(self) -> list[str]:
+        return [line.strip() for line in self.also_known_as.splitlines() if line.strip()]
 
 
 class EpisodeStatus(models.TextChoices):

@@ -16,6 +16,7 @@ from closewell.cases.models import (
     ChildPerson,
     Contact,
     Episode,
+    Place,
     PlannedAction,
 )
 
@@ -157,7 +158,8 @@ def family(episode: Episode) -> list[dict]:
     Contact details marked sensitive (e.g. a domestic abuse victim's address) are never given to a
     person recorded as a perpetrator; the copy's renderer decides per recipient.
     """
-    perpetrators = set(episode.domestic_abuse.values_list("perpetrator_id", flat=True))
+    abuse = list(episode.domestic_abuse.values_list("perpetrator_id", "victim_id"))
+    perpetrators = {perpetrator for perpetrator, _ in abuse}
     return [
         {
             "person_id": link.person_id,
@@ -172,10 +174,28 @@ def family(episode: Episode) -> list[dict]:
             "sensitive": link.person.contact_details_sensitive,
             "sensitivity_reason": link.person.sensitivity_reason,
             "perpetrator": link.person_id in perpetrators,
+            "harmed": sorted({v for p, v in abuse if p == link.person_id and v}),
+            "lives_with_child": link.lives_with_child,
+            "may_share": link.may_share_contact_details,
         }
         for link in ChildPerson.objects.filter(child_id=episode.child_id)
         .select_related("person")
         .order_by("pk")
+    ]
+
+
+def places(episode: Episode) -> list[dict]:
+    """Places in the child's life that could show where someone is (school, GP, refuge, handover…):
+    copies withhold them from those who must not know."""
+    return [
+        {
+            "kind": place.kind,
+            "kind_label": place.get_kind_display(),
+            "name": place.name,
+            "also_known_as": place.other_names,
+            "address": place.address,
+        }
+        for place in Place.objects.filter(child_id=episode.child_id).order_by("kind", "name", "pk")
     ]
 
 
@@ -202,6 +222,7 @@ def record_header(record: ClosureRecord) -> dict:
             "worker": str(episode.worker or ""),
         },
         "family": family(episode),
+        "places": places(episode),
         "decision": {"date": record.decision_date, "by": record.decision_by},
         "author": str(record.author),
         "authorisation": {

@@ -2,7 +2,7 @@
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
 from django.urls import reverse
 
 from closewell.cases.models import Person
@@ -98,7 +98,39 @@ class RecipientKind(models.TextChoices):
     CHILD = "child", "The child or young person"
     PERSON = "person", "A parent, carer or family member"
     PROFESSIONAL = "professional", "Another professional"
+    SUBJECT_ACCESS = "subject_access", "The young person as an adult (subject access request)"
     FILE = "file", "The record (the child's file)"
+
+
+class Profile(models.TextChoices):
+    """The disclosure profile a copy is made with: what it may hold (documents/disclosure.py)."""
+
+    CHILD = "child", "The child (age-appropriate)"
+    PARENT = "parent", "A parent, carer or family member"
+    PERPETRATOR = "perpetrator", "Someone who has harmed a member of the family"
+    PROFESSIONAL = "professional", "Another professional"
+    SUBJECT_ACCESS = "subject_access", "The young person as an adult (subject access)"
+    FILE = "file", "The child's file (nothing withheld)"
+
+
+class ReleaseStatus(models.TextChoices):
+    NOT_NEEDED = "not_needed", "No release needed"
+    AWAITING = "awaiting", "Awaiting a team manager's release"
+    RELEASED = "released", "Released by a team manager"
+
+
+# What the register calls each kind of withheld item (documents/disclosure.py finds them).
+KIND_LABELS = {
+    "address": "Address",
+    "postcode": "Postcode",
+    "outward_code": "Postcode district",
+    "phone": "Telephone number",
+    "email": "Email address",
+    "place": "A place that could show where someone is",
+    "safety_plan": "Safety plan",
+    "third_party": "Information about another person",
+    "marked": "Passage withheld by the worker",
+}
 
 
 class CopyMethod(models.TextChoices):
@@ -116,7 +148,7 @@ class Copy(TimeStampedModel):
     """
 
     record = models.ForeignKey(ClosureRecord, on_delete=models.PROTECT, related_name="copies")
-    recipient_kind = models.CharField(max_length=12, choices=RecipientKind.choices)
+    recipient_kind = models.CharField(max_length=16, choices=RecipientKind.choices)
     person = models.ForeignKey(Person, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     recipient_name = models.CharField(max_length=200)
     recipient_role = models.CharField("role or relationship", max_length=200, blank=True)
@@ -124,8 +156,22 @@ class Copy(TimeStampedModel):
     method = models.CharField(max_length=12, choices=CopyMethod.choices)
     given_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     stamp = models.CharField(max_length=300)
-    # [{"person": name, "details": ["address", "phone"], "reason": why}] — what this copy leaves out.
+    profile = models.CharField(max_length=16, choices=Profile.choices, default=Profile.FILE)
+    # [{"kind": "postcode", "section": "4. Reason for closure", "reason": why, "count": 2}]: what
+    # this copy leaves out, by kind and section; never the withheld words themselves.
     withheld = models.JSONField(default=list, blank=True)
+    # What the copy was made with, so it prints the same again: the worker's marked passages that
+    # applied, and the withholdings the worker overrode (each with its key and reason).
+    disclosure = models.JSONField(default=dict, blank=True)
+    release_status = models.CharField(
+        max_length=12, choices=ReleaseStatus.choices, default=ReleaseStatus.NOT_NEEDED
+    )
+    # Why a manager must release it: "perpetrator", "override".
+    release_reasons = models.JSONField(default=list, blank=True)
+    released_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    released_at = models.DateTimeField(null=True, blank=True)
     pdf = models.BinaryField()
     sha256 = models.CharField(max_length=64)
     size = models.PositiveIntegerField()
@@ -140,6 +186,17 @@ class Copy(TimeStampedModel):
                 condition=~Q(recipient_kind="person") | Q(person__isnull=False),
                 violation_error_message="Choose the person given the copy.",
             ),
+            # Separation of duties: the one who asked for a copy never releases it.
+            models.CheckConstraint(
+                name="copy_released_by_someone_else",
+                condition=Q(released_by__isnull=True) | ~Q(released_by=F("given_by")),
+                violation_error_message="A copy is released by someone other than the one who asked for it.",
+            ),
+            models.CheckConstraint(
+                name="copy_released_has_releaser",
+                condition=~Q(release_status="released") | Q(released_by__isnull=False),
+                violation_error_message="Record who released the copy.",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -150,15 +207,52 @@ class Copy(TimeStampedModel):
 
     @property
     def withheld_lines(self) -> list[tuple[str, str]]:
-        """(what, why) for the register: ("Leanne Cole's address and telephone number", reason)."""
-        labels = {"address": "address", "phone": "telephone number", "email": "email address"}
+        """(what, where) for the register: ("Postcode (2)", "4. Reason for closure") — the kind and
+        the section, never the words withheld."""
         lines = []
         for item in self.withheld:
-            names = [labels.get(name, name) for name in item.get("details", [])]
-            what = " and ".join([", ".join(names[:-1]), names[-1]]) if len(names) > 1 else "".join(names)
-            lines.append((f"{item.get('person', '')}'s {what}", item.get("reason", "")))
+            if "details" in item:  # a copy given before disclosure profiles: contact details by field
+                item = {"kind": " and ".join(item["details"]), "section": "Family and important people"}
+            label = KIND_LABELS.get(item.get("kind", ""), item.get("kind", "").capitalize())
+            count = item.get("count", 1)
+            lines.append((f"{label} ({count})" if count > 1 else label, item.get("section", "")))
         return lines
+
+    @property
+    def is_released(self) -> bool:
+        """May be printed, downloaded or sent: no release was needed, or a manager released it."""
+        return self.release_status != ReleaseStatus.AWAITING
 
     @property
     def filename(self) -> str:
         return f"closure-record-{self.record_id}-copy-{self.pk}.pdf"
+
+
+class WithholdReason(models.TextChoices):
+    """Why a worker withheld a passage: printed in its place in the copy."""
+
+    THIRD_PARTY = "third_party", "information about another person"
+    LOCATION = "location", "information about where someone lives or can be found"
+    RISK = "risk", "information that could put someone at risk"
+    AGE = "age", "something your social worker will explain in person"
+    HEALTH = "health", "another person's health information"
+
+
+class Withholding(TimeStampedModel):
+    """A passage of a Closure Record the worker withholds from named recipients' copies.
+
+    recipients: profile names ("child", "parent", "perpetrator", "professional", "subject_access")
+    and single family members ("person:12"). The passage is matched in every section whatever its
+    spacing or case; the copy prints "[Withheld: <reason>]" in its place."""
+
+    record = models.ForeignKey(ClosureRecord, on_delete=models.CASCADE, related_name="withholdings")
+    text = models.TextField("passage")
+    recipients = models.JSONField(default=list)
+    reason = models.CharField(max_length=12, choices=WithholdReason.choices)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        ordering = ["pk"]
+
+    def __str__(self) -> str:
+        return f"Withheld passage on record {self.record_id}"

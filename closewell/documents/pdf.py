@@ -1,16 +1,15 @@
 """The Closure Record as a tagged PDF (PDF/A-2a and PDF/UA-1), rendered by Typst from the frozen snapshot.
 
-Pure functions: the authorised snapshot, the signatures and the recipient in; what is withheld and the
-PDF's bytes out. Nothing here reads the live case, so a copy prints the record exactly as authorised.
+Pure functions: the snapshot as the recipient may read it (documents/disclosure.py decides that), the
+signatures and the stamp in; the PDF's bytes out. Nothing here reads the live case, so a copy prints
+the record exactly as authorised.
 """
 
-import copy as copying
 import datetime as dt
 import functools
 import json
 import re
 import threading
-from dataclasses import dataclass
 from pathlib import Path
 
 import typst
@@ -31,15 +30,10 @@ FONT_DIRS = [
 ]
 PDF_STANDARDS = ["a-2a", "ua-1"]
 RENDERER = f"typst {typst.__version__}"
-WITHHELD = "[withheld]"
 UNPRINTABLE = "\ufffd"  # the replacement character: DejaVu Sans has it
 UNPRINTABLE_NOTE = (
     f"Some characters could not be printed in the fonts we have and are shown as {UNPRINTABLE}."
 )
-DETAILS = ("address", "phone", "email")
-DETAIL_LABELS = {"address": "address", "phone": "telephone number", "email": "email address"}
-
-POSTCODE = re.compile(r"\b([A-Z]{1,2}\d[A-Z\d]?)\s*(\d[A-Z]{2})\b", re.IGNORECASE)
 
 _render_lock = threading.Lock()
 
@@ -121,104 +115,6 @@ def printable(document: dict, refused: set[str]) -> dict:
     return document
 
 
-# --- Withholding ---------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Recipient:
-    """Who a copy is for. kind: child, person, professional or file (RecipientKind values)."""
-
-    kind: str
-    person_id: int | None = None
-
-
-def withholding(snapshot: dict, recipient: Recipient) -> list[dict]:
-    """The contact details a copy must leave out, and why.
-
-    Details marked sensitive (for example a domestic abuse victim's address) appear only on the
-    file's own copy and on the copy of the person they belong to. They are withheld from everyone
-    else: always from a person recorded as the perpetrator; and from the child, other family members
-    and other professionals too, because a copy leaves our hands and can be read by anyone the
-    holder shows it to. Sharing such details with another agency is a separate decision, not a copy.
-
-    A person recorded as the perpetrator gets no one else's contact details at all, marked sensitive
-    or not: the people around the victim (a grandparent, the child's other parent) are a way to find
-    her.
-    """
-    if recipient.kind == "file":
-        return []
-    family = {p["person_id"]: p for p in snapshot.get("family", [])}
-    holder = family.get(recipient.person_id) if recipient.kind == "person" else None
-    perpetrator = bool(holder and holder.get("perpetrator"))
-    found = []
-    for person in snapshot.get("family", []):
-        if person["person_id"] == recipient.person_id or not (person.get("sensitive") or perpetrator):
-            continue
-        details = [name for name in DETAILS if (person.get(name) or "").strip()]
-        if not details:
-            continue
-        if person.get("sensitive"):
-            reason = f"{person['name']}'s contact details are marked sensitive"
-            if person.get("sensitivity_reason"):
-                reason += f" ({person['sensitivity_reason'].strip().rstrip('.')})"
-        else:
-            reason = "No one else's contact details are given to them"
-        if perpetrator:
-            reason = f"The copy is for a person recorded as the perpetrator of domestic abuse. {reason}"
-        found.append(
-            {
-                "person": person["name"],
-                "person_id": person["person_id"],
-                "details": details,
-                "reason": reason + ".",
-            }
-        )
-    return found
-
-
-def _spaced(text: str) -> str:
-    """A pattern matching `text` whatever the spacing between its words."""
-    return r"\s+".join(re.escape(word) for word in text.split())
-
-
-def withheld_patterns(snapshot: dict, withheld: list[dict]) -> re.Pattern | None:
-    """One pattern for every form in which withheld details may be written in the record's text:
-    the whole address, its street-level lines, its postcode, the phone number however spaced
-    (and in +44 form), the email."""
-    family = {p["person_id"]: p for p in snapshot.get("family", [])}
-    patterns: set[str] = set()
-    for item in withheld:
-        person = family[item["person_id"]]
-        if "address" in item["details"]:
-            address = person["address"].strip()
-            patterns.add(_spaced(address))
-            for part in re.split(r"[\n,]+", address):
-                part = part.strip()
-                # A line with a number or of two words or more ("Flat 6", "Heron Court"); a lone
-                # town name would withhold the town from the whole record.
-                if len(part) >= 4 and (re.search(r"\d", part) or len(part.split()) >= 2):
-                    patterns.add(_spaced(part))
-            for outward, inward in POSTCODE.findall(address):
-                patterns.add(rf"\b{re.escape(outward)}\s*{re.escape(inward)}\b")
-        if "phone" in item["details"]:
-            digits = re.sub(r"\D", "", person["phone"])
-            forms = {digits}
-            if digits.startswith("0"):
-                forms.add("44" + digits[1:])
-            elif digits.startswith("44"):
-                forms.add("0" + digits[2:])
-            for form in forms:
-                if len(form) >= 6:
-                    patterns.add(r"(?<!\d)\+?(?:\(0\))?" + r"[\s\-()]*".join(form) + r"(?!\d)")
-        if "email" in item["details"]:
-            patterns.add(re.escape(person["email"].strip()))
-    if not patterns:
-        return None
-    # Longest first, so a whole address is replaced before one of its lines.
-    ordered = sorted(patterns, key=len, reverse=True)
-    return re.compile("|".join(f"(?:{p})" for p in ordered), re.IGNORECASE)
-
-
 def map_strings(value, change):
     """`value` (JSON-like: dicts, lists, strings and scalars) with `change` applied to every string."""
     if isinstance(value, str):
@@ -228,25 +124,6 @@ def map_strings(value, change):
     if isinstance(value, dict):
         return {key: map_strings(item, change) for key, item in value.items()}
     return value
-
-
-def redact(value, pattern: re.Pattern | None):
-    """Replace every withheld detail in every string of `value` (a snapshot or part of one)."""
-    if pattern is None:
-        return value
-    return map_strings(value, lambda text: pattern.sub(WITHHELD, text))
-
-
-def withheld_snapshot(snapshot: dict, withheld: list[dict]) -> dict:
-    """The snapshot as this recipient may read it: withheld details replaced everywhere."""
-    content = redact(copying.deepcopy(snapshot), withheld_patterns(snapshot, withheld))
-    hidden = {item["person_id"]: item["details"] for item in withheld}
-    for person in content.get("family", []):
-        for name in hidden.get(person["person_id"], []):
-            person[name] = WITHHELD
-        if person["person_id"] in hidden:
-            person["sensitivity_reason"] = ""
-    return content
 
 
 # --- The document -----------------------------------------------------------------------------------

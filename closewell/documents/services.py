@@ -8,28 +8,35 @@ from its frozen snapshot; every copy given and every download is audited.
 import hashlib
 import struct
 import zlib
+from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from closewell.accounts.permissions import can_release_copy
 from closewell.audit.models import Action
 from closewell.audit.services import log_event
+from closewell.closures.content import family as family_of
 from closewell.closures.content import parents_and_carers
 from closewell.closures.contributors import contribution_note
 from closewell.closures.models import ClosureRecord, ContributionKind, Status
 from closewell.core.dates import long_date
 from closewell.core.errors import DomainError
 
-from . import pdf
+from . import disclosure, pdf
 from .models import (
     Copy,
     CopyMethod,
     NotSignedReason,
+    Profile,
     RecipientKind,
+    ReleaseStatus,
     Signature,
     SignatureMethod,
     SignerKind,
+    Withholding,
+    WithholdReason,
 )
 from .selectors import can_handle_documents, signatures_for
 
@@ -288,9 +295,18 @@ def interpreting_missing(snapshot: dict) -> list[str]:
 
 
 def _recipient(snapshot: dict, *, kind: str, person_id, name: str, role: str) -> tuple:
-    """(person id, name, role or relationship, the stamp's opening words) of a copy's recipient."""
+    """(person id, name, role or relationship, the stamp's opening words, the family member's
+    snapshot entry) of a copy's recipient."""
     if kind == RecipientKind.CHILD:
-        return None, snapshot["child"]["name"], "Child", "Child's copy"
+        return None, snapshot["child"]["name"], "Child", "Child's copy", None
+    if kind == RecipientKind.SUBJECT_ACCESS:
+        return (
+            None,
+            snapshot["child"]["name"],
+            "The young person (subject access request)",
+            "Subject access copy",
+            None,
+        )
     if kind == RecipientKind.PERSON:
         family = {str(p["person_id"]): p for p in snapshot["family"]}
         person = family.get(str(person_id)) if person_id not in (None, "") else None
@@ -303,15 +319,15 @@ def _recipient(snapshot: dict, *, kind: str, person_id, name: str, role: str) ->
             head = "Carer's copy"
         else:
             head = "Personal copy"
-        return person["person_id"], person["name"], relationship, head
+        return person["person_id"], person["name"], relationship, head, person
     if kind == RecipientKind.PROFESSIONAL:
         if not name.strip():
             raise DomainError("Enter the professional's name.", field="name")
         if not role.strip():
             raise DomainError("Enter the professional's role and organisation.", field="role")
-        return None, name.strip(), role.strip(), "Professional's copy"
+        return None, name.strip(), role.strip(), "Professional's copy", None
     if kind == RecipientKind.FILE:
-        return None, "The child's file", "", "File copy"
+        return None, "The child's file", "", "File copy", None
     raise DomainError("Select who the copy is for.", field="recipient_kind")
 
 
@@ -324,11 +340,29 @@ def stamp_text(head: str, name: str, role: str, kind: str, given_on) -> str:
     return f"{head} ({who}) — given {long_date(given_on)}"
 
 
+def record_marks(record: ClosureRecord) -> list[dict]:
+    """The worker's marked passages of a record, as the disclosure engine reads them."""
+    return [
+        {"text": w.text, "reason": WithholdReason(w.reason).label, "recipients": list(w.recipients)}
+        for w in record.withholdings.order_by("pk")
+    ]
+
+
+def copy_disclosure(snapshot: dict, copy: Copy) -> disclosure.Disclosure:
+    """What this copy's recipient may read, from what the copy was made with: the same every time."""
+    made_with = copy.disclosure or {}
+    return disclosure.disclose(
+        snapshot,
+        disclosure.Recipient(copy.profile, copy.person_id),
+        marks=made_with.get("marks", []),
+        overrides=frozenset(item["key"] for item in made_with.get("overrides", [])),
+    )
+
+
 def copy_document(record: ClosureRecord, copy: Copy, signatures: list[Signature]) -> bytes:
-    """Render one copy: the frozen snapshot with this recipient's details withheld, stamped with
-    whose copy it is. The same record, signatures and copy always give the same bytes."""
-    snapshot = record.snapshot
-    content = pdf.withheld_snapshot(snapshot, copy.withheld)
+    """Render one copy: the frozen snapshot as this recipient may read it (documents/disclosure.py),
+    stamped with whose copy it is. The same record, signatures and copy always give the same bytes."""
+    content = copy_disclosure(record.snapshot, copy).content
     giver = copy.given_by.get_full_name() or copy.given_by.username
     method = CopyMethod(copy.method).label.lower()
     if copy.recipient_kind == RecipientKind.FILE:
@@ -340,7 +374,19 @@ def copy_document(record: ClosureRecord, copy: Copy, signatures: list[Signature]
         )
     notes = []
     if copy.withheld:
-        notes.append(f"Some contact details are shown as {pdf.WITHHELD} in this copy to keep people safe.")
+        notes.append(
+            "Some information is left out of this copy to keep people safe. Where it was, the copy "
+            "says [Withheld: …] and why."
+        )
+    if copy.recipient_kind == RecipientKind.SUBJECT_ACCESS:
+        notes.append(
+            "This copy answers a subject access request (UK GDPR article 15, Data Protection Act "
+            "2018). Information about other people is withheld, and each place where something is "
+            "withheld gives the reason. You can ask us to explain any of it."
+        )
+    if copy.released_by_id:
+        releaser = copy.released_by.get_full_name() or copy.released_by.username
+        notes.append(f"Released by {releaser}, team manager, before it was given.")
     return pdf.render(
         pdf.document_data(
             content,
@@ -354,6 +400,71 @@ def copy_document(record: ClosureRecord, copy: Copy, signatures: list[Signature]
     )
 
 
+def _authorised_for_copies(actor, record: ClosureRecord) -> ClosureRecord:
+    record = ClosureRecord.objects.select_related("episode__child", "authorised_by").get(pk=record.pk)
+    if not can_handle_documents(actor, record):
+        raise PermissionDenied
+    if record.status != Status.AUTHORISED or not record.snapshot:
+        raise DomainError("Copies can be given only of an authorised Closure Record.")
+    return record
+
+
+@dataclass
+class CopyPreview:
+    """Exactly what a recipient would get, before the copy is given."""
+
+    recipient_kind: str
+    person_id: int | None
+    name: str
+    role: str
+    head: str
+    disclosure: disclosure.Disclosure
+    unknown_names: list
+
+    @property
+    def profile(self):
+        return self.disclosure.profile
+
+    @property
+    def is_perpetrator(self) -> bool:
+        return self.disclosure.profile.name == Profile.PERPETRATOR
+
+
+def copy_preview(
+    *,
+    actor,
+    record: ClosureRecord,
+    recipient_kind: str,
+    person_id=None,
+    name: str = "",
+    role: str = "",
+    overrides=(),
+) -> CopyPreview:
+    """What the copy for this recipient would hold: every passage with what is withheld and why,
+    the names and places it still holds, and whether a manager must release it. Changes nothing."""
+    record = _authorised_for_copies(actor, record)
+    return _preview(record, recipient_kind, person_id, name, role, overrides)
+
+
+def _preview(record, recipient_kind, person_id, name, role, overrides) -> CopyPreview:
+    pid, recipient_name, recipient_role, head, person = _recipient(
+        record.snapshot, kind=recipient_kind, person_id=person_id, name=name, role=role
+    )
+    profile = disclosure.profile_for(recipient_kind, person)
+    result = disclosure.disclose(
+        record.snapshot,
+        disclosure.Recipient(profile.name, pid),
+        marks=record_marks(record),
+        overrides=frozenset(overrides or ()),
+    )
+    known = {text.lower() for _, text in result.remaining}
+    free_text = " ".join(
+        segment.text for p in result.passages for segment in p.segments if not segment.reason
+    )
+    unknown = [n for n in disclosure.other_names(free_text) if n.lower() not in known]
+    return CopyPreview(recipient_kind, pid, recipient_name, recipient_role, head, result, unknown)
+
+
 @transaction.atomic
 def copy_give(
     *,
@@ -365,18 +476,19 @@ def copy_give(
     person_id=None,
     name: str = "",
     role: str = "",
+    overrides=(),
+    override_reason: str = "",
 ) -> Copy:
     """Give a copy of an authorised record, stamped on every page with whose copy it is and the
-    date, with sensitive details withheld from those who must not see them (pdf.withholding).
+    date, holding only what the recipient's disclosure profile allows (documents/disclosure.py).
 
-    Where a parent does not read English the copy is refused until the interpreter session is on
-    the record. The PDF is stored with its SHA-256 so the copy can be downloaded again identical.
+    A copy for someone who has harmed a member of the family, or one where the worker overrode a
+    withholding, waits for a team manager's release (not the one who asked) before it can be
+    printed, downloaded or sent. Where a parent does not read English the copy is refused until
+    the interpreter session is on the record. The PDF is stored with its SHA-256 so the copy can be
+    downloaded again identical.
     """
-    record = ClosureRecord.objects.select_related("episode__child", "authorised_by").get(pk=record.pk)
-    if not can_handle_documents(actor, record):
-        raise PermissionDenied
-    if record.status != Status.AUTHORISED or not record.snapshot:
-        raise DomainError("Copies can be given only of an authorised Closure Record.")
+    record = _authorised_for_copies(actor, record)
     missing = interpreting_missing(record.snapshot)
     if missing:
         raise DomainError(
@@ -392,21 +504,43 @@ def copy_give(
         raise DomainError("The date the copy was given cannot be in the future.", field="given_on")
     if given_on < timezone.localdate(record.authorised_at):
         raise DomainError("A copy cannot be given before the record was authorised.", field="given_on")
-    pid, recipient_name, recipient_role, head = _recipient(
-        record.snapshot, kind=recipient_kind, person_id=person_id, name=name, role=role
-    )
-    withheld = pdf.withholding(record.snapshot, pdf.Recipient(recipient_kind, pid))
+    preview = _preview(record, recipient_kind, person_id, name, role, overrides)
+    result = preview.disclosure
+    unknown_overrides = set(overrides or ()) - set(result.overridden)
+    if unknown_overrides:
+        raise DomainError(
+            "Something you chose to show is no longer withheld in this copy: look at the preview again.",
+            field="overrides",
+        )
+    if result.overridden and not override_reason.strip():
+        raise DomainError(
+            "Say why the withheld information you chose to show may be given to this person.",
+            field="override_reason",
+        )
+    by_key = {f["key"]: f for f in result.findings if f["overridden"]}
+    made_with = {
+        "marks": record_marks(record),
+        "overrides": [
+            {"key": key, "kind": by_key[key]["kind"], "section": by_key[key]["section"]}
+            for key in result.overridden
+        ],
+        "override_reason": override_reason.strip() if result.overridden else "",
+    }
     copy = Copy(
         record=record,
         recipient_kind=recipient_kind,
-        person_id=pid,
-        recipient_name=recipient_name,
-        recipient_role=recipient_role,
+        person_id=preview.person_id,
+        recipient_name=preview.name,
+        recipient_role=preview.role,
         given_on=given_on,
         method=method,
         given_by=actor,
-        stamp=stamp_text(head, recipient_name, recipient_role, recipient_kind, given_on),
-        withheld=withheld,
+        stamp=stamp_text(preview.head, preview.name, preview.role, recipient_kind, given_on),
+        profile=result.profile.name,
+        withheld=result.withheld,
+        disclosure=made_with,
+        release_status=ReleaseStatus.AWAITING if result.needs_release else ReleaseStatus.NOT_NEEDED,
+        release_reasons=result.release_reasons,
         renderer=pdf.RENDERER,
     )
     content = copy_document(record, copy, signatures_for(record))
@@ -419,26 +553,83 @@ def copy_give(
         action=Action.CREATE,
         obj=copy,
         child_id=record.episode.child_id,
-        summary=f"Gave a copy of the Closure Record: {copy.stamp}",
+        summary=f"Gave a copy of the Closure Record: {copy.stamp}"
+        + (" (awaiting a team manager's release)" if result.needs_release else ""),
         after={
             "record": record.pk,
             "recipient_kind": recipient_kind,
-            "recipient": recipient_name,
+            "recipient": copy.recipient_name,
+            "profile": copy.profile,
             "given_on": given_on,
             "method": method,
             "sha256": copy.sha256,
-            "withheld": [{k: v for k, v in item.items() if k != "person_id"} for item in withheld],
+            "withheld": copy.withheld,
+            "overrides": made_with["overrides"],
+            "override_reason": made_with["override_reason"],
+            "release_status": copy.release_status,
         },
     )
     return copy
 
 
 @transaction.atomic
+def copy_release(*, actor, copy: Copy) -> Copy:
+    """A team manager releases a copy that needed it (for someone who has harmed a member of the
+    family, or with a withholding overridden): only then can it be printed, downloaded or sent.
+    Separation of duties: the manager is not the one who asked for the copy (can_release_copy)."""
+    copy = Copy.objects.select_for_update().select_related("record__episode", "given_by").get(pk=copy.pk)
+    if not can_handle_documents(actor, copy.record):
+        raise PermissionDenied
+    if copy.release_status != ReleaseStatus.AWAITING:
+        raise DomainError("This copy is not waiting for a release.")
+    if not can_release_copy(actor, copy):
+        if copy.given_by_id == actor.pk:
+            raise DomainError("Another team manager must release this copy: you asked for it.")
+        raise DomainError("Only a team manager of the child's team can release this copy.")
+    copy.release_status = ReleaseStatus.RELEASED
+    copy.released_by, copy.released_at = actor, timezone.now()
+    content = copy_document(copy.record, copy, signatures_for(copy.record))
+    copy.pdf, copy.size = content, len(content)
+    copy.sha256 = hashlib.sha256(content).hexdigest()
+    copy.full_clean(exclude=["pdf"])
+    copy.save(
+        update_fields=["release_status", "released_by", "released_at", "pdf", "size", "sha256", "updated_at"]
+    )
+    log_event(
+        actor=actor,
+        action=Action.TRANSITION,
+        obj=copy,
+        child_id=copy.record.episode.child_id,
+        summary=f"Released a copy of the Closure Record: {copy.stamp}",
+        before={"release_status": ReleaseStatus.AWAITING},
+        after={
+            "release_status": copy.release_status,
+            "released_by": actor.pk,
+            "asked_by": copy.given_by_id,
+            "reasons": copy.release_reasons,
+            "sha256": copy.sha256,
+        },
+    )
+    return copy
+
+
+class CopyNotReleased(DomainError):
+    """A copy waiting for a manager's release was asked for."""
+
+
+@transaction.atomic
 def copy_download(*, actor, copy: Copy) -> bytes:
-    """The copy's PDF exactly as it was given; refuses if the stored bytes no longer match their digest."""
+    """The copy's PDF exactly as it was given; refuses one still waiting for a manager's release,
+    and one whose stored bytes no longer match their digest."""
     record = copy.record
     if not can_handle_documents(actor, record):
         raise PermissionDenied
+    copy = Copy.objects.defer("pdf").get(pk=copy.pk)
+    if not copy.is_released:
+        raise CopyNotReleased(
+            "This copy is waiting for a team manager's release: it cannot be printed, downloaded or "
+            "sent until then."
+        )
     content = bytes(Copy.objects.values_list("pdf", flat=True).get(pk=copy.pk))
     if hashlib.sha256(content).hexdigest() != copy.sha256:
         raise DomainError("This copy's file does not match its digest. Tell the system administrator.")
@@ -451,6 +642,79 @@ def copy_download(*, actor, copy: Copy) -> bytes:
         after={"sha256": copy.sha256},
     )
     return content
+
+
+# --- Passages the worker withholds ---------------------------------------------------------------
+
+
+def withholding_recipients(snapshot_family: list[dict]) -> list[tuple[str, str]]:
+    """(value, label) of whom a passage can be withheld from: each profile and each family member."""
+    choices = [
+        ("child", "The child"),
+        ("parent", "Every parent, carer and family member"),
+        ("perpetrator", "Anyone who has harmed a member of the family"),
+        ("professional", "Other professionals"),
+        ("subject_access", "The young person as an adult (subject access)"),
+    ]
+    choices += [(f"person:{p['person_id']}", f"{p['name']} ({p['relationship']})") for p in snapshot_family]
+    return choices
+
+
+@transaction.atomic
+def withholding_add(
+    *, actor, record: ClosureRecord, text: str, recipients: list[str], reason: str
+) -> Withholding:
+    """Mark a passage of the record as withheld from named recipients' copies, with a reason printed
+    in its place. On an authorised record the passage must be in it (whatever its spacing or case)."""
+    record = ClosureRecord.objects.select_related("episode__child").get(pk=record.pk)
+    if not can_handle_documents(actor, record):
+        raise PermissionDenied
+    text = (text or "").strip()
+    if len(text) < 3:
+        raise DomainError("Enter the words to withhold, as they are written in the record.", field="text")
+    if len(text) > 2000:
+        raise DomainError("The passage must be 2,000 characters or fewer.", field="text")
+    family = record.snapshot.get("family") if record.snapshot else family_of(record.episode)
+    allowed = {value for value, _ in withholding_recipients(family)}
+    recipients = [r for r in dict.fromkeys(recipients or []) if r]
+    if not recipients or any(r not in allowed for r in recipients):
+        raise DomainError("Select whom to withhold it from.", field="recipients")
+    if reason not in WithholdReason.values:
+        raise DomainError("Select why it is withheld.", field="reason")
+    if record.snapshot and not disclosure.appears_in(record.snapshot, text):
+        raise DomainError(
+            "These words are not in the authorised record: copy them exactly from it.", field="text"
+        )
+    withholding = Withholding(
+        record=record, text=text, recipients=recipients, reason=reason, created_by=actor
+    )
+    withholding.full_clean()
+    withholding.save()
+    log_event(
+        actor=actor,
+        action=Action.CREATE,
+        obj=withholding,
+        child_id=record.episode.child_id,
+        summary="Withheld a passage of the Closure Record from some copies",
+        after={"record": record.pk, "recipients": recipients, "reason": reason, "characters": len(text)},
+    )
+    return withholding
+
+
+@transaction.atomic
+def withholding_remove(*, actor, withholding: Withholding) -> None:
+    """Stop withholding a passage from copies still to be given (copies already given keep it)."""
+    if not can_handle_documents(actor, withholding.record):
+        raise PermissionDenied
+    log_event(
+        actor=actor,
+        action=Action.DELETE,
+        obj=withholding,
+        child_id=withholding.record.episode.child_id,
+        summary="Stopped withholding a passage of the Closure Record",
+        before={"record": withholding.record_id, "recipients": withholding.recipients},
+    )
+    withholding.delete()
 
 
 RECORD_STAMP = "The authorised record — for reading, not a copy given to anyone"

@@ -204,16 +204,17 @@ def test_perpetrator_copy_never_shows_the_victims_address(case, complete_record)
         actor=case.manager, record=closures.closure_submit(actor=case.worker, record=record)
     )
     father = _give(case, record, "person", person_id=case.father.pk)
+    services.copy_release(actor=case.manager, copy=father)
+    father.refresh_from_db()
     file_copy = _give(case, record, "file")
     father_text = " ".join(pdf_pages(bytes(father.pdf)))
     file_text = " ".join(pdf_pages(bytes(file_copy.pdf)))
     assert "1 Safe Street" in file_text and "Refuge address" in file_text
     assert "safe street" not in father_text.lower()
     assert "Refuge address" not in father_text
-    assert "Ruby and Jess are safe at [withheld] now." in father_text
-    assert father.withheld[0]["person"] == "Jess Hale"
-    assert father.withheld[0]["details"] == ["address"]
-    assert "perpetrator" in father.withheld[0]["reason"]
+    assert "Ruby and Jess are safe at [Withheld: information about where someone lives] now." in father_text
+    assert father.profile == "perpetrator"
+    assert any(w["kind"] == "address" and w["section"] == "4. Reason for closure" for w in father.withheld)
     assert file_copy.withheld == []
     # The mother's own copy shows her own address.
     mother = _give(case, record, "person", person_id=case.mother.pk)
@@ -226,89 +227,9 @@ def test_professional_and_child_copies_withhold_sensitive_details(case, authoris
     child = _give(case, authorised, "child")
     assert school.stamp.startswith("Professional's copy (Amy Fox, DSL, Hill School) — given ")
     for copy in (school, child):
-        assert [w["person"] for w in copy.withheld] == ["Jess Hale"]
-        assert "perpetrator" not in copy.withheld[0]["reason"]
+        assert [(w["kind"], w["section"]) for w in copy.withheld] == [("address", "Family and important people")]
+        assert copy.release_status == "not_needed"
         assert "1 Safe Street" not in " ".join(pdf_pages(bytes(copy.pdf)))
-
-
-SNAPSHOT = {
-    "family": [
-        {
-            "person_id": 1,
-            "name": "Leanne Cole",
-            "address": "Flat 6, Heron Court\nNorthmoor NM2 7LX",
-            "phone": "07700 900631",
-            "email": "leanne@example.invalid",
-            "sensitive": True,
-            "sensitivity_reason": "Refuge",
-            "perpetrator": False,
-        },
-        {
-            "person_id": 2,
-            "name": "Ryan Doyle",
-            "address": "HMP Northmoor",
-            "phone": "",
-            "email": "",
-            "sensitive": False,
-            "sensitivity_reason": "",
-            "perpetrator": True,
-        },
-    ],
-    "reason": {
-        "text": "Call her on +44 7700 900631 or 07700-900-631; post to nm27lx, Heron  Court. "
-        "Email LEANNE@example.invalid. Northmoor is a town; NM2 is an area; 0770090063 "
-        "is another number."
-    },
-}
-
-
-def test_withholding_finds_every_form_of_the_details():
-    withheld = pdf.withholding(SNAPSHOT, pdf.Recipient("person", 2))
-    assert withheld[0]["details"] == ["address", "phone", "email"]
-    content = pdf.withheld_snapshot(SNAPSHOT, withheld)
-    assert content["reason"]["text"] == (
-        "Call her on [withheld] or [withheld]; post to [withheld], [withheld]. Email [withheld]. "
-        "Northmoor is a town; NM2 is an area; 0770090063 is another number."
-    )
-    assert content["family"][0]["address"] == "[withheld]"
-    assert content["family"][0]["sensitivity_reason"] == ""
-    assert content["family"][1]["address"] == "HMP Northmoor"
-    # The original snapshot is left as it was.
-    assert SNAPSHOT["family"][0]["phone"] == "07700 900631"
-
-
-def test_perpetrator_gets_no_one_elses_contact_details():
-    snapshot = {
-        "family": [
-            *SNAPSHOT["family"],
-            {
-                "person_id": 3,
-                "name": "Marcus Bell",
-                "address": "27 Quarry Lane",
-                "phone": "07700 900742",
-                "email": "",
-                "sensitive": False,
-                "sensitivity_reason": "",
-                "perpetrator": False,
-            },
-        ]
-    }
-    withheld = pdf.withholding(snapshot, pdf.Recipient("person", 2))
-    assert [(w["person"], w["details"]) for w in withheld] == [
-        ("Leanne Cole", ["address", "phone", "email"]),
-        ("Marcus Bell", ["address", "phone"]),
-    ]
-    assert "No one else's contact details" in withheld[1]["reason"]
-    # Others see Marcus Bell's details: they are not sensitive.
-    assert [w["person"] for w in pdf.withholding(snapshot, pdf.Recipient("person", 1))] == []
-    assert [w["person"] for w in pdf.withholding(snapshot, pdf.Recipient("child"))] == ["Leanne Cole"]
-
-
-def test_withholding_by_recipient():
-    assert pdf.withholding(SNAPSHOT, pdf.Recipient("file")) == []
-    assert pdf.withholding(SNAPSHOT, pdf.Recipient("person", 1)) == []
-    assert len(pdf.withholding(SNAPSHOT, pdf.Recipient("child"))) == 1
-    assert len(pdf.withholding(SNAPSHOT, pdf.Recipient("professional"))) == 1
 
 
 def test_paragraphs_keep_the_writers_breaks():
