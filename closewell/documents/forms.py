@@ -2,6 +2,7 @@
 
 import base64
 import binascii
+import re
 
 from django import forms
 
@@ -9,7 +10,7 @@ from closewell.cases.forms import date_errors
 from closewell.web.forms import GovukForm
 from closewell.web.widgets import GovukDateField
 
-from .models import CopyMethod, NotSignedReason, RecipientKind, SignatureMethod
+from .models import CopyMethod, NotSignedReason, RecipientKind, SignatureMethod, WithholdReason
 from .services import MAX_DRAWN_BYTES, MAX_SCAN_BYTES
 
 DATA_URL_PREFIX = "data:image/png;base64,"
@@ -122,6 +123,13 @@ class SignatureForm(GovukForm):
         }
 
 
+class FindingKeysField(forms.MultipleChoiceField):
+    """Keys of the preview's findings (documents.disclosure.hit_key): the service checks they apply."""
+
+    def valid_value(self, value) -> bool:
+        return bool(re.fullmatch(r"[0-9a-f]{12}", str(value)))
+
+
 class CopyForm(GovukForm):
     recipient = forms.ChoiceField(
         label="Who is the copy for?",
@@ -156,15 +164,41 @@ class CopyForm(GovukForm):
         error_messages={"required": "Select how the copy was given"},
     )
 
+    overrides = FindingKeysField(
+        label="Show in this copy after all",
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"invalid_choice": "Look at the preview again: what you chose to show has changed"},
+    )
+    override_reason = forms.CharField(
+        label="Why may this person be given what you chose to show?",
+        required=False,
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="A team manager reads this before releasing the copy.",
+        error_messages={"max_length": "The reason must be 1,000 characters or fewer"},
+    )
+    confirm_risk = forms.BooleanField(
+        label="I have checked the preview: nothing in it could help this person find the child or "
+        "anyone in the family",
+        required=False,
+    )
+
     def __init__(self, *args, family: list[dict], **kwargs):
         """family: the snapshot's family (the people on the record as authorised)."""
         super().__init__(*args, **kwargs)
+        self.family = {str(p["person_id"]): p for p in family}
         self.fields["recipient"].choices = [
             (RecipientKind.CHILD.value, "The child or young person"),
-            *[(f"person:{p['person_id']}", f"{p['name']} ({p['relationship']})") for p in family],
+            *[(f"person:{p['person_id']}", recipient_label(p)) for p in family],
             (RecipientKind.PROFESSIONAL.value, "Another professional"),
+            (RecipientKind.SUBJECT_ACCESS.value, "The young person as an adult (subject access request)"),
             (RecipientKind.FILE.value, "The record (the child's file)"),
         ]
+
+    def is_perpetrator(self) -> bool:
+        kind, _, person_id = (self.data.get("recipient") or "").partition(":")
+        return kind == RecipientKind.PERSON and bool(self.family.get(person_id, {}).get("perpetrator"))
 
     def clean(self):
         data = super().clean()
@@ -187,3 +221,49 @@ class CopyForm(GovukForm):
             "given_on": data["given_on"],
             "method": data["method"],
         }
+
+    def override_fields(self) -> dict:
+        return {
+            "overrides": list(self.cleaned_data.get("overrides") or []),
+            "override_reason": self.cleaned_data.get("override_reason", ""),
+        }
+
+
+def recipient_label(person: dict) -> str:
+    """A family member as a copy's recipient; one who harmed a member of the family says so."""
+    label = f"{person['name']} ({person['relationship']})"
+    if person.get("perpetrator"):
+        label += " — has harmed a member of the family: a restricted copy a team manager must release"
+    return label
+
+
+class WithholdingForm(GovukForm):
+    text = forms.CharField(
+        label="Words to withhold",
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text="Copy them from the record. They are withheld wherever they appear, whatever the "
+        "spacing or capitals.",
+        error_messages={
+            "required": "Enter the words to withhold",
+            "max_length": "The passage must be 2,000 characters or fewer",
+        },
+    )
+    recipients = forms.MultipleChoiceField(
+        label="Withhold them from",
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={
+            "required": "Select whom to withhold the words from",
+            "invalid_choice": "Select whom to withhold the words from, from the list",
+        },
+    )
+    reason = forms.ChoiceField(
+        label="The reason printed in their place",
+        choices=WithholdReason.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Select the reason printed in their place"},
+    )
+
+    def __init__(self, *args, recipients: list[tuple[str, str]], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["recipients"].choices = recipients

@@ -37,12 +37,20 @@ def signatures_for(record: ClosureRecord) -> list[Signature]:
 
 def copies_for(record: ClosureRecord):
     """The copies register of a record, in the order they were given. The PDF bytes are left out."""
-    return record.copies.select_related("given_by", "person").defer("pdf").order_by("given_on", "pk")
+    return (
+        record.copies.select_related("given_by", "person", "released_by", "record__episode")
+        .defer("pdf")
+        .order_by("given_on", "pk")
+    )
 
 
 def copy_get(record: ClosureRecord, pk: int) -> Copy:
     """One copy of this record (the record already checked for the user); 404 for any other."""
-    copy = Copy.objects.select_related("given_by").filter(record=record, pk=pk).first()
+    copy = (
+        Copy.objects.select_related("given_by", "released_by", "record__episode")
+        .filter(record=record, pk=pk)
+        .first()
+    )
     if copy is None:
         raise Http404("No such copy.")
     return copy

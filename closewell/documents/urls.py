@@ -21,5 +21,12 @@ urlpatterns = [
     path("records/<int:pk>/copies/", views.copies, name="copies"),
     path("records/<int:pk>/copies/give/", views.copy_give, name="copy_give"),
     path("records/<int:pk>/copies/<int:copy_pk>.pdf", views.copy_download, name="copy_download"),
+    path("records/<int:pk>/copies/<int:copy_pk>/release/", views.copy_release, name="copy_release"),
+    path("records/<int:pk>/withholdings/", views.withholdings, name="withholdings"),
+    path(
+        "records/<int:pk>/withholdings/<int:withholding_pk>/remove/",
+        views.withholding_remove,
+        name="withholding_remove",
+    ),
     path("records/<int:pk>/record.pdf", views.record_pdf, name="record_pdf"),
 ]

@@ -227,7 +227,9 @@ def test_professional_and_child_copies_withhold_sensitive_details(case, authoris
     child = _give(case, authorised, "child")
     assert school.stamp.startswith("Professional's copy (Amy Fox, DSL, Hill School) — given ")
     for copy in (school, child):
-        assert [(w["kind"], w["section"]) for w in copy.withheld] == [("address", "Family and important people")]
+        assert [(w["kind"], w["section"]) for w in copy.withheld] == [
+            ("address", "Family and important people")
+        ]
         assert copy.release_status == "not_needed"
         assert "1 Safe Street" not in " ".join(pdf_pages(bytes(copy.pdf)))
 
