@@ -2,7 +2,8 @@
 
 A rule of the domain (DomainError) is a 400 naming its field; an incomplete Closure Record is a 400
 that also lists each problem with its section; not allowed is 403 (saying why when a rule about who may
-act refused, such as four eyes: NotPermitted); not found (or not yours) is 404.
+act refused, such as four eyes: NotPermitted); not found (or not yours) is 404; a copy still waiting
+for a manager's release is 409.
 """
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -13,6 +14,7 @@ from rest_framework.views import exception_handler as drf_exception_handler
 
 from closewell.closures.services import RecordIncomplete
 from closewell.core.errors import DomainError, NotPermitted
+from closewell.documents.services import CopyNotReleased
 
 NON_FIELD = "detail"
 
@@ -56,6 +58,8 @@ def exception_handler(exc, context):
         return error_response(errors, status.HTTP_400_BAD_REQUEST, problems=problems)
     if isinstance(exc, NotPermitted):
         return error_response({exc.field or NON_FIELD: [exc.message]}, status.HTTP_403_FORBIDDEN)
+    if isinstance(exc, CopyNotReleased):
+        return error_response({NON_FIELD: [exc.message]}, status.HTTP_409_CONFLICT)
     if isinstance(exc, DomainError):
         return error_response({exc.field or NON_FIELD: [exc.message]}, status.HTTP_400_BAD_REQUEST)
     if isinstance(exc, ValidationError):

@@ -27,7 +27,7 @@ ERRORS = {
     "403": "Your role may not do this",
     "404": "Not found, or not one of your cases",
     "405": "Method not allowed",
-    "406": "Only JSON is returned",
+    "406": "Only JSON is returned (a copy's PDF also as application/pdf)",
     "415": "Send JSON",
 }
 

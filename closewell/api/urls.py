@@ -7,7 +7,7 @@ from django.urls import path, re_path
 from django.views.decorators.csrf import csrf_exempt
 from drf_spectacular.views import SpectacularJSONAPIView
 
-from . import children, closures, contacts, copies, episodes
+from . import children, closures, contacts, copies, episodes, people
 
 app_name = "api"
 
@@ -32,6 +32,9 @@ urlpatterns = [
     path("openapi.json", login_not_required(SchemaView.as_view()), name="schema"),
     path("children/", api(children.ChildList), name="children"),
     path("children/<int:pk>/", api(children.ChildDetail), name="child"),
+    path("children/<int:pk>/people/", api(people.ChildPeople), name="child-people"),
+    path("children/<int:pk>/domestic-abuse/", api(people.ChildDomesticAbuse), name="child-domestic-abuse"),
+    path("disclosure-profiles/", api(copies.DisclosureProfiles), name="disclosure-profiles"),
     path("episodes/", api(episodes.EpisodeList), name="episodes"),
     path("episodes/<int:pk>/", api(episodes.EpisodeDetail), name="episode"),
     path("episodes/<int:pk>/plans/", api(episodes.EpisodePlans), name="episode-plans"),
@@ -46,6 +49,10 @@ urlpatterns = [
     path("closure-records/<int:pk>/return/", api(closures.RecordReturn), name="record-return"),
     path("closure-records/<int:pk>/authorise/", api(closures.RecordAuthorise), name="record-authorise"),
     path("closure-records/<int:pk>/copies/", api(copies.RecordCopies), name="record-copies"),
+    path("closure-records/<int:pk>/copies/preview/", api(copies.CopyPreview), name="record-copy-preview"),
     path("closure-records/<int:pk>/copies/<int:copy_pk>/pdf/", api(copies.CopyDownload), name="copy-pdf"),
+    path(
+        "closure-records/<int:pk>/copies/<int:copy_pk>/release/", api(copies.CopyRelease), name="copy-release"
+    ),
     re_path(r"^(?P<rest>.*)$", not_found),
 ]

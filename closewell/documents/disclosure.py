@@ -158,8 +158,6 @@ POSTCODE = re.compile(
     r"(?<![A-Za-z0-9])([A-Za-z]{1,2}[0-9][A-Za-z0-9]?)" + SEP + r"([0-9][A-Za-z]{2})(?![A-Za-z0-9])"
 )
 OUTWARD = re.compile(r"(?<![A-Za-z0-9])([A-Za-z]{1,2}[0-9][A-Za-z0-9]?)(?![A-Za-z0-9])")
-# Codes this product prints that look like postcode districts but are not.
-NOT_OUTWARD = re.compile(r"(?i)rc\d|n\d|ks\d")
 PHONE = re.compile(
     r"(?<![\w+])(?:(?:\+|00)[\s\-.]*44[\s\-.]*(?:\(\s*0\s*\)[\s\-.]*)?|\(?\s*0)(?:[\s\-.()]*\d){9,10}(?!\d)"
 )
@@ -359,8 +357,6 @@ class Scanner:
             owners = self.postcodes.get(_normal_postcode(*m.groups()), set())
             generic.append(Hit(m.start(), m.end(), "postcode", frozenset(owners), known=bool(owners)))
         for m in OUTWARD.finditer(text):
-            if NOT_OUTWARD.fullmatch(m.group(1)):
-                continue
             owners = self.postcodes.get(_normal_postcode(m.group(1)), set())
             generic.append(Hit(m.start(), m.end(), "outward_code", frozenset(owners), known=bool(owners)))
         for regex, kind in ((PHONE, "phone"), (EMAIL, "email")):

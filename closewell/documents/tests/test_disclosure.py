@@ -192,7 +192,8 @@ def _give(family, record, kind, **kwargs) -> Copy:
 
 def pdftotext(content: bytes) -> str:
     """The copy's text as `pdftotext` (poppler) reads it, whitespace made single spaces."""
-    out = subprocess.run(["pdftotext", "-layout", "-", "-"], input=content, capture_output=True, check=True)
+    command = ["pdftotext", "-layout", "-", "-"]  # poppler-utils, from Debian
+    out = subprocess.run(command, input=content, capture_output=True, check=True)  # noqa: S603, S607
     return " ".join(out.stdout.decode().split())
 
 
