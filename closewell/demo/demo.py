@@ -23,6 +23,7 @@ from closewell.cases.models import (
     DomesticAbuse,
     EpisodeStatus,
     LookedAfterPeriod,
+    Place,
     Plan,
     Section47,
 )
@@ -442,6 +443,18 @@ JAYDEN = {
                     "phone": "07700 900742",
                 },
             },
+            # Places that could show where Jayden or his mother are: withheld from Mr Doyle's copy.
+            "places": [
+                {"kind": "school", "name": "St Aidan's Primary", "address": "Church Walk, Northmoor NM2 4PQ"},
+                {"kind": "gp", "name": "Moorside Surgery", "address": "2 Moorside Road, Northmoor NM2 5RT"},
+                {
+                    "kind": "handover",
+                    "name": "Mrs Bell's home",
+                    "also_known_as": "paternal grandmother's home\nhis mother's house",
+                    "address": "12 Foundry Row, Northmoor NM7 3EW",
+                },
+                {"kind": "other", "name": "maternal grandmother's home"},
+            ],
             "section47s": [{"start": 199, "target": None, "icpc": None, "not_required": True}],
             "assessments": [
                 {
@@ -2020,6 +2033,8 @@ def _load_case(case: dict, users: dict[str, User], d: _Dates) -> Child:
                 lives_with_child=p.get("lives", False),
                 **fields,
             )
+        for place in ep.get("places", []):
+            _save(Place(child=child, **place))
         for a in ep.get("assessments", []):
             _save(
                 Assessment(

@@ -103,19 +103,50 @@ def test_give_a_copy_register_and_downloads(client, case, authorised):
     client.force_login(case.worker)
     form = client.get(_url("copy_give", authorised)).content.decode()
     assert "Jess Hale (Mother)" in form and "Another professional" in form
-    response = client.post(
-        _url("copy_give", authorised),
-        {
-            "recipient": f"person:{case.father.pk}",
-            "method": "post",
-            **_date("given_on", timezone.localdate()),
-        },
+    # The perpetrator is not offered as an ordinary recipient: the choice and the page warn.
+    assert "Dean Hale (Father) — has harmed a member of the family" in form
+    assert "govuk-warning-text" in form
+    fields = {
+        "recipient": f"person:{case.father.pk}",
+        "method": "post",
+        **_date("given_on", timezone.localdate()),
+    }
+    preview = client.post(_url("copy_give", authorised), {**fields, "action": "preview"})
+    html = preview.content.decode()
+    assert preview.status_code == 200 and "Check the copy for Dean Hale" in html
+    assert "closewell-withheld" in html and "[Withheld: information about where someone lives]" in html
+    assert "1 Safe Street" in html  # the worker sees what is withheld, to check it
+    assert "Names and places still in the copy" in html
+    assert not Copy.objects.exists()
+    # Giving it without confirming the check is refused, with the error named.
+    refused = client.post(_url("copy_give", authorised), {**fields, "action": "give"})
+    assert (
+        refused.status_code == 200 and "Confirm that you have checked the preview" in refused.content.decode()
     )
+    assert not Copy.objects.exists()
+    response = client.post(_url("copy_give", authorised), {**fields, "action": "give", "confirm_risk": "on"})
     assert response.status_code == 302
     copy = Copy.objects.get()
+    assert copy.release_status == "awaiting"
     register = client.get(_url("copies", authorised)).content.decode()
-    assert "Dean Hale" in register and copy.sha256 in register and "By post" in register
-    assert "recorded as the perpetrator" in register
+    assert "Dean Hale" in register and "By post" in register and "Awaiting release" in register
+    assert "Someone who has harmed a member of the family" in register and "Address" in register
+    assert _url("copy_download", authorised, copy.pk) not in register
+    # Not printable before release; the worker who asked cannot release it.
+    assert client.get(_url("copy_download", authorised, copy.pk)).status_code == 302
+    page = client.get(_url("copy_release", authorised, copy.pk)).content.decode()
+    assert "You asked for this copy" in page and "Release the copy</button>" not in page
+    client.post(_url("copy_release", authorised, copy.pk))
+    copy.refresh_from_db()
+    assert copy.release_status == "awaiting"
+    client.force_login(case.manager)
+    page = client.get(_url("copy_release", authorised, copy.pk)).content.decode()
+    assert "Release the copy</button>" in page and "[Withheld: " in page
+    assert client.post(_url("copy_release", authorised, copy.pk)).status_code == 302
+    copy.refresh_from_db()
+    assert copy.release_status == "released" and copy.released_by == case.manager
+    register = client.get(_url("copies", authorised)).content.decode()
+    assert copy.sha256 in register and "Released by Mo Birch" in register
     download = client.get(_url("copy_download", authorised, copy.pk))
     assert download["Content-Type"] == "application/pdf"
     assert download["Content-Disposition"] == f'attachment; filename="{copy.filename}"'
@@ -124,6 +155,32 @@ def test_give_a_copy_register_and_downloads(client, case, authorised):
     assert record_pdf["Content-Type"] == "application/pdf"
     assert record_pdf["Content-Disposition"] == f'attachment; filename="closure-record-{authorised.pk}.pdf"'
     assert AuditEvent.objects.filter(action="export").count() == 2
+    assert AuditEvent.objects.filter(object_type="documents.Copy", action="transition").count() == 1
+
+
+def test_an_ordinary_copy_is_given_after_its_preview(client, case, authorised):
+    client.force_login(case.worker)
+    fields = {"recipient": "child", "method": "in_person", **_date("given_on", timezone.localdate())}
+    assert client.post(_url("copy_give", authorised), {**fields, "action": "give"}).status_code == 302
+    copy = Copy.objects.get()
+    assert copy.release_status == "not_needed" and copy.profile == "child"
+    assert client.get(_url("copy_download", authorised, copy.pk)).status_code == 200
+
+
+def test_withhold_a_passage_page(client, case, authorised):
+    client.force_login(case.worker)
+    url = _url("withholdings", authorised)
+    empty = client.post(url, {"text": "", "reason": "age"}).content.decode()
+    assert "Enter the words to withhold" in empty and "Select whom to withhold the words from" in empty
+    response = client.post(url, {"text": "Weekly direct work", "recipients": ["child"], "reason": "age"})
+    assert response.status_code == 302
+    assert "Weekly direct work" in client.get(url).content.decode()
+    missing = client.post(
+        url, {"text": "Not in it", "recipients": ["child"], "reason": "age"}
+    ).content.decode()
+    assert "These words are not in the authorised record" in missing
+    client.force_login(case.other_worker)
+    assert client.get(url).status_code == 404
 
 
 def test_give_a_copy_form_errors(client, case, authorised):
