@@ -12,7 +12,7 @@ from closewell.web.forms import GovukForm
 from closewell.web.widgets import GovukDateField, GovukDateTimeField
 
 from .codes import DIMENSION_DOMAIN, Dimension, Domain, Parent
-from .models import ContactType, Person, Relationship, Responsible, WorkKind
+from .models import ContactType, Person, PlaceKind, Relationship, Responsible, WorkKind
 
 UNPLANNED = "unplanned"
 
@@ -262,6 +262,13 @@ class PersonForm(VersionedForm):
     )
     has_parental_responsibility = forms.BooleanField(label="Has parental responsibility", required=False)
     lives_with_child = forms.BooleanField(label="Lives with the child", required=False)
+    may_share_contact_details = forms.BooleanField(
+        label="Their contact details may be given in other family members' copies",
+        required=False,
+        help_text="Only when they agree, for example parents who live together. Otherwise copies for "
+        "the child and other family members leave them out. Never given to someone who has harmed "
+        "a member of the family.",
+    )
     first_language = forms.CharField(
         max_length=60,
         initial="English",
@@ -309,3 +316,33 @@ class PersonForm(VersionedForm):
         if data.get("contact_details_sensitive") and not data.get("sensitivity_reason", "").strip():
             self.add_error("sensitivity_reason", "Enter why the address and contact details are sensitive")
         return data
+
+
+class PlaceForm(GovukForm):
+    kind = forms.ChoiceField(
+        label="What kind of place is it?",
+        choices=PlaceKind.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Select what kind of place it is"},
+    )
+    name = forms.CharField(
+        label="Name",
+        max_length=200,
+        help_text="As it is usually written, for example St Aidan's Primary.",
+        error_messages={
+            "required": "Enter the place's name",
+            "max_length": "The name must be 200 characters or fewer",
+        },
+    )
+    also_known_as = forms.CharField(
+        label="Other names for it (optional)",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="How people write it, one a line: for example Nana's house, St Aidan's.",
+    )
+    address = forms.CharField(
+        label="Address (optional)", required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+    def service_fields(self) -> dict:
+        return dict(self.cleaned_data)

@@ -85,6 +85,7 @@ def child_case(child: Child) -> dict:
         "episodes": episodes,
         "current": next((e for e in episodes if not e.is_closed), None),
         "family": family,
+        "places": list(child.places.all()),
         "looked_after_periods": list(child.looked_after_periods.all()),
     }
 

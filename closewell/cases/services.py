@@ -22,6 +22,7 @@ from .models import (
     Episode,
     EpisodeStatus,
     Person,
+    Place,
     PlannedAction,
 )
 
@@ -225,6 +226,7 @@ def person_add(
     relationship: str,
     has_parental_responsibility=False,
     lives_with_child=False,
+    may_share_contact_details=False,
     **fields,
 ) -> Person:
     """Add a person to the child's family and link them with their relationship."""
@@ -238,6 +240,7 @@ def person_add(
         relationship=relationship,
         has_parental_responsibility=has_parental_responsibility,
         lives_with_child=lives_with_child,
+        may_share_contact_details=may_share_contact_details,
     )
     link.full_clean()
     link.save()
@@ -259,7 +262,12 @@ def person_update(*, actor, episode: Episode, person: Person, **fields) -> Perso
         raise PermissionDenied  # through a case, only that child's people can be changed
     link_fields = {
         k: fields.pop(k)
-        for k in ("relationship", "has_parental_responsibility", "lives_with_child")
+        for k in (
+            "relationship",
+            "has_parental_responsibility",
+            "lives_with_child",
+            "may_share_contact_details",
+        )
         if k in fields
     }
     if link_fields:
@@ -269,3 +277,48 @@ def person_update(*, actor, episode: Episode, person: Person, **fields) -> Perso
         link.full_clean()
         link.save()
     return _save_changes(actor, person, fields, child_id=episode.child_id, label=person.full_name)
+
+
+@transaction.atomic
+def place_add(
+    *, actor, episode: Episode, kind: str, name: str, also_known_as: str = "", address: str = ""
+) -> Place:
+    """Record a place in the child's life that could show where the child or a family member is
+    (school, nursery, GP, refuge, handover or family-time place): copies withhold it, by name, by
+    its other names and by address, from whoever must not know it."""
+    _require_edit(actor, episode)
+    place = Place(
+        child=episode.child,
+        kind=kind,
+        name=name.strip(),
+        also_known_as=also_known_as.strip(),
+        address=address.strip(),
+    )
+    place.full_clean()
+    place.save()
+    log_event(
+        actor=actor,
+        action=Action.CREATE,
+        obj=place,
+        child_id=episode.child_id,
+        summary=f"Added a place: {place.get_kind_display().lower()}",
+        after=snapshot(place),
+    )
+    return place
+
+
+@transaction.atomic
+def place_remove(*, actor, episode: Episode, place: Place) -> None:
+    """Remove a place recorded by mistake (records already authorised keep what they froze)."""
+    _require_edit(actor, episode)
+    if place.child_id != episode.child_id:
+        raise PermissionDenied
+    log_event(
+        actor=actor,
+        action=Action.DELETE,
+        obj=place,
+        child_id=episode.child_id,
+        summary=f"Removed a place: {place.get_kind_display().lower()}",
+        before=snapshot(place),
+    )
+    place.delete()

@@ -18,4 +18,6 @@ urlpatterns = [
     path("children/<int:pk>/actions/<int:action_pk>/", views.action_edit, name="action_edit"),
     path("children/<int:pk>/people/add/", views.person_add, name="person_add"),
     path("children/<int:pk>/people/<int:person_pk>/", views.person_edit, name="person_edit"),
+    path("children/<int:pk>/places/add/", views.place_add, name="place_add"),
+    path("children/<int:pk>/places/<int:place_pk>/remove/", views.place_remove, name="place_remove"),
 ]

@@ -23,8 +23,8 @@ from closewell.web.pagination import page_query, pagination
 
 from . import services
 from .codes import DIMENSION_DOMAIN, Dimension, Disability, Domain
-from .forms import UNPLANNED, ActionForm, ContactForm, PersonForm
-from .models import ChildPerson, Contact, EpisodeStatus, PlannedAction
+from .forms import UNPLANNED, ActionForm, ContactForm, PersonForm, PlaceForm
+from .models import ChildPerson, Contact, EpisodeStatus, Place, PlannedAction
 from .selectors import (
     child_case,
     child_get_for_user,
@@ -423,6 +423,7 @@ def _person_initial(link: ChildPerson) -> dict:
         relationship=link.relationship,
         has_parental_responsibility=link.has_parental_responsibility,
         lives_with_child=link.lives_with_child,
+        may_share_contact_details=link.may_share_contact_details,
     )
     return initial
 
@@ -461,3 +462,28 @@ def person_edit(request, pk: int, person_pk: int):
         next_url=child.get_absolute_url(),
         reload=reload,
     )
+
+
+def place_add(request, pk: int):
+    """Record a place that could show where the child or a family member is: copies withhold it."""
+    child, case, episode = _open_case(request, pk, audit=request.method == "GET")
+    return _form_page(
+        request,
+        make_form=PlaceForm,
+        initial={},
+        save=lambda fields: services.place_add(actor=request.user, episode=episode, **fields),
+        template="cases/place_form.html",
+        context={"child": child, "title": "Add a place"},
+        success="Place added",
+        next_url=child.get_absolute_url(),
+    )
+
+
+def place_remove(request, pk: int, place_pk: int):
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
+    child, case, episode = _open_case(request, pk, audit=False)
+    place = get_object_or_404(Place, pk=place_pk, child=child)
+    services.place_remove(actor=request.user, episode=episode, place=place)
+    messages.success(request, "Place removed")
+    return redirect(child.get_absolute_url())

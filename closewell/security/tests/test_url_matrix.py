@@ -137,6 +137,9 @@ EXPECTED: dict[str, tuple[int, ...]] = {
     "api/v1/openapi.json": (200, 200, 200, 200, 200, 200, 200),
     "api/v1/children/": (200, 200, 200, 200, 200, 200, 401),
     "api/v1/children/<int:pk>/": (200, 404, 200, 404, 200, 404, 401),
+    "api/v1/children/<int:pk>/people/": (200, 404, 200, 404, 200, 404, 401),
+    "api/v1/children/<int:pk>/domestic-abuse/": (200, 404, 200, 404, 200, 404, 401),
+    "api/v1/disclosure-profiles/": (200, 200, 200, 200, 200, 200, 401),
     "api/v1/episodes/": (200, 200, 200, 200, 200, 200, 401),
     "api/v1/episodes/<int:pk>/": (200, 404, 200, 404, 200, 404, 401),
     "api/v1/episodes/<int:pk>/plans/": (200, 404, 200, 404, 200, 404, 401),
@@ -150,6 +153,8 @@ EXPECTED: dict[str, tuple[int, ...]] = {
     "api/v1/closure-records/<int:pk>/authorise/": (405, 405, 405, 405, 405, 405, 401),
     "api/v1/closure-records/<int:pk>/copies/": (200, 404, 200, 404, 404, 404, 401),
     "api/v1/closure-records/<int:pk>/copies/<int:copy_pk>/pdf/": (200, 404, 200, 404, 404, 404, 401),
+    "api/v1/closure-records/<int:pk>/copies/preview/": (405, 405, 405, 405, 405, 405, 401),
+    "api/v1/closure-records/<int:pk>/copies/<int:copy_pk>/release/": (405, 405, 405, 405, 405, 405, 401),
     "api/v1/^(?P<rest>.*)$": (404, 404, 404, 404, 404, 404, 404),
     "documents/records/<int:pk>/signatures/": (200, 404, 200, 404, 404, 404, 302),
     "documents/records/<int:pk>/signatures/<int:signature_pk>/remove/": (405, 405, 405, 405, 405, 405, 302),
@@ -157,6 +162,9 @@ EXPECTED: dict[str, tuple[int, ...]] = {
     "documents/records/<int:pk>/copies/": (200, 404, 200, 404, 404, 404, 302),
     "documents/records/<int:pk>/copies/give/": (200, 404, 200, 404, 404, 404, 302),
     "documents/records/<int:pk>/copies/<int:copy_pk>.pdf": (200, 404, 200, 404, 404, 404, 302),
+    "documents/records/<int:pk>/copies/<int:copy_pk>/release/": (200, 404, 200, 404, 404, 404, 302),
+    "documents/records/<int:pk>/withholdings/": (200, 404, 200, 404, 404, 404, 302),
+    "documents/records/<int:pk>/withholdings/<int:withholding_pk>/remove/": (405, 405, 405, 405, 405, 405, 302),  # noqa: E501
     "documents/records/<int:pk>/record.pdf": (200, 404, 200, 404, 404, 404, 302),
     "closures/": (200, 200, 200, 200, 403, 403, 302),
     "closures/start/<int:episode_pk>/": (200, 404, 200, 404, 403, 404, 302),
@@ -191,6 +199,8 @@ EXPECTED: dict[str, tuple[int, ...]] = {
     "children/<int:pk>/actions/<int:action_pk>/": (200, 404, 200, 404, 403, 404, 302),
     "children/<int:pk>/people/add/": (200, 404, 200, 404, 403, 404, 302),
     "children/<int:pk>/people/<int:person_pk>/": (200, 404, 200, 404, 403, 404, 302),
+    "children/<int:pk>/places/add/": (200, 404, 200, 404, 403, 404, 302),
+    "children/<int:pk>/places/<int:place_pk>/remove/": (405, 405, 405, 405, 405, 405, 302),
 }
 # fmt: on
 
@@ -280,6 +290,8 @@ def fill(route: str, s: dict) -> str:
         "person_pk": open_case["person"].pk,
         "signature_pk": s["signature"].pk,
         "copy_pk": s["copy"].pk,
+        "withholding_pk": 1,
+        "place_pk": 1,
         "key": "closures",
         "object_id": pk,
         "id": pk,
