@@ -2,8 +2,9 @@
 
 The record is a bench case's live record with every section written at length (advice's typical
 record, repeated until the PDF is five pages), frozen as authorisation freezes it. The copy is what
-documents.services.copy_document does — withhold, stamp, lay out, compile; the bare compile is the
-shared Typst compiler given the same JSON."""
+documents.services.copy_document does — scan every passage and withhold for the recipient's disclosure
+profile (documents/disclosure.py), stamp, lay out, compile; the bare compile is the shared Typst compiler
+given the same JSON."""
 
 import io
 import json
@@ -11,7 +12,7 @@ import statistics
 
 from closewell.advice.bench import RECORD
 from closewell.closures.services import freeze
-from closewell.documents import pdf
+from closewell.documents import disclosure, pdf
 from django.utils import timezone
 from pypdf import PdfReader
 
@@ -29,9 +30,12 @@ def _snapshot(record, repeat: int) -> dict:
     return snapshot
 
 
+def _disclosed(snapshot: dict) -> dict:
+    return disclosure.disclose(snapshot, disclosure.Recipient("parent")).content
+
+
 def stamped_copy(snapshot: dict, when, stamp: str = STAMP) -> bytes:
-    withheld = pdf.withholding(snapshot, pdf.Recipient("professional"))
-    content = pdf.withheld_snapshot(snapshot, withheld)
+    content = _disclosed(snapshot)
     document = pdf.document_data(
         content, signatures=[], stamp=stamp, statement=f"This is the {stamp}.", notes=[]
     )
@@ -55,7 +59,7 @@ def run(*, record, runs: int = 20, target_pages: int = 5) -> dict:
     # cannot answer a render from its cache of the previous identical one. The bare compile gets an
     # equivalent document (the same record, a stamp of its own), laid out before the clock starts.
     compiler = pdf.compiler()
-    withheld = pdf.withheld_snapshot(snapshot, pdf.withholding(snapshot, pdf.Recipient("professional")))
+    withheld = _disclosed(snapshot)
     copy_ms, bare_ms = [], []
     for i in range(runs):  # interleaved, so background load affects both alike
         stamp = f"{STAMP} ({i})"

@@ -189,8 +189,9 @@ SAFETY = re.compile(
     r"(?i)\b(?:safety[\s\-]+plan\w*|safe\s+adults?|safe\s+words?|code\s+words?|silent\s+999|"
     r"exclusion\s+zones?|escape\s+plans?|panic\s+(?:alarms?|buttons?)|safe\s+house)\b"
 )
+DIGIT = re.compile(r"\d")
 SENTENCE = re.compile(r"[^.!?\n]+(?:[.!?]+|$)", re.MULTILINE)
-PROPER_NOUNS = re.compile(r"\b[A-Z][a-z'’]+(?:\s+(?:[A-Z][a-z'’\-]+|St\.?|de|van))+\b")
+PROPER_NOUNS = re.compile(r"\b[A-Z][a-z'’]+(?:[ \t]+(?:[A-Z][a-z'’\-]+|St\.?|de|van))+\b")
 TITLES = ("Mr", "Ms", "Mrs", "Miss", "Mx", "Dr")
 # Words that end a place's name and say only what kind it is: "St Aidan's Primary" is "St Aidan's".
 GENERIC_PLACE_WORDS = {
@@ -218,36 +219,41 @@ def _bounded(pattern: str) -> str:
     return rf"(?<![A-Za-z0-9]){pattern}(?![A-Za-z0-9])"
 
 
-def _digits_pattern(phone: str) -> list[str]:
-    digits = re.sub(r"\D", "", phone)
-    forms = {digits}
-    if digits.startswith("0"):
-        forms.add("44" + digits[1:])
-    elif digits.startswith("44"):
-        forms.add("0" + digits[2:])
-    return [
-        r"(?<!\d)\+?(?:\(0\))?" + r"[\s\-.()]*".join(form) + r"(?!\d)" for form in forms if len(form) >= 6
-    ]
-
-
-def _address_patterns(address: str) -> list[str]:
-    """Every way an address may be written: whole, by its street-level lines, its postcode and the
-    postcode's district are found separately (kinds postcode and outward_code)."""
+def _address_patterns(address: str) -> list[tuple[str, str]]:
+    """Every way an address may be written, as (pattern, the words it matches): whole and by its
+    street-level lines; its postcode and district are found separately (kinds postcode and
+    outward_code)."""
     address = (address or "").strip()
     if not address:
         return []
-    patterns = {_flex(address)}
+    patterns = {_flex(address): address}
     for part in re.split(r"[\n,]+", POSTCODE.sub("", address)):
         part = part.strip()
         # A line with a number, or of two words or more ("Flat 6", "Heron Court"); a lone town name
         # would withhold the town from the whole record.
         if len(part) >= 4 and (re.search(r"\d", part) or len(part.split()) >= 2):
-            patterns.add(_flex(part))
+            patterns[_flex(part)] = part
             # "6 Heron Court" also as "Heron Court"
             bare = re.sub(r"^(?:flat|apartment|apt|unit)?\s*\d+[A-Za-z]?\s*,?\s*", "", part, flags=re.I)
             if bare != part and len(bare.split()) >= 2:
-                patterns.add(_flex(bare))
-    return sorted(patterns, key=len, reverse=True)
+                patterns[_flex(bare)] = bare
+    return sorted(patterns.items(), key=lambda item: len(item[0]), reverse=True)
+
+
+def _anchor(words: str) -> str:
+    """The longest run of letters or digits in `words`, lower case: a pattern made from `words`
+    cannot match a text that lacks it, so the pattern is not run there."""
+    runs = re.findall(r"[a-z0-9]+", words.lower().replace("saint", "st"))
+    return max(runs, key=len) if runs else ""
+
+
+def _normal_phone(text: str) -> str:
+    digits = re.sub(r"\D", "", text)
+    if digits.startswith("0044"):
+        digits = "0" + digits[4:]
+    elif digits.startswith("44"):
+        digits = "0" + digits[2:]
+    return digits
 
 
 def _normal_postcode(outward: str, inward: str = "") -> str:
@@ -290,8 +296,10 @@ class Scanner:
 
     snapshot: dict
     people: dict = field(default_factory=dict)
-    known: list = field(default_factory=list)  # (compiled pattern, kind, owners, place_kind)
+    known: list = field(default_factory=list)  # (compiled pattern, kind, owners, place_kind, anchors)
     postcodes: dict = field(default_factory=dict)  # "NM27LX" -> owners, "NM2" -> owners
+    phones: dict = field(default_factory=dict)  # "07700900631" -> owners
+    emails: dict = field(default_factory=dict)  # "name@example.invalid" -> owners
     marks: list = field(default_factory=list)  # (pattern, reason, recipients)
 
     @classmethod
@@ -299,43 +307,50 @@ class Scanner:
         scanner = cls(snapshot=snapshot)
         people = {p["person_id"]: p for p in snapshot.get("family", [])}
         scanner.people = people
-        groups: dict[tuple, set] = {}
+        groups: dict[tuple, dict] = {}
 
-        def add(pattern: str, kind: str, owner=None, place_kind: str = ""):
-            groups.setdefault((kind, place_kind, owner), set()).add(pattern)
+        def add(pattern: str, words: str, kind: str, owner=None, place_kind: str = ""):
+            groups.setdefault((kind, place_kind, owner), {})[pattern] = _anchor(words)
 
         child_first = (snapshot.get("child", {}).get("name") or " ").split()[0].lower()
         for pid, person in people.items():
-            for pattern in _address_patterns(person.get("address", "")):
-                add(pattern, "address", pid)
+            for pattern, words in _address_patterns(person.get("address", "")):
+                add(pattern, words, "address", pid)
             for outward, inward in POSTCODE.findall(person.get("address") or ""):
                 scanner.postcodes.setdefault(_normal_postcode(outward, inward), set()).add(pid)
                 scanner.postcodes.setdefault(_normal_postcode(outward), set()).add(pid)
-            for pattern in _digits_pattern(person.get("phone") or ""):
-                add(pattern, "phone", pid)
+            if len(_normal_phone(person.get("phone") or "")) >= 6:
+                scanner.phones.setdefault(_normal_phone(person["phone"]), set()).add(pid)
             if (person.get("email") or "").strip():
-                add(re.escape(person["email"].strip()), "email", pid)
+                scanner.emails.setdefault(person["email"].strip().lower(), set()).add(pid)
             name = (person.get("name") or "").strip()
             if name:
-                add(_bounded(_flex(name)), "name", pid)
+                add(_bounded(_flex(name)), name, "name", pid)
                 first, *_, last = name.split() if len(name.split()) > 1 else (name, name)
                 if len(last) >= 2:
-                    add(_bounded(rf"(?:{'|'.join(TITLES)})\.?\s+{_flex(last)}"), "name", pid)
+                    add(_bounded(rf"(?:{'|'.join(TITLES)})\.?\s+{_flex(last)}"), last, "name", pid)
                 if len(first) >= 3 and first.lower() != child_first:
-                    add(_bounded(_flex(first)), "name", pid)
+                    add(_bounded(_flex(first)), first, "name", pid)
         for index, place in enumerate(snapshot.get("places", [])):
             owner = f"place:{index}"
             for name in _place_names(place):
-                add(_bounded(_flex(name)), "place", owner, place["kind"])
-            for pattern in _address_patterns(place.get("address", "")):
-                add(pattern, "place", owner, place["kind"])
+                add(_bounded(_flex(name)), name, "place", owner, place["kind"])
+            for pattern, words in _address_patterns(place.get("address", "")):
+                add(pattern, words, "place", owner, place["kind"])
             for outward, inward in POSTCODE.findall(place.get("address") or ""):
-                add(_bounded(rf"{re.escape(outward)}{SEP}{re.escape(inward)}"), "place", owner, place["kind"])
+                add(
+                    _bounded(rf"{re.escape(outward)}{SEP}{re.escape(inward)}"),
+                    inward,
+                    "place",
+                    owner,
+                    place["kind"],
+                )
         for (kind, place_kind, owner), patterns in groups.items():
             ordered = sorted(patterns, key=len, reverse=True)
             compiled = re.compile("|".join(f"(?:{p})" for p in ordered), re.IGNORECASE)
             owners = frozenset() if owner is None else frozenset({owner})
-            scanner.known.append((compiled, kind, owners, place_kind))
+            anchors = frozenset(patterns.values())
+            scanner.known.append((compiled, kind, owners, place_kind, "" if "" in anchors else anchors))
         for mark in marks:
             text = (mark.get("text") or "").strip()
             if text:
@@ -346,29 +361,41 @@ class Scanner:
 
     def scan(self, text: str, *, safety: bool) -> list[Hit]:
         """Every hit in one string. Known people and places come first; a generic detector's hit
-        that overlaps a known one is dropped (the known one says whose it is)."""
+        that overlaps a known one is dropped (the known one says whose it is). Detectors that need
+        a digit or an "@" are not run on text without one."""
+        digits = DIGIT.search(text) is not None
+        at_sign = "@" in text
+        lowered = text.lower()
         known: list[Hit] = []
-        for pattern, kind, owners, place_kind in self.known:
+        for pattern, kind, owners, place_kind, anchors in self.known:
+            if anchors and not any(anchor in lowered for anchor in anchors):
+                continue
             for m in pattern.finditer(text):
                 if m.end() > m.start():
                     known.append(Hit(m.start(), m.end(), kind, owners, place_kind, known=True))
         generic: list[Hit] = []
-        for m in POSTCODE.finditer(text):
-            owners = self.postcodes.get(_normal_postcode(*m.groups()), set())
-            generic.append(Hit(m.start(), m.end(), "postcode", frozenset(owners), known=bool(owners)))
-        for m in OUTWARD.finditer(text):
-            owners = self.postcodes.get(_normal_postcode(m.group(1)), set())
-            generic.append(Hit(m.start(), m.end(), "outward_code", frozenset(owners), known=bool(owners)))
-        for regex, kind in ((PHONE, "phone"), (EMAIL, "email")):
-            generic += [Hit(m.start(), m.end(), kind) for m in regex.finditer(text)]
-        for regex in (NUMBERED_ADDRESS, FLAT, STREET_NAME):
-            generic += [Hit(m.start(), m.end(), "address") for m in regex.finditer(text)]
-        contact_known = [h for h in known if h.kind in CONTACT_KINDS or h.kind == "place"]
-        hits = known + [
-            h
-            for h in generic
-            if h.known or not any(h.start < k.end and k.start < h.end for k in contact_known)
-        ]
+        if digits:
+            for m in POSTCODE.finditer(text):
+                owners = self.postcodes.get(_normal_postcode(*m.groups()), set())
+                generic.append(Hit(m.start(), m.end(), "postcode", frozenset(owners), known=bool(owners)))
+            for m in OUTWARD.finditer(text):
+                owners = self.postcodes.get(_normal_postcode(m.group(1)), set())
+                generic.append(Hit(m.start(), m.end(), "outward_code", frozenset(owners), known=bool(owners)))
+            for m in PHONE.finditer(text):
+                owners = frozenset(self.phones.get(_normal_phone(m.group()), ()))
+                generic.append(Hit(m.start(), m.end(), "phone", owners, known=bool(owners)))
+            for regex in (NUMBERED_ADDRESS, FLAT):
+                generic += [Hit(m.start(), m.end(), "address") for m in regex.finditer(text)]
+        if at_sign:
+            for m in EMAIL.finditer(text):
+                owners = frozenset(self.emails.get(m.group().lower(), ()))
+                generic.append(Hit(m.start(), m.end(), "email", owners, known=bool(owners)))
+        generic += [Hit(m.start(), m.end(), "address") for m in STREET_NAME.finditer(text)]
+        covered = bytearray(len(text) + 1)
+        for h in known:
+            if h.kind in CONTACT_KINDS or h.kind == "place":
+                covered[h.start : h.end] = b"\x01" * (h.end - h.start)
+        hits = known + [h for h in generic if h.known or covered.find(1, h.start, h.end) == -1]
         if safety and SAFETY.search(text):
             hits += [
                 Hit(m.start() + len(m.group()) - len(m.group().lstrip()), m.end(), "safety_plan")
@@ -568,11 +595,15 @@ def disclose(
     people = scanner.people
     findings: list[dict] = []
     passages: list[Passage] = []
-    remaining: dict[tuple[str, str], None] = {}
+    remaining: dict[str, tuple[str, str]] = {}
     overridden: set[str] = set()
 
+    scanned: dict[str, list[Hit]] = {}
+
     def redact(text: str, section: str, path: tuple) -> str:
-        hits = scanner.scan(text, safety=profile.safety_plan)
+        if text not in scanned:
+            scanned[text] = scanner.scan(text, safety=profile.safety_plan)
+        hits = list(scanned[text])
         if len(path) == 3 and path[0] == "family" and path[2] in PERSON_FIELDS and text.strip():
             owner = scanner.snapshot["family"][path[1]]["person_id"]
             hits.append(
@@ -621,12 +652,14 @@ def disclose(
             else:
                 shown.append(hit)
         merged = _merge(spans)
+        hidden = bytearray(len(text) + 1)
+        for start, end, *_ in merged:
+            hidden[start:end] = b"\x01" * (end - start)
         for hit in shown:
-            if hit.kind in ("name", "place") and not any(s <= hit.start < e for s, e, *_ in merged):
+            if hit.kind in ("name", "place") and not hidden[hit.start]:
                 label = "Place" if hit.kind == "place" else "Name"
                 words = re.sub(r"\s+", " ", text[hit.start : hit.end])
-                if not any(words.lower() == seen.lower() for _, seen in remaining):
-                    remaining[(label, words)] = None
+                remaining.setdefault(words.lower(), (label, words))
         if not merged:
             if section != SUMMARY:
                 passages.append(Passage(section, [Segment(text)]))
@@ -672,7 +705,7 @@ def disclose(
         content=content,
         passages=passages,
         findings=findings,
-        remaining=sorted(remaining),
+        remaining=sorted(remaining.values()),
         overridden=sorted(overridden),
     )
 

@@ -458,7 +458,7 @@ def _preview(record, recipient_kind, person_id, name, role, overrides) -> CopyPr
         overrides=frozenset(overrides or ()),
     )
     known = {text.lower() for _, text in result.remaining}
-    free_text = " ".join(
+    free_text = "\n".join(
         segment.text for p in result.passages for segment in p.segments if not segment.reason
     )
     unknown = [n for n in disclosure.other_names(free_text) if n.lower() not in known]

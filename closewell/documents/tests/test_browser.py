@@ -83,12 +83,35 @@ def test_sign_on_screen_then_give_a_copy(page, jayden):
     page.get_by_role("button", name="Give a copy").or_(page.get_by_role("link", name="Give a copy")).click()
     page.wait_for_load_state()
     check_page(page, "documents-give-a-copy")
-    page.get_by_label("Ryan Doyle (Parent's partner)").check()
+    page.get_by_label(re.compile(r"Ryan Doyle \(Parent's partner\) — has harmed")).check()
     fill_date(page, "Date given", today)
     page.get_by_label("By post").check()
-    page.get_by_role("button", name="Give the copy").click()
+    page.get_by_role("button", name="Preview the copy").click()
+    page.wait_for_load_state()
+    # The preview: exactly what he would get, withheld passages highlighted, names and places listed.
+    assert page.get_by_role("heading", name="Check the copy for Ryan Doyle").is_visible()
+    assert page.locator("mark.closewell-withheld").count() > 0
+    assert "Heron Court" not in page.locator(".closewell-preview").inner_text()
+    check_page(page, "documents-copy-preview")
+    page.get_by_role("button", name="Ask a team manager to release it").click()
+    page.wait_for_load_state()
+    assert page.locator(".govuk-error-summary").is_visible()  # the check was not confirmed
+    check_page(page, "documents-copy-preview-error")
+    page.get_by_label(re.compile("I have checked the preview")).check()
+    page.get_by_role("button", name="Ask a team manager to release it").click()
     page.wait_for_load_state()
     copy = Copy.objects.get(record=record)
-    assert copy.withheld and copy.withheld[0]["person"] == "Leanne Cole"
+    assert copy.release_status == "awaiting" and copy.profile == "perpetrator"
+    assert page.get_by_text("Awaiting release").is_visible()
+    check_page(page, "documents-copies-register-awaiting")
+
+    sign_in(page, "manager")
+    page.goto(f"/documents/records/{record.pk}/copies/{copy.pk}/release/")
+    assert page.get_by_role("button", name="Release the copy").is_visible()
+    check_page(page, "documents-copy-release")
+    page.get_by_role("button", name="Release the copy").click()
+    page.wait_for_load_state()
+    copy.refresh_from_db()
+    assert copy.release_status == "released" and copy.released_by.username == "manager"
     assert page.get_by_text(copy.sha256).is_visible()
     check_page(page, "documents-copies-register")
