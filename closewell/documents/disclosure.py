@@ -533,6 +533,7 @@ class Disclosure:
     findings: list  # [{"kind", "section", "key", "reason", "withheld", "overridden"}] (preview only)
     remaining: list  # [(label, text)]: names and places the copy still holds, for a last check
     overridden: list  # keys of the withholdings the worker overrode that applied
+    extra: dict = field(default_factory=dict)  # {section: [passage as printed]}
 
     @property
     def withheld(self) -> list[dict]:
@@ -583,12 +584,15 @@ def disclose(
     *,
     marks: list[dict] | None = None,
     overrides: frozenset | set = frozenset(),
+    extra: dict[str, list[str]] | None = None,
     scanner: Scanner | None = None,
 ) -> Disclosure:
     """Scan every passage of the snapshot and withhold, for this recipient, what their profile excludes.
 
     marks: the worker's marked passages ({"text", "reason", "recipients"}); overrides: keys (hit_key)
-    of withholdings the worker chose to show, each of which makes the copy need a manager's release.
+    of withholdings the worker chose to show, each of which makes the copy need a manager's release;
+    extra: passages printed beside the snapshot, by section (what the signatures say), scanned alike
+    and returned in `Disclosure.extra`.
     """
     profile = PROFILES[recipient.profile]
     scanner = scanner or Scanner.build(snapshot, marks or [])
@@ -699,10 +703,15 @@ def disclose(
     if profile.others_contacts != "all":
         for person in content.get("family", []):
             person["sensitivity_reason"] = ""
+    printed_beside = {
+        section: [walk(text, section, ("extra", section, i)) for i, text in enumerate(texts)]
+        for section, texts in (extra or {}).items()
+    }
     return Disclosure(
         profile=profile,
         recipient=recipient,
         content=content,
+        extra=printed_beside,
         passages=passages,
         findings=findings,
         remaining=sorted(remaining.values()),

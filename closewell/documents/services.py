@@ -348,21 +348,35 @@ def record_marks(record: ClosureRecord) -> list[dict]:
     ]
 
 
-def copy_disclosure(snapshot: dict, copy: Copy) -> disclosure.Disclosure:
+SIGNATURES = "9. Signatures"
+
+
+def signature_statements(signatures: list[Signature]) -> list[str]:
+    """What the copy prints of each signature (why someone did not sign is the worker's free text)."""
+    return [pdf.signature_data(signature)["statement"] for signature in signatures]
+
+
+def copy_disclosure(record: ClosureRecord, copy: Copy, signatures: list[Signature]) -> disclosure.Disclosure:
     """What this copy's recipient may read, from what the copy was made with: the same every time."""
     made_with = copy.disclosure or {}
     return disclosure.disclose(
-        snapshot,
+        record.snapshot,
         disclosure.Recipient(copy.profile, copy.person_id),
         marks=made_with.get("marks", []),
         overrides=frozenset(item["key"] for item in made_with.get("overrides", [])),
+        extra={SIGNATURES: signature_statements(signatures)},
     )
 
 
 def copy_document(record: ClosureRecord, copy: Copy, signatures: list[Signature]) -> bytes:
     """Render one copy: the frozen snapshot as this recipient may read it (documents/disclosure.py),
     stamped with whose copy it is. The same record, signatures and copy always give the same bytes."""
-    content = copy_disclosure(record.snapshot, copy).content
+    return _render_copy(record, copy, signatures)[0]
+
+
+def _render_copy(record: ClosureRecord, copy: Copy, signatures: list[Signature]) -> tuple:
+    result = copy_disclosure(record, copy, signatures)
+    content = result.content
     giver = copy.given_by.get_full_name() or copy.given_by.username
     method = CopyMethod(copy.method).label.lower()
     if copy.recipient_kind == RecipientKind.FILE:
@@ -373,7 +387,7 @@ def copy_document(record: ClosureRecord, copy: Copy, signatures: list[Signature]
             f"{long_date(copy.given_on)}, {method}, by {giver}."
         )
     notes = []
-    if copy.withheld:
+    if result.withheld:
         notes.append(
             "Some information is left out of this copy to keep people safe. Where it was, the copy "
             "says [Withheld: …] and why."
@@ -387,17 +401,17 @@ def copy_document(record: ClosureRecord, copy: Copy, signatures: list[Signature]
     if copy.released_by_id:
         releaser = copy.released_by.get_full_name() or copy.released_by.username
         notes.append(f"Released by {releaser}, team manager, before it was given.")
-    return pdf.render(
-        pdf.document_data(
-            content,
-            signatures=signatures,
-            stamp=copy.stamp,
-            statement=statement,
-            notes=notes,
-            file_copy=copy.recipient_kind == RecipientKind.FILE,
-        ),
-        timestamp=record.authorised_at,
+    document = pdf.document_data(
+        content,
+        signatures=signatures,
+        stamp=copy.stamp,
+        statement=statement,
+        notes=notes,
+        file_copy=copy.recipient_kind == RecipientKind.FILE,
     )
+    for item, printed in zip(document["signatures"], result.extra[SIGNATURES], strict=True):
+        item["statement"] = printed
+    return pdf.render(document, timestamp=record.authorised_at), result
 
 
 def _authorised_for_copies(actor, record: ClosureRecord) -> ClosureRecord:
@@ -456,6 +470,7 @@ def _preview(record, recipient_kind, person_id, name, role, overrides) -> CopyPr
         disclosure.Recipient(profile.name, pid),
         marks=record_marks(record),
         overrides=frozenset(overrides or ()),
+        extra={SIGNATURES: signature_statements(signatures_for(record))},
     )
     known = {text.lower() for _, text in result.remaining}
     free_text = "\n".join(
@@ -543,7 +558,8 @@ def copy_give(
         release_reasons=result.release_reasons,
         renderer=pdf.RENDERER,
     )
-    content = copy_document(record, copy, signatures_for(record))
+    content, rendered = _render_copy(record, copy, signatures_for(record))
+    copy.withheld = rendered.withheld
     copy.pdf, copy.size = content, len(content)
     copy.sha256 = hashlib.sha256(content).hexdigest()
     copy.full_clean(exclude=["pdf"])

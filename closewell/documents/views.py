@@ -237,7 +237,7 @@ def copy_release(request, pk: int, copy_pk: int):
             return redirect("documents:copy_release", pk=record.pk, copy_pk=copy.pk)
         messages.success(request, f"{copy.stamp}: released. It can now be printed, downloaded or sent.")
         return redirect("documents:copies", pk=record.pk)
-    result = services.copy_disclosure(record.snapshot, copy)
+    result = services.copy_disclosure(record, copy, signatures_for(record))
     return render(
         request,
         "documents/copy_release.html",

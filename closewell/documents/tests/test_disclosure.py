@@ -142,7 +142,7 @@ def family(people):
     )  # fmt: skip
 
 
-def _authorised(family, reason=REASON):
+def _authorised(family, reason=REASON, not_signed=""):
     record = closures.closure_start(
         actor=family.worker, episode=family.episode, decision_date=days_ago(10), decision_by="Wendy Ash"
     )
@@ -179,6 +179,16 @@ def _authorised(family, reason=REASON):
     record = closures.closure_update(
         actor=family.worker, record=record, section="parent_views", version=record.version, data=views
     )
+    if not_signed:
+        services.signature_add(
+            actor=family.worker,
+            record=record,
+            signer=str(family.mother.pk),
+            method="not_signed",
+            signed_on=days_ago(3),
+            not_signed_reason="other",
+            not_signed_detail=not_signed,
+        )
     record = closures.closure_submit(actor=family.worker, record=record)
     return closures.closure_authorise(actor=family.manager, record=record)
 
@@ -431,3 +441,13 @@ def test_disclosure_keeps_the_copy_within_the_pdf_target(family):
         bare_s.append(time.perf_counter() - start)
     ratio = statistics.median(copy_s) / statistics.median(bare_s)
     assert ratio <= 1.5, (copy_s, bare_s)
+
+
+def test_what_a_signature_says_is_scanned_too(family):
+    record = _authorised(family, not_signed="Away at her sister's, 14 Larch Close, NM4 2QT, until Friday.")
+    doyle = _give(family, record, "person", person_id=family.doyle.pk)
+    services.copy_release(actor=family.manager, copy=doyle)
+    text = _text(doyle)
+    assert "Larch Close" not in text and "NM4" not in text and "Away at her sister" in text
+    assert any(w["section"] == "9. Signatures" for w in Copy.objects.get(pk=doyle.pk).withheld)
+    assert "14 Larch Close" in _text(_give(family, record, "file"))
