@@ -54,5 +54,5 @@ urlpatterns = [
     path(
         "closure-records/<int:pk>/copies/<int:copy_pk>/release/", api(copies.CopyRelease), name="copy-release"
     ),
-    re_path(r"^(?P<rest>.*)$", not_found),
+    re_path(r"^(?P<rest>[\s\S]*)$", not_found),  # any path, line breaks included
 ]

@@ -282,5 +282,6 @@ SPECTACULAR_SETTINGS = {
         "RecordStatusEnum": "closewell.closures.models.Status",
         "CategoryOfAbuseEnum": "closewell.cases.codes.CategoryOfAbuse",
         "ReasonForClosureEnum": "closewell.cases.codes.ReasonForClosure",
+        "DisclosureProfileEnum": "closewell.documents.models.Profile",
     },
 }

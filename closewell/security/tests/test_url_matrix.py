@@ -155,7 +155,7 @@ EXPECTED: dict[str, tuple[int, ...]] = {
     "api/v1/closure-records/<int:pk>/copies/<int:copy_pk>/pdf/": (200, 404, 200, 404, 404, 404, 401),
     "api/v1/closure-records/<int:pk>/copies/preview/": (405, 405, 405, 405, 405, 405, 401),
     "api/v1/closure-records/<int:pk>/copies/<int:copy_pk>/release/": (405, 405, 405, 405, 405, 405, 401),
-    "api/v1/^(?P<rest>.*)$": (404, 404, 404, 404, 404, 404, 404),
+    "api/v1/^(?P<rest>[\\s\\S]*)$": (404, 404, 404, 404, 404, 404, 404),
     "documents/records/<int:pk>/signatures/": (200, 404, 200, 404, 404, 404, 302),
     "documents/records/<int:pk>/signatures/<int:signature_pk>/remove/": (405, 405, 405, 405, 405, 405, 302),
     "documents/records/<int:pk>/signatures/<int:signature_pk>/image.png": (200, 404, 200, 404, 404, 404, 302),
@@ -260,7 +260,7 @@ def scenario(case, authorised):
 def fill(route: str, s: dict) -> str:
     """The route as a path, its converters filled from the scenario."""
     case, record, open_case = s["case"], s["record"], s["open"]
-    if route == "api/v1/^(?P<rest>.*)$":
+    if route == "api/v1/^(?P<rest>[\\s\\S]*)$":
         return "/api/v1/no-such-thing/"
     if route == "admin/(?P<url>.*)$":
         return "/admin/no-such-thing/"
