@@ -302,7 +302,7 @@ def place_add(
         obj=place,
         child_id=episode.child_id,
         summary=f"Added a place: {place.get_kind_display().lower()}",
-        after=snapshot(place),
+        after=field_values(place),
     )
     return place
 
@@ -319,6 +319,6 @@ def place_remove(*, actor, episode: Episode, place: Place) -> None:
         obj=place,
         child_id=episode.child_id,
         summary=f"Removed a place: {place.get_kind_display().lower()}",
-        before=snapshot(place),
+        before=field_values(place),
     )
     place.delete()
