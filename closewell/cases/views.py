@@ -16,8 +16,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.views.decorators.http import require_GET
 
-from closewell.accounts.models import Team
-from closewell.accounts.permissions import can_edit_case, can_search_children
+from closewell.accounts.permissions import case_permissions, user_permissions
 from closewell.core.errors import DomainError
 from closewell.web.pagination import page_query, pagination
 
@@ -95,28 +94,23 @@ def _case_list(request, *, own: bool, title: str, teams):
 
 @require_GET
 def my_cases(request):
-    user = request.user
-    if not (user.is_social_worker or user.is_team_manager):
+    access = user_permissions(request.user)
+    if not access.can_list_own_cases:
         raise PermissionDenied
-    teams = user.managed_teams.all() if user.is_team_manager else Team.objects.none()
-    return _case_list(request, own=True, title="My cases", teams=teams)
+    return _case_list(request, own=True, title="My cases", teams=access.team_choices())
 
 
 @require_GET
 def team_cases(request):
-    user = request.user
-    if user.is_team_manager:
-        teams = user.managed_teams.all()
-    elif user.is_data_officer:
-        teams = Team.objects.all()
-    else:
+    access = user_permissions(request.user)
+    if not access.can_list_team_cases:
         raise PermissionDenied
-    return _case_list(request, own=False, title="Team cases", teams=teams)
+    return _case_list(request, own=False, title="Team cases", teams=access.team_choices())
 
 
 @require_GET
 def search(request):
-    if not can_search_children(request.user):
+    if not user_permissions(request.user).can_search:
         raise PermissionDenied
     query = request.GET.get("q", "").strip()[:100]
     results = None
@@ -172,7 +166,7 @@ def child_detail(request, pk: int):
         {
             **case,
             "past_episodes": [e for e in case["episodes"] if e is not current],
-            "can_edit": current is not None and can_edit_case(request.user, current),
+            "can_edit": current is not None and case_permissions(request.user, current).can_edit,
             "age": child.age(today),
             "disabilities": [
                 Disability(code).label for code in child.disabilities if code in Disability.values
@@ -217,14 +211,9 @@ def _open_case(request, pk: int, *, audit: bool):
     child = child_get_for_user(request.user, pk, audit=audit)
     case = child_case(child)
     episode = case["current"]
-    if episode is None or not can_edit_case(request.user, episode):
+    if episode is None or not case_permissions(request.user, episode).can_edit:
         raise PermissionDenied
     return child, case, episode
-
-
-def _require_edit(request, episode) -> None:
-    if not can_edit_case(request.user, episode):
-        raise PermissionDenied
 
 
 def _display(field, value) -> str:
@@ -324,7 +313,8 @@ def contact_edit(request, pk: int, contact_pk: int):
         pk=contact_pk,
         episode__child=child,
     )
-    _require_edit(request, contact.episode)
+    if not case_permissions(request.user, contact.episode).can_edit:
+        raise PermissionDenied
     family = list(ChildPerson.objects.filter(child=child).select_related("person"))
 
     def reload():
@@ -387,7 +377,8 @@ def action_edit(request, pk: int, action_pk: int):
         pk=action_pk,
         episode__child=child,
     )
-    _require_edit(request, action.episode)
+    if not case_permissions(request.user, action.episode).can_edit:
+        raise PermissionDenied
     plans = list(action.episode.plans.all())
     return _form_page(
         request,

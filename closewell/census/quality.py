@@ -10,6 +10,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
 from closewell.cases.codes import AFTER_ASSESSMENT_REASONS
+from closewell.core.dates import working_days_between
 
 from .writer import ChildRecord, EpisodeRecord, reference_date, year_start
 
@@ -108,17 +109,6 @@ def upn_problems(upn: str) -> list[tuple[str, str]]:
     if upn[1:].isdigit() and upn_check_letter(upn[1:]) != upn[0].upper():
         found.append(("1510", "The UPN's check letter (the first character) is wrong."))
     return found
-
-
-def working_days_between(start: dt.date, end: dt.date) -> int:
-    """Weekdays after `start` up to and including `end` (bank holidays are not counted out)."""
-    days = 0
-    current = start
-    while current < end:
-        current += dt.timedelta(days=1)
-        if current.weekday() < 5:
-            days += 1
-    return days
 
 
 def _activity(episode: EpisodeRecord) -> Iterator[tuple[str, dt.date]]:

@@ -9,7 +9,7 @@ from django.http import StreamingHttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
-from closewell.accounts.permissions import can_export_census, can_view_census_quality, team_ids_for
+from closewell.accounts.permissions import user_permissions
 from closewell.web.pagination import pagination
 
 from .forms import CensusYearForm, current_census_year
@@ -35,10 +35,11 @@ def quality(request):
     """Every census error and query the council would get, child by child, each linked to the case.
 
     A manager sees the problems of their teams' episodes (and those of the child's own details)."""
-    if not can_view_census_quality(request.user):
+    access = user_permissions(request.user)
+    if not access.can_view_census_quality:
         raise PermissionDenied
     form, year = _year(request)
-    teams = team_ids_for(request.user)
+    teams = access.team_ids
     rows = []
     by_rule: Counter = Counter()
     for child, issues in check_children(stream_children(year, team_ids=teams), year):
@@ -63,7 +64,7 @@ def quality(request):
             "by_rule": sorted(
                 ((code, q, n) for (code, q), n in by_rule.items()), key=lambda r: (-r[2], r[0])
             ),
-            "can_export": can_export_census(request.user),
+            "can_export": access.can_export_census,
         },
     )
 
@@ -71,7 +72,7 @@ def quality(request):
 @require_GET
 def download(request):
     """The CIN census XML for a year, streamed as it is written; the export is audited."""
-    if not can_export_census(request.user):
+    if not user_permissions(request.user).can_export_census:
         raise PermissionDenied
     form = CensusYearForm(request.GET)
     if not form.is_valid():

@@ -13,7 +13,7 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.db import transaction
 from django.utils import timezone
 
-from closewell.accounts.permissions import can_edit_case, can_review_record, can_write_record
+from closewell.accounts.permissions import case_permissions, record_permissions
 from closewell.audit.models import Action
 from closewell.audit.services import log_event
 from closewell.cases.models import Episode, EpisodeStatus, WorkKind
@@ -24,7 +24,7 @@ from closewell.core.errors import DomainError
 from . import sections
 from .checks import Problem
 from .content import parents_and_carers
-from .models import TRANSITIONS, ClosureRecord, ParentView, ReturnComment, Status
+from .models import LIVE, TRANSITIONS, ClosureRecord, ParentView, ReturnComment, Status
 
 STALE_MESSAGE = (
     "Someone else saved this record while you were editing it. Your text is shown below: "
@@ -85,7 +85,7 @@ def closure_start(*, actor, episode: Episode, decision_date, decision_by: str) -
     One live record per episode; the episode shows as closing until the record is authorised.
     """
     episode = Episode.objects.select_for_update().get(pk=episode.pk)
-    if not can_edit_case(actor, episode):
+    if not case_permissions(actor, episode).can_start_closure:
         if episode.is_closed:
             raise DomainError("This case is closed. Write an addendum to its record instead.")
         raise PermissionDenied
@@ -169,7 +169,7 @@ def closure_update(*, actor, record: ClosureRecord, section: str, version: int, 
     if spec is None:
         raise DomainError("Unknown section.")
     record = _lock(record, version)
-    if not can_write_record(actor, record):
+    if not record_permissions(actor, record).can_edit:
         if not record.is_editable:
             raise DomainError(f"This record is {record.get_status_display().lower()} and cannot be changed.")
         raise PermissionDenied
@@ -241,7 +241,7 @@ def closure_submit(*, actor, record: ClosureRecord) -> ClosureRecord:
     record = _lock(record)
     if not record.is_editable:
         raise DomainError(f"This record is {record.get_status_display().lower()} and cannot be submitted.")
-    if not can_write_record(actor, record):
+    if not record_permissions(actor, record).can_submit:
         raise PermissionDenied
     _require_complete(record)
     record.comments.filter(resolved=False).update(resolved=True)
@@ -264,7 +264,7 @@ def closure_submit(*, actor, record: ClosureRecord) -> ClosureRecord:
 def closure_return(*, actor, record: ClosureRecord, comments: list[tuple[str, str]]) -> ClosureRecord:
     """Return a submitted record for amendment with comments tied to sections."""
     record = _lock(record)
-    if not can_review_record(actor, record):
+    if not record_permissions(actor, record).is_reviewer:
         raise PermissionDenied
     comments = [(section, text.strip()) for section, text in comments if text and text.strip()]
     if not comments:
@@ -300,7 +300,7 @@ def closure_authorise(*, actor, record: ClosureRecord) -> ClosureRecord:
     from the record, open plans end that day, the content frozen with its digest; all in one
     transaction, so an interruption leaves either a closed episode or a still-submitted record."""
     record = _lock(record)
-    if not can_review_record(actor, record):
+    if not record_permissions(actor, record).is_reviewer:
         raise PermissionDenied
     if record.status != Status.SUBMITTED:
         raise DomainError(
@@ -346,7 +346,8 @@ def closure_authorise(*, actor, record: ClosureRecord) -> ClosureRecord:
 def closure_withdraw(*, actor, record: ClosureRecord, reason: str) -> ClosureRecord:
     """Withdraw a record that is no longer wanted (the case stays open)."""
     record = _lock(record)
-    if not (can_write_record(actor, record) or can_review_record(actor, record)):
+    permissions = record_permissions(actor, record)
+    if not (permissions.can_edit or permissions.is_reviewer):
         raise PermissionDenied
     if not reason.strip():
         raise DomainError("Say why the record is being withdrawn.", field="reason")
@@ -366,9 +367,17 @@ def closure_withdraw(*, actor, record: ClosureRecord, reason: str) -> ClosureRec
 @transaction.atomic
 def addendum_start(*, actor, record: ClosureRecord) -> ClosureRecord:
     """A correction to an authorised record: the original never changes; the addendum is written
-    and authorised the same way and shown beneath it."""
+    and authorised the same way and shown beneath it. One addendum is written at a time: the
+    original's row is locked, so two people pressing "Write an addendum" at once make one."""
+    record = _lock(record)
     if not record.is_authorised or record.addendum_to_id:
         raise DomainError("An addendum can only be added to an authorised Closure Record.")
+    if not record_permissions(actor, record).can_start_addendum:
+        raise PermissionDenied
+    if record.addenda.filter(status__in=LIVE).exists():
+        raise DomainError(
+            "This record already has an addendum in progress. Finish or withdraw it before starting another."
+        )
     addendum = ClosureRecord(
         episode=record.episode,
         addendum_to=record,
@@ -376,8 +385,6 @@ def addendum_start(*, actor, record: ClosureRecord) -> ClosureRecord:
         decision_date=record.decision_date,
         decision_by=record.decision_by,
     )
-    if not can_write_record(actor, addendum):
-        raise PermissionDenied
     addendum.full_clean()
     addendum.save()
     log_event(

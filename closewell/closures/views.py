@@ -6,7 +6,6 @@ Views are thin: a record is read only through selectors.record_get_for_user (404
 each linking to the section that needs putting right.
 """
 
-import datetime as dt
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -17,12 +16,13 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from closewell.accounts.permissions import can_edit_case, can_review_record, can_write_record, team_ids_for
+from closewell.accounts.permissions import case_permissions, record_permissions, user_permissions
 from closewell.advice.selectors import advice_for_record, advice_for_section
 from closewell.cases import selectors as case_selectors
+from closewell.core.dates import working_days_between
 from closewell.core.errors import DomainError
 
-from . import sections, selectors, services
+from . import actions, sections, selectors, services
 from .forms import ReturnForm, StartForm, WithdrawForm
 from .models import LIVE, ClosureRecord, Status
 
@@ -50,10 +50,6 @@ def _record(request, pk: int) -> ClosureRecord:
     return selectors.record_get_for_user(request.user, pk, audit_read=request.method == "GET")
 
 
-def _manages_team(user, record: ClosureRecord) -> bool:
-    return user.is_team_manager and record.episode.team_id in (team_ids_for(user) or [])
-
-
 def _section_url(record: ClosureRecord, section: str) -> str:
     return reverse("closures:section", args=[record.pk, section])
 
@@ -75,29 +71,8 @@ def problem_links(record: ClosureRecord, problems) -> list[tuple[str, str]]:
     return links
 
 
-def working_days_between(start: dt.date, end: dt.date) -> int:
-    """Working days (Monday to Friday) after start, up to and including end."""
-    days, current = 0, start
-    while current < end:
-        current += dt.timedelta(days=1)
-        if current.weekday() < 5:
-            days += 1
-    return days
-
-
-def _addenda(record: ClosureRecord) -> list[dict]:
-    if record.addendum_to_id:
-        return []
-    return [
-        {"record": addendum, "content": selectors.record_content(addendum)}
-        for addendum in record.addenda.exclude(status=Status.WITHDRAWN)
-        .select_related("author", "authorised_by")
-        .order_by("pk")
-    ]
-
-
 def _page_context(request, record: ClosureRecord) -> dict:
-    user = request.user
+    """What every page of a record shows; `record_access` answers which buttons it has."""
     return {
         "record": record,
         "child": record.episode.child,
@@ -105,11 +80,7 @@ def _page_context(request, record: ClosureRecord) -> dict:
         "overdue": selectors.is_overdue(record),
         "submit_due": selectors.submit_due(record),
         "authorise_due": selectors.authorise_due(record),
-        "can_write": can_write_record(user, record),
-        "can_review": can_review_record(user, record) and record.status == Status.SUBMITTED,
-        "can_history": _manages_team(user, record),
-        "can_withdraw": record.status in LIVE
-        and (can_write_record(user, record) or can_review_record(user, record)),
+        "record_access": record_permissions(request.user, record),
     }
 
 
@@ -119,11 +90,11 @@ def _page_context(request, record: ClosureRecord) -> dict:
 @require_http_methods(["GET", "POST"])
 def start(request, episode_pk: int):
     """Start the record as soon as the decision to close is made; one live record per episode."""
-    episode = case_selectors.episode_get_for_user(request.user, episode_pk)
+    episode = case_selectors.episode_get_for_user(request.user, episode_pk, audit=request.method == "GET")
     live = episode.closure_records.filter(status__in=LIVE, addendum_to__isnull=True).first()
     if live is not None:
         return redirect(live)
-    if not can_edit_case(request.user, episode):
+    if not case_permissions(request.user, episode).can_start_closure:
         raise PermissionDenied
     form = StartForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -144,7 +115,7 @@ def start(request, episode_pk: int):
 def record_detail(request, pk: int):
     record = _record(request, pk)
     context = _page_context(request, record)
-    if context["can_write"]:
+    if context["record_access"].can_edit:
         tasks = selectors.task_list(record)
         for task in tasks:
             task["tag"] = TASK_TAGS[task["status"]]
@@ -160,7 +131,6 @@ def record_detail(request, pk: int):
                 "completed": sum(t["status"] == selectors.TaskStatus.COMPLETED for t in tasks),
             },
         )
-    user = request.user
     said = selectors.record_content(record)
     return render(
         request,
@@ -170,11 +140,7 @@ def record_detail(request, pk: int):
             "content": said,
             # An authorised record is shown as it was authorised, the child's name included.
             "heading_name": said["child"]["name"] if "child" in said else "",
-            "addenda": _addenda(record),
-            "can_add_addendum": record.is_authorised
-            and not record.addendum_to_id
-            and (user.is_social_worker or user.is_team_manager)
-            and record.episode.team_id in (team_ids_for(user) or []),
+            "addenda": selectors.addenda_for_page(record),
         },
     )
 
@@ -190,7 +156,7 @@ def section_edit(request, pk: int, section: str):
     spec = sections.get(section)
     if spec is None or not spec.is_due(record):
         raise Http404("No such section on this record.")
-    if not can_write_record(request.user, record):
+    if not record_permissions(request.user, record).can_edit:
         raise PermissionDenied
     form_class = spec.form
     saved = None
@@ -244,12 +210,12 @@ def section_edit(request, pk: int, section: str):
 @require_http_methods(["GET", "POST"])
 def check(request, pk: int):
     record = _record(request, pk)
-    if not can_write_record(request.user, record):
+    if not record_permissions(request.user, record).can_submit:
         raise PermissionDenied
     problems, error = [], None
     if request.method == "POST":
         try:
-            services.closure_submit(actor=request.user, record=record)
+            actions.SubmitRecord(request.user, record).execute()
         except services.RecordIncomplete as incomplete:
             problems = problem_links(record, incomplete.problems)
         except DomainError as refusal:
@@ -280,7 +246,7 @@ def _review_page(request, record: ClosureRecord, form: ReturnForm, problems=(), 
         {
             **_page_context(request, record),
             "content": selectors.record_content(record),
-            "addenda": _addenda(record),
+            "addenda": selectors.addenda_for_page(record),
             "form": form,
             "problems": problems,
             "error": error,
@@ -297,12 +263,12 @@ def _return_form(record: ClosureRecord, data=None) -> ReturnForm:
 @require_http_methods(["GET", "POST"])
 def review(request, pk: int):
     record = _record(request, pk)
-    if not can_review_record(request.user, record):
-        raise PermissionDenied
+    action = actions.ReturnRecord(request.user, record)
+    action.check()
     form = _return_form(record, request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
-            services.closure_return(actor=request.user, record=record, comments=form.comments())
+            action.execute(comments=form.comments())
         except DomainError as error:
             form.add_domain_error(error)
         else:
@@ -317,10 +283,8 @@ def review(request, pk: int):
 def authorise(request, pk: int):
     """The case is closed from this moment (services.closure_authorise)."""
     record = _record(request, pk)
-    if not can_review_record(request.user, record):
-        raise PermissionDenied
     try:
-        services.closure_authorise(actor=request.user, record=record)
+        actions.AuthoriseRecord(request.user, record).execute()
     except services.RecordIncomplete as incomplete:
         return _review_page(
             request, record, _return_form(record), problems=problem_links(record, incomplete.problems)
@@ -346,7 +310,7 @@ def authorised(request, pk: int):
 def addendum(request, pk: int):
     record = _record(request, pk)
     try:
-        new = services.addendum_start(actor=request.user, record=record)
+        new = actions.StartAddendum(request.user, record).execute()
     except DomainError as error:
         messages.error(request, error.message)
         return redirect(record)
@@ -357,14 +321,12 @@ def addendum(request, pk: int):
 @require_http_methods(["GET", "POST"])
 def withdraw(request, pk: int):
     record = _record(request, pk)
-    if record.status not in LIVE or not (
-        can_write_record(request.user, record) or can_review_record(request.user, record)
-    ):
-        raise PermissionDenied
+    action = actions.WithdrawRecord(request.user, record)
+    action.check()
     form = WithdrawForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            services.closure_withdraw(actor=request.user, record=record, reason=form.cleaned_data["reason"])
+            action.execute(reason=form.cleaned_data["reason"])
         except DomainError as error:
             form.add_domain_error(error)
         else:
@@ -380,7 +342,8 @@ def withdraw(request, pk: int):
 def queue(request):
     """A manager's records to authorise; anyone writing records, their drafts and returned ones."""
     user = request.user
-    if not (user.is_social_worker or user.is_team_manager):
+    access = user_permissions(user)
+    if not access.can_write_records:
         raise PermissionDenied
     today = timezone.localdate()
     waiting = []
@@ -411,7 +374,7 @@ def queue(request):
         {
             "waiting": waiting,
             "writing": writing,
-            "is_manager": user.is_team_manager,
+            "is_manager": access.can_authorise_records,
             "status_tags": STATUS_TAGS,
         },
     )
@@ -421,7 +384,7 @@ def queue(request):
 def history(request, pk: int):
     """Who did what to a record, and who read it: for the team's managers."""
     record = _record(request, pk)
-    if not _manages_team(request.user, record):
+    if not record_permissions(request.user, record).can_see_history:
         raise PermissionDenied
     return render(
         request,

@@ -13,6 +13,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from closewell.accounts.permissions import record_permissions
 from closewell.audit.models import Action
 from closewell.audit.services import log_event
 from closewell.closures.content import parents_and_carers
@@ -30,7 +31,7 @@ from .models import (
     SignatureMethod,
     SignerKind,
 )
-from .selectors import can_handle_documents, signatures_for
+from .selectors import signatures_for
 
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
 MAX_DRAWN_BYTES = 512 * 1024
@@ -132,7 +133,7 @@ def _lock_for_signing(actor, record: ClosureRecord) -> ClosureRecord:
     """Lock the record's row (authorisation locks it too), so a signature is never added or removed
     while the record is being authorised, and refuse once it is authorised."""
     record = ClosureRecord.objects.select_for_update().select_related("episode__child").get(pk=record.pk)
-    if not can_handle_documents(actor, record):
+    if not record_permissions(actor, record).can_handle_documents:
         raise PermissionDenied
     if record.status == Status.AUTHORISED:
         raise DomainError(
@@ -369,7 +370,7 @@ def copy_give(
     the record. The PDF is stored with its SHA-256 so the copy can be downloaded again identical.
     """
     record = ClosureRecord.objects.select_related("episode__child", "authorised_by").get(pk=record.pk)
-    if not can_handle_documents(actor, record):
+    if not record_permissions(actor, record).can_handle_documents:
         raise PermissionDenied
     if record.status != Status.AUTHORISED or not record.snapshot:
         raise DomainError("Copies can be given only of an authorised Closure Record.")
@@ -433,7 +434,7 @@ def copy_give(
 def copy_download(*, actor, copy: Copy) -> bytes:
     """The copy's PDF exactly as it was given; refuses if the stored bytes no longer match their digest."""
     record = copy.record
-    if not can_handle_documents(actor, record):
+    if not record_permissions(actor, record).can_handle_documents:
         raise PermissionDenied
     content = bytes(Copy.objects.values_list("pdf", flat=True).get(pk=copy.pk))
     if hashlib.sha256(content).hexdigest() != copy.sha256:
@@ -456,7 +457,7 @@ RECORD_STAMP = "The authorised record — for reading, not a copy given to anyon
 def record_pdf(*, actor, record: ClosureRecord) -> bytes:
     """The authorised record as a PDF for the worker and managers to read (nothing withheld, stamped
     as not being a copy given). Rendered from the snapshot, so it is the same every time."""
-    if not can_handle_documents(actor, record):
+    if not record_permissions(actor, record).can_handle_documents:
         raise PermissionDenied
     if record.status != Status.AUTHORISED or not record.snapshot:
         raise DomainError("Only an authorised Closure Record can be printed.")

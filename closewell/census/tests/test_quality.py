@@ -4,7 +4,7 @@ import datetime as dt
 
 import pytest
 
-from closewell.census.quality import check_child, upn_check_letter, upn_problems, working_days_between
+from closewell.census.quality import check_child, upn_check_letter, upn_problems
 from closewell.census.writer import (
     AssessmentRecord,
     ChildRecord,
@@ -111,11 +111,6 @@ def test_upn_check_letter():
     assert upn_problems("P201123456789") == []
     assert [c for c, _ in upn_problems("B201123456789")] == ["1510"]
     assert [c for c, _ in upn_problems("A201X2345678Z")] == ["1540"]
-
-
-def test_working_days_between():
-    assert working_days_between(D(2026, 5, 1), D(2026, 5, 8)) == 5  # Friday to Friday
-    assert working_days_between(D(2026, 5, 8), D(2026, 5, 8)) == 0
 
 
 def test_issues_carry_the_child_and_episode_for_links():
