@@ -191,6 +191,10 @@ def child_permissions(user, child) -> ChildPermissions:
 
 # --- One Closure Record ------------------------------------------------------------------------------
 
+# closures.models.LIVE, spelt out here: the accounts app sits below the closures app.
+LIVE_STATUSES = ("draft", "submitted", "returned")
+SUBMITTED = "submitted"
+
 
 class RecordPermissions:
     """What a user may do to one Closure Record, in its present state. Pages show a button when the
@@ -231,24 +235,27 @@ class RecordPermissions:
 
     @property
     def can_return(self) -> bool:
-        return self.is_reviewer and self.record.status == "submitted"
+        return self.is_reviewer and self.record.status == SUBMITTED
 
     @property
     def can_authorise(self) -> bool:
-        return self.is_reviewer and self.record.status == "submitted"
+        return self.is_reviewer and self.record.status == SUBMITTED
 
     @property
     def can_withdraw(self) -> bool:
         """A record still in progress is withdrawn by those who may write it or review it."""
-        return self.record.status in ("draft", "submitted", "returned") and (
-            self.can_edit or self.is_reviewer
-        )
+        return self.record.status in LIVE_STATUSES and (self.can_edit or self.is_reviewer)
 
     @property
     def can_start_addendum(self) -> bool:
         """A correction to an authorised record (never to an addendum), by the team's workers and
-        managers. One addendum is written at a time: addendum_start refuses a second."""
-        return self.record.status == "authorised" and not self.record.addendum_to_id and self.works_on_case
+        managers, while no other addendum to it is in progress (addendum_start refuses a second)."""
+        return (
+            self.record.is_authorised
+            and not self.record.addendum_to_id
+            and self.works_on_case
+            and not self.record.addenda.filter(status__in=LIVE_STATUSES).exists()
+        )
 
     @property
     def can_see_history(self) -> bool:

@@ -372,7 +372,7 @@ def addendum_start(*, actor, record: ClosureRecord) -> ClosureRecord:
     record = _lock(record)
     if not record.is_authorised or record.addendum_to_id:
         raise DomainError("An addendum can only be added to an authorised Closure Record.")
-    if not record_permissions(actor, record).can_start_addendum:
+    if not record_permissions(actor, record).works_on_case:
         raise PermissionDenied
     if record.addenda.filter(status__in=LIVE).exists():
         raise DomainError(

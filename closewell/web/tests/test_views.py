@@ -799,3 +799,16 @@ def test_a_choice_not_offered_is_refused_with_a_plain_message(as_user, web):
 def test_a_manager_cannot_filter_to_a_team_they_do_not_manage(as_user, web):
     html = as_user("manager").get(f"/team/?team={web.other_team.pk}").content.decode()
     assert "Oscar Pemberton" not in html and "Amelia Hartley" in html
+
+
+def test_templates_ask_the_permission_objects_never_the_role():
+    """Which links and buttons a page shows comes from accounts.permissions, not from `user.role`."""
+    import pathlib
+    import re
+
+    import closewell
+
+    root = pathlib.Path(closewell.__file__).parent
+    asks_role = re.compile(r"user\.(role|is_social_worker|is_team_manager|is_data_officer|is_administrator)")
+    offenders = [str(p.relative_to(root)) for p in root.rglob("*.html") if asks_role.search(p.read_text())]
+    assert offenders == []
