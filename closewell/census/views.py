@@ -42,13 +42,15 @@ def quality(request):
     teams = access.team_ids
     rows = []
     by_rule: Counter = Counter()
-    for child, issues in check_children(stream_children(year, team_ids=teams), year):
+    for child, found in check_children(stream_children(year, team_ids=teams), year):
         if teams is not None:
-            issues = [i for i in issues if i.team_id is None or i.team_id in teams]
-        if not issues:
+            found = [p for p in found if p.team_id is None or p.team_id in teams]
+        if not found:
             continue
-        rows.append({"child": child.name, "la_child_id": child.la_child_id, "pk": child.pk, "issues": issues})
-        by_rule.update((i.code, i.is_query) for i in issues)
+        rows.append(
+            {"child": child.name, "la_child_id": child.la_child_id, "pk": child.pk, "problems": found}
+        )
+        by_rule.update((p.code, p.is_query) for p in found)
     page = Paginator(rows, CHILDREN_PER_PAGE).get_page(request.GET.get("page"))
     return render(
         request,
