@@ -21,7 +21,7 @@ from closewell.core.errors import DomainError
 from closewell.web.pagination import page_query, pagination
 
 from . import services
-from .codes import DIMENSION_DOMAIN, Dimension, Disability, Domain
+from .codes import Dimension, Disability, Domain, by_framework
 from .forms import UNPLANNED, ActionForm, ContactForm, PersonForm
 from .models import ChildPerson, Contact, EpisodeStatus, PlannedAction
 from .selectors import (
@@ -134,20 +134,15 @@ def search(request):
 
 
 def group_by_domain(actions) -> list[dict]:
-    """Actions under their Assessment Framework domain and dimension, in the Framework's order."""
-    by_dimension: dict[str, list] = {}
-    for action in actions:
-        by_dimension.setdefault(action.dimension, []).append(action)
-    groups = []
-    for domain in Domain:
-        dimensions = [
-            {"label": dimension.label, "actions": by_dimension[dimension]}
-            for dimension in Dimension
-            if DIMENSION_DOMAIN[dimension] == domain and dimension in by_dimension
-        ]
-        if dimensions:
-            groups.append({"label": domain.label, "dimensions": dimensions})
-    return groups
+    """Actions under their Assessment Framework domain and dimension, as the case page lists them."""
+    return [
+        {
+            "label": Domain(domain).label,
+            "dimensions": [{"label": Dimension(d).label, "actions": items} for d, items in dimensions],
+        }
+        for domain, _, dimensions in by_framework(actions)
+        if dimensions
+    ]
 
 
 @require_GET
