@@ -4,20 +4,16 @@ Views are thin: cases are read only through closewell.cases.selectors and writte
 closewell.cases.services, which decide access and apply the rules.
 """
 
-import datetime as dt
-
-from django import forms
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
-from django.utils.formats import date_format
 from django.views.decorators.http import require_GET
 
 from closewell.accounts.permissions import case_permissions, user_permissions
-from closewell.core.errors import DomainError
+from closewell.web.editing import versioned_edit
 from closewell.web.pagination import page_query, pagination
 
 from . import services
@@ -211,67 +207,22 @@ def _open_case(request, pk: int, *, audit: bool):
     return child, case, episode
 
 
-def _display(field, value) -> str:
-    """A saved value as the form shows it: choice labels, dates in words, Yes or No."""
-    if value in (None, "", []):
-        return "Not recorded"
-    if isinstance(value, bool):
-        return "Yes" if value else "No"
-    if isinstance(value, dt.datetime):
-        return date_format(timezone.localtime(value), "j F Y, H:i")
-    if isinstance(value, dt.date):
-        return date_format(value, "j F Y")
-    if isinstance(field, forms.ModelMultipleChoiceField):
-        return ", ".join(field.label_from_instance(p) for p in field.queryset.filter(pk__in=value))
-    if isinstance(field, forms.ChoiceField):
-        labels = {}
-        for key, label in field.choices:
-            if isinstance(label, (list, tuple)):
-                labels.update({str(k): v for k, v in label})
-            else:
-                labels[str(key)] = label
-        return str(labels.get(str(value), value))
-    return str(value)
-
-
-def _saved_values(form, initial: dict) -> list[tuple[str, str]]:
-    return [
-        (field.label, _display(field, initial.get(name)))
-        for name, field in form.fields.items()
-        if name != "version"
-    ]
-
-
-def _form_page(request, *, make_form, initial, save, template, context, success, next_url, reload=None):
-    """GET shows the form; POST validates it and calls one service.
-
-    A rule refusal (DomainError) shows on its field. A stale edit (DomainError on 'version') shows
-    what is saved now, moves the form to the current version and keeps everything the user typed.
-    """
+def _form_page(request, *, make_form, initial, save, template, context, success, next_url, current=None):
+    """A case form through the one versioned-edit flow (web/editing.py): GET shows it, POST calls
+    one service; a refusal shows on its field, a stale save shows what is saved now."""
     if request.method not in ("GET", "POST"):
         return HttpResponseNotAllowed(["GET", "POST"])
-    if request.method == "GET":
-        return render(request, template, {**context, "form": make_form(initial=initial)})
-    form = make_form(data=request.POST)
-    saved = None
-    if form.is_valid():
-        try:
-            save(form.service_fields())
-        except DomainError as error:
-            if error.field == "version" and reload is not None:
-                current = reload()
-                saved = _saved_values(form, current)
-                data = request.POST.copy()
-                data["version"] = str(current["version"])
-                form = make_form(data=data)
-                form.is_valid()
-            form.add_domain_error(error)
-        except ValidationError as error:
-            form.add_domain_error(error)
-        else:
-            messages.success(request, success)
-            return redirect(next_url)
-    return render(request, template, {**context, "form": form, "saved": saved})
+    edit = versioned_edit(
+        request,
+        make_form=make_form,
+        initial=initial,
+        save=lambda form: save(form.service_fields()),
+        current=current,
+    )
+    if edit.done:
+        messages.success(request, success)
+        return redirect(next_url)
+    return render(request, template, {**context, "form": edit.form, "saved": edit.saved})
 
 
 def _contact_initial(contact: Contact) -> dict:
@@ -312,7 +263,7 @@ def contact_edit(request, pk: int, contact_pk: int):
         raise PermissionDenied
     family = list(ChildPerson.objects.filter(child=child).select_related("person"))
 
-    def reload():
+    def saved_now():
         return _contact_initial(Contact.objects.get(pk=contact.pk))
 
     return _form_page(
@@ -324,7 +275,7 @@ def contact_edit(request, pk: int, contact_pk: int):
         context={"child": child, "title": "Change a contact", "object": contact},
         success="Contact changed",
         next_url=child.get_absolute_url(),
-        reload=reload,
+        current=saved_now,
     )
 
 
@@ -384,7 +335,7 @@ def action_edit(request, pk: int, action_pk: int):
         context={"child": child, "title": "Change an action or service", "object": action},
         success="Action changed",
         next_url=child.get_absolute_url(),
-        reload=lambda: _action_initial(PlannedAction.objects.get(pk=action.pk)),
+        current=lambda: _action_initial(PlannedAction.objects.get(pk=action.pk)),
     )
 
 
@@ -431,7 +382,7 @@ def person_edit(request, pk: int, person_pk: int):
     child, case, episode = _open_case(request, pk, audit=request.method == "GET")
     link = get_object_or_404(ChildPerson.objects.select_related("person"), child=child, person_id=person_pk)
 
-    def reload():
+    def saved_now():
         return _person_initial(ChildPerson.objects.select_related("person").get(pk=link.pk))
 
     return _form_page(
@@ -445,5 +396,5 @@ def person_edit(request, pk: int, person_pk: int):
         context={"child": child, "title": f"Change {link.person.full_name}'s details", "object": link.person},
         success="Details changed",
         next_url=child.get_absolute_url(),
-        reload=reload,
+        current=saved_now,
     )

@@ -8,7 +8,7 @@ each linking to the section that needs putting right.
 
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Q
 from django.http import Http404
 from django.shortcuts import redirect, render
@@ -21,6 +21,7 @@ from closewell.advice.selectors import advice_for_record, advice_for_section
 from closewell.cases import selectors as case_selectors
 from closewell.core.dates import working_days_between
 from closewell.core.errors import DomainError
+from closewell.web.editing import versioned_edit
 
 from . import actions, sections, selectors, services
 from .forms import ReturnForm, StartForm, WithdrawForm
@@ -150,8 +151,9 @@ def record_detail(request, pk: int):
 
 @require_http_methods(["GET", "POST"])
 def section_edit(request, pk: int, section: str):
-    """One section's form. A refused save keeps everything typed; a stale one also shows what is
-    saved now, and moves the form to the current version so saving again replaces it."""
+    """One section's form, through the pages' one versioned-edit flow (web/editing.py): a refused
+    save keeps everything typed; a stale one also shows what is saved now, and moves the form to the
+    current version so saving again replaces it."""
     record = _record(request, pk)
     spec = sections.get(section)
     if spec is None or not spec.is_due(record):
@@ -159,34 +161,29 @@ def section_edit(request, pk: int, section: str):
     if not record_permissions(request.user, record).can_edit:
         raise PermissionDenied
     form_class = spec.form
-    saved = None
-    if request.method == "GET":
-        form = form_class(record=record, initial=form_class.initial_for(record))
-    else:
-        form = form_class(request.POST, record=record)
-        if form.is_valid():
-            try:
-                services.closure_update(
-                    actor=request.user,
-                    record=record,
-                    section=section,
-                    version=form.cleaned_data["version"],
-                    data=form.service_data(),
-                )
-            except DomainError as error:
-                if error.field == "version":
-                    record = selectors.record_get_for_user(request.user, pk, audit_read=False)
-                    saved = form.saved_values(form_class.initial_for(record))
-                    data = request.POST.copy()
-                    data["version"] = str(record.version)
-                    form = form_class(data, record=record)
-                    form.is_valid()
-                form.add_domain_error(error)
-            except ValidationError as error:
-                form.add_domain_error(error)
-            else:
-                messages.success(request, f"“{spec.title}” saved")
-                return redirect(record)
+
+    def saved_now() -> dict:
+        nonlocal record
+        record = selectors.record_get_for_user(request.user, pk, audit_read=False)
+        return form_class.initial_for(record)
+
+    edit = versioned_edit(
+        request,
+        make_form=lambda **kw: form_class(record=record, **kw),
+        initial=form_class.initial_for(record),
+        save=lambda form: services.closure_update(
+            actor=request.user,
+            record=record,
+            section=section,
+            version=form.cleaned_data["version"],
+            data=form.service_data(),
+        ),
+        current=saved_now,
+    )
+    if edit.done:
+        messages.success(request, f"“{spec.title}” saved")
+        return redirect(record)
+    form, saved = edit.form, edit.saved
     return render(
         request,
         spec.template,

@@ -43,7 +43,7 @@ from closewell.cases.models import (
 )
 from closewell.core.dates import age_on, birthday
 
-from .mapping import IMPORTED, NEEDED, NOT_IMPORTED, READERS, REQUIRED, Problem, Row, file_names
+from .mapping import IMPORTED, NEEDED, NOT_IMPORTED, READERS, REQUIRED, BadValue, Row, file_names
 from .models import ImportRun
 
 SQLITE_CACHE_KIB = -512 * 1024  # negative: KiB, so 512 MiB at most, allocated only as used
@@ -166,7 +166,7 @@ class Entry:
 class Result:
     ok: bool
     dry_run: bool
-    problems: list[Problem] = field(default_factory=list)
+    problems: list[BadValue] = field(default_factory=list)
     counts: dict[str, dict[str, int]] = field(default_factory=dict)
     skipped: dict[str, str] = field(default_factory=dict)
     rows_read: int = 0
@@ -192,7 +192,7 @@ def import_extract(path, *, actor=None, dry_run: bool = False, progress: Callabl
     return Importer(Path(path), actor=actor, progress=progress).run(dry_run=dry_run)
 
 
-def write_report(problems: list[Problem], path) -> Path:
+def write_report(problems: list[BadValue], path) -> Path:
     """The report of a failed import: one line per bad value, as CSV (file, line, column, reason)."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -209,7 +209,7 @@ class Importer:
         self.path = path
         self.actor = actor
         self.progress = progress
-        self.problems: list[Problem] = []
+        self.problems: list[BadValue] = []
         self.entries: dict[str, list[Entry]] = {}
         self.files: dict[str, str] = {}
         self.counts: dict[str, dict[str, int]] = {}
@@ -233,7 +233,7 @@ class Importer:
             except Rollback:
                 pass
             except (DatabaseError, ValidationError) as error:
-                self.problems.append(Problem("", 0, "", f"The database refused the import: {error}"))
+                self.problems.append(BadValue("", 0, "", f"The database refused the import: {error}"))
         result.ok = not self.problems
         result.problems = self.problems
         result.counts = self.counts
@@ -278,7 +278,7 @@ class Importer:
             found = next((self.path / n for n in file_names(table) if (self.path / n).exists()), None)
             if found is None:
                 if table in REQUIRED:
-                    self.problems.append(Problem(file_names(table)[0], 0, "", "The file is missing."))
+                    self.problems.append(BadValue(file_names(table)[0], 0, "", "The file is missing."))
                 continue
             self.files[table] = found.name
             self.entries[table] = self._read_file(table, found)
@@ -296,7 +296,7 @@ class Importer:
             missing = [c for c in NEEDED[table] if c not in header]
             if missing:
                 for column in missing:
-                    self.problems.append(Problem(path.name, 1, column, "The column is missing."))
+                    self.problems.append(BadValue(path.name, 1, column, "The column is missing."))
                 bar.close()
                 return entries
             for values in reader:
@@ -318,7 +318,7 @@ class Importer:
         return self.entries.get(table, [])
 
     def _error(self, entry: Entry, column: str, reason: str) -> None:
-        self.problems.append(Problem(entry.file, entry.line, column, reason))
+        self.problems.append(BadValue(entry.file, entry.line, column, reason))
         entry.ok = False
 
     # ------------------------------------------------------------------ check

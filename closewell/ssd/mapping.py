@@ -1,7 +1,7 @@
 """The SSD tables Closewell reads: their columns, and how each row is read and checked.
 
 The Standard Safeguarding Dataset (Data to Insight) is one CSV per table. Each reader below takes one
-row and returns the clean values Closewell keeps, or records a Problem per bad column. Checks that
+row and returns the clean values Closewell keeps, or records a BadValue per bad column. Checks that
 need other rows or the database (does the referral exist? which episode covers this visit?) are in
 importer.py.
 """
@@ -128,7 +128,7 @@ def file_names(table: str) -> tuple[str, ...]:
 
 
 @dataclass(frozen=True)
-class Problem:
+class BadValue:
     """One bad value: the file, its line (the header is line 1), the column and what is wrong."""
 
     file: str
@@ -186,7 +186,7 @@ def codes_of(choices) -> frozenset[str]:
 
 
 class Row:
-    """One CSV row being read: each accessor returns a clean value or records a Problem."""
+    """One CSV row being read: each accessor returns a clean value or records a BadValue."""
 
     __slots__ = ("file", "line", "values", "problems", "ok")
 
@@ -194,7 +194,7 @@ class Row:
         self.file, self.line, self.values, self.problems, self.ok = file, line, values, problems, True
 
     def error(self, column: str, reason: str) -> None:
-        self.problems.append(Problem(self.file, self.line, column, reason))
+        self.problems.append(BadValue(self.file, self.line, column, reason))
         self.ok = False
 
     def text(self, column: str, *, required: str = "", max_length: int = 0) -> str:

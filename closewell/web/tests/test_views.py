@@ -812,3 +812,19 @@ def test_templates_ask_the_permission_objects_never_the_role():
     asks_role = re.compile(r"user\.(role|is_social_worker|is_team_manager|is_data_officer|is_administrator)")
     offenders = [str(p.relative_to(root)) for p in root.rglob("*.html") if asks_role.search(p.read_text())]
     assert offenders == []
+
+
+def test_case_forms_and_record_sections_share_one_versioned_edit():
+    """One base form and one flow (web/editing.py) for every page that edits something saved."""
+    import inspect
+
+    from closewell.cases import views as case_views
+    from closewell.cases.forms import ActionForm, ContactForm, PersonForm
+    from closewell.closures import views as closure_views
+    from closewell.closures.forms import SECTION_FORMS
+    from closewell.web.forms import VersionedForm
+
+    for form in (ContactForm, ActionForm, PersonForm, *SECTION_FORMS.values()):
+        assert issubclass(form, VersionedForm), form
+    assert "versioned_edit(" in inspect.getsource(case_views._form_page)
+    assert "versioned_edit(" in inspect.getsource(closure_views.section_edit)
