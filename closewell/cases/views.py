@@ -177,7 +177,7 @@ def contacts(request, pk: int, episode_pk: int):
     child = child_get_for_user(request.user, pk)
     episode, rows = episode_contacts(child, episode_pk)
     page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
-    current = not episode.is_closed and can_edit_case(request.user, episode)
+    current = case_permissions(request.user, episode).can_edit
     return render(
         request,
         "cases/contacts.html",
