@@ -75,6 +75,7 @@ def test_each_api_read_writes_one_audit_event(case, authorised, what, role):
         "/closures/{record}/",
         "/children/{child}/contacts/{contact}/",
         "/children/{child}/contacts/add/",
+        "/children/{child}/episodes/{episode}/contacts/",
     ],
 )
 def test_each_page_read_writes_one_audit_event(case, authorised, path):
@@ -87,7 +88,7 @@ def test_each_page_read_writes_one_audit_event(case, authorised, path):
         contact = ContactFactory(episode=episode, worker=case.worker)
     else:
         contact = case.visit
-    url = path.format(child=child.pk, record=authorised.pk, contact=contact.pk)
+    url = path.format(child=child.pk, record=authorised.pk, contact=contact.pk, episode=contact.episode_id)
     [event] = reads_during(lambda: page_client(case.worker).get(url))
     assert (event.actor, event.child_id) == (case.worker, child.pk)
 
