@@ -6,7 +6,6 @@ Views are thin: a record is read only through selectors.record_get_for_user (404
 each linking to the section that needs putting right.
 """
 
-
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Q

@@ -139,7 +139,7 @@ def test_no_activity_after_closure_rule_8565(complete_record, case):
         episode=case.episode, start_date=days_ago(30), icpc_date=days_ago(-3), icpc_target_date=days_ago(-3)
     )
     assert ("interventions", "", "8565") in rules(complete_record)
-    [problem] = [p for p in checks.problems(complete_record) if p.rule == "8565"]
+    [problem] = [p for p in sections.problems(complete_record) if p.rule == "8565"]
     assert "An initial child protection conference was held" in problem.message
 
 
@@ -164,9 +164,9 @@ def test_the_record_asks_the_census_rule_itself(complete_record, monkeypatch, co
     monkeypatch.setitem(
         census_rules.RULES, code, census_rules.Rule(code, rule.level, lambda *args: iter(["Broken."]))
     )
-    assert code in {p.rule for p in checks.problems(complete_record)}
+    assert code in {p.rule for p in sections.problems(complete_record)}
     monkeypatch.setitem(census_rules.RULES, code, census_rules.Rule(code, rule.level, lambda *args: iter([])))
-    assert code not in {p.rule for p in checks.problems(complete_record)}
+    assert code not in {p.rule for p in sections.problems(complete_record)}
 
 
 def test_unauthorised_assessment_blocks_closure_rule_8867(complete_record, case):

@@ -821,10 +821,10 @@ def test_case_forms_and_record_sections_share_one_versioned_edit():
     from closewell.cases import views as case_views
     from closewell.cases.forms import ActionForm, ContactForm, PersonForm
     from closewell.closures import views as closure_views
-    from closewell.closures.forms import SECTION_FORMS
+    from closewell.closures.sections import SECTIONS
     from closewell.web.forms import VersionedForm
 
-    for form in (ContactForm, ActionForm, PersonForm, *SECTION_FORMS.values()):
+    for form in (ContactForm, ActionForm, PersonForm, *(spec.form for spec in SECTIONS)):
         assert issubclass(form, VersionedForm), form
     assert "versioned_edit(" in inspect.getsource(case_views._form_page)
     assert "versioned_edit(" in inspect.getsource(closure_views.section_edit)
