@@ -1,11 +1,17 @@
-"""Who may see and change what: the one place case-level access is decided.
+"""Who may see and change what: the one place access is decided.
 
-Every view, command and (later) the API asks these functions; nothing else filters cases by user.
+Ask an object, never the role: `user_permissions(user)` (pages and lists of a role),
+`case_permissions(user, episode)`, `child_permissions(user, child)` and
+`record_permissions(user, record)`. Views, templates, the API, selectors and services all ask them;
+nothing else compares a user's role, team or a record's state to decide access, and nothing else
+filters cases by user (scope_children, scope_episodes).
 """
+
+from functools import cached_property
 
 from django.db.models import Q, QuerySet
 
-from .models import Role, User
+from .models import Role, Team, User
 
 
 def team_ids_for(user: User) -> list[int] | None:
@@ -19,6 +25,13 @@ def team_ids_for(user: User) -> list[int] | None:
     if user.role == Role.DATA_OFFICER:
         return None
     return []
+
+
+def _active_role(user) -> str | None:
+    """The user's role while they may sign in; None for anonymous and deactivated users."""
+    if not user.is_authenticated or not user.is_active:
+        return None
+    return user.role
 
 
 def scope_children(user: User, children: QuerySet) -> QuerySet:
@@ -36,27 +49,6 @@ def scope_episodes(user: User, episodes: QuerySet) -> QuerySet:
     return episodes.filter(team_id__in=teams)
 
 
-def can_view_case(user: User, episode) -> bool:
-    teams = team_ids_for(user)
-    return teams is None or episode.team_id in teams
-
-
-def can_edit_case(user: User, episode) -> bool:
-    """Workers and managers of the episode's team record on it while it is not closed.
-
-    CIN rule 8565: no activity is recorded after an episode is closed.
-    """
-    if episode.is_closed:
-        return False
-    if user.role not in (Role.SOCIAL_WORKER, Role.TEAM_MANAGER):
-        return False
-    return episode.team_id in (team_ids_for(user) or [])
-
-
-def can_search_children(user: User) -> bool:
-    return user.is_authenticated and user.role != Role.ADMINISTRATOR
-
-
 def my_cases_filter(user: User) -> Q:
     """Episodes on a user's own list: allocated to them (worker) or in their teams (manager)."""
     if user.role == Role.SOCIAL_WORKER:
@@ -64,25 +56,140 @@ def my_cases_filter(user: User) -> Q:
     return Q(team_id__in=team_ids_for(user) or [])
 
 
-def can_write_record(user: User, record) -> bool:
-    """The worker and managers of the episode's team edit a record while it is a draft or returned
-    (an addendum is written after the episode has closed, so the case's own rule does not apply)."""
-    return (
-        record.is_editable
-        and user.role in (Role.SOCIAL_WORKER, Role.TEAM_MANAGER)
-        and record.episode.team_id in (team_ids_for(user) or [])
-    )
+# --- What a user may do anywhere: the pages and lists of their role ---------------------------------
 
 
-def can_review_record(user: User, record) -> bool:
-    """Only a manager of the episode's team returns or authorises, and never the record's author
-    (four eyes): the case is closed on a second person's judgement."""
-    return (
-        user.role == Role.TEAM_MANAGER
-        and record.episode.team_id in (team_ids_for(user) or [])
-        and record.author_id != user.pk
-    )
+class UserPermissions:
+    """What a user may do that is not about one case: which lists, pages and reports they reach.
 
+    Every page, the navigation (as `access` in every template) and the API ask this object; nothing
+    else compares a user's role."""
+
+    def __init__(self, user):
+        self.user = user
+        self.role = _active_role(user)
+
+    @cached_property
+    def team_ids(self) -> list[int] | None:
+        return team_ids_for(self.user)
+
+    @property
+    def writes_records(self) -> bool:
+        """Workers and managers hold cases and write Closure Records."""
+        return self.role in (Role.SOCIAL_WORKER, Role.TEAM_MANAGER)
+
+    can_list_own_cases = writes_records
+    can_write_records = writes_records
+
+    @property
+    def can_authorise_records(self) -> bool:
+        """Team managers authorise (and return) their teams' Closure Records: their queue."""
+        return self.role == Role.TEAM_MANAGER
+
+    @property
+    def can_list_team_cases(self) -> bool:
+        return self.role in (Role.TEAM_MANAGER, Role.DATA_OFFICER)
+
+    def team_choices(self) -> QuerySet:
+        """The teams a user may filter the team's case list by: a manager's own, every one for the
+        data officer, none for others."""
+        if self.role == Role.TEAM_MANAGER:
+            return self.user.managed_teams.all()
+        if self.role == Role.DATA_OFFICER:
+            return Team.objects.all()
+        return Team.objects.none()
+
+    @property
+    def can_search(self) -> bool:
+        """Everyone who reads cases searches them; the administrator never reads children's records."""
+        return self.user.is_authenticated and self.user.role != Role.ADMINISTRATOR
+
+    @property
+    def can_use_admin(self) -> bool:
+        return self.role == Role.ADMINISTRATOR
+
+    @property
+    def sees_every_team(self) -> bool:
+        """Read-only roles see every team's cases (the census and reports cover the council)."""
+        return self.role == Role.DATA_OFFICER
+
+    @property
+    def can_export_census(self) -> bool:
+        """The census return holds every child in the council: only the data officer downloads it."""
+        return self.role == Role.DATA_OFFICER
+
+    @property
+    def can_view_census_quality(self) -> bool:
+        """Data officers see every child's census problems; team managers those of their teams."""
+        return self.role in (Role.DATA_OFFICER, Role.TEAM_MANAGER)
+
+    @property
+    def can_view_reports(self) -> bool:
+        """Reports on closures: data officers for every team, team managers for the teams they manage."""
+        return self.role in (Role.DATA_OFFICER, Role.TEAM_MANAGER)
+
+
+def user_permissions(user) -> UserPermissions:
+    return UserPermissions(user)
+
+
+# --- One case (an episode) and one child ------------------------------------------------------------
+
+
+class CasePermissions:
+    """What a user may do on one episode of a child's case."""
+
+    def __init__(self, user, episode):
+        self.user, self.episode = user, episode
+        self.site = UserPermissions(user)
+
+    @cached_property
+    def in_team(self) -> bool:
+        """The episode is with one of the user's teams (a worker's team, a manager's teams)."""
+        return self.episode.team_id in (self.site.team_ids or [])
+
+    @property
+    def can_view(self) -> bool:
+        return self.site.team_ids is None or self.in_team
+
+    @property
+    def can_edit(self) -> bool:
+        """Workers and managers of the episode's team record on it while it is not closed.
+
+        CIN rule 8565: no activity is recorded after an episode is closed."""
+        return not self.episode.is_closed and self.site.writes_records and self.in_team
+
+    @property
+    def can_start_closure(self) -> bool:
+        """The Closure Record is started by those who record on the open case."""
+        return self.can_edit
+
+
+def case_permissions(user, episode) -> CasePermissions:
+    return CasePermissions(user, episode)
+
+
+class ChildPermissions:
+    """What a user may do with a child's case as a whole."""
+
+    def __init__(self, user, child):
+        self.user, self.child = user, child
+        self.site = UserPermissions(user)
+
+    @cached_property
+    def can_see_who_viewed(self) -> bool:
+        """A team manager of a team the child has an episode with sees who read the case: reading a
+        child's record is audited so that someone answerable can check who looked, and why."""
+        if self.site.role != Role.TEAM_MANAGER:
+            return False
+        return self.child.episodes.filter(team_id__in=self.site.team_ids or []).exists()
+
+
+def child_permissions(user, child) -> ChildPermissions:
+    return ChildPermissions(user, child)
+
+
+# --- Separation of duties (four eyes) ---------------------------------------------------------------
 
 FOUR_EYES_MESSAGE = (
     "You cannot authorise this record because you {what} it. Another team manager who has not "
@@ -112,37 +219,148 @@ def four_eyes_refusal(user: User, record) -> str | None:
     return FOUR_EYES_MESSAGE.format(what=what)
 
 
+# --- One Closure Record ------------------------------------------------------------------------------
+
+# closures.models.LIVE, spelt out here: the accounts app sits below the closures app.
+LIVE_STATUSES = ("draft", "submitted", "returned")
+SUBMITTED = "submitted"
+
+
+class RecordPermissions:
+    """What a user may do to one Closure Record, in its present state. Pages show a button when the
+    answer is yes; the services refuse (PermissionDenied) when it is no. Rules that say who may
+    approve (separation of duties) belong in `is_reviewer` / `can_authorise` here."""
+
+    def __init__(self, user, record):
+        self.user, self.record = user, record
+        self.site = UserPermissions(user)
+        self.case = CasePermissions(user, record.episode)
+
+    @property
+    def can_view(self) -> bool:
+        return self.case.can_view
+
+    @property
+    def works_on_case(self) -> bool:
+        """A worker or manager of the episode's team (an addendum is written after the episode has
+        closed, so the case's own "not closed" rule does not apply to the record)."""
+        return self.site.writes_records and self.case.in_team
+
+    @property
+    def can_edit(self) -> bool:
+        """The worker and managers of the episode's team edit a record while it is a draft or returned."""
+        return self.record.is_editable and self.works_on_case
+
+    can_submit = can_edit
+
+    @property
+    def is_reviewer(self) -> bool:
+        """Only a manager of the episode's team reviews a record, and never its author (four eyes):
+        the case is closed on a second person's judgement."""
+        return (
+            self.site.role == Role.TEAM_MANAGER
+            and self.case.in_team
+            and self.record.author_id != self.user.pk
+        )
+
+    @property
+    def can_return(self) -> bool:
+        return self.is_reviewer and self.record.status == SUBMITTED
+
+    @cached_property
+    def four_eyes_refusal(self) -> str | None:
+        """Why this user may not authorise the record on separation of duties (they wrote, changed,
+        signed for or submitted it), or None. Returning it for amendment is still theirs to do."""
+        return four_eyes_refusal(self.user, self.record)
+
+    @property
+    def can_authorise(self) -> bool:
+        return self.is_reviewer and self.record.status == SUBMITTED and self.four_eyes_refusal is None
+
+    @property
+    def can_withdraw(self) -> bool:
+        """A record still in progress is withdrawn by those who may write it or review it."""
+        return self.record.status in LIVE_STATUSES and (self.can_edit or self.is_reviewer)
+
+    @property
+    def can_start_addendum(self) -> bool:
+        """A correction to an authorised record (never to an addendum), by the team's workers and
+        managers, while no other addendum to it is in progress (addendum_start refuses a second)."""
+        return (
+            self.record.is_authorised
+            and not self.record.addendum_to_id
+            and self.works_on_case
+            and not self.record.addenda.filter(status__in=LIVE_STATUSES).exists()
+        )
+
+    @property
+    def can_see_history(self) -> bool:
+        """Who did what to a record, and who read it: for the team's managers."""
+        return self.site.role == Role.TEAM_MANAGER and self.case.in_team
+
+    @property
+    def can_handle_documents(self) -> bool:
+        """The worker and the managers of the episode's team take signatures and give out copies: they
+        know the family and who must not see what. Read-only roles see the register through the record."""
+        return self.works_on_case
+
+
+def record_permissions(user, record) -> RecordPermissions:
+    return RecordPermissions(user, record)
+
+
+class CopyPermissions:
+    """What a user may do with one copy of a Closure Record given out."""
+
+    def __init__(self, user, copy, record_access: "RecordPermissions | None" = None):
+        self.user, self.copy = user, copy
+        self.record = record_access or RecordPermissions(user, copy.record)
+
+    @property
+    def can_release(self) -> bool:
+        """A copy that needs a release (for someone who has harmed a member of the family, or with a
+        withholding overridden) is released by a team manager of the child's team who did not ask for
+        it (separation of duties: a second person checks what leaves our hands)."""
+        return (
+            self.record.site.role == Role.TEAM_MANAGER
+            and self.copy.release_status == "awaiting"
+            and self.record.case.in_team
+            and self.copy.given_by_id != self.user.pk
+        )
+
+
+def copy_permissions(user, copy, record_access: RecordPermissions | None = None) -> CopyPermissions:
+    """`record_access`: the copy's record's permission object, when the caller has it already."""
+    return CopyPermissions(user, copy, record_access)
+
+
+# --- The same answers as functions, for code that asks one question ---------------------------------
+
+
+def can_view_case(user: User, episode) -> bool:
+    return CasePermissions(user, episode).can_view
+
+
+def can_edit_case(user: User, episode) -> bool:
+    return CasePermissions(user, episode).can_edit
+
+
+def can_search_children(user: User) -> bool:
+    return UserPermissions(user).can_search
+
+
+def can_review_record(user: User, record) -> bool:
+    """May return (review) the record: a manager of its team who is not its author."""
+    return RecordPermissions(user, record).is_reviewer
+
+
 def can_authorise_record(user: User, record) -> bool:
-    """A manager of the episode's team who may review the record and put none of its content in."""
-    return can_review_record(user, record) and four_eyes_refusal(user, record) is None
+    """May authorise the submitted record now, the four-eyes rule included."""
+    return RecordPermissions(user, record).can_authorise
 
 
 def can_release_copy(user: User, copy) -> bool:
-    """A copy that needs a release (for someone who has harmed a member of the family, or with a
-    withholding overridden) is released by a team manager of the child's team who did not ask for
-    it (separation of duties: a second person checks what leaves our hands)."""
-    return (
-        user.is_authenticated
-        and user.role == Role.TEAM_MANAGER
-        and copy.release_status == "awaiting"
-        and copy.record.episode.team_id in (team_ids_for(user) or [])
-        and copy.given_by_id != user.pk
-    )
-
-
-def can_export_census(user: User) -> bool:
-    """The census return holds every child in the council: only the data officer downloads it."""
-    return user.is_authenticated and user.is_active and user.role == Role.DATA_OFFICER
-
-
-def can_view_census_quality(user: User) -> bool:
-    """Data officers see every child's census problems; team managers those of their teams."""
-    return user.is_authenticated and user.is_active and user.role in (Role.DATA_OFFICER, Role.TEAM_MANAGER)
-
-
-def can_view_reports(user: User) -> bool:
-    """Reports on closures: data officers for every team, team managers for the teams they manage."""
-    return user.is_authenticated and user.is_active and user.role in (Role.DATA_OFFICER, Role.TEAM_MANAGER)
+    return CopyPermissions(user, copy).can_release
 
 
 # --- The administrator role in the Django admin ------------------------------------------------------

@@ -5,9 +5,8 @@ from rest_framework import generics, serializers
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from closewell.accounts.permissions import scope_children
 from closewell.cases.models import Child
-from closewell.cases.selectors import child_get_for_user
+from closewell.cases.selectors import child_get_for_user, children_for_user
 
 
 class ChildSerializer(serializers.ModelSerializer):
@@ -41,13 +40,9 @@ class ChildList(generics.ListAPIView):
         return super().get(request, *args, **kwargs)
 
     def get_queryset(self):
-        children = scope_children(self.request.user, Child.objects.all()).order_by(
-            "last_name", "first_name", "pk"
+        return children_for_user(
+            self.request.user, la_child_id=self.request.query_params.get("la_child_id", "")
         )
-        la_child_id = self.request.query_params.get("la_child_id")
-        if la_child_id:
-            children = children.filter(la_child_id=la_child_id)
-        return children
 
 
 class ChildDetail(APIView):

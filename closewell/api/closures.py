@@ -7,15 +7,13 @@ from rest_framework import generics, serializers, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from closewell.accounts.permissions import scope_episodes
-from closewell.cases.models import Episode
 from closewell.cases.selectors import episode_get_for_user
-from closewell.closures import sections, services
+from closewell.closures import actions, sections, services
 from closewell.closures.models import ClosureRecord, ParentView, Section, Status
-from closewell.closures.selectors import record_get_for_user
+from closewell.closures.selectors import record_get_for_user, records_for_user
 from closewell.core.errors import DomainError
 
-from .common import UserSerializer
+from .common import UserSerializer, int_param
 from .episodes import ActionSerializer
 from .schema import AutoSchema, ProblemSerializer
 
@@ -253,19 +251,11 @@ class RecordList(generics.ListAPIView):
         return super().get(request, *args, **kwargs)
 
     def get_queryset(self):
-        episodes = scope_episodes(self.request.user, Episode.objects.all())
-        records = (
-            ClosureRecord.objects.filter(episode__in=episodes)
-            .select_related("episode__child", "author")
-            .order_by("-created_at", "-pk")
+        return records_for_user(
+            self.request.user,
+            status=self.request.query_params.get("status"),
+            episode_id=int_param(self.request, "episode"),
         )
-        state = self.request.query_params.get("status")
-        if state in Status.values:
-            records = records.filter(status=state)
-        episode = self.request.query_params.get("episode", "")
-        if episode.isdigit() and len(episode) < 16:
-            records = records.filter(episode_id=int(episode))
-        return records
 
     @extend_schema(request=RecordStartSerializer, responses={201: RecordSerializer})
     def post(self, request):
@@ -273,7 +263,7 @@ class RecordList(generics.ListAPIView):
         serializer = RecordStartSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
-        episode = episode_get_for_user(request.user, data["episode"])
+        episode = episode_get_for_user(request.user, data["episode"], audit=False)
         record = services.closure_start(
             actor=request.user,
             episode=episode,
@@ -321,7 +311,7 @@ class RecordSubmit(APIView):
     @extend_schema(request=None, responses=RecordSerializer)
     def post(self, request, pk: int):
         """Submit for authorisation; refused with each problem listed if a rule is not met."""
-        return _detail(services.closure_submit(actor=request.user, record=_get(request, pk)))
+        return _detail(actions.SubmitRecord(request.user, _get(request, pk)).execute())
 
 
 class RecordReturn(APIView):
@@ -332,11 +322,11 @@ class RecordReturn(APIView):
         serializer = ReturnSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         comments = [(c["section"], c["text"]) for c in serializer.validated_data["comments"]]
-        return _detail(services.closure_return(actor=request.user, record=record, comments=comments))
+        return _detail(actions.ReturnRecord(request.user, record).execute(comments=comments))
 
 
 class RecordAuthorise(APIView):
     @extend_schema(request=None, responses=RecordSerializer)
     def post(self, request, pk: int):
         """A manager of the team (not the author) authorises it: the case is closed from now."""
-        return _detail(services.closure_authorise(actor=request.user, record=_get(request, pk)))
+        return _detail(actions.AuthoriseRecord(request.user, _get(request, pk)).execute())

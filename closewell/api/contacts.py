@@ -1,14 +1,12 @@
 """Contacts: read an episode's contacts and record a new one, through contact_create()."""
 
-from django.http import Http404
 from drf_spectacular.utils import extend_schema
 from rest_framework import generics, serializers, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from closewell.accounts.permissions import scope_episodes
-from closewell.cases.models import Contact, Episode, Person
-from closewell.cases.selectors import episode_get_for_user
+from closewell.cases.models import Contact, Person
+from closewell.cases.selectors import contact_get_for_user, episode_contacts_for_user, episode_get_for_user
 from closewell.cases.services import contact_create
 
 from .common import UserSerializer
@@ -53,16 +51,12 @@ class EpisodeContacts(generics.ListCreateAPIView):
         return ContactCreateSerializer if self.request.method == "POST" else ContactSerializer
 
     def get_queryset(self):
-        episode = episode_get_for_user(self.request.user, self.kwargs["pk"])
-        return (
-            episode.contacts.select_related("worker")
-            .prefetch_related("people_seen")
-            .order_by("-occurred_at", "-pk")
-        )
+        """Reading the contacts is audited (once a request), through the case selectors."""
+        return episode_contacts_for_user(self.request.user, self.kwargs["pk"])
 
     @extend_schema(request=ContactCreateSerializer, responses={201: ContactSerializer})
     def post(self, request, pk: int):
-        episode = episode_get_for_user(request.user, pk)
+        episode = episode_get_for_user(request.user, pk, audit=False)
         serializer = ContactCreateSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         contact = contact_create(actor=request.user, episode=episode, **serializer.validated_data)
@@ -72,13 +66,5 @@ class EpisodeContacts(generics.ListCreateAPIView):
 class ContactDetail(APIView):
     @extend_schema(responses=ContactSerializer)
     def get(self, request, pk: int):
-        episodes = scope_episodes(request.user, Episode.objects.all())
-        contact = (
-            Contact.objects.select_related("worker")
-            .prefetch_related("people_seen")
-            .filter(pk=pk, episode__in=episodes)
-            .first()
-        )
-        if contact is None:
-            raise Http404("No such contact.")
-        return Response(ContactSerializer(contact).data)
+        """One contact. Reading it is audited, as on the pages."""
+        return Response(ContactSerializer(contact_get_for_user(request.user, pk)).data)

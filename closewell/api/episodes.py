@@ -5,9 +5,8 @@ from rest_framework import generics, serializers
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from closewell.accounts.permissions import scope_episodes
 from closewell.cases.models import Episode, EpisodeStatus, Plan, PlannedAction
-from closewell.cases.selectors import episode_get_for_user
+from closewell.cases.selectors import episode_get_for_user, episode_plans_for_user, episodes_list_for_user
 
 from .common import TeamSerializer, UserSerializer, int_param
 
@@ -52,21 +51,18 @@ class EpisodeList(generics.ListAPIView):
         return super().get(request, *args, **kwargs)
 
     def get_queryset(self):
-        episodes = scope_episodes(
-            self.request.user, Episode.objects.select_related("child", "team", "worker")
-        ).order_by("-referral_date", "-pk")
-        child = int_param(self.request, "child")
-        if child is not None:
-            episodes = episodes.filter(child_id=child)
-        status = self.request.query_params.get("status")
-        if status in EpisodeStatus.values:
-            episodes = episodes.filter(status=status)
-        return episodes
+        """One child's episodes (?child=) are a read of that child's case, audited once."""
+        return episodes_list_for_user(
+            self.request.user,
+            child_id=int_param(self.request, "child"),
+            status=self.request.query_params.get("status"),
+        )
 
 
 class EpisodeDetail(APIView):
     @extend_schema(responses=EpisodeSerializer)
     def get(self, request, pk: int):
+        """One episode. Reading it is audited."""
         return Response(EpisodeSerializer(episode_get_for_user(request.user, pk)).data)
 
 
@@ -117,5 +113,4 @@ class EpisodePlans(generics.ListAPIView):
     serializer_class = PlanSerializer
 
     def get_queryset(self):
-        episode = episode_get_for_user(self.request.user, self.kwargs["pk"])
-        return episode.plans.prefetch_related("actions").order_by("start_date", "pk")
+        return episode_plans_for_user(self.request.user, self.kwargs["pk"])

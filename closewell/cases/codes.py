@@ -250,3 +250,30 @@ class Parent(models.TextChoices):
 
     BIRTH_FAMILY = "birth_family", "Birth family"
     CORPORATE_PARENT = "corporate_parent", "Corporate parent (the council)"
+
+
+def by_framework(items, *, by_parent: bool = False) -> list[tuple[str, str, list[tuple[str, list]]]]:
+    """Planned actions (anything with .dimension and .parent) under their Assessment Framework domain
+    and dimension, in the Framework's order: (domain, parent, [(dimension, items), ...]) for every
+    domain, listing only the dimensions that have items. The one grouping of actions by domain: the
+    case page and the Closure Record's review both use it.
+
+    by_parent (a looked-after child): parenting capacity and family and environment come twice,
+    birth family and corporate parent; the child's development once.
+    """
+    grouped: dict[tuple[str, str, str], list] = {}
+    for item in items:
+        domain = DIMENSION_DOMAIN[item.dimension]
+        parent = item.parent if by_parent and domain != Domain.CHILD_DEVELOPMENT else ""
+        grouped.setdefault((domain, parent, item.dimension), []).append(item)
+    groups = []
+    for domain in Domain:
+        parents = list(Parent) if by_parent and domain != Domain.CHILD_DEVELOPMENT else [""]
+        for parent in parents:
+            dimensions = [
+                (dimension, grouped[(domain, parent, dimension)])
+                for dimension in Dimension
+                if DIMENSION_DOMAIN[dimension] == domain and (domain, parent, dimension) in grouped
+            ]
+            groups.append((domain, parent, dimensions))
+    return groups

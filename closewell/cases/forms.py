@@ -8,7 +8,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.formats import date_format
 
-from closewell.web.forms import GovukForm
+from closewell.web.forms import GovukForm, VersionedForm
 from closewell.web.widgets import GovukDateField, GovukDateTimeField
 
 from .codes import DIMENSION_DOMAIN, Dimension, Domain, Parent
@@ -25,24 +25,6 @@ def date_errors(what: str) -> dict:
         "invalid": f"{what[0].upper()}{what[1:]} must be a real date",
         "year": f"The year of {what} must include 4 numbers",
     }
-
-
-class VersionedForm(GovukForm):
-    """An edit form carries the version it was opened at, so a stale save is refused."""
-
-    version = forms.IntegerField(
-        widget=forms.HiddenInput,
-        required=False,
-        error_messages={"invalid": "Reload the page and make your change again"},
-    )
-    # A stale save links to the panel showing what is saved now (cases/_form_page.html).
-    hidden_error_anchor = "saved-now"
-
-    def service_fields(self) -> dict:
-        data = dict(self.cleaned_data)
-        if data.get("version") is None:
-            data.pop("version", None)
-        return data
 
 
 class ContactForm(VersionedForm):

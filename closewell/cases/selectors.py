@@ -43,14 +43,82 @@ def child_get_for_user(user, pk: int, *, audit: bool = True) -> Child:
     return child
 
 
-def episode_get_for_user(user, pk: int) -> Episode:
-    """The episode if the user may read it, else 404 alike for 'missing' and 'not yours'."""
+def _log_read(user, obj, child: Child, summary: str) -> None:
+    log_event(actor=user, action=Action.VIEW, obj=obj, child_id=child.pk, summary=summary)
+
+
+def episode_get_for_user(user, pk: int, *, audit: bool = True) -> Episode:
+    """The episode if the user may read it, else 404 alike for 'missing' and 'not yours'.
+
+    Reading an episode is audited; a caller that only writes to it passes audit=False (the
+    service audits the change)."""
     episode = (
         scope_episodes(user, Episode.objects.select_related("child", "team", "worker")).filter(pk=pk).first()
     )
     if episode is None:
         raise Http404("No such episode.")
+    if audit:
+        _log_read(user, episode, episode.child, f"Viewed an episode of the case of {episode.child.full_name}")
     return episode
+
+
+def episode_contacts_for_user(user, pk: int) -> QuerySet:
+    """An episode's contacts, latest first, if the user may read the episode (404 otherwise): one
+    audit event for the read."""
+    episode = episode_get_for_user(user, pk, audit=False)
+    _log_read(user, episode, episode.child, f"Viewed the contacts of the case of {episode.child.full_name}")
+    return (
+        episode.contacts.select_related("worker")
+        .prefetch_related("people_seen")
+        .order_by("-occurred_at", "-pk")
+    )
+
+
+def episode_plans_for_user(user, pk: int) -> QuerySet:
+    """An episode's plans with their actions, if the user may read the episode: one audit event."""
+    episode = episode_get_for_user(user, pk, audit=False)
+    _log_read(user, episode, episode.child, f"Viewed the plans of the case of {episode.child.full_name}")
+    return episode.plans.prefetch_related("actions").order_by("start_date", "pk")
+
+
+def contact_get_for_user(user, pk: int) -> Contact:
+    """One contact if the user may read its episode, else 404 alike for 'missing' and 'not yours'.
+    Reading it is audited."""
+    contact = (
+        Contact.objects.select_related("worker", "episode__child")
+        .prefetch_related("people_seen")
+        .filter(pk=pk, episode__in=scope_episodes(user, Episode.objects.all()))
+        .first()
+    )
+    if contact is None:
+        raise Http404("No such contact.")
+    child = contact.episode.child
+    _log_read(user, contact, child, f"Viewed a contact on the case of {child.full_name}")
+    return contact
+
+
+def children_for_user(user, *, la_child_id: str = "") -> QuerySet:
+    """The children whose cases the user may read, by name (a register, not a read of any one case)."""
+    children = scope_children(user, Child.objects.all()).order_by("last_name", "first_name", "pk")
+    if la_child_id:
+        children = children.filter(la_child_id=la_child_id)
+    return children
+
+
+def episodes_list_for_user(user, *, child_id: int | None = None, status: str | None = None) -> QuerySet:
+    """The episodes the user may read, latest referral first. Asked for one child's episodes, the
+    read of that child's case is audited (once)."""
+    episodes = scope_episodes(user, Episode.objects.select_related("child", "team", "worker")).order_by(
+        "-referral_date", "-pk"
+    )
+    if child_id is not None:
+        episodes = episodes.filter(child_id=child_id)
+        child = scope_children(user, Child.objects.all()).filter(pk=child_id).first()
+        if child is not None:
+            _log_read(user, child, child, f"Viewed the episodes of the case of {child.full_name}")
+    if status in EpisodeStatus.values:
+        episodes = episodes.filter(status=status)
+    return episodes
 
 
 CONTACTS_SHOWN = 10

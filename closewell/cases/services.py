@@ -7,7 +7,7 @@ from django.db import transaction
 from django.forms.models import model_to_dict
 from django.utils import timezone
 
-from closewell.accounts.permissions import can_edit_case
+from closewell.accounts.permissions import case_permissions
 from closewell.audit.models import Action
 from closewell.audit.services import log_event
 from closewell.closures.contributors import contribution_note_episode
@@ -42,8 +42,9 @@ def field_values(obj, fields=None) -> dict:
     return {key: _plain(value) for key, value in model_to_dict(obj, fields=fields).items()}
 
 
-def _require_edit(actor, episode: Episode) -> None:
-    if not can_edit_case(actor, episode):
+def _require_recording(actor, episode: Episode) -> None:
+    """Refuse a change to a case the actor may not record on (case_permissions(...).can_edit)."""
+    if not case_permissions(actor, episode).can_edit:
         if episode.is_closed:
             raise DomainError("This case is closed. Nothing more can be recorded on it.")
         raise PermissionDenied
@@ -144,7 +145,7 @@ def episode_open(*, actor, child: Child, referral_date: dt.date, **fields) -> Ep
 @transaction.atomic
 def contact_create(*, actor, episode: Episode, people_seen=(), **fields) -> Contact:
     """Record a contact on an open episode (CIN rule 8565: nothing after closure)."""
-    _require_edit(actor, episode)
+    _require_recording(actor, episode)
     fields.setdefault("worker", actor)
     contact = Contact(episode=episode, **fields)
     _check_contact(contact, people_seen)
@@ -164,7 +165,7 @@ def contact_create(*, actor, episode: Episode, people_seen=(), **fields) -> Cont
 
 @transaction.atomic
 def contact_update(*, actor, contact: Contact, **fields) -> Contact:
-    _require_edit(actor, contact.episode)
+    _require_recording(actor, contact.episode)
     before = field_values(contact)  # taken before the new values are set on it
     for name, value in fields.items():
         if name != "people_seen":
@@ -193,7 +194,7 @@ def _check_contact(contact: Contact, people_seen) -> None:
 @transaction.atomic
 def action_create(*, actor, episode: Episode, **fields) -> PlannedAction:
     """Add a planned action or an unplanned service to an open episode."""
-    _require_edit(actor, episode)
+    _require_recording(actor, episode)
     action = PlannedAction(episode=episode, **fields)
     action.full_clean()
     action.save()
@@ -212,7 +213,7 @@ def action_create(*, actor, episode: Episode, **fields) -> PlannedAction:
 
 @transaction.atomic
 def action_update(*, actor, action: PlannedAction, **fields) -> PlannedAction:
-    _require_edit(actor, action.episode)
+    _require_recording(actor, action.episode)
     # The record's review section lists the episode's actions: this changes its content.
     contribution_note_episode(episode=action.episode, user=actor, kind=ContributionKind.EDITED)
     return _save_changes(actor, action, fields, child_id=action.episode.child_id, label="a planned action")
@@ -230,7 +231,7 @@ def person_add(
     **fields,
 ) -> Person:
     """Add a person to the child's family and link them with their relationship."""
-    _require_edit(actor, episode)
+    _require_recording(actor, episode)
     person = Person(**fields)
     person.full_clean()
     person.save()
@@ -257,7 +258,7 @@ def person_add(
 
 @transaction.atomic
 def person_update(*, actor, episode: Episode, person: Person, **fields) -> Person:
-    _require_edit(actor, episode)
+    _require_recording(actor, episode)
     if not ChildPerson.objects.filter(child_id=episode.child_id, person=person).exists():
         raise PermissionDenied  # through a case, only that child's people can be changed
     link_fields = {
@@ -286,7 +287,7 @@ def place_add(
     """Record a place in the child's life that could show where the child or a family member is
     (school, nursery, GP, refuge, handover or family-time place): copies withhold it, by name, by
     its other names and by address, from whoever must not know it."""
-    _require_edit(actor, episode)
+    _require_recording(actor, episode)
     place = Place(
         child=episode.child,
         kind=kind,
@@ -310,7 +311,7 @@ def place_add(
 @transaction.atomic
 def place_remove(*, actor, episode: Episode, place: Place) -> None:
     """Remove a place recorded by mistake (records already authorised keep what they froze)."""
-    _require_edit(actor, episode)
+    _require_recording(actor, episode)
     if place.child_id != episode.child_id:
         raise PermissionDenied
     log_event(

@@ -4,25 +4,20 @@ Views are thin: cases are read only through closewell.cases.selectors and writte
 closewell.cases.services, which decide access and apply the rules.
 """
 
-import datetime as dt
-
-from django import forms
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
-from django.utils.formats import date_format
 from django.views.decorators.http import require_GET
 
-from closewell.accounts.models import Team
-from closewell.accounts.permissions import can_edit_case, can_search_children
-from closewell.core.errors import DomainError
+from closewell.accounts.permissions import case_permissions, user_permissions
+from closewell.web.editing import versioned_edit
 from closewell.web.pagination import page_query, pagination
 
 from . import services
-from .codes import DIMENSION_DOMAIN, Dimension, Disability, Domain
+from .codes import Dimension, Disability, Domain, by_framework
 from .forms import UNPLANNED, ActionForm, ContactForm, PersonForm, PlaceForm
 from .models import ChildPerson, Contact, EpisodeStatus, Place, PlannedAction
 from .selectors import (
@@ -95,28 +90,23 @@ def _case_list(request, *, own: bool, title: str, teams):
 
 @require_GET
 def my_cases(request):
-    user = request.user
-    if not (user.is_social_worker or user.is_team_manager):
+    access = user_permissions(request.user)
+    if not access.can_list_own_cases:
         raise PermissionDenied
-    teams = user.managed_teams.all() if user.is_team_manager else Team.objects.none()
-    return _case_list(request, own=True, title="My cases", teams=teams)
+    return _case_list(request, own=True, title="My cases", teams=access.team_choices())
 
 
 @require_GET
 def team_cases(request):
-    user = request.user
-    if user.is_team_manager:
-        teams = user.managed_teams.all()
-    elif user.is_data_officer:
-        teams = Team.objects.all()
-    else:
+    access = user_permissions(request.user)
+    if not access.can_list_team_cases:
         raise PermissionDenied
-    return _case_list(request, own=False, title="Team cases", teams=teams)
+    return _case_list(request, own=False, title="Team cases", teams=access.team_choices())
 
 
 @require_GET
 def search(request):
-    if not can_search_children(request.user):
+    if not user_permissions(request.user).can_search:
         raise PermissionDenied
     query = request.GET.get("q", "").strip()[:100]
     results = None
@@ -140,20 +130,15 @@ def search(request):
 
 
 def group_by_domain(actions) -> list[dict]:
-    """Actions under their Assessment Framework domain and dimension, in the Framework's order."""
-    by_dimension: dict[str, list] = {}
-    for action in actions:
-        by_dimension.setdefault(action.dimension, []).append(action)
-    groups = []
-    for domain in Domain:
-        dimensions = [
-            {"label": dimension.label, "actions": by_dimension[dimension]}
-            for dimension in Dimension
-            if DIMENSION_DOMAIN[dimension] == domain and dimension in by_dimension
-        ]
-        if dimensions:
-            groups.append({"label": domain.label, "dimensions": dimensions})
-    return groups
+    """Actions under their Assessment Framework domain and dimension, as the case page lists them."""
+    return [
+        {
+            "label": Domain(domain).label,
+            "dimensions": [{"label": Dimension(d).label, "actions": items} for d, items in dimensions],
+        }
+        for domain, _, dimensions in by_framework(actions)
+        if dimensions
+    ]
 
 
 @require_GET
@@ -172,7 +157,7 @@ def child_detail(request, pk: int):
         {
             **case,
             "past_episodes": [e for e in case["episodes"] if e is not current],
-            "can_edit": current is not None and can_edit_case(request.user, current),
+            "can_edit": current is not None and case_permissions(request.user, current).can_edit,
             "age": child.age(today),
             "disabilities": [
                 Disability(code).label for code in child.disabilities if code in Disability.values
@@ -192,7 +177,7 @@ def contacts(request, pk: int, episode_pk: int):
     child = child_get_for_user(request.user, pk)
     episode, rows = episode_contacts(child, episode_pk)
     page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
-    current = not episode.is_closed and can_edit_case(request.user, episode)
+    current = case_permissions(request.user, episode).can_edit
     return render(
         request,
         "cases/contacts.html",
@@ -217,77 +202,27 @@ def _open_case(request, pk: int, *, audit: bool):
     child = child_get_for_user(request.user, pk, audit=audit)
     case = child_case(child)
     episode = case["current"]
-    if episode is None or not can_edit_case(request.user, episode):
+    if episode is None or not case_permissions(request.user, episode).can_edit:
         raise PermissionDenied
     return child, case, episode
 
 
-def _require_edit(request, episode) -> None:
-    if not can_edit_case(request.user, episode):
-        raise PermissionDenied
-
-
-def _display(field, value) -> str:
-    """A saved value as the form shows it: choice labels, dates in words, Yes or No."""
-    if value in (None, "", []):
-        return "Not recorded"
-    if isinstance(value, bool):
-        return "Yes" if value else "No"
-    if isinstance(value, dt.datetime):
-        return date_format(timezone.localtime(value), "j F Y, H:i")
-    if isinstance(value, dt.date):
-        return date_format(value, "j F Y")
-    if isinstance(field, forms.ModelMultipleChoiceField):
-        return ", ".join(field.label_from_instance(p) for p in field.queryset.filter(pk__in=value))
-    if isinstance(field, forms.ChoiceField):
-        labels = {}
-        for key, label in field.choices:
-            if isinstance(label, (list, tuple)):
-                labels.update({str(k): v for k, v in label})
-            else:
-                labels[str(key)] = label
-        return str(labels.get(str(value), value))
-    return str(value)
-
-
-def _saved_values(form, initial: dict) -> list[tuple[str, str]]:
-    return [
-        (field.label, _display(field, initial.get(name)))
-        for name, field in form.fields.items()
-        if name != "version"
-    ]
-
-
-def _form_page(request, *, make_form, initial, save, template, context, success, next_url, reload=None):
-    """GET shows the form; POST validates it and calls one service.
-
-    A rule refusal (DomainError) shows on its field. A stale edit (DomainError on 'version') shows
-    what is saved now, moves the form to the current version and keeps everything the user typed.
-    """
+def _form_page(request, *, make_form, initial, save, template, context, success, next_url, current=None):
+    """A case form through the one versioned-edit flow (web/editing.py): GET shows it, POST calls
+    one service; a refusal shows on its field, a stale save shows what is saved now."""
     if request.method not in ("GET", "POST"):
         return HttpResponseNotAllowed(["GET", "POST"])
-    if request.method == "GET":
-        return render(request, template, {**context, "form": make_form(initial=initial)})
-    form = make_form(data=request.POST)
-    saved = None
-    if form.is_valid():
-        try:
-            save(form.service_fields())
-        except DomainError as error:
-            if error.field == "version" and reload is not None:
-                current = reload()
-                saved = _saved_values(form, current)
-                data = request.POST.copy()
-                data["version"] = str(current["version"])
-                form = make_form(data=data)
-                form.is_valid()
-            form.add_domain_error(error)
-        except ValidationError as error:
-            form.add_domain_error(error)
-        else:
-            messages.success(request, success)
-            return redirect(next_url)
-    return render(request, template, {**context, "form": form, "saved": saved})
+    edit = versioned_edit(
+        request,
+        make_form=make_form,
+        initial=initial,
+        save=lambda form: save(form.service_fields()),
+        current=current,
+    )
+    if edit.done:
+        messages.success(request, success)
+        return redirect(next_url)
+    return render(request, template, {**context, "form": edit.form, "saved": edit.saved})
 
 
 def _contact_initial(contact: Contact) -> dict:
@@ -324,10 +259,11 @@ def contact_edit(request, pk: int, contact_pk: int):
         pk=contact_pk,
         episode__child=child,
     )
-    _require_edit(request, contact.episode)
+    if not case_permissions(request.user, contact.episode).can_edit:
+        raise PermissionDenied
     family = list(ChildPerson.objects.filter(child=child).select_related("person"))
 
-    def reload():
+    def saved_now():
         return _contact_initial(Contact.objects.get(pk=contact.pk))
 
     return _form_page(
@@ -339,7 +275,7 @@ def contact_edit(request, pk: int, contact_pk: int):
         context={"child": child, "title": "Change a contact", "object": contact},
         success="Contact changed",
         next_url=child.get_absolute_url(),
-        reload=reload,
+        current=saved_now,
     )
 
 
@@ -387,7 +323,8 @@ def action_edit(request, pk: int, action_pk: int):
         pk=action_pk,
         episode__child=child,
     )
-    _require_edit(request, action.episode)
+    if not case_permissions(request.user, action.episode).can_edit:
+        raise PermissionDenied
     plans = list(action.episode.plans.all())
     return _form_page(
         request,
@@ -398,7 +335,7 @@ def action_edit(request, pk: int, action_pk: int):
         context={"child": child, "title": "Change an action or service", "object": action},
         success="Action changed",
         next_url=child.get_absolute_url(),
-        reload=lambda: _action_initial(PlannedAction.objects.get(pk=action.pk)),
+        current=lambda: _action_initial(PlannedAction.objects.get(pk=action.pk)),
     )
 
 
@@ -446,7 +383,7 @@ def person_edit(request, pk: int, person_pk: int):
     child, case, episode = _open_case(request, pk, audit=request.method == "GET")
     link = get_object_or_404(ChildPerson.objects.select_related("person"), child=child, person_id=person_pk)
 
-    def reload():
+    def saved_now():
         return _person_initial(ChildPerson.objects.select_related("person").get(pk=link.pk))
 
     return _form_page(
@@ -460,7 +397,7 @@ def person_edit(request, pk: int, person_pk: int):
         context={"child": child, "title": f"Change {link.person.full_name}'s details", "object": link.person},
         success="Details changed",
         next_url=child.get_absolute_url(),
-        reload=reload,
+        current=saved_now,
     )
 
 

@@ -177,6 +177,54 @@ def to_record(child: Child, year: int, cp_history: list[tuple[dt.date, int]] | N
     )
 
 
+def episode_as_closed(
+    episode: Episode, *, closure_date: dt.date, reason: str
+) -> tuple[ChildRecord, EpisodeRecord]:
+    """A live episode as the census will see it once closed on `closure_date` for `reason`: what a
+    Closure Record is checked against (census/rules.py) when it is submitted and authorised."""
+    plans = list(episode.plans.filter(kind__in=[PlanType.CIN, PlanType.CP]).order_by("start_date", "pk"))
+    record = EpisodeRecord(
+        pk=episode.pk,
+        team_id=episode.team_id,
+        referral_date=episode.referral_date,
+        referral_source=episode.referral_source,
+        primary_need=episode.primary_need,
+        closure_date=closure_date,
+        reason_for_closure=reason,
+        referral_nfa=episode.referral_nfa,
+        assessments=[
+            AssessmentRecord(a.start_date, a.authorisation_date, list(a.factors or []))
+            for a in episode.assessments.order_by("start_date", "pk")
+        ],
+        cin_plans=[CINPlanRecord(p.start_date, p.end_date) for p in plans if p.kind == PlanType.CIN],
+        section47s=[
+            Section47Record(s.start_date, s.icpc_target_date, s.icpc_date, s.icpc_not_required)
+            for s in episode.section47s.order_by("start_date", "pk")
+        ],
+        cp_plans=[
+            CPPlanRecord(
+                p.start_date, p.end_date, p.initial_category, p.latest_category, p.number_of_previous_cpp
+            )
+            for p in plans
+            if p.kind == PlanType.CP
+        ],
+    )
+    child = episode.child
+    return (
+        ChildRecord(
+            pk=child.pk,
+            name=child.full_name,
+            la_child_id=child.la_child_id,
+            sex=child.sex,
+            date_of_birth=child.date_of_birth,
+            date_of_death=child.date_of_death,
+            disabilities=list(child.disabilities or []),
+            episodes=[record],
+        ),
+        record,
+    )
+
+
 def stream_children(
     year: int, *, team_ids: Iterable[int] | None = None, chunk_size: int = CHUNK_SIZE
 ) -> Iterator[ChildRecord]:

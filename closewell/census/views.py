@@ -9,7 +9,7 @@ from django.http import StreamingHttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
-from closewell.accounts.permissions import can_export_census, can_view_census_quality, team_ids_for
+from closewell.accounts.permissions import user_permissions
 from closewell.web.pagination import pagination
 
 from .forms import CensusYearForm, current_census_year
@@ -35,19 +35,22 @@ def quality(request):
     """Every census error and query the council would get, child by child, each linked to the case.
 
     A manager sees the problems of their teams' episodes (and those of the child's own details)."""
-    if not can_view_census_quality(request.user):
+    access = user_permissions(request.user)
+    if not access.can_view_census_quality:
         raise PermissionDenied
     form, year = _year(request)
-    teams = team_ids_for(request.user)
+    teams = access.team_ids
     rows = []
     by_rule: Counter = Counter()
-    for child, issues in check_children(stream_children(year, team_ids=teams), year):
+    for child, found in check_children(stream_children(year, team_ids=teams), year):
         if teams is not None:
-            issues = [i for i in issues if i.team_id is None or i.team_id in teams]
-        if not issues:
+            found = [p for p in found if p.team_id is None or p.team_id in teams]
+        if not found:
             continue
-        rows.append({"child": child.name, "la_child_id": child.la_child_id, "pk": child.pk, "issues": issues})
-        by_rule.update((i.code, i.is_query) for i in issues)
+        rows.append(
+            {"child": child.name, "la_child_id": child.la_child_id, "pk": child.pk, "problems": found}
+        )
+        by_rule.update((p.code, p.is_query) for p in found)
     page = Paginator(rows, CHILDREN_PER_PAGE).get_page(request.GET.get("page"))
     return render(
         request,
@@ -63,7 +66,7 @@ def quality(request):
             "by_rule": sorted(
                 ((code, q, n) for (code, q), n in by_rule.items()), key=lambda r: (-r[2], r[0])
             ),
-            "can_export": can_export_census(request.user),
+            "can_export": access.can_export_census,
         },
     )
 
@@ -71,7 +74,7 @@ def quality(request):
 @require_GET
 def download(request):
     """The CIN census XML for a year, streamed as it is written; the export is audited."""
-    if not can_export_census(request.user):
+    if not user_permissions(request.user).can_export_census:
         raise PermissionDenied
     form = CensusYearForm(request.GET)
     if not form.is_valid():

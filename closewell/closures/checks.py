@@ -6,13 +6,12 @@ Each section names its rule in its SectionSpec; sections.problems() runs the rul
 due on a record, then the census rules.
 """
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from django.utils import timezone
 
-from closewell.cases.codes import AFTER_ASSESSMENT_REASONS, ReasonForClosure
-from closewell.cases.models import PlanType
-from closewell.core.dates import long_date
+from closewell.census import rules as census_rules
+from closewell.census.queries import episode_as_closed
 
 from .content import identified_domestic_abuse, needs_interpreter, parents_and_carers
 from .models import ClosureRecord, Section
@@ -171,65 +170,60 @@ def check_interpreting(record: ClosureRecord):
         yield Problem(Section.INTERPRETING, "Say who the record was explained to.", "explained_to")
 
 
+# The CIN census rules a closing episode must meet (census/rules.py: the same functions the data
+# quality page runs), with the section of the record where each is put right, the field, and what to do.
+CENSUS_RULES_AT_CLOSURE = {
+    "8630": (Section.REASON, "decision_date", "The decision to close cannot be before the referral date."),
+    "8565": (Section.INTERVENTIONS, "", "{census} Correct its date: nothing is dated after the case closes."),
+    "8867": (
+        Section.INVOLVEMENT,
+        "",
+        "An assessment of this episode is not authorised. Ask for it to be authorised before closing.",
+    ),
+    "8868": (
+        Section.INVOLVEMENT,
+        "",
+        "A section 47 enquiry of this episode is not completed. "
+        "Record the conference date or that no conference was needed.",
+    ),
+    "8825Q": (
+        Section.REASON,
+        "reason_code",
+        "{code} means closed after assessment, but there is no assessment. "
+        "Record the assessment or choose another reason.",
+    ),
+    "2990": (
+        Section.REASON,
+        "reason_code",
+        "{code} cannot be used: this episode had a child in need plan, a child protection plan or a "
+        "section 47 enquiry. Choose another reason, for example RC7.",
+    ),
+    "8585Q": (Section.REASON, "reason_code", "RC2 (died) needs the child's date of death on the case."),
+}
+
+
 def check_census(record: ClosureRecord):
-    """The CIN census rules that bear on closing an episode."""
-    episode = record.episode
-    code = record.reason_code
+    """The CIN census rules that bear on closing an episode, checked on the episode as the census will
+    see it if the record is authorised today (the closure date is the authorisation date). Rule 8630
+    is checked against the decision to close too: the case cannot close before it was referred."""
     today = timezone.localdate()
-    if record.decision_date < episode.referral_date:
-        yield Problem(
-            Section.REASON,
-            "The decision to close cannot be before the referral date.",
-            "decision_date",
-            "8630",
-        )
-    if episode.contacts.filter(occurred_at__date__gt=today).exists():
+    child, episode = episode_as_closed(record.episode, closure_date=today, reason=record.reason_code)
+    by_decision = replace(episode, closure_date=record.decision_date)
+    for code, (section, field, advice) in CENSUS_RULES_AT_CLOSURE.items():
+        check = census_rules.RULES[code].check
+        found = list(check(child, episode, today.year))
+        if code == "8630":
+            found += list(check(child, by_decision, today.year))
+        for census_message in found[:1]:
+            yield Problem(section, advice.format(census=census_message, code=record.reason_code), field, code)
+
+
+def check_dates(record: ClosureRecord):
+    """Nothing on the case is dated after today: the case closes, at the latest, when authorised."""
+    if record.episode.contacts.filter(occurred_at__date__gt=timezone.localdate()).exists():
         yield Problem(
             Section.INTERVENTIONS,
             "A contact is dated in the future. Correct its date: nothing can be recorded after closure.",
-            "",
-            "8565",
-        )
-    unauthorised = [a for a in episode.assessments.all() if a.authorisation_date is None]
-    if unauthorised:
-        yield Problem(
-            Section.INVOLVEMENT,
-            f"The assessment started {long_date(unauthorised[0].start_date)} is not authorised. "
-            "Ask for it to be authorised before closing.",
-            "",
-            "8867",
-        )
-    open_s47 = [s for s in episode.section47s.all() if not s.is_completed]
-    if open_s47:
-        yield Problem(
-            Section.INVOLVEMENT,
-            f"The section 47 enquiry started {long_date(open_s47[0].start_date)} is not completed. "
-            "Record the conference date or that no conference was needed.",
-            "",
-            "8868",
-        )
-    if code in AFTER_ASSESSMENT_REASONS:
-        if not episode.assessments.exists():
-            yield Problem(
-                Section.REASON,
-                f"{code} means closed after assessment, but there is no assessment. "
-                "Record the assessment or choose another reason.",
-                "reason_code",
-                "8825Q",
-            )
-        kinds = set(episode.plans.values_list("kind", flat=True))
-        if PlanType.CIN in kinds or PlanType.CP in kinds or episode.section47s.exists():
-            yield Problem(
-                Section.REASON,
-                f"{code} cannot be used: this episode had a child in need plan, "
-                "a child protection plan or a section 47 enquiry. Choose another reason, "
-                "for example RC7.",
-                "reason_code",
-                "2990",
-            )
-    if code == ReasonForClosure.RC2 and episode.child.date_of_death is None:
-        yield Problem(
-            Section.REASON, "RC2 (died) needs the child's date of death on the case.", "reason_code", "8585Q"
         )
 
 

@@ -4,12 +4,11 @@ pages, the checks, the frozen record (the snapshot taken at authorisation) and t
 sections.build_content puts it together: record_header() and each section's part."""
 
 import datetime as dt
-from collections import defaultdict
 
 from django.conf import settings
 from django.utils import timezone
 
-from closewell.cases.codes import DIMENSION_DOMAIN, Dimension, Domain, Parent
+from closewell.cases.codes import Dimension, Domain, Parent, by_framework
 from closewell.cases.models import (
     FACE_TO_FACE,
     PARENT_OR_CARER,
@@ -126,26 +125,22 @@ def review_groups(episode: Episode) -> dict:
         p.start_date >= episode.referral_date for p in episode.child.looked_after_periods.all()
     )
     actions = list(episode.actions.all().order_by("start_date", "pk"))
-    by_key: dict[tuple, list] = defaultdict(list)
-    for action in actions:
-        if action.is_unplanned:
-            continue
-        parent = action.parent if looked_after and action.domain != Domain.CHILD_DEVELOPMENT else ""
-        by_key[(action.domain, parent, action.dimension)].append(_action_row(action))
-
-    groups = []
-    for domain in Domain:
-        parents = [""] if domain == Domain.CHILD_DEVELOPMENT or not looked_after else list(Parent)
-        for parent in parents:
-            title = domain.label if not parent else f"{Parent(parent).label}: {domain.label.lower()}"
-            dimensions = [
-                {"dimension": Dimension(dim).label, "actions": by_key[(domain, parent, dim)]}
-                for dim in Dimension
-                if DIMENSION_DOMAIN[dim] == domain and by_key.get((domain, parent, dim))
-            ]
-            groups.append(
-                {"title": title, "domain": domain.value, "parent": parent, "dimensions": dimensions}
-            )
+    groups = [
+        {
+            "title": Domain(domain).label
+            if not parent
+            else f"{Parent(parent).label}: {Domain(domain).label.lower()}",
+            "domain": domain,
+            "parent": parent,
+            "dimensions": [
+                {"dimension": Dimension(dim).label, "actions": [_action_row(a) for a in items]}
+                for dim, items in dimensions
+            ],
+        }
+        for domain, parent, dimensions in by_framework(
+            [a for a in actions if not a.is_unplanned], by_parent=looked_after
+        )
+    ]
     unplanned = [
         {**_action_row(a), "dimension": Dimension(a.dimension).label} for a in actions if a.is_unplanned
     ]

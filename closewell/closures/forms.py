@@ -6,16 +6,14 @@ a complete record are services' and checks': a draft may be saved half-written, 
 contradicts a yes or no is cleared by the service (closure_update), for the pages and the API alike.
 """
 
-import datetime as dt
 from functools import cached_property
 
 from django import forms
 from django.utils import timezone
-from django.utils.formats import date_format
 
 from closewell.cases.codes import ReasonForClosure
 from closewell.cases.forms import date_errors
-from closewell.web.forms import GovukForm
+from closewell.web.forms import GovukForm, VersionedForm
 from closewell.web.widgets import GovukDateField
 
 from .content import review_groups
@@ -65,19 +63,6 @@ def as_bool(value: str) -> bool | None:
     return {"yes": True, "no": False}.get(value)
 
 
-def shown(value) -> str:
-    """A saved value as a person reads it (used for 'what is saved now')."""
-    if value in (None, ""):
-        return "Not recorded"
-    if isinstance(value, bool):
-        return "Yes" if value else "No"
-    if value in ("yes", "no"):
-        return value.capitalize()
-    if isinstance(value, dt.date):
-        return date_format(value, "j F Y")
-    return str(value)
-
-
 class StartForm(GovukForm):
     decision_date = GovukDateField(
         label="When was the decision to close made?",
@@ -103,7 +88,7 @@ class StartForm(GovukForm):
         return date
 
 
-class SectionForm(GovukForm):
+class SectionForm(VersionedForm):
     """A section of a record, carrying the version it was opened at so a stale save is refused."""
 
     version = forms.IntegerField(
@@ -113,8 +98,6 @@ class SectionForm(GovukForm):
             "invalid": "Reload the page and make your change again",
         },
     )
-    # A stale save links to the inset showing what is saved now.
-    hidden_error_anchor = "saved-now"
 
     def __init__(self, *args, record: ClosureRecord, **kwargs):
         self.record = record
@@ -132,14 +115,6 @@ class SectionForm(GovukForm):
     def service_data(self) -> dict:
         """The `data` closure_update takes for this section."""
         return {name: value for name, value in self.cleaned_data.items() if name != "version"}
-
-    def saved_values(self, initial: dict) -> list[tuple[str, str]]:
-        """What is saved now, label by label, to compare with what the user typed."""
-        return [
-            (getattr(field, "long_label", field.label), shown(initial.get(name)))
-            for name, field in self.fields.items()
-            if name != "version"
-        ]
 
 
 class InvolvementForm(SectionForm):

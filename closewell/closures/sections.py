@@ -619,10 +619,11 @@ def section_required(record: ClosureRecord, key: str) -> bool:
 
 def problems(record: ClosureRecord) -> list:
     """Every problem that stops a record being submitted or authorised, in section order: each due
-    section's rule, then (on a Closure Record, not an addendum) the CIN census rules."""
+    section's rule, then (on a Closure Record, not an addendum) the CIN census rules and the case's
+    dates."""
     found = [problem for spec in due(record) for problem in spec.problems(record)]
     if on_record(record):
-        found += list(checks.check_census(record))
+        found += [*checks.check_census(record), *checks.check_dates(record)]
     order = [spec.key for spec in SECTIONS]
     return sorted(found, key=lambda p: order.index(p.section))
 

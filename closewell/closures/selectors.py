@@ -8,15 +8,19 @@ from django.db.models import QuerySet
 from django.http import Http404
 from django.utils import timezone
 
-from closewell.accounts.models import Role
-from closewell.accounts.permissions import scope_episodes, team_ids_for
+from closewell.accounts.permissions import (
+    case_permissions,
+    record_permissions,
+    scope_episodes,
+    user_permissions,
+)
 from closewell.audit.models import Action, AuditEvent
 from closewell.audit.services import log_event
 from closewell.cases.models import Episode
 from closewell.core.dates import add_working_days
 
 from . import sections
-from .models import ClosureRecord, Status
+from .models import LIVE, ClosureRecord, Status
 
 
 def record_get_for_user(user, pk: int, *, audit_read: bool = True) -> ClosureRecord:
@@ -39,6 +43,20 @@ def record_get_for_user(user, pk: int, *, audit_read: bool = True) -> ClosureRec
             summary=f"Viewed the Closure Record for {record.episode.child.full_name}",
         )
     return record
+
+
+def records_for_user(user, *, status: str | None = None, episode_id: int | None = None) -> QuerySet:
+    """The Closure Records of the cases the user may read, newest first (a list, not a read of one)."""
+    records = (
+        ClosureRecord.objects.filter(episode__in=scope_episodes(user, Episode.objects.all()))
+        .select_related("episode__child", "author")
+        .order_by("-created_at", "-pk")
+    )
+    if status in Status.values:
+        records = records.filter(status=status)
+    if episode_id is not None:
+        records = records.filter(episode_id=episode_id)
+    return records
 
 
 ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
@@ -71,6 +89,41 @@ def record_content(record: ClosureRecord) -> dict:
     return sections.build_content(record)
 
 
+def addenda_for_page(record: ClosureRecord) -> list[dict]:
+    """The corrections shown beneath an original record, each with what it says (none on an addendum)."""
+    if record.addendum_to_id:
+        return []
+    return [
+        {"record": addendum, "content": record_content(addendum)}
+        for addendum in record.addenda.exclude(status=Status.WITHDRAWN)
+        .select_related("author", "authorised_by")
+        .order_by("pk")
+    ]
+
+
+def episode_closures(user, child, episodes) -> dict:
+    """For each of the child's episodes (already read through the case selectors): its live record,
+    its authorised records, and whether this user may start or continue one. One query."""
+    records = list(
+        ClosureRecord.objects.filter(episode__child=child, addendum_to__isnull=True)
+        .exclude(status=Status.WITHDRAWN)
+        .order_by("pk")
+    )
+    by_episode = {}
+    for episode in episodes:
+        mine = [r for r in records if r.episode_id == episode.pk]
+        live = next((r for r in mine if r.status in LIVE), None)
+        if live is not None:
+            live.episode = episode
+        by_episode[episode.pk] = {
+            "live": live,
+            "authorised": [r for r in mine if r.status == Status.AUTHORISED],
+            "can_start": live is None and case_permissions(user, episode).can_start_closure,
+            "can_continue": live is not None and record_permissions(user, live).can_edit,
+        }
+    return by_episode
+
+
 def submit_due(record: ClosureRecord) -> dt.date:
     return add_working_days(record.decision_date, settings.CLOSURE_SUBMIT_WORKING_DAYS)
 
@@ -94,10 +147,11 @@ def is_overdue(record: ClosureRecord, today: dt.date | None = None) -> bool:
 
 def awaiting_authorisation(user) -> QuerySet:
     """A manager's queue: submitted records in the teams they manage, longest waiting first."""
-    if user.role != Role.TEAM_MANAGER:
+    access = user_permissions(user)
+    if not access.can_authorise_records:
         return ClosureRecord.objects.none()
     return (
-        ClosureRecord.objects.filter(status=Status.SUBMITTED, episode__team_id__in=team_ids_for(user))
+        ClosureRecord.objects.filter(status=Status.SUBMITTED, episode__team_id__in=access.team_ids or [])
         .select_related("episode__child", "episode__team", "author")
         .order_by("submitted_at", "pk")
     )

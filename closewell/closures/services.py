@@ -13,12 +13,7 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.db import transaction
 from django.utils import timezone
 
-from closewell.accounts.permissions import (
-    can_edit_case,
-    can_review_record,
-    can_write_record,
-    four_eyes_refusal,
-)
+from closewell.accounts.permissions import case_permissions, record_permissions
 from closewell.audit.models import Action
 from closewell.audit.services import log_event
 from closewell.cases.models import Episode, EpisodeStatus, WorkKind
@@ -30,7 +25,7 @@ from . import sections
 from .checks import Problem
 from .content import parents_and_carers
 from .contributors import contribution_note
-from .models import TRANSITIONS, ClosureRecord, ContributionKind, ParentView, ReturnComment, Status
+from .models import LIVE, TRANSITIONS, ClosureRecord, ContributionKind, ParentView, ReturnComment, Status
 
 STALE_MESSAGE = (
     "Someone else saved this record while you were editing it. Your text is shown below: "
@@ -91,7 +86,7 @@ def closure_start(*, actor, episode: Episode, decision_date, decision_by: str) -
     One live record per episode; the episode shows as closing until the record is authorised.
     """
     episode = Episode.objects.select_for_update().get(pk=episode.pk)
-    if not can_edit_case(actor, episode):
+    if not case_permissions(actor, episode).can_start_closure:
         if episode.is_closed:
             raise DomainError("This case is closed. Write an addendum to its record instead.")
         raise PermissionDenied
@@ -176,7 +171,7 @@ def closure_update(*, actor, record: ClosureRecord, section: str, version: int, 
     if spec is None:
         raise DomainError("Unknown section.")
     record = _lock(record, version)
-    if not can_write_record(actor, record):
+    if not record_permissions(actor, record).can_edit:
         if not record.is_editable:
             raise DomainError(f"This record is {record.get_status_display().lower()} and cannot be changed.")
         raise PermissionDenied
@@ -249,7 +244,7 @@ def closure_submit(*, actor, record: ClosureRecord) -> ClosureRecord:
     record = _lock(record)
     if not record.is_editable:
         raise DomainError(f"This record is {record.get_status_display().lower()} and cannot be submitted.")
-    if not can_write_record(actor, record):
+    if not record_permissions(actor, record).can_submit:
         raise PermissionDenied
     _require_complete(record)
     record.comments.filter(resolved=False).update(resolved=True)
@@ -273,7 +268,7 @@ def closure_submit(*, actor, record: ClosureRecord) -> ClosureRecord:
 def closure_return(*, actor, record: ClosureRecord, comments: list[tuple[str, str]]) -> ClosureRecord:
     """Return a submitted record for amendment with comments tied to sections."""
     record = _lock(record)
-    if not can_review_record(actor, record):
+    if not record_permissions(actor, record).is_reviewer:
         raise PermissionDenied
     comments = [(section, text.strip()) for section, text in comments if text and text.strip()]
     if not comments:
@@ -312,9 +307,10 @@ def closure_authorise(*, actor, record: ClosureRecord) -> ClosureRecord:
     Four eyes: nobody authorises a record whose content they wrote, changed or submitted (every
     path, pages and API, comes through here)."""
     record = _lock(record)
-    if not can_review_record(actor, record):
+    permissions = record_permissions(actor, record)
+    if not permissions.is_reviewer:
         raise PermissionDenied
-    refusal = four_eyes_refusal(actor, record)
+    refusal = permissions.four_eyes_refusal
     if refusal:
         raise NotPermitted(refusal)
     if record.status != Status.SUBMITTED:
@@ -361,7 +357,8 @@ def closure_authorise(*, actor, record: ClosureRecord) -> ClosureRecord:
 def closure_withdraw(*, actor, record: ClosureRecord, reason: str) -> ClosureRecord:
     """Withdraw a record that is no longer wanted (the case stays open)."""
     record = _lock(record)
-    if not (can_write_record(actor, record) or can_review_record(actor, record)):
+    permissions = record_permissions(actor, record)
+    if not (permissions.can_edit or permissions.is_reviewer):
         raise PermissionDenied
     if not reason.strip():
         raise DomainError("Say why the record is being withdrawn.", field="reason")
@@ -381,9 +378,17 @@ def closure_withdraw(*, actor, record: ClosureRecord, reason: str) -> ClosureRec
 @transaction.atomic
 def addendum_start(*, actor, record: ClosureRecord) -> ClosureRecord:
     """A correction to an authorised record: the original never changes; the addendum is written
-    and authorised the same way and shown beneath it."""
+    and authorised the same way and shown beneath it. One addendum is written at a time: the
+    original's row is locked, so two people pressing "Write an addendum" at once make one."""
+    record = _lock(record)
     if not record.is_authorised or record.addendum_to_id:
         raise DomainError("An addendum can only be added to an authorised Closure Record.")
+    if not record_permissions(actor, record).works_on_case:
+        raise PermissionDenied
+    if record.addenda.filter(status__in=LIVE).exists():
+        raise DomainError(
+            "This record already has an addendum in progress. Finish or withdraw it before starting another."
+        )
     addendum = ClosureRecord(
         episode=record.episode,
         addendum_to=record,
@@ -391,8 +396,6 @@ def addendum_start(*, actor, record: ClosureRecord) -> ClosureRecord:
         decision_date=record.decision_date,
         decision_by=record.decision_by,
     )
-    if not can_write_record(actor, addendum):
-        raise PermissionDenied
     addendum.full_clean()
     addendum.save()
     contribution_note(record=addendum, user=actor, kind=ContributionKind.WROTE)

@@ -6,10 +6,8 @@ Views are thin: a record is read only through selectors.record_get_for_user (404
 each linking to the section that needs putting right.
 """
 
-import datetime as dt
-
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Q
 from django.http import Http404
 from django.shortcuts import redirect, render
@@ -17,19 +15,14 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from closewell.accounts.permissions import (
-    can_authorise_record,
-    can_edit_case,
-    can_review_record,
-    can_write_record,
-    four_eyes_refusal,
-    team_ids_for,
-)
+from closewell.accounts.permissions import case_permissions, record_permissions, user_permissions
 from closewell.advice.selectors import advice_for_record, advice_for_section
 from closewell.cases import selectors as case_selectors
+from closewell.core.dates import working_days_between
 from closewell.core.errors import DomainError, NotPermitted
+from closewell.web.editing import versioned_edit
 
-from . import sections, selectors, services
+from . import actions, sections, selectors, services
 from .forms import ReturnForm, StartForm, WithdrawForm
 from .models import LIVE, ClosureRecord, Status
 
@@ -57,10 +50,6 @@ def _record(request, pk: int) -> ClosureRecord:
     return selectors.record_get_for_user(request.user, pk, audit_read=request.method == "GET")
 
 
-def _manages_team(user, record: ClosureRecord) -> bool:
-    return user.is_team_manager and record.episode.team_id in (team_ids_for(user) or [])
-
-
 def _section_url(record: ClosureRecord, section: str) -> str:
     return reverse("closures:section", args=[record.pk, section])
 
@@ -82,29 +71,8 @@ def problem_links(record: ClosureRecord, problems) -> list[tuple[str, str]]:
     return links
 
 
-def working_days_between(start: dt.date, end: dt.date) -> int:
-    """Working days (Monday to Friday) after start, up to and including end."""
-    days, current = 0, start
-    while current < end:
-        current += dt.timedelta(days=1)
-        if current.weekday() < 5:
-            days += 1
-    return days
-
-
-def _addenda(record: ClosureRecord) -> list[dict]:
-    if record.addendum_to_id:
-        return []
-    return [
-        {"record": addendum, "content": selectors.record_content(addendum)}
-        for addendum in record.addenda.exclude(status=Status.WITHDRAWN)
-        .select_related("author", "authorised_by")
-        .order_by("pk")
-    ]
-
-
 def _page_context(request, record: ClosureRecord) -> dict:
-    user = request.user
+    """What every page of a record shows; `record_access` answers which buttons it has."""
     return {
         "record": record,
         "child": record.episode.child,
@@ -112,12 +80,7 @@ def _page_context(request, record: ClosureRecord) -> dict:
         "overdue": selectors.is_overdue(record),
         "submit_due": selectors.submit_due(record),
         "authorise_due": selectors.authorise_due(record),
-        "can_write": can_write_record(user, record),
-        "can_review": can_review_record(user, record) and record.status == Status.SUBMITTED,
-        "can_authorise": record.status == Status.SUBMITTED and can_authorise_record(user, record),
-        "can_history": _manages_team(user, record),
-        "can_withdraw": record.status in LIVE
-        and (can_write_record(user, record) or can_review_record(user, record)),
+        "record_access": record_permissions(request.user, record),
     }
 
 
@@ -127,11 +90,11 @@ def _page_context(request, record: ClosureRecord) -> dict:
 @require_http_methods(["GET", "POST"])
 def start(request, episode_pk: int):
     """Start the record as soon as the decision to close is made; one live record per episode."""
-    episode = case_selectors.episode_get_for_user(request.user, episode_pk)
+    episode = case_selectors.episode_get_for_user(request.user, episode_pk, audit=request.method == "GET")
     live = episode.closure_records.filter(status__in=LIVE, addendum_to__isnull=True).first()
     if live is not None:
         return redirect(live)
-    if not can_edit_case(request.user, episode):
+    if not case_permissions(request.user, episode).can_start_closure:
         raise PermissionDenied
     form = StartForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -152,7 +115,7 @@ def start(request, episode_pk: int):
 def record_detail(request, pk: int):
     record = _record(request, pk)
     context = _page_context(request, record)
-    if context["can_write"]:
+    if context["record_access"].can_edit:
         tasks = selectors.task_list(record)
         for task in tasks:
             task["tag"] = TASK_TAGS[task["status"]]
@@ -168,7 +131,6 @@ def record_detail(request, pk: int):
                 "completed": sum(t["status"] == selectors.TaskStatus.COMPLETED for t in tasks),
             },
         )
-    user = request.user
     said = selectors.record_content(record)
     return render(
         request,
@@ -178,11 +140,7 @@ def record_detail(request, pk: int):
             "content": said,
             # An authorised record is shown as it was authorised, the child's name included.
             "heading_name": said["child"]["name"] if "child" in said else "",
-            "addenda": _addenda(record),
-            "can_add_addendum": record.is_authorised
-            and not record.addendum_to_id
-            and (user.is_social_worker or user.is_team_manager)
-            and record.episode.team_id in (team_ids_for(user) or []),
+            "addenda": selectors.addenda_for_page(record),
         },
     )
 
@@ -192,43 +150,39 @@ def record_detail(request, pk: int):
 
 @require_http_methods(["GET", "POST"])
 def section_edit(request, pk: int, section: str):
-    """One section's form. A refused save keeps everything typed; a stale one also shows what is
-    saved now, and moves the form to the current version so saving again replaces it."""
+    """One section's form, through the pages' one versioned-edit flow (web/editing.py): a refused
+    save keeps everything typed; a stale one also shows what is saved now, and moves the form to the
+    current version so saving again replaces it."""
     record = _record(request, pk)
     spec = sections.get(section)
     if spec is None or not spec.is_due(record):
         raise Http404("No such section on this record.")
-    if not can_write_record(request.user, record):
+    if not record_permissions(request.user, record).can_edit:
         raise PermissionDenied
     form_class = spec.form
-    saved = None
-    if request.method == "GET":
-        form = form_class(record=record, initial=form_class.initial_for(record))
-    else:
-        form = form_class(request.POST, record=record)
-        if form.is_valid():
-            try:
-                services.closure_update(
-                    actor=request.user,
-                    record=record,
-                    section=section,
-                    version=form.cleaned_data["version"],
-                    data=form.service_data(),
-                )
-            except DomainError as error:
-                if error.field == "version":
-                    record = selectors.record_get_for_user(request.user, pk, audit_read=False)
-                    saved = form.saved_values(form_class.initial_for(record))
-                    data = request.POST.copy()
-                    data["version"] = str(record.version)
-                    form = form_class(data, record=record)
-                    form.is_valid()
-                form.add_domain_error(error)
-            except ValidationError as error:
-                form.add_domain_error(error)
-            else:
-                messages.success(request, f"“{spec.title}” saved")
-                return redirect(record)
+
+    def saved_now() -> dict:
+        nonlocal record
+        record = selectors.record_get_for_user(request.user, pk, audit_read=False)
+        return form_class.initial_for(record)
+
+    edit = versioned_edit(
+        request,
+        make_form=lambda **kw: form_class(record=record, **kw),
+        initial=form_class.initial_for(record),
+        save=lambda form: services.closure_update(
+            actor=request.user,
+            record=record,
+            section=section,
+            version=form.cleaned_data["version"],
+            data=form.service_data(),
+        ),
+        current=saved_now,
+    )
+    if edit.done:
+        messages.success(request, f"“{spec.title}” saved")
+        return redirect(record)
+    form, saved = edit.form, edit.saved
     return render(
         request,
         spec.template,
@@ -252,12 +206,12 @@ def section_edit(request, pk: int, section: str):
 @require_http_methods(["GET", "POST"])
 def check(request, pk: int):
     record = _record(request, pk)
-    if not can_write_record(request.user, record):
+    if not record_permissions(request.user, record).can_submit:
         raise PermissionDenied
     problems, error = [], None
     if request.method == "POST":
         try:
-            services.closure_submit(actor=request.user, record=record)
+            actions.SubmitRecord(request.user, record).execute()
         except services.RecordIncomplete as incomplete:
             problems = problem_links(record, incomplete.problems)
         except DomainError as refusal:
@@ -288,13 +242,12 @@ def _review_page(request, record: ClosureRecord, form: ReturnForm, problems=(), 
         {
             **_page_context(request, record),
             "content": selectors.record_content(record),
-            "addenda": _addenda(record),
+            "addenda": selectors.addenda_for_page(record),
             "form": form,
             "problems": problems,
             "error": error,
             "today": timezone.localdate(),
             "advice": advice_for_record(record),
-            "four_eyes": four_eyes_refusal(request.user, record),
         },
         status=status,
     )
@@ -307,12 +260,12 @@ def _return_form(record: ClosureRecord, data=None) -> ReturnForm:
 @require_http_methods(["GET", "POST"])
 def review(request, pk: int):
     record = _record(request, pk)
-    if not can_review_record(request.user, record):
-        raise PermissionDenied
+    action = actions.ReturnRecord(request.user, record)
+    action.check()
     form = _return_form(record, request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
-            services.closure_return(actor=request.user, record=record, comments=form.comments())
+            action.execute(comments=form.comments())
         except DomainError as error:
             form.add_domain_error(error)
         else:
@@ -327,10 +280,8 @@ def review(request, pk: int):
 def authorise(request, pk: int):
     """The case is closed from this moment (services.closure_authorise)."""
     record = _record(request, pk)
-    if not can_review_record(request.user, record):
-        raise PermissionDenied
     try:
-        services.closure_authorise(actor=request.user, record=record)
+        actions.AuthoriseRecord(request.user, record).execute()
     except services.RecordIncomplete as incomplete:
         return _review_page(
             request, record, _return_form(record), problems=problem_links(record, incomplete.problems)
@@ -357,7 +308,7 @@ def authorised(request, pk: int):
 def addendum(request, pk: int):
     record = _record(request, pk)
     try:
-        new = services.addendum_start(actor=request.user, record=record)
+        new = actions.StartAddendum(request.user, record).execute()
     except DomainError as error:
         messages.error(request, error.message)
         return redirect(record)
@@ -368,14 +319,12 @@ def addendum(request, pk: int):
 @require_http_methods(["GET", "POST"])
 def withdraw(request, pk: int):
     record = _record(request, pk)
-    if record.status not in LIVE or not (
-        can_write_record(request.user, record) or can_review_record(request.user, record)
-    ):
-        raise PermissionDenied
+    action = actions.WithdrawRecord(request.user, record)
+    action.check()
     form = WithdrawForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            services.closure_withdraw(actor=request.user, record=record, reason=form.cleaned_data["reason"])
+            action.execute(reason=form.cleaned_data["reason"])
         except DomainError as error:
             form.add_domain_error(error)
         else:
@@ -391,7 +340,8 @@ def withdraw(request, pk: int):
 def queue(request):
     """A manager's records to authorise; anyone writing records, their drafts and returned ones."""
     user = request.user
-    if not (user.is_social_worker or user.is_team_manager):
+    access = user_permissions(user)
+    if not access.can_write_records:
         raise PermissionDenied
     today = timezone.localdate()
     waiting = []
@@ -403,7 +353,7 @@ def queue(request):
                 "submitted": submitted,
                 "waited": working_days_between(submitted, today),
                 "overdue": selectors.is_overdue(record, today),
-                "not_yours": four_eyes_refusal(user, record) is not None,
+                "not_yours": record_permissions(user, record).four_eyes_refusal is not None,
             }
         )
     own = selectors.in_progress_for(user).annotate(
@@ -423,7 +373,7 @@ def queue(request):
         {
             "waiting": waiting,
             "writing": writing,
-            "is_manager": user.is_team_manager,
+            "is_manager": access.can_authorise_records,
             "status_tags": STATUS_TAGS,
         },
     )
@@ -433,7 +383,7 @@ def queue(request):
 def history(request, pk: int):
     """Who did what to a record, and who read it: for the team's managers."""
     record = _record(request, pk)
-    if not _manages_team(request.user, record):
+    if not record_permissions(request.user, record).can_see_history:
         raise PermissionDenied
     return render(
         request,

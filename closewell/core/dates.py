@@ -30,6 +30,20 @@ def add_working_days(start: dt.date, days: int) -> dt.date:
     return current
 
 
+def working_days_between(start: dt.date, end: dt.date) -> int:
+    """Working days (Monday to Friday) after `start`, up to and including `end`; 0 when `end` is not
+    after `start`. Bank holidays count as working days. The one count of working days: the queue's
+    "waited", the census's 45- and 15-working-day rules and the reports' timeliness all use it."""
+    if end <= start:
+        return 0
+    weeks, extra = divmod((end - start).days, 7)
+    count = weeks * 5
+    for offset in range(1, extra + 1):
+        if (start + dt.timedelta(days=weeks * 7 + offset)).weekday() < 5:
+            count += 1
+    return count
+
+
 def long_date(date: dt.date) -> str:
     """A date as people write it: 22 November 2026."""
     return f"{date.day} {date:%B %Y}"

@@ -28,6 +28,7 @@ from closewell.cases.models import (
     Section47,
 )
 from closewell.cases.services import action_create, child_create, contact_create, episode_open, person_add
+from closewell.census.rules import upn_check_letter
 from closewell.core.dates import birthday
 
 DEMO_PASSWORD = "closewell-demo"  # noqa: S105 (shared, printed demo password; demo data only)
@@ -1888,13 +1889,6 @@ CASES = [ELLIE, JAYDEN, KYLE, MAISIE, ZOFIA, OLLIE, GRACE, HARVEY, LILY_MAE]
 
 # ---------------------------------------------------------------------------------------------
 # Loading
-
-
-def upn_check_letter(digits: str) -> str:
-    """The check letter of a UPN: characters 2 to 13 weighted 2 to 13, modulo 23 (DfE)."""
-    values = {**{str(i): i for i in range(10)}, **{c: i for i, c in enumerate("ABCDEFGHJKLMNPQRTUVWXYZ")}}
-    total = sum(values[c] * w for c, w in zip(digits, range(2, 14), strict=True))
-    return "ABCDEFGHJKLMNPQRTUVWXYZ"[total % 23]
 
 
 def make_upn(digits: str) -> str:

@@ -1,23 +1,12 @@
-"""Reads of signatures and copies that check access, and who may sign for or give out a record."""
+"""Reads of signatures and copies that check access (who may handle them: record_permissions)."""
 
 from django.http import Http404
 
-from closewell.accounts.models import Role
-from closewell.accounts.permissions import team_ids_for
+from closewell.accounts.permissions import record_permissions
 from closewell.closures.models import ClosureRecord
 from closewell.closures.selectors import record_get_for_user
 
 from .models import Copy, Signature
-
-
-def can_handle_documents(user, record: ClosureRecord) -> bool:
-    """The worker and the managers of the episode's team take signatures and give out copies: they
-    know the family and who must not see what. Read-only roles see the register through the record."""
-    return (
-        user.is_authenticated
-        and user.role in (Role.SOCIAL_WORKER, Role.TEAM_MANAGER)
-        and record.episode.team_id in (team_ids_for(user) or [])
-    )
 
 
 def record_for_documents(user, pk: int, *, audit_read: bool = True) -> ClosureRecord:
@@ -25,7 +14,7 @@ def record_for_documents(user, pk: int, *, audit_read: bool = True) -> ClosureRe
     record (as the record's own selector answers), 404 too for a role that does not handle them,
     so the pages do not say that a record exists."""
     record = record_get_for_user(user, pk, audit_read=audit_read)
-    if not can_handle_documents(user, record):
+    if not record_permissions(user, record).can_handle_documents:
         raise Http404("No such record.")
     return record
 

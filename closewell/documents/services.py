@@ -14,7 +14,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from closewell.accounts.permissions import can_release_copy
+from closewell.accounts.permissions import copy_permissions, record_permissions
 from closewell.audit.models import Action
 from closewell.audit.services import log_event
 from closewell.closures.content import family as family_of
@@ -38,7 +38,7 @@ from .models import (
     Withholding,
     WithholdReason,
 )
-from .selectors import can_handle_documents, signatures_for
+from .selectors import signatures_for
 
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
 MAX_DRAWN_BYTES = 512 * 1024
@@ -140,7 +140,7 @@ def _lock_for_signing(actor, record: ClosureRecord) -> ClosureRecord:
     """Lock the record's row (authorisation locks it too), so a signature is never added or removed
     while the record is being authorised, and refuse once it is authorised."""
     record = ClosureRecord.objects.select_for_update().select_related("episode__child").get(pk=record.pk)
-    if not can_handle_documents(actor, record):
+    if not record_permissions(actor, record).can_handle_documents:
         raise PermissionDenied
     if record.status == Status.AUTHORISED:
         raise DomainError(
@@ -416,7 +416,7 @@ def _render_copy(record: ClosureRecord, copy: Copy, signatures: list[Signature])
 
 def _authorised_for_copies(actor, record: ClosureRecord) -> ClosureRecord:
     record = ClosureRecord.objects.select_related("episode__child", "authorised_by").get(pk=record.pk)
-    if not can_handle_documents(actor, record):
+    if not record_permissions(actor, record).can_handle_documents:
         raise PermissionDenied
     if record.status != Status.AUTHORISED or not record.snapshot:
         raise DomainError("Copies can be given only of an authorised Closure Record.")
@@ -592,13 +592,14 @@ def copy_give(
 def copy_release(*, actor, copy: Copy) -> Copy:
     """A team manager releases a copy that needed it (for someone who has harmed a member of the
     family, or with a withholding overridden): only then can it be printed, downloaded or sent.
-    Separation of duties: the manager is not the one who asked for the copy (can_release_copy)."""
+    Separation of duties: the manager is not the one who asked for the copy
+    (copy_permissions(...).can_release)."""
     copy = Copy.objects.select_for_update().select_related("record__episode", "given_by").get(pk=copy.pk)
-    if not can_handle_documents(actor, copy.record):
+    if not record_permissions(actor, copy.record).can_handle_documents:
         raise PermissionDenied
     if copy.release_status != ReleaseStatus.AWAITING:
         raise DomainError("This copy is not waiting for a release.")
-    if not can_release_copy(actor, copy):
+    if not copy_permissions(actor, copy).can_release:
         if copy.given_by_id == actor.pk:
             raise DomainError("Another team manager must release this copy: you asked for it.")
         raise DomainError("Only a team manager of the child's team can release this copy.")
@@ -638,7 +639,7 @@ def copy_download(*, actor, copy: Copy) -> bytes:
     """The copy's PDF exactly as it was given; refuses one still waiting for a manager's release,
     and one whose stored bytes no longer match their digest."""
     record = copy.record
-    if not can_handle_documents(actor, record):
+    if not record_permissions(actor, record).can_handle_documents:
         raise PermissionDenied
     copy = Copy.objects.defer("pdf").get(pk=copy.pk)
     if not copy.is_released:
@@ -683,7 +684,7 @@ def withholding_add(
     """Mark a passage of the record as withheld from named recipients' copies, with a reason printed
     in its place. On an authorised record the passage must be in it (whatever its spacing or case)."""
     record = ClosureRecord.objects.select_related("episode__child").get(pk=record.pk)
-    if not can_handle_documents(actor, record):
+    if not record_permissions(actor, record).can_handle_documents:
         raise PermissionDenied
     text = (text or "").strip()
     if len(text) < 3:
@@ -720,7 +721,7 @@ def withholding_add(
 @transaction.atomic
 def withholding_remove(*, actor, withholding: Withholding) -> None:
     """Stop withholding a passage from copies still to be given (copies already given keep it)."""
-    if not can_handle_documents(actor, withholding.record):
+    if not record_permissions(actor, withholding.record).can_handle_documents:
         raise PermissionDenied
     log_event(
         actor=actor,
@@ -740,7 +741,7 @@ RECORD_STAMP = "The authorised record — for reading, not a copy given to anyon
 def record_pdf(*, actor, record: ClosureRecord) -> bytes:
     """The authorised record as a PDF for the worker and managers to read (nothing withheld, stamped
     as not being a copy given). Rendered from the snapshot, so it is the same every time."""
-    if not can_handle_documents(actor, record):
+    if not record_permissions(actor, record).can_handle_documents:
         raise PermissionDenied
     if record.status != Status.AUTHORISED or not record.snapshot:
         raise DomainError("Only an authorised Closure Record can be printed.")

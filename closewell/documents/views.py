@@ -11,7 +11,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from closewell.accounts.permissions import can_release_copy
+from closewell.accounts.permissions import copy_permissions, record_permissions
 from closewell.closures.content import family as family_of
 from closewell.closures.content import parents_and_carers
 from closewell.core.errors import DomainError
@@ -114,13 +114,17 @@ def signature_image(request, pk: int, signature_pk: int):
 def copies(request, pk: int):
     """The copies register: every copy of the record, to whom, when, how, by whom, its digest."""
     record = record_for_documents(request.user, pk)
+    record_access = record_permissions(request.user, record)
+    copies = list(copies_for(record))
+    for copy in copies:
+        copy.access = copy_permissions(request.user, copy, record_access)
     return render(
         request,
         "documents/copies.html",
         {
             "record": record,
             "child": record.episode.child,
-            "copies": list(copies_for(record)),
+            "copies": copies,
             "authorised": record.is_authorised,
         },
     )
@@ -248,7 +252,7 @@ def copy_release(request, pk: int, copy_pk: int):
             "result": result,
             "sections": _grouped(result.passages),
             "findings": _withheld_findings(result),
-            "can_release": can_release_copy(request.user, copy),
+            "copy_access": copy_permissions(request.user, copy),
             "asked_yourself": copy.given_by_id == request.user.pk,
         },
     )

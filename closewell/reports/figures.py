@@ -17,6 +17,7 @@ from closewell.cases.codes import ReasonForClosure
 from closewell.cases.models import PARENT_OR_CARER, Episode, EpisodeStatus
 from closewell.closures.models import LIVE, ClosureRecord, ReturnComment, Section, Status
 from closewell.closures.selectors import is_overdue
+from closewell.core.dates import working_days_between
 from closewell.documents.models import Copy, RecipientKind, Signature, SignerKind
 
 FAMILY_RECIPIENTS = frozenset({RecipientKind.CHILD, RecipientKind.PERSON})
@@ -36,19 +37,6 @@ class Figure:
     empty: str = "None in this period."
     # Rows that link to a case: (label, url) per row, shown only on the page, not in the CSV.
     links: list[str | None] = field(default_factory=list)
-
-
-def working_days(start: dt.date, end: dt.date) -> int:
-    """Working days from `start` to `end`: the day after start up to and including end (Mon-Fri)."""
-    if end <= start:
-        return 0
-    days = (end - start).days
-    weeks, extra = divmod(days, 7)
-    count = weeks * 5
-    for offset in range(1, extra + 1):
-        if (start + dt.timedelta(days=weeks * 7 + offset)).weekday() < 5:
-            count += 1
-    return count
 
 
 def _months(date_from: dt.date, date_to: dt.date) -> list[dt.date]:
@@ -116,7 +104,7 @@ def overdue_records(episodes: QuerySet, today: dt.date | None = None) -> Figure:
                 str(episode.worker or record.author),
                 record.decision_date.isoformat(),
                 record.get_status_display(),
-                working_days(record.decision_date, today),
+                working_days_between(record.decision_date, today),
             ]
         )
         links.append(episode.child.get_absolute_url())
@@ -172,9 +160,9 @@ def timeliness(records: QuerySet, date_from: dt.date, date_to: dt.date) -> Figur
         submitted = timezone.localdate(record.submitted_at)
         authorised_on = timezone.localdate(record.authorised_at)
         durations = {
-            "Decision to submission": working_days(record.decision_date, submitted),
-            "Submission to authorisation": working_days(submitted, authorised_on),
-            "Decision to authorisation": working_days(record.decision_date, authorised_on),
+            "Decision to submission": working_days_between(record.decision_date, submitted),
+            "Submission to authorisation": working_days_between(submitted, authorised_on),
+            "Decision to authorisation": working_days_between(record.decision_date, authorised_on),
         }
         for stage, days in durations.items():
             stages[stage].append(days)

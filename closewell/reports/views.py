@@ -7,7 +7,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
-from closewell.accounts.permissions import can_view_reports, scope_episodes, team_ids_for
+from closewell.accounts.permissions import scope_episodes, user_permissions
 from closewell.cases.models import Episode
 from closewell.closures.models import ClosureRecord
 
@@ -21,9 +21,10 @@ FIGURES = ("closures", "overdue", "timeliness", "returns", "re_referrals", "copi
 def _filtered(request):
     """The form, the user's episodes and Closure Records narrowed by team and worker, and the range."""
     user = request.user
-    if not can_view_reports(user):
+    access = user_permissions(user)
+    if not access.can_view_reports:
         raise PermissionDenied
-    teams = team_ids_for(user)
+    teams = access.team_ids
     form = ReportFilterForm(request.GET or None, team_ids=teams)
     chosen = form.filters()
     episodes = scope_episodes(user, Episode.objects.all())

@@ -55,7 +55,7 @@ from .mapping import (
     READERS,
     REQUIRED,
     WARNING,
-    Problem,
+    BadValue,
     Row,
     file_names,
 )
@@ -258,8 +258,8 @@ class Entry:
 class Result:
     ok: bool
     dry_run: bool
-    problems: list[Problem] = field(default_factory=list)  # errors: any one and nothing is imported
-    warnings: list[Problem] = field(default_factory=list)  # imported, with what was skipped or mapped
+    problems: list[BadValue] = field(default_factory=list)  # errors: any one and nothing is imported
+    warnings: list[BadValue] = field(default_factory=list)  # imported, with what was skipped or mapped
     encodings: dict[str, str] = field(default_factory=dict)  # file name: the encoding it was read in
     counts: dict[str, dict[str, int]] = field(default_factory=dict)
     skipped: dict[str, str] = field(default_factory=dict)
@@ -295,7 +295,7 @@ def import_extract(
     return Importer(Path(path), actor=actor, progress=progress, encoding=encoding).run(dry_run=dry_run)
 
 
-def write_report(problems: list[Problem], path) -> Path:
+def write_report(problems: list[BadValue], path) -> Path:
     """The import report as CSV (level, file, line, column, reason): errors first, then warnings."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -321,8 +321,8 @@ class Importer:
         self.actor = actor
         self.progress = progress
         self.encoding = encoding
-        self.problems: list[Problem] = []
-        self.warnings: list[Problem] = []
+        self.problems: list[BadValue] = []
+        self.warnings: list[BadValue] = []
         self.encodings: dict[str, str] = {}
         self.team_moves: list[dict] = []
         self.entries: dict[str, list[Entry]] = {}
@@ -351,7 +351,7 @@ class Importer:
                 pass
             except (DatabaseError, ValidationError) as error:
                 self.problems.append(
-                    Problem("", 0, "", f"The database refused the import, so nothing was imported: {error}")
+                    BadValue("", 0, "", f"The database refused the import, so nothing was imported: {error}")
                 )
         result.ok = not self.problems
         result.problems = self.problems
@@ -407,7 +407,7 @@ class Importer:
             found = next((self.path / n for n in file_names(table) if (self.path / n).exists()), None)
             if found is None:
                 if table in REQUIRED:
-                    self.problems.append(Problem(file_names(table)[0], 0, "", "The file is missing."))
+                    self.problems.append(BadValue(file_names(table)[0], 0, "", "The file is missing."))
                 continue
             self.files[table] = found.name
             self.entries[table] = self._read_file(table, found)
@@ -420,15 +420,15 @@ class Importer:
         try:
             sniffed = sniff(path, self.encoding)
         except LookupError:
-            self.problems.append(Problem(name, 0, "", f"“{self.encoding}” is not an encoding Python knows."))
+            self.problems.append(BadValue(name, 0, "", f"“{self.encoding}” is not an encoding Python knows."))
             return entries
         except OSError as error:
-            self.problems.append(Problem(name, 0, "", f"The file cannot be read: {error.strerror}."))
+            self.problems.append(BadValue(name, 0, "", f"The file cannot be read: {error.strerror}."))
             return entries
         self.encodings[name] = sniffed.label
         if not self.encoding and sniffed.encoding in ("cp1252", "latin-1"):
             self.warnings.append(
-                Problem(
+                BadValue(
                     name, _undecodable_line(path, "utf-8") or 0, "",
                     f"The file is not UTF-8 (this is its first line that is not): it was read as "
                     f"{sniffed.label}. Check that names with accents read correctly, or state the encoding "
@@ -443,10 +443,10 @@ class Importer:
                 reader = csv.DictReader(handle)
                 if reader.fieldnames is None:  # an empty file: the table has no rows
                     if table in REQUIRED:
-                        self.problems.append(Problem(name, 0, "", "The file is empty."))
+                        self.problems.append(BadValue(name, 0, "", "The file is empty."))
                     else:
                         self.warnings.append(
-                            Problem(name, 0, "", "The file is empty: nothing is read from it.", WARNING)
+                            BadValue(name, 0, "", "The file is empty: nothing is read from it.", WARNING)
                         )
                     return entries
                 # Column names as the specification writes them, whatever case or spaces an export adds.
@@ -456,7 +456,7 @@ class Importer:
                 missing = [c for c in NEEDED[table] if c not in header]
                 if missing:
                     for column in missing:
-                        self.problems.append(Problem(name, 1, column, "The column is missing."))
+                        self.problems.append(BadValue(name, 1, column, "The column is missing."))
                     return entries
                 for values in reader:
                     line = reader.line_num
@@ -466,7 +466,7 @@ class Importer:
                 bar.update(len(entries) % 5000)
         except UnicodeDecodeError as error:
             self.problems.append(
-                Problem(
+                BadValue(
                     name, _undecodable_line(path, sniffed.encoding) or line + 1, "",
                     f"The file is not {sniffed.label} here (byte {error.object[error.start:error.end]!r}): "
                     "state the file's encoding (import_ssd --encoding) or save it as UTF-8.",
@@ -474,7 +474,7 @@ class Importer:
             )  # fmt: skip
         except csv.Error as error:
             self.problems.append(
-                Problem(name, line + 1, "", f"This line cannot be read as CSV ({error}): check its quotes.")
+                BadValue(name, line + 1, "", f"This line cannot be read as CSV ({error}): check its quotes.")
             )
         finally:
             bar.close()
@@ -487,7 +487,7 @@ class Importer:
             for column, value in values.items():
                 if value and "\x00" in value:
                     self.problems.append(
-                        Problem(
+                        BadValue(
                             name, line, column or "", "The value has a NUL character (byte 0): remove it."
                         )
                     )
@@ -509,12 +509,12 @@ class Importer:
         return self.entries.get(table, [])
 
     def _error(self, entry: Entry, column: str, reason: str) -> None:
-        self.problems.append(Problem(entry.file, entry.line, column, reason))
+        self.problems.append(BadValue(entry.file, entry.line, column, reason))
         entry.ok = False
 
     def _warn(self, entry: Entry, column: str, reason: str, *, skip: bool = False) -> None:
         """A warning on a row; `skip`: the row is left out of the import, the rest goes ahead."""
-        self.warnings.append(Problem(entry.file, entry.line, column, reason, WARNING))
+        self.warnings.append(BadValue(entry.file, entry.line, column, reason, WARNING))
         entry.skipped = entry.skipped or skip
 
     # ------------------------------------------------------------------ check

@@ -1,7 +1,7 @@
 """The SSD tables Closewell reads: their columns, and how each row is read and checked.
 
 The Standard Safeguarding Dataset (Data to Insight) is one CSV per table. Each reader below takes one
-row and returns the clean values Closewell keeps, or records a Problem per bad column. Checks that
+row and returns the clean values Closewell keeps, or records a BadValue per bad column. Checks that
 need other rows or the database (does the referral exist? which episode covers this visit?) are in
 importer.py.
 """
@@ -134,7 +134,7 @@ WARNING = "warning"  # imported; the row was skipped, or a value mapped or defau
 
 
 @dataclass(frozen=True)
-class Problem:
+class BadValue:
     """One line of the import report: the file, its line (the header is line 1; 0 for the file as a
     whole), the column, what is wrong or what was done, and whether it blocks the import."""
 
@@ -235,7 +235,7 @@ def codes_of(choices) -> frozenset[str]:
 
 
 class Row:
-    """One CSV row being read: each accessor returns a clean value or records a Problem (an error;
+    """One CSV row being read: each accessor returns a clean value or records a BadValue (an error;
     or a warning where a value was mapped or defaulted)."""
 
     __slots__ = ("file", "line", "values", "problems", "warnings", "ok")
@@ -245,11 +245,11 @@ class Row:
         self.warnings = problems if warnings is None else warnings
 
     def error(self, column: str, reason: str) -> None:
-        self.problems.append(Problem(self.file, self.line, column, reason))
+        self.problems.append(BadValue(self.file, self.line, column, reason))
         self.ok = False
 
     def warn(self, column: str, reason: str) -> None:
-        self.warnings.append(Problem(self.file, self.line, column, reason, WARNING))
+        self.warnings.append(BadValue(self.file, self.line, column, reason, WARNING))
 
     def text(self, column: str, *, required: str = "", max_length: int = 0) -> str:
         value = (self.values.get(column) or "").strip()

@@ -4,10 +4,14 @@ One field template (govuk/forms/field.html) renders every widget the GOV.UK way;
 (govuk/includes/error_summary.html) lists a form's errors. Forms of the pages inherit GovukForm.
 """
 
+import datetime as dt
+
 from django import forms
 from django.core.exceptions import ValidationError
 from django.forms.boundfield import BoundField
 from django.forms.renderers import DjangoTemplates
+from django.utils import timezone
+from django.utils.formats import date_format
 
 from closewell.core.errors import DomainError
 
@@ -101,3 +105,55 @@ class GovukFormMixin:
 
 class GovukForm(GovukFormMixin, forms.Form):
     """A page form."""
+
+
+def display_value(field: forms.Field, value) -> str:
+    """A saved value as its form shows it: choice labels, dates in words, Yes or No."""
+    if value in (None, "", []):
+        return "Not recorded"
+    if isinstance(value, bool):
+        return "Yes" if value else "No"
+    if isinstance(value, dt.datetime):
+        return date_format(timezone.localtime(value), "j F Y, H:i")
+    if isinstance(value, dt.date):
+        return date_format(value, "j F Y")
+    if isinstance(field, forms.ModelMultipleChoiceField):
+        return ", ".join(field.label_from_instance(p) for p in field.queryset.filter(pk__in=value))
+    if isinstance(field, forms.ChoiceField):
+        labels = {}
+        for key, label in field.choices:
+            if isinstance(label, (list, tuple)):
+                labels.update({str(k): v for k, v in label})
+            else:
+                labels[str(key)] = label
+        return str(labels.get(str(value), value))
+    return str(value)
+
+
+class VersionedForm(GovukForm):
+    """A form that edits something saved, carrying the version it was opened at so that a save from
+    a stale page is refused (no lost update). Case forms and Closure Record sections both inherit it;
+    web/editing.py's versioned_edit() is the one flow that shows them."""
+
+    version = forms.IntegerField(
+        widget=forms.HiddenInput,
+        required=False,
+        error_messages={"invalid": "Reload the page and make your change again"},
+    )
+    # A stale save links to the panel showing what is saved now (web/_saved_now.html).
+    hidden_error_anchor = "saved-now"
+
+    def service_fields(self) -> dict:
+        """The cleaned fields for the service, with the version when the form has one."""
+        data = dict(self.cleaned_data)
+        if data.get("version") is None:
+            data.pop("version", None)
+        return data
+
+    def saved_values(self, current: dict) -> list[tuple[str, str]]:
+        """What is saved now, label by label, to show beside what the user typed."""
+        return [
+            (getattr(field, "long_label", field.label), display_value(field, current.get(name)))
+            for name, field in self.fields.items()
+            if name != "version"
+        ]

@@ -6,6 +6,8 @@ from django.contrib.auth.forms import AuthenticationForm
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET
 
+from closewell.accounts.permissions import user_permissions
+
 from .forms import GovukBoundField, GovukFormMixin
 
 # --- Signing in -----------------------------------------------------------------------------------
@@ -44,11 +46,11 @@ def accessibility(request):
 
 def home(request):
     """Each role starts on the page it uses most."""
-    user = request.user
-    if user.is_administrator:
+    access = user_permissions(request.user)
+    if access.can_use_admin:
         return redirect("admin:index")
-    if user.is_team_manager:
+    if access.can_authorise_records:
         return redirect("cases:team_cases")
-    if user.is_data_officer:
-        return redirect("cases:search")
-    return redirect("cases:my_cases")
+    if access.can_list_own_cases:
+        return redirect("cases:my_cases")
+    return redirect("cases:search")

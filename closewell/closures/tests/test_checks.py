@@ -133,6 +133,17 @@ def test_decision_not_before_referral_rule_8630(complete_record, case):
 
 
 def test_no_activity_after_closure_rule_8565(complete_record, case):
+    """DfE's 8565, as on the data quality page: nothing in the episode dated after the closure,
+    which is the authorisation date (today at the latest)."""
+    Section47.objects.create(
+        episode=case.episode, start_date=days_ago(30), icpc_date=days_ago(-3), icpc_target_date=days_ago(-3)
+    )
+    assert ("interventions", "", "8565") in rules(complete_record)
+    [problem] = [p for p in sections.problems(complete_record) if p.rule == "8565"]
+    assert "An initial child protection conference was held" in problem.message
+
+
+def test_a_contact_dated_in_the_future_is_refused(complete_record, case):
     Contact.objects.create(
         episode=case.episode,
         occurred_at=at(days_ago(-2)),
@@ -140,7 +151,22 @@ def test_no_activity_after_closure_rule_8565(complete_record, case):
         note="Booked.",
         worker=case.worker,
     )
-    assert ("interventions", "", "8565") in rules(complete_record)
+    assert ("interventions", "", "") in rules(complete_record)
+
+
+@pytest.mark.parametrize("code", sorted(checks.CENSUS_RULES_AT_CLOSURE))
+def test_the_record_asks_the_census_rule_itself(complete_record, monkeypatch, code):
+    """Each census rule at closure is census/rules.py's function (one rule, two places): make the
+    census rule find a breach and the record has the problem; make it find none and it has not."""
+    from closewell.census import rules as census_rules
+
+    rule = census_rules.RULES[code]
+    monkeypatch.setitem(
+        census_rules.RULES, code, census_rules.Rule(code, rule.level, lambda *args: iter(["Broken."]))
+    )
+    assert code in {p.rule for p in sections.problems(complete_record)}
+    monkeypatch.setitem(census_rules.RULES, code, census_rules.Rule(code, rule.level, lambda *args: iter([])))
+    assert code not in {p.rule for p in sections.problems(complete_record)}
 
 
 def test_unauthorised_assessment_blocks_closure_rule_8867(complete_record, case):

@@ -257,6 +257,60 @@ def test_addendum_is_written_and_authorised_the_same_way(case, complete_record):
     assert original.snapshot_sha256 and original.status == Status.AUTHORISED
 
 
+def test_one_addendum_at_a_time(case, complete_record):
+    """A second addendum is refused while one is in progress; once it is authorised (or withdrawn)
+    the next correction can start."""
+    original = services.closure_authorise(actor=case.manager, record=submit(complete_record, case.worker))
+    first = services.addendum_start(actor=case.worker, record=original)
+    with pytest.raises(DomainError, match="already has an addendum in progress"):
+        services.addendum_start(actor=case.manager, record=original)
+    services.closure_withdraw(actor=case.worker, record=first, reason="Started by mistake.")
+    second = services.addendum_start(actor=case.manager, record=original)
+    assert ClosureRecord.objects.filter(addendum_to=original, status=Status.DRAFT).get() == second
+
+
+def test_only_the_team_starts_an_addendum(case, complete_record):
+    original = services.closure_authorise(actor=case.manager, record=submit(complete_record, case.worker))
+    for outsider in (case.data, case.other_worker, case.other_manager):
+        with pytest.raises(PermissionDenied):
+            services.addendum_start(actor=outsider, record=original)
+    with pytest.raises(DomainError, match="only be added to an authorised"):
+        services.addendum_start(
+            actor=case.worker, record=services.addendum_start(actor=case.worker, record=original)
+        )
+    assert not ClosureRecord.objects.filter(addendum_to__addendum_to=original).exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_people_starting_an_addendum_at_once_make_one(case, complete_record):
+    """Two connections press "Write an addendum" at the same moment: the original's row lock makes
+    the second wait, then refuse, so the record has one draft addendum, not two."""
+    if connection.vendor == "sqlite":
+        pytest.skip("SQLite has no row locks: select_for_update is a no-op there (PostgreSQL runs this)")
+    original = services.closure_authorise(actor=case.manager, record=submit(complete_record, case.worker))
+    barrier = threading.Barrier(2)
+    outcomes = []
+
+    def start(actor):
+        try:
+            mine = ClosureRecord.objects.select_related("episode__child").get(pk=original.pk)
+            barrier.wait(timeout=10)
+            services.addendum_start(actor=actor, record=mine)
+            outcomes.append("started")
+        except DomainError as error:
+            outcomes.append(error.message)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=start, args=(who,)) for who in (case.worker, case.manager)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+    assert len(outcomes) == 2 and outcomes.count("started") == 1, outcomes
+    assert ClosureRecord.objects.filter(addendum_to=original, status=Status.DRAFT).count() == 1
+
+
 def test_re_referral_within_12_months_links_to_the_last_closure(case, complete_record):
     services.closure_authorise(actor=case.manager, record=submit(complete_record, case.worker))
     case.episode.refresh_from_db()

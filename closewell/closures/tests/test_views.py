@@ -618,3 +618,13 @@ def test_the_case_page_offers_to_close_or_continue_to_those_who_may(case):
     assert f'href="/closures/{record.pk}/" role="button"' in page and "Continue the Closure Record" in page
     page = client_for(case, "data").get(url).content.decode()
     assert "Continue the Closure Record" not in page and f'href="/closures/{record.pk}/"' in page
+
+
+def test_a_second_addendum_is_refused_while_one_is_in_progress(complete_record, case):
+    record = to_state(complete_record, case, "authorised")
+    client_for(case, "worker").post(f"/closures/{record.pk}/addendum/")
+    manager = client_for(case, "manager")
+    assert "Write an addendum" not in manager.get(f"/closures/{record.pk}/").content.decode()
+    response = manager.post(f"/closures/{record.pk}/addendum/", follow=True)
+    assert "already has an addendum in progress" in response.content.decode()
+    assert ClosureRecord.objects.filter(addendum_to=record).count() == 1

@@ -4,7 +4,7 @@ import datetime as dt
 
 import pytest
 
-from closewell.core.dates import add_working_days, age_on, birthday
+from closewell.core.dates import add_working_days, age_on, birthday, working_days_between
 from closewell.core.errors import DomainError
 
 D = dt.date
@@ -71,3 +71,26 @@ def test_domain_error_carries_its_message_and_field():
         "occurred_at",
     )
     assert DomainError("Refused.").field is None
+
+
+@pytest.mark.parametrize(
+    ("start", "end", "days"),
+    [
+        (D(2026, 6, 1), D(2026, 6, 5), 4),  # Monday to Friday
+        (D(2026, 6, 5), D(2026, 6, 8), 1),  # Friday to Monday
+        (D(2026, 6, 1), D(2026, 6, 15), 10),
+        (D(2026, 6, 1), D(2026, 6, 1), 0),
+        (D(2026, 6, 6), D(2026, 6, 7), 0),  # a weekend
+        (D(2026, 5, 1), D(2026, 5, 8), 5),  # Friday to Friday
+        (D(2026, 6, 8), D(2026, 6, 1), 0),  # the end before the start
+    ],
+)
+def test_working_days_between(start, end, days):
+    """The one count of working days: the queue, the census rules and the reports all use it."""
+    assert working_days_between(start, end) == days
+
+
+def test_working_days_between_is_the_inverse_of_add_working_days():
+    start = D(2026, 6, 3)
+    for n in range(0, 40):
+        assert working_days_between(start, add_working_days(start, n)) == n

@@ -15,15 +15,6 @@ def row(figure, label):
     return next(r for r in figure.rows if r[0] == label)
 
 
-def test_working_days():
-    monday = D(2026, 6, 1)
-    assert figures.working_days(monday, D(2026, 6, 5)) == 4
-    assert figures.working_days(D(2026, 6, 5), D(2026, 6, 8)) == 1  # Friday to Monday
-    assert figures.working_days(monday, D(2026, 6, 15)) == 10
-    assert figures.working_days(monday, monday) == 0
-    assert figures.working_days(D(2026, 6, 6), D(2026, 6, 7)) == 0  # a weekend
-
-
 def test_closures_by_reason_and_month(scene):
     figure = figures.closures_by_reason(Episode.objects.all(), JUNE, JULY_END)
     codes = figure.headers[1:-1]

@@ -2,7 +2,8 @@
 
 from django import template
 
-from closewell.security.selectors import case_views, may_see_case_views
+from closewell.accounts.permissions import child_permissions
+from closewell.security.selectors import case_views
 
 register = template.Library()
 
@@ -10,4 +11,7 @@ register = template.Library()
 @register.simple_tag(takes_context=True)
 def who_viewed(context, child) -> dict:
     user = context["request"].user
-    return {"shown": may_see_case_views(user, child), "events": list(case_views(user, child))}
+    return {
+        "shown": child_permissions(user, child).can_see_who_viewed,
+        "events": list(case_views(user, child)),
+    }

@@ -799,3 +799,32 @@ def test_a_choice_not_offered_is_refused_with_a_plain_message(as_user, web):
 def test_a_manager_cannot_filter_to_a_team_they_do_not_manage(as_user, web):
     html = as_user("manager").get(f"/team/?team={web.other_team.pk}").content.decode()
     assert "Oscar Pemberton" not in html and "Amelia Hartley" in html
+
+
+def test_templates_ask_the_permission_objects_never_the_role():
+    """Which links and buttons a page shows comes from accounts.permissions, not from `user.role`."""
+    import pathlib
+    import re
+
+    import closewell
+
+    root = pathlib.Path(closewell.__file__).parent
+    asks_role = re.compile(r"user\.(role|is_social_worker|is_team_manager|is_data_officer|is_administrator)")
+    offenders = [str(p.relative_to(root)) for p in root.rglob("*.html") if asks_role.search(p.read_text())]
+    assert offenders == []
+
+
+def test_case_forms_and_record_sections_share_one_versioned_edit():
+    """One base form and one flow (web/editing.py) for every page that edits something saved."""
+    import inspect
+
+    from closewell.cases import views as case_views
+    from closewell.cases.forms import ActionForm, ContactForm, PersonForm
+    from closewell.closures import views as closure_views
+    from closewell.closures.sections import SECTIONS
+    from closewell.web.forms import VersionedForm
+
+    for form in (ContactForm, ActionForm, PersonForm, *(spec.form for spec in SECTIONS)):
+        assert issubclass(form, VersionedForm), form
+    assert "versioned_edit(" in inspect.getsource(case_views._form_page)
+    assert "versioned_edit(" in inspect.getsource(closure_views.section_edit)
