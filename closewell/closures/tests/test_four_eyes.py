@@ -14,7 +14,12 @@ from django.utils import timezone
 from rest_framework.test import APIClient
 
 from closewell.accounts.models import Role, User
-from closewell.accounts.permissions import can_authorise_record, can_review_record, four_eyes_refusal
+from closewell.accounts.permissions import (
+    can_authorise_record,
+    can_review_record,
+    four_eyes_refusal,
+    record_permissions,
+)
 from closewell.api.services import token_create
 from closewell.cases.services import action_update
 from closewell.closures import services
@@ -279,3 +284,14 @@ def test_the_refusal_is_a_permission_denied_too(case, complete_record):
     record = services.closure_submit(actor=case.manager, record=complete_record)
     with pytest.raises(PermissionDenied):
         services.closure_authorise(actor=case.manager, record=record)
+
+
+def test_the_permission_object_answers_four_eyes_with_its_reason(case, complete_record, second_manager):
+    """The record's permission object (what pages, actions and the API ask) refuses the manager who
+    submitted it, gives the reason, and still lets them return it; a second manager may authorise."""
+    record = services.closure_submit(actor=case.manager, record=complete_record)
+    mine = record_permissions(case.manager, record)
+    assert not mine.can_authorise and mine.can_return
+    assert "you submitted it" in mine.four_eyes_refusal
+    other = record_permissions(second_manager, record)
+    assert other.can_authorise and other.four_eyes_refusal is None

@@ -13,6 +13,7 @@ from django.core.exceptions import PermissionDenied
 from pypdf import PdfReader
 
 from closewell.accounts.models import Role, User
+from closewell.accounts.permissions import copy_permissions
 from closewell.cases.models import (
     Assessment,
     Child,
@@ -276,7 +277,10 @@ def test_a_perpetrators_copy_waits_for_a_second_person(family):
         services.copy_download(actor=family.worker, copy=doyle)
     with pytest.raises(services.CopyNotReleased):
         services.copy_download(actor=family.manager, copy=doyle)
-    # Not the worker, not a manager of another team.
+    # Not the worker, not a manager of another team: the copy's permission object says so too.
+    assert not copy_permissions(family.worker, doyle).can_release
+    assert not copy_permissions(family.other_manager, doyle).can_release
+    assert copy_permissions(family.manager, doyle).can_release
     with pytest.raises(DomainError):
         services.copy_release(actor=family.worker, copy=doyle)
     with pytest.raises(PermissionDenied):
