@@ -15,7 +15,7 @@ from closewell.documents.models import Copy, CopyMethod, RecipientKind
 from closewell.documents.selectors import copies_for, copy_get, record_for_documents
 from closewell.documents.services import copy_download, copy_give
 
-from .common import UserSerializer
+from .common import DateRulesMixin, UserSerializer
 
 
 class CopySerializer(serializers.ModelSerializer):
@@ -40,7 +40,8 @@ class CopySerializer(serializers.ModelSerializer):
         ]
 
 
-class CopyGiveSerializer(serializers.Serializer):
+class CopyGiveSerializer(DateRulesMixin, serializers.Serializer):
+    date_rules = {"given_on": "copy.given_on"}
     recipient_kind = serializers.ChoiceField(choices=RecipientKind.choices)
     given_on = serializers.DateField()
     method = serializers.ChoiceField(choices=CopyMethod.choices)

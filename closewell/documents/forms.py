@@ -6,6 +6,7 @@ import binascii
 from django import forms
 
 from closewell.cases.forms import date_errors
+from closewell.core.date_rules import context_for, dated
 from closewell.web.forms import GovukForm
 from closewell.web.widgets import GovukDateField
 
@@ -30,10 +31,13 @@ class SignatureForm(GovukForm):
         widget=forms.RadioSelect,
         error_messages={"required": "Select how they signed, or that they did not sign"},
     )
-    signed_on = GovukDateField(
-        label="Date",
-        help_text="The day they signed, or were asked to. For example, 22 11 2026",
-        error_messages=date_errors("the date"),
+    signed_on = dated(
+        GovukDateField(
+            label="Date",
+            help_text="The day they signed, or were asked to. For example, 22 11 2026",
+            error_messages=date_errors("the date"),
+        ),
+        "signature.signed_on",
     )
     image = forms.CharField(widget=forms.HiddenInput, required=False)
     scan = forms.FileField(
@@ -61,10 +65,14 @@ class SignatureForm(GovukForm):
         max_length=2000,
     )
 
-    def __init__(self, *args, signers: list[tuple[str, str]], **kwargs):
+    def __init__(self, *args, signers: list[tuple[str, str]], record=None, **kwargs):
         """signers: (value, label) of the child and each parent or carer still to sign."""
         super().__init__(*args, **kwargs)
         self.fields["signer"].choices = signers
+        self.record = record
+
+    def date_context(self):
+        return context_for(record=self.record)
 
     def clean_image(self) -> bytes:
         text = self.cleaned_data.get("image") or ""
@@ -144,10 +152,13 @@ class CopyForm(GovukForm):
         help_text="For example, designated safeguarding lead, St Aidan's Primary",
         error_messages={"max_length": "The role must be 200 characters or fewer"},
     )
-    given_on = GovukDateField(
-        label="Date given",
-        help_text="For example, 22 11 2026",
-        error_messages=date_errors("the date the copy was given"),
+    given_on = dated(
+        GovukDateField(
+            label="Date given",
+            help_text="For example, 22 11 2026",
+            error_messages=date_errors("the date the copy was given"),
+        ),
+        "copy.given_on",
     )
     method = forms.ChoiceField(
         label="How was it given?",
@@ -156,15 +167,19 @@ class CopyForm(GovukForm):
         error_messages={"required": "Select how the copy was given"},
     )
 
-    def __init__(self, *args, family: list[dict], **kwargs):
+    def __init__(self, *args, family: list[dict], record=None, **kwargs):
         """family: the snapshot's family (the people on the record as authorised)."""
         super().__init__(*args, **kwargs)
+        self.record = record
         self.fields["recipient"].choices = [
             (RecipientKind.CHILD.value, "The child or young person"),
             *[(f"person:{p['person_id']}", f"{p['name']} ({p['relationship']})") for p in family],
             (RecipientKind.PROFESSIONAL.value, "Another professional"),
             (RecipientKind.FILE.value, "The record (the child's file)"),
         ]
+
+    def date_context(self):
+        return context_for(record=self.record)
 
     def clean(self):
         data = super().clean()

@@ -49,7 +49,7 @@ def signatures(request, pk: int):
     can_sign = record.status in services.SIGNABLE
     form = None
     if can_sign:
-        make_form = lambda **kw: SignatureForm(signers=_signers(record, current), **kw)  # noqa: E731
+        make_form = lambda **kw: SignatureForm(signers=_signers(record, current), record=record, **kw)  # noqa: E731
         if request.method == "POST":
             form = make_form(data=request.POST, files=request.FILES)
             if form.is_valid():
@@ -130,7 +130,7 @@ def copy_give(request, pk: int):
     if not record.is_authorised:
         messages.error(request, "Copies can be given only of an authorised Closure Record.")
         return redirect("documents:copies", pk=record.pk)
-    make_form = lambda **kw: CopyForm(family=record.snapshot.get("family", []), **kw)  # noqa: E731
+    make_form = lambda **kw: CopyForm(family=record.snapshot.get("family", []), record=record, **kw)  # noqa: E731
     form = make_form()
     if request.method == "POST":
         form = make_form(data=request.POST)
