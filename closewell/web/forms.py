@@ -11,6 +11,7 @@ from django.forms.renderers import DjangoTemplates
 
 from closewell.core import date_rules
 from closewell.core.errors import DomainError
+from closewell.drafts.current import current_draft
 
 from .widgets import GovukDateWidget
 
@@ -75,6 +76,19 @@ class GovukFormMixin:
     hidden_error_anchor = ""
     # Where an error about the whole form links to; "" for no link.
     non_field_error_anchor = ""
+
+    def get_initial_for_field(self, field, field_name):
+        """An unbound form on a page with the user's kept draft (closewell.drafts) starts from what
+        they typed and had not saved, field by field, instead of what is saved."""
+        draft = current_draft()
+        name = self.add_prefix(field_name)
+        if (
+            draft is not None
+            and not self.is_bound
+            and not field.widget.value_omitted_from_data(draft, {}, name)
+        ):
+            return field.widget.value_from_datadict(draft, {}, name)
+        return super().get_initial_for_field(field, field_name)
 
     def date_context(self) -> date_rules.DateContext:
         """What this form's dates are checked against; forms that know the case override it."""
