@@ -85,7 +85,11 @@ class DraftMiddleware:
             owner = user_of_expired_session(request)
             if owner is None:
                 return None  # LoginRequiredMiddleware sends them to sign in
-            draft_save(user=owner, path=request.path, data=request.POST, source=DraftSource.EXPIRED_POST)
+            kept = draft_save(
+                user=owner, path=request.path, data=request.POST, source=DraftSource.EXPIRED_POST
+            )
+            if kept is None:
+                return None  # nothing typed to keep
             return HttpResponseRedirect(sign_in_url(request.path, "kept"))
         if request.method == "GET" and user.is_authenticated:
             draft = draft_for(user=user, path=request.path)

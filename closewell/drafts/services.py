@@ -10,8 +10,9 @@ from django.utils.datastructures import MultiValueDict
 
 from .models import Draft, DraftSource
 
-# Never kept: the CSRF token, passwords, one-time codes and the draft endpoint's own field.
-SKIPPED = ("csrfmiddlewaretoken", "password", "token", "otp", "draft_path")
+# Never kept: the CSRF token, passwords, one-time codes, the draft endpoint's own field, and a drawn
+# signature (only the person signing puts a signature on a record, never a restored draft).
+SKIPPED = ("csrfmiddlewaretoken", "password", "token", "otp", "draft_path", "image")
 MAX_FIELDS = 500
 MAX_CHARS = 2_000_000
 

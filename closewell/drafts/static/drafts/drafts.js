@@ -86,18 +86,25 @@ if (idleSeconds > 0) {
   };
 
   // --- Drafts -----------------------------------------------------------------------------------
+  // The page's own forms (posting back to this page, where a saved form forgets its draft).
   const forms = Array.from(document.querySelectorAll('main form[method="post" i]')).filter(
-    (form) => !form.hasAttribute("data-no-draft") && form.querySelector("textarea, input[type=text], input:not([type])"),
+    (form) =>
+      !form.hasAttribute("data-no-draft") &&
+      new URL(form.action, window.location.href).pathname === window.location.pathname &&
+      form.querySelector("textarea, input[type=text], input:not([type])"),
   );
   const pending = new Map();
   const inFlight = new Set();
+  // Forms typed in since their last draft: only they are saved (moving focus alone is not typing).
+  const dirty = new Set();
 
   const saveDraft = (form) => {
     clearTimeout(pending.get(form));
     pending.delete(form);
-    if (form.dataset.submitting) {
+    if (form.dataset.submitting || !dirty.has(form)) {
       return Promise.resolve();
     }
+    dirty.delete(form);
     const data = new FormData(form);
     for (const [name, value] of Array.from(data.entries())) {
       if (value instanceof File) {
@@ -122,12 +129,14 @@ if (idleSeconds > 0) {
 
   forms.forEach((form) => {
     form.addEventListener("input", () => {
+      dirty.add(form);
       clearTimeout(pending.get(form));
       pending.set(
         form,
         setTimeout(() => saveDraft(form), 1500),
       );
     });
+    // Leaving a field (or choosing an option) saves at once what was typed since the last draft.
     form.addEventListener("change", () => saveDraft(form));
     form.addEventListener("focusout", () => {
       if (pending.has(form)) {
@@ -213,6 +222,24 @@ if (idleSeconds > 0) {
   }
 
   if (dialog) {
+    // Focus stays in the dialog: Tab and Shift+Tab go round its buttons (as well as the modal
+    // <dialog> making the page behind inert).
+    const buttons = () => Array.from(dialog.querySelectorAll("button"));
+    dialog.addEventListener("keydown", (event) => {
+      if (event.key !== "Tab") {
+        return;
+      }
+      const list = buttons();
+      const at = list.indexOf(document.activeElement);
+      const next = event.shiftKey ? (at <= 0 ? list.length - 1 : at - 1) : at === list.length - 1 ? 0 : at + 1;
+      event.preventDefault();
+      list[next].focus();
+    });
+    document.addEventListener("focusin", (event) => {
+      if (dialog.open && !dialog.contains(event.target)) {
+        buttons()[0].focus();
+      }
+    });
     dialog.querySelector("[data-timeout-stay]").addEventListener("click", staySignedIn);
     // Escape closes a modal dialog: here it means "Stay signed in".
     dialog.addEventListener("cancel", (event) => {
