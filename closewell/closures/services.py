@@ -31,7 +31,7 @@ from . import sections
 from .checks import Problem, date_checks
 from .content import parents_and_carers
 from .contributors import contribution_note
-from .models import TRANSITIONS, ClosureRecord, ContributionKind, ParentView, ReturnComment, Status
+from .models import TRANSITIONS, ClosureRecord, ContributionKind, ParentView, ReturnComment, Section, Status
 
 STALE_MESSAGE = (
     "Someone else saved this record while you were editing it. Your text is shown below: "

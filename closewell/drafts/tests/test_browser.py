@@ -45,6 +45,7 @@ def fill_contact(page) -> None:
 
 def test_the_timeout_warning_and_a_time_out_while_typing_with_javascript(page, settings):
     settings.SESSION_COOKIE_AGE = 20  # the warning comes 10 seconds before sign-out
+    settings.SESSION_REFRESH_SECONDS = 1
     sign_in(page, "worker.west")
     url = contact_url()
     page.goto(url)
@@ -94,6 +95,7 @@ def test_the_timeout_warning_and_a_time_out_while_typing_with_javascript(page, s
 
 def test_typing_keeps_the_session_alive(page, settings):
     settings.SESSION_COOKIE_AGE = 9
+    settings.SESSION_REFRESH_SECONDS = 1
     sign_in(page, "worker.west")
     page.goto(contact_url())
     # Twenty seconds of typing, more than twice the idle time: still signed in, no warning.
@@ -110,6 +112,7 @@ def test_typing_keeps_the_session_alive(page, settings):
 
 def test_a_time_out_while_typing_without_javascript(browser, live_server, settings):
     settings.SESSION_COOKIE_AGE = 20
+    settings.SESSION_REFRESH_SECONDS = 1
     context = browser.new_context(
         base_url=live_server.url, viewport={"width": 1280, "height": 900}, java_script_enabled=False
     )

@@ -58,7 +58,9 @@ if (idleSeconds > 0) {
       return 0;
     }
   };
-  touch();
+  // This page's own request may not have moved the idle clock (it moves at most every
+  // SESSION_REFRESH_SECONDS): count from the earliest it may have.
+  touch(Date.now() - Number(body.dataset.sessionRefresh || 0) * 1000);
 
   const inWords = (seconds) => {
     if (seconds >= 60) {
