@@ -23,9 +23,10 @@ from rest_framework.test import APIClient
 import closewell
 from closewell.api.services import token_create
 from closewell.cases.models import Contact, Person, PlannedAction
+from closewell.closures import sections
 from closewell.closures import services as closure_services
 from closewell.closures.checks import date_checks
-from closewell.closures.models import ClosureRecord, ParentView, Section
+from closewell.closures.models import ClosureRecord, Section
 from closewell.core import date_rules
 from closewell.documents.models import Copy, Signature
 from closewell.documents.tests import conftest as documents_scenario
@@ -98,15 +99,13 @@ def api_request_date_fields() -> dict[str, list[str]]:
 
 
 def section_date_fields() -> list[tuple[str, str]]:
-    """(section, field) of every model date field the API's section PUT writes."""
+    """(section, field) of every model date field the API's section PUT writes (the section registry)."""
     found = []
-    for section, names in closure_services.RECORD_FIELDS.items():
+    for spec in sections.SECTIONS:
+        model, names = (spec.rows.model, spec.rows.fields) if spec.rows else (ClosureRecord, spec.fields)
         for name in names:
-            if ClosureRecord._meta.get_field(name).get_internal_type() == "DateField":
-                found.append((section, name))
-    for name in closure_services.VIEW_FIELDS:
-        if ParentView._meta.get_field(name).get_internal_type() == "DateField":
-            found.append((Section.PARENT_VIEWS.value, name))
+            if model._meta.get_field(name).get_internal_type() == "DateField":
+                found.append((spec.key, name))
     return found
 
 
