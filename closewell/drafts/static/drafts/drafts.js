@@ -92,6 +92,8 @@ if (idleSeconds > 0) {
   const forms = Array.from(document.querySelectorAll('main form[method="post" i]')).filter(
     (form) =>
       !form.hasAttribute("data-no-draft") &&
+      // Not a signing form: a signature is drawn or scanned by the person signing, never a draft.
+      !form.querySelector("canvas, input[type=file]") &&
       new URL(form.action, window.location.href).pathname === window.location.pathname &&
       form.querySelector("textarea, input[type=text], input:not([type])"),
   );
