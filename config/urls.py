@@ -19,5 +19,6 @@ urlpatterns = [
     path("census/", include("closewell.census.urls")),
     path("reports/", include("closewell.reports.urls")),
     path("two-factor/", include("closewell.security.urls")),
+    path("drafts/", include("closewell.drafts.urls")),
     path("", include("closewell.web.urls")),
 ]

@@ -15,7 +15,7 @@ from closewell.closures.models import ClosureRecord, ParentView, Section, Status
 from closewell.closures.selectors import record_get_for_user
 from closewell.core.errors import DomainError
 
-from .common import UserSerializer
+from .common import DateRulesMixin, UserSerializer
 from .episodes import ActionSerializer
 from .schema import AutoSchema, ProblemSerializer
 
@@ -111,7 +111,8 @@ class RecordSummarySerializer(serializers.ModelSerializer):
         ]
 
 
-class RecordStartSerializer(serializers.Serializer):
+class RecordStartSerializer(DateRulesMixin, serializers.Serializer):
+    date_rules = {"decision_date": "closure.decision_date"}
     episode = serializers.IntegerField(min_value=1)
     decision_date = serializers.DateField()
     decision_by = serializers.CharField(max_length=200)

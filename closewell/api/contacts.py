@@ -11,7 +11,7 @@ from closewell.cases.models import Contact, Episode, Person
 from closewell.cases.selectors import episode_get_for_user
 from closewell.cases.services import contact_create
 
-from .common import UserSerializer
+from .common import DateRulesMixin, UserSerializer
 
 
 class ContactSerializer(serializers.ModelSerializer):
@@ -35,7 +35,8 @@ class ContactSerializer(serializers.ModelSerializer):
         ]
 
 
-class ContactCreateSerializer(serializers.ModelSerializer):
+class ContactCreateSerializer(DateRulesMixin, serializers.ModelSerializer):
+    date_rules = {"occurred_at": "contact.occurred_at"}
     people_seen = serializers.PrimaryKeyRelatedField(
         queryset=Person.objects.all(), many=True, required=False, help_text="People linked to the child."
     )

@@ -5,13 +5,13 @@ import datetime as dt
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.forms.models import model_to_dict
-from django.utils import timezone
 
 from closewell.accounts.permissions import can_edit_case
 from closewell.audit.models import Action
 from closewell.audit.services import log_event
 from closewell.closures.contributors import contribution_note_episode
 from closewell.closures.models import ContributionKind
+from closewell.core import date_rules
 from closewell.core.dates import birthday
 from closewell.core.errors import DomainError
 
@@ -183,8 +183,9 @@ def contact_update(*, actor, contact: Contact, **fields) -> Contact:
 def _check_contact(contact: Contact, people_seen) -> None:
     """A contact is within its episode and sees only people linked to the child."""
     episode = contact.episode
-    if contact.occurred_at and timezone.localdate(contact.occurred_at) < episode.referral_date:
-        raise DomainError("The contact cannot be before the referral date.", field="occurred_at")
+    date_rules.refuse(
+        date_rules.context_for(episode=episode), [("occurred_at", "contact.occurred_at", contact.occurred_at)]
+    )
     linked = set(ChildPerson.objects.filter(child_id=episode.child_id).values_list("person_id", flat=True))
     if any(p.pk not in linked for p in people_seen):
         raise DomainError("Choose only people linked to this child.", field="people_seen")
@@ -195,6 +196,7 @@ def action_create(*, actor, episode: Episode, **fields) -> PlannedAction:
     """Add a planned action or an unplanned service to an open episode."""
     _require_edit(actor, episode)
     action = PlannedAction(episode=episode, **fields)
+    _check_action_dates(episode, fields)
     action.full_clean()
     action.save()
     log_event(
@@ -215,7 +217,16 @@ def action_update(*, actor, action: PlannedAction, **fields) -> PlannedAction:
     _require_edit(actor, action.episode)
     # The record's review section lists the episode's actions: this changes its content.
     contribution_note_episode(episode=action.episode, user=actor, kind=ContributionKind.EDITED)
+    _check_action_dates(action.episode, fields)
     return _save_changes(actor, action, fields, child_id=action.episode.child_id, label="a planned action")
+
+
+def _check_action_dates(episode: Episode, fields: dict) -> None:
+    """An action's dates are within its episode; its end may be planned (in the future)."""
+    date_rules.refuse(
+        date_rules.context_for(episode=episode),
+        [(name, f"action.{name}", fields.get(name)) for name in ("start_date", "end_date")],
+    )
 
 
 @transaction.atomic

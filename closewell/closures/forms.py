@@ -10,11 +10,11 @@ import datetime as dt
 from functools import cached_property
 
 from django import forms
-from django.utils import timezone
 from django.utils.formats import date_format
 
 from closewell.cases.codes import ReasonForClosure
 from closewell.cases.forms import date_errors
+from closewell.core.date_rules import context_for, dated
 from closewell.web.forms import GovukForm
 from closewell.web.widgets import GovukDateField
 
@@ -43,8 +43,11 @@ def text(label: str, hint: str = "", max_length: int = 200, width: str = "") -> 
     )
 
 
-def optional_date(label: str, what: str, hint: str = "For example, 27 3 2026") -> GovukDateField:
-    return GovukDateField(label=label, help_text=hint, required=False, error_messages=date_errors(what))
+def optional_date(
+    label: str, what: str, rule: str, hint: str = "For example, 27 3 2026", **names
+) -> GovukDateField:
+    field = GovukDateField(label=label, help_text=hint, required=False, error_messages=date_errors(what))
+    return dated(field, rule, **names)
 
 
 def yes_no(label: str, who: str) -> forms.ChoiceField:
@@ -79,10 +82,13 @@ def shown(value) -> str:
 
 
 class StartForm(GovukForm):
-    decision_date = GovukDateField(
-        label="When was the decision to close made?",
-        help_text="Start the Closure Record as soon as the decision is made. For example, 27 3 2026",
-        error_messages=date_errors("the date the decision to close was made"),
+    decision_date = dated(
+        GovukDateField(
+            label="When was the decision to close made?",
+            help_text="Start the Closure Record as soon as the decision is made. For example, 27 3 2026",
+            error_messages=date_errors("the date the decision to close was made"),
+        ),
+        "closure.decision_date",
     )
     decision_by = forms.CharField(
         label="Who made the decision?",
@@ -94,13 +100,12 @@ class StartForm(GovukForm):
         },
     )
 
-    def clean_decision_date(self):
-        date = self.cleaned_data["decision_date"]
-        if date and date > timezone.localdate():
-            raise forms.ValidationError(
-                "The date the decision to close was made must be today or in the past"
-            )
-        return date
+    def __init__(self, *args, episode=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.episode = episode
+
+    def date_context(self):
+        return context_for(episode=self.episode)
 
 
 class SectionForm(GovukForm):
@@ -123,6 +128,9 @@ class SectionForm(GovukForm):
 
     def add_fields(self) -> None:
         """Fields that depend on the record (people, actions)."""
+
+    def date_context(self):
+        return context_for(record=self.record)
 
     @classmethod
     def initial_for(cls, record: ClosureRecord) -> dict:
@@ -176,10 +184,13 @@ class ReasonForm(SectionForm):
         widget=forms.RadioSelect,
         error_messages={"invalid_choice": "Select the reason for closure from the list"},
     )
-    decision_date = GovukDateField(
-        label="When was the decision to close made?",
-        help_text="For example, 27 3 2026",
-        error_messages=date_errors("the date the decision to close was made"),
+    decision_date = dated(
+        GovukDateField(
+            label="When was the decision to close made?",
+            help_text="For example, 27 3 2026",
+            error_messages=date_errors("the date the decision to close was made"),
+        ),
+        "closure.decision_date",
     )
     decision_by = forms.CharField(
         label="Who made the decision?",
@@ -196,7 +207,9 @@ class ChildViewsForm(SectionForm):
     """Yes or no, then either the date and their views or why closure was not discussed."""
 
     child_discussed = yes_no("Was closure discussed with the child?", "the child")
-    child_discussed_date = optional_date("When was it discussed?", "the date closure was discussed")
+    child_discussed_date = optional_date(
+        "When was it discussed?", "the date closure was discussed", "closure.child_discussed_date"
+    )
     child_views = textarea(
         "Their views",
         "In their own words where you can: whether closing the case is right now, and what they "
@@ -242,7 +255,10 @@ class ParentViewsForm(SectionForm):
             name = person.full_name
             self.fields[f"{prefix}discussed"] = yes_no(f"Was closure discussed with {name}?", name)
             self.fields[f"{prefix}discussed_date"] = optional_date(
-                "When was it discussed?", f"the date closure was discussed with {name}"
+                "When was it discussed?",
+                f"the date closure was discussed with {name}",
+                "parent_view.discussed_date",
+                person=name,
             )
             self.fields[f"{prefix}views"] = textarea(
                 f"{person.first_name}'s views",
@@ -372,7 +388,9 @@ class DomesticAbuseForm(SectionForm):
 class InterpretingForm(SectionForm):
     interpreter_language = text("Language", "The language the record was explained in", 60, "20")
     interpreter_name = text("Interpreter's name", width="20")
-    interpreted_on = optional_date("When was the record explained?", "the date the record was explained")
+    interpreted_on = optional_date(
+        "When was the record explained?", "the date the record was explained", "closure.interpreted_on"
+    )
     explained_to = text(
         "Who was the record explained to?",
         "The child, where of an age and understanding to follow it, and each parent or carer. "

@@ -622,6 +622,7 @@ def problems(record: ClosureRecord) -> list:
     section's rule, then (on a Closure Record, not an addendum) the CIN census rules."""
     found = [problem for spec in due(record) for problem in spec.problems(record)]
     if on_record(record):
+        found += list(checks.check_dates(record))
         found += list(checks.check_census(record))
     order = [spec.key for spec in SECTIONS]
     return sorted(found, key=lambda p: order.index(p.section))

@@ -23,14 +23,15 @@ from closewell.audit.models import Action
 from closewell.audit.services import log_event
 from closewell.cases.models import Episode, EpisodeStatus, WorkKind
 from closewell.cases.services import field_values
+from closewell.core import date_rules
 from closewell.core.dates import long_date
 from closewell.core.errors import DomainError, NotPermitted
 
 from . import sections
-from .checks import Problem
+from .checks import Problem, date_checks
 from .content import parents_and_carers
 from .contributors import contribution_note
-from .models import TRANSITIONS, ClosureRecord, ContributionKind, ParentView, ReturnComment, Status
+from .models import TRANSITIONS, ClosureRecord, ContributionKind, ParentView, ReturnComment, Section, Status
 
 STALE_MESSAGE = (
     "Someone else saved this record while you were editing it. Your text is shown below: "
@@ -108,8 +109,9 @@ def closure_start(*, actor, episode: Episode, decision_date, decision_by: str) -
         interventions=_prefill_interventions(episode),
     )
     record.full_clean()
-    if decision_date < episode.referral_date:
-        raise DomainError("The decision to close cannot be before the referral date.", field="decision_date")
+    date_rules.refuse(
+        date_rules.context_for(episode=episode), [("decision_date", "closure.decision_date", decision_date)]
+    )
     record.save()
     ParentView.objects.bulk_create(
         ParentView(record=record, person=link.person) for link in parents_and_carers(episode)
@@ -160,6 +162,21 @@ def _write_rows(spec: sections.SectionSpec, record: ClosureRecord, data: dict) -
         row.save(update_fields=[*changed, "updated_at"])
 
 
+def _refuse_impossible_dates(record: ClosureRecord, section: str, data: dict) -> None:
+    """The dates this save sets must make sense (core.date_rules), whichever way they came (page or
+    API); refused with each field named, inside the save's transaction so nothing is kept."""
+    if section == Section.PARENT_VIEWS:
+        changed = {
+            f"parent_{int(pk)}_discussed_date" for pk, values in data.items() if "discussed_date" in values
+        }
+    else:
+        changed = set(data)
+    checks = [
+        (field, rule, value, names) for field, rule, value, names in date_checks(record) if field in changed
+    ]
+    date_rules.refuse(date_rules.context_for(record=record), checks)
+
+
 @transaction.atomic
 def closure_update(*, actor, record: ClosureRecord, section: str, version: int, data: dict) -> ClosureRecord:
     """Save one section. `version` is the version the form was opened at: if someone saved since,
@@ -191,8 +208,7 @@ def closure_update(*, actor, record: ClosureRecord, section: str, version: int, 
             setattr(record, name, value)
         if spec.clear:
             spec.clear(record)
-    if record.decision_date < record.episode.referral_date:
-        raise DomainError("The decision to close cannot be before the referral date.", field="decision_date")
+    _refuse_impossible_dates(record, section, data)
     record.version += 1
     record.full_clean()
     record.save()

@@ -133,11 +133,11 @@ def start(request, episode_pk: int):
         return redirect(live)
     if not can_edit_case(request.user, episode):
         raise PermissionDenied
-    form = StartForm(request.POST or None)
+    form = StartForm(request.POST or None, episode=episode)
     if request.method == "POST" and form.is_valid():
         try:
             record = services.closure_start(actor=request.user, episode=episode, **form.cleaned_data)
-        except DomainError as error:
+        except (DomainError, ValidationError) as error:
             form.add_domain_error(error)
         else:
             messages.success(request, "Closure Record started")

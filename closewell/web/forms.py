@@ -9,7 +9,9 @@ from django.core.exceptions import ValidationError
 from django.forms.boundfield import BoundField
 from django.forms.renderers import DjangoTemplates
 
+from closewell.core import date_rules
 from closewell.core.errors import DomainError
+from closewell.drafts.current import current_draft
 
 from .widgets import GovukDateWidget
 
@@ -75,10 +77,43 @@ class GovukFormMixin:
     # Where an error about the whole form links to; "" for no link.
     non_field_error_anchor = ""
 
+    def get_initial_for_field(self, field, field_name):
+        """An unbound form on a page with the user's kept draft (closewell.drafts) starts from what
+        they typed and had not saved, field by field, instead of what is saved."""
+        draft = current_draft()
+        name = self.add_prefix(field_name)
+        if (
+            draft is not None
+            and not self.is_bound
+            and not field.widget.value_omitted_from_data(draft, {}, name)
+        ):
+            return field.widget.value_from_datadict(draft, {}, name)
+        return super().get_initial_for_field(field, field_name)
+
+    def date_context(self) -> date_rules.DateContext:
+        """What this form's dates are checked against; forms that know the case override it."""
+        return date_rules.context_for()
+
+    def clean(self):
+        """Every date field with a rule (date_rules.dated) is checked against it, so a date that
+        makes no sense is refused with the other errors of the page."""
+        data = super().clean()
+        context = None
+        for name, field in self.fields.items():
+            rule = getattr(field, "date_rule", None)
+            if not rule or name in self.errors or data.get(name) in (None, ""):
+                continue
+            context = context or self.date_context()
+            message = date_rules.check(rule, data[name], context, **getattr(field, "date_names", {}))
+            if message:
+                self.add_error(name, message)
+        return data
+
     def add_domain_error(self, error: DomainError | ValidationError) -> None:
         """Put a service's refusal on the field it names, or on the form when there is no such field."""
         if isinstance(error, DomainError):
-            self.add_error(error.field if error.field in self.fields else None, error.message)
+            for field, message in (error.errors or {None: error.message}).items():
+                self.add_error(field if field in self.fields else None, message)
             return
         if hasattr(error, "error_dict"):
             for field, messages in error.message_dict.items():
