@@ -21,13 +21,18 @@ from closewell.cases.services import snapshot
 from closewell.core.dates import long_date
 from closewell.core.errors import DomainError
 
-from .checks import Problem, problems
+from .checks import Problem, problems, section_required
 from .content import parents_and_carers, record_content
 from .models import TRANSITIONS, ClosureRecord, ParentView, ReturnComment, Section, Status
 
 STALE_MESSAGE = (
     "Someone else saved this record while you were editing it. Your text is shown below: "
     "check their changes on the record, then save yours again."
+)
+
+STALE_ACTION_MESSAGE = (
+    "Someone changed the planned action “{action}” while you were editing this review. Your text is "
+    "shown below: check their change, then save yours again."
 )
 
 RECORD_FIELDS = {
@@ -145,6 +150,32 @@ def _lock(record: ClosureRecord, version: int | None = None) -> ClosureRecord:
     return locked
 
 
+def _require_due(record: ClosureRecord, section: str) -> None:
+    """Only a section due on this record may be written: a first record has no correction, an
+    addendum only its correction (so it never changes the planned actions of a closed case), and
+    the conditional sections only when their condition holds. The pages show only these; the API
+    is refused the others."""
+    if not section_required(record, section):
+        kind = "an addendum" if record.addendum_to_id else "this Closure Record"
+        raise DomainError(f"“{Section(section).label}” is not a section of {kind}.", field="section")
+    if section == Section.REVIEW and record.episode.is_closed:
+        raise DomainError("The case is closed: its planned actions cannot be changed.", field="section")
+
+
+def _claim_action(action, version) -> None:
+    """Refuse a review saved over a change made to the action since the page (or API client) read
+    it; otherwise move the action to its next version. `version` is the action's version as read
+    (the page always sends it; an API client should); without one the record's version, which an
+    action's change also moves on (cases.services.action_update), is what protects it."""
+    expected = action.version if version in (None, "") else version
+    if not isinstance(expected, int) or isinstance(expected, bool):
+        raise DomainError("Give each action's version as a whole number.", field="version")
+    claimed = type(action).objects.filter(pk=action.pk, version=expected).update(version=expected + 1)
+    if not claimed:
+        raise DomainError(STALE_ACTION_MESSAGE.format(action=action.description[:80]), field="version")
+    action.version = expected + 1
+
+
 @transaction.atomic
 def closure_update(*, actor, record: ClosureRecord, section: str, version: int, data: dict) -> ClosureRecord:
     if section not in Section.values:
@@ -160,6 +191,7 @@ def closure_update(*, actor, record: ClosureRecord, section: str, version: int, 
         if not record.is_editable:
             raise DomainError(f"This record is {record.get_status_display().lower()} and cannot be changed.")
         raise PermissionDenied
+    _require_due(record, section)
     before = snapshot(record)
     if section == Section.REVIEW:
         actions = {a.pk: a for a in record.episode.actions.all()}
@@ -167,10 +199,10 @@ def closure_update(*, actor, record: ClosureRecord, section: str, version: int, 
             action = actions.get(int(action_id))
             if action is None:
                 raise DomainError("That action is not part of this episode.")
+            _claim_action(action, values.get("version"))
             for name in ACTION_FIELDS:
                 if name in values:
                     setattr(action, name, values[name])
-            action.version += 1
             action.full_clean()
             action.save(update_fields=[*ACTION_FIELDS, "version", "updated_at"])
     elif section == Section.PARENT_VIEWS:
@@ -278,12 +310,15 @@ def closure_return(*, actor, record: ClosureRecord, comments: list[tuple[str, st
         raise DomainError("Write at least one comment saying what to amend.", field="comments")
     if any(section not in Section.values for section, _ in comments):
         raise DomainError("Choose the section each comment is about.", field="comments")
+    new = [
+        ReturnComment(record=record, section=section, text=text, author=actor) for section, text in comments
+    ]
+    for comment in new:
+        comment.full_clean()
     record = transition(
         actor=actor, record=record, to=Status.RETURNED, summary="Returned the Closure Record for amendment"
     )
-    ReturnComment.objects.bulk_create(
-        ReturnComment(record=record, section=section, text=text, author=actor) for section, text in comments
-    )
+    ReturnComment.objects.bulk_create(new)
     _notify(
         [record.author],
         "Closure Record returned for amendment",
