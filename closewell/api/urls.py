@@ -47,6 +47,5 @@ urlpatterns = [
     path("closure-records/<int:pk>/authorise/", api(closures.RecordAuthorise), name="record-authorise"),
     path("closure-records/<int:pk>/copies/", api(copies.RecordCopies), name="record-copies"),
     path("closure-records/<int:pk>/copies/<int:copy_pk>/pdf/", api(copies.CopyDownload), name="copy-pdf"),
-    # [\s\S] and \Z: a newline (%0A) in the path is still under /api/v1, so still a JSON 404.
-    re_path(r"^(?P<rest>[\s\S]*)\Z", not_found),
+    re_path(r"^(?P<rest>.*)$", not_found),
 ]
