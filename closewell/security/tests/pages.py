@@ -71,11 +71,16 @@ class _Forms(HTMLParser):
             self._form = None
 
 
-def post_forms(html: str) -> list[dict]:
-    """Each POST form of the page: {"action", "fields": {name: value}, "textareas", "texts", "choices"}."""
+def page_forms(html: str) -> list[dict]:
+    """Each form of the page: {"action", "method", "fields": {name: value}, "textareas", "texts",
+    "choices"}."""
     parser = _Forms()
     parser.feed(html)
-    return [form for form in parser.forms if form["method"] == "post"]
+    return parser.forms
+
+
+def post_forms(html: str) -> list[dict]:
+    return [form for form in page_forms(html) if form["method"] == "post"]
 
 
 def main_form(html: str) -> dict:
