@@ -15,6 +15,9 @@ from closewell.core.text import TEXT_MAX, clean_text, too_long_message
 
 from .widgets import GovukDateWidget
 
+# The widgets of text a person types: they get the free-text limit and cleaning (closewell.core.text).
+TYPED = (forms.TextInput, forms.Textarea, forms.EmailInput, forms.URLInput)
+
 # GOV.UK class of each widget type (BoundField.widget_type).
 WIDGET_CLASSES = {
     "text": "govuk-input",
@@ -81,7 +84,8 @@ class GovukFormMixin:
         """Every text box has a limit (closewell.core.text) and its text is cleaned of bidi overrides
         and invisible control characters, on every form, fields added after __init__ included."""
         for name, field in self.fields.items():
-            if not isinstance(field, forms.CharField):
+            # Text a person types (not hidden data such as a drawn signature, nor a password).
+            if not isinstance(field, forms.CharField) or not isinstance(field.widget, TYPED):
                 continue
             if field.max_length is None:
                 field.max_length = TEXT_MAX
@@ -95,7 +99,7 @@ class GovukFormMixin:
     def _clean_fields(self):
         super()._clean_fields()
         for name, value in list(self.cleaned_data.items()):
-            if isinstance(value, str):
+            if isinstance(value, str) and name in self.fields and isinstance(self.fields[name].widget, TYPED):
                 self.cleaned_data[name] = clean_text(value)
 
     def error_name(self, name: str, field: forms.Field) -> str:
