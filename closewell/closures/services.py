@@ -20,6 +20,7 @@ from closewell.cases.models import Episode, EpisodeStatus, WorkKind
 from closewell.cases.services import snapshot
 from closewell.core.dates import long_date
 from closewell.core.errors import DomainError
+from closewell.core.text import TEXT_MAX
 
 from .checks import Problem, problems, section_required
 from .content import parents_and_carers, record_content
@@ -91,12 +92,20 @@ def first_sentence(text: str) -> str:
 
 
 def _prefill_interventions(episode: Episode) -> str:
-    direct = episode.contacts.filter(work=WorkKind.DIRECT).order_by("occurred_at")
-    return "\n".join(
-        f"{long_date(timezone.localtime(c.occurred_at).date())}, {c.get_kind_display().lower()}: "
-        + first_sentence(c.note)
-        for c in direct
-    )
+    """The direct work, one line a contact; on a long case the latest lines that fit within the
+    section's limit (closewell.core.text), so that the record can always be started."""
+    direct = episode.contacts.filter(work=WorkKind.DIRECT).order_by("-occurred_at")
+    lines, length = [], 0
+    for c in direct.iterator():
+        line = (
+            f"{long_date(timezone.localtime(c.occurred_at).date())}, {c.get_kind_display().lower()}: "
+            + first_sentence(c.note)
+        )[:TEXT_MAX]
+        length += len(line) + 1
+        if length > TEXT_MAX + 1:
+            break
+        lines.append(line)
+    return "\n".join(reversed(lines))
 
 
 @transaction.atomic
@@ -119,7 +128,7 @@ def closure_start(*, actor, episode: Episode, decision_date, decision_by: str) -
         author=actor,
         decision_date=decision_date,
         decision_by=decision_by,
-        reason_for_involvement=_prefill_involvement(episode),
+        reason_for_involvement=_prefill_involvement(episode)[:TEXT_MAX],
         interventions=_prefill_interventions(episode),
     )
     record.full_clean()

@@ -404,3 +404,19 @@ def test_check_deploy_warns_when_allowed_hosts_is_a_wildcard(hosts, warned):
     with override_settings(ALLOWED_HOSTS=hosts):
         found = checks.run_checks(include_deployment_checks=True, tags=[checks.Tags.security])
     assert ("security.W900" in {c.id for c in found}) is warned
+
+
+def test_a_long_case_can_still_start_its_record_within_the_limit(case):
+    """The pre-filled direct work keeps within the section's limit: the latest contacts that fit."""
+    for n in range(60):
+        Contact.objects.create(
+            episode=case.episode,
+            occurred_at=timezone.now() - dt.timedelta(days=80 - n),
+            kind="home_visit",
+            child_seen=True,
+            note=f"Visit {n}: " + "Talked with Ruby about school and home " * 12 + ".",
+            worker=case.worker,
+        )
+    record = started(case)
+    assert 0 < len(record.interventions) <= TEXT_MAX
+    assert "Visit 59:" in record.interventions.splitlines()[-1]
