@@ -62,9 +62,11 @@ def test_api_matches_its_schema(case, auth):
 # team has a worker's record returned for amendment. Besides the checks above, it asserts the four
 # eyes: nobody authorises a record whose content they wrote, edited or submitted. A manager editing
 # a returned record and then submitting and authorising it is a chain of five calls; the examples
-# below find it when the rule is missing (the version of a section save is taken from the record, as
-# a real client reads it first, so that saves are not all refused as stale).
+# below find it when the rule is missing (a section is saved as a client that read the record first
+# would, with its version and no change, so that saves are not all refused as stale).
 STATEFUL_EXAMPLES = 60
+# The Closure Record's operations: the workflow whose order matters (the others are reads, tested above).
+RECORD_WORKFLOW = schema.include(path_regex=r"^/api/v1/closure-records/")
 
 
 @schemathesis.check
@@ -98,7 +100,7 @@ def test_api_stateful_links_keep_the_rules(case, client_for, returned_to_the_wor
     manager = client_for(case.manager)
     headers = {"Authorization": manager._credentials["HTTP_AUTHORIZATION"]}
 
-    class Workflow(schema.as_state_machine()):
+    class Workflow(RECORD_WORKFLOW.as_state_machine()):
         """Each scenario starts from the same database (a savepoint rolled back after it), so that a
         scenario replayed while shrinking meets the same responses."""
 
@@ -116,7 +118,11 @@ def test_api_stateful_links_keep_the_rules(case, client_for, returned_to_the_wor
                 pk = case.path_parameters.get("id")
                 current = ClosureRecord.objects.filter(pk=pk).values_list("version", flat=True).first()
                 if current is not None and isinstance(pk, int):
+                    # A client reads the record first: its version, and a save of the section as it
+                    # is. This phase is about the order of operations; their fields are fuzzed by
+                    # the phase above and by closewell/security/tests/test_properties.py.
                     case.body["version"] = current
+                    case.body["data"] = {}
 
         def validate_response(self, response, case, **kwargs):
             case.validate_response(response, checks=[*CHECKS, four_eyes])
