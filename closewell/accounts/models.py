@@ -2,7 +2,7 @@
 
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
 
 from closewell.core.models import TimeStampedModel
 
@@ -83,3 +83,56 @@ class User(AbstractUser):
     @property
     def is_administrator(self) -> bool:
         return self.role == Role.ADMINISTRATOR
+
+
+class ChangeKind(models.TextChoices):
+    ACCESS = "access", "Role, team or account switched on"
+    PASSWORD = "password", "Password set"
+    AUTHENTICATOR = "authenticator", "Authenticator app removed"
+
+
+class ChangeStatus(models.TextChoices):
+    PENDING = "pending", "Waiting for a second administrator"
+    APPROVED = "approved", "Approved and made"
+    DECLINED = "declined", "Declined"
+
+
+class UserChange(TimeStampedModel):
+    """A change to someone's access that one administrator asks for and a second one approves.
+
+    Changing a role or team (or switching an account on), setting someone's password, and removing
+    their authenticator app would each let a single administrator reach children's records, or sign
+    in as someone who can: so each waits here until another administrator approves it
+    (accounts.services.user_change_approve makes it then)."""
+
+    user = models.ForeignKey(User, on_delete=models.PROTECT, related_name="changes_asked")
+    kind = models.CharField(max_length=16, choices=ChangeKind.choices)
+    description = models.CharField("change", max_length=500)
+    # What to set on approval: {role, team, managed_teams, is_active}, {password: a hash}, {device: id}.
+    # Never shown: a password is kept only as its hash.
+    payload = models.JSONField(default=dict)
+    status = models.CharField(max_length=10, choices=ChangeStatus.choices, default=ChangeStatus.PENDING)
+    requested_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    decided_by = models.ForeignKey(User, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    decided_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = "change waiting for a second administrator"
+        verbose_name_plural = "changes waiting for a second administrator"
+        constraints = [
+            models.CheckConstraint(
+                name="change_approved_by_another",
+                condition=~Q(status="approved")
+                | (~Q(decided_by=F("requested_by")) & ~Q(decided_by=F("user")) & Q(decided_by__isnull=False)),
+                violation_error_message="A change is approved by an administrator who neither asked for it "
+                "nor is its subject.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user}: {self.description}"
+
+    @property
+    def is_pending(self) -> bool:
+        return self.status == ChangeStatus.PENDING

@@ -84,6 +84,39 @@ def can_review_record(user: User, record) -> bool:
     )
 
 
+FOUR_EYES_MESSAGE = (
+    "You cannot authorise this record because you {what} it. Another team manager who has not "
+    "changed it must authorise it. You can still return it for amendment."
+)
+
+
+def four_eyes_refusal(user: User, record) -> str | None:
+    """Why `user` may not authorise `record` on separation of duties, or None.
+
+    Nobody authorises a record whose content they wrote, edited or submitted, its signatures and the
+    planned actions its review section shows included; the notes are kept across a return, so a
+    manager who returns a record, rewrites it and submits it again still cannot authorise it."""
+    if record.author_id == user.pk:
+        return FOUR_EYES_MESSAGE.format(what="wrote")
+    kinds = set(record.contributions.filter(user_id=user.pk).values_list("kind", flat=True))
+    if not kinds:
+        return None
+    words = {
+        "wrote": "wrote",
+        "edited": "changed",
+        "signatures": "recorded a signature on",
+        "submitted": "submitted",
+    }
+    done = [words[k] for k in ("wrote", "edited", "signatures", "submitted") if k in kinds]
+    what = done[0] if len(done) == 1 else ", ".join(done[:-1]) + " and " + done[-1]
+    return FOUR_EYES_MESSAGE.format(what=what)
+
+
+def can_authorise_record(user: User, record) -> bool:
+    """A manager of the episode's team who may review the record and put none of its content in."""
+    return can_review_record(user, record) and four_eyes_refusal(user, record) is None
+
+
 def can_export_census(user: User) -> bool:
     """The census return holds every child in the council: only the data officer downloads it."""
     return user.is_authenticated and user.is_active and user.role == Role.DATA_OFFICER
@@ -101,10 +134,49 @@ def can_view_reports(user: User) -> bool:
 
 # --- The administrator role in the Django admin ------------------------------------------------------
 
+
+def enrolment_code_refusal(issuer: User, user: User) -> str | None:
+    """Why `issuer` may not give `user` a code to set up an authenticator app, or None.
+
+    An administrator, for someone else, who has no authenticator app now (a lost one is removed
+    first, with a second administrator's approval). And never the administrator who set the user's
+    present password (a new account's, or one asked for): one person would then hold both factors."""
+    if not _is_administrator(issuer):
+        return "Only an administrator issues enrolment codes."
+    if issuer.pk == user.pk:
+        return "You cannot issue an enrolment code for yourself: ask another administrator."
+    if user.totpdevice_set.filter(confirmed=True).exists():
+        return (
+            f"{user.username} already has an authenticator app. If it is lost, ask for it to be removed "
+            "first (another administrator approves), then issue the code."
+        )
+    password = User.objects.filter(pk=user.pk).values_list("password", flat=True).first() or ""
+    if password and user.changes_asked.filter(requested_by=issuer, payload__password=password).exists():
+        return (
+            f"You set {user.username}'s present password, so another administrator must issue their "
+            "enrolment code: no one person holds both a password and the means to enrol a device."
+        )
+    return None
+
+
+def user_change_refusal(user: User, change) -> str | None:
+    """Why `user` may not approve a change to someone's access, or None: only an active
+    administrator who neither asked for it nor is the person it changes (two administrators)."""
+    if not _is_administrator(user):
+        return "Only an administrator approves a change to someone's access."
+    if change.requested_by_id == user.pk:
+        return "You asked for this change: another administrator must approve it."
+    if change.user_id == user.pk:
+        return "This change is to your own account: another administrator must approve it."
+    return None
+
+
 # What the administrator role may do in the admin: people and teams (never delete a user: deactivate
 # them, so the audit trail keeps who did what), the council's advice words, unlocking accounts
-# locked by failed sign-ins, removing a lost authenticator app (its owner sets up a new one at their
-# next sign-in), and reading the audit trail. No child's record is in the admin.
+# locked by failed sign-ins, asking for a lost authenticator app to be removed, approving another
+# administrator's changes, and seeing who did what kind of thing when in the audit trail. A role,
+# team, password or authenticator change waits for a second administrator (accounts.services).
+# No child's record, and nothing of a child's in the audit trail, is in the admin.
 ADMINISTRATOR_PERMISSIONS = frozenset(
     {
         "accounts.view_user",
@@ -113,6 +185,7 @@ ADMINISTRATOR_PERMISSIONS = frozenset(
         "accounts.view_team",
         "accounts.add_team",
         "accounts.change_team",
+        "accounts.view_userchange",
         "advice.view_adviceword",
         "advice.add_adviceword",
         "advice.change_adviceword",

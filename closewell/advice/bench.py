@@ -82,6 +82,7 @@ def default_lexicon() -> engine.Lexicon:
         jargon=tuple((r["term"], r["plain"], r["match_case"]) for r in rows if r["kind"] == "jargon"),
         field_words=frozenset(r["term"] for r in rows if r["kind"] == "field_word"),
         phrases=tuple(r["term"] for r in rows if r["kind"] == "field_phrase"),
+        labels=tuple((r["term"], r["plain"]) for r in rows if r["kind"] == "label"),
     )
 
 
@@ -117,5 +118,77 @@ def bench_advice(runs: int = 50) -> float:
     return round(statistics.median(timings), 2)
 
 
+# The record's fields by section, as the section pages advise them.
+SECTIONS = {
+    "involvement": ["reason_for_involvement"],
+    "interventions": ["interventions"],
+    "reason": ["reason_for_closure"],
+    "child_views": ["child_views"],
+    "domestic_abuse": ["da_work_with_perpetrator", "da_if_released", "da_if_resumed"],
+}
+
+
+def advise_section(section: str, lexicon: engine.Lexicon, targets: engine.Targets, run: int = 0) -> int:
+    """Every check on one section of the typical record, as selectors.advice_for_section runs them."""
+    common = {"lexicon": lexicon, "facts": FACTS, "targets": targets}
+    count = 0
+    if section == "review":
+        for text in OUTCOMES:
+            text = f"{text} Checked {run} times."
+            count += len(engine.advise_text(text, min_words=5, outcome=True, **common))
+            engine.readability(text)
+            engine.highlight(text, targets.long_sentence_words)
+        return count
+    if section == "parent_views":
+        for who, text in PARENT_VIEWS.items():
+            text = f"{text} Checked {run} times."
+            count += len(engine.advise_text(text, min_words=15, who=who, voice_of=who.split(), **common))
+        return count
+    for name in SECTIONS[section]:
+        text = f"{RECORD[name]}\nChecked {run} times."
+        voice = {"who": "Jayden", "voice_of": ["Jayden", "Cole"]} if name == "child_views" else {}
+        count += len(engine.advise_text(text, min_words=30, **voice, **common))
+        engine.readability(text)
+        engine.highlight(text, targets.long_sentence_words)
+    return count
+
+
+def bench_sections(runs: int = 50) -> dict[str, float]:
+    """Median milliseconds to advise each section of the typical record, and over all sections."""
+    lexicon, targets = default_lexicon(), engine.Targets()
+    names = [*SECTIONS, "review", "parent_views"]
+    for name in names:
+        advise_section(name, lexicon, targets)  # warm
+    timings: dict[str, list[float]] = {name: [] for name in names}
+    for run in range(1, runs + 1):
+        for name in names:
+            start = time.perf_counter()
+            advise_section(name, lexicon, targets, run)
+            timings[name].append((time.perf_counter() - start) * 1000)
+    medians = {name: round(statistics.median(t), 2) for name, t in timings.items()}
+    medians["any section"] = round(statistics.median([x for t in timings.values() for x in t]), 2)
+    return medians
+
+
+def bench_huge(sizes: tuple[int, ...] = (20_000, 30_000, 343_000, 1_700_000)) -> dict[int, tuple[float, int]]:
+    """Milliseconds and pieces of advice for one field of each size (in characters): linear up to
+    engine.MAX_ADVISED_CHARS, then one piece of advice saying the text is too long to advise on."""
+    lexicon, targets = default_lexicon(), engine.Targets()
+    base = " ".join(RECORD.values()) + " Mum failed to engage. Good progress was made. "
+    results = {}
+    for size in sizes:
+        text = (base * (size // len(base) + 1))[:size]
+        start = time.perf_counter()
+        advice = engine.advise_text(text, lexicon=lexicon, facts=FACTS, targets=targets, min_words=40)
+        engine.readability(text)
+        engine.highlight(text, targets.long_sentence_words)
+        results[size] = (round((time.perf_counter() - start) * 1000, 1), len(advice))
+    return results
+
+
 if __name__ == "__main__":
     print(f"Writing advice, typical full record: median {bench_advice()} ms over 50 runs")
+    for name, ms in bench_sections().items():
+        print(f"  {name}: median {ms} ms")
+    for size, (ms, count) in bench_huge().items():
+        print(f"One field of {size:,} characters: {ms} ms, {count} pieces of advice")

@@ -1,4 +1,4 @@
-"""The default word lists shipped in data/*.txt, read for the data migration that seeds them."""
+"""The default word lists shipped in data/*.txt, read for the data migrations that seed them."""
 
 from pathlib import Path
 
@@ -28,4 +28,14 @@ def default_words() -> list[dict]:
         {"kind": "field_phrase", "term": p.lower(), "plain": "", "match_case": False}
         for p in _lines("field_phrases.txt")
     ]
+    rows += default_labels()
+    return rows
+
+
+def default_labels() -> list[dict]:
+    """Labels and blaming words with what to write instead (data/labels.txt)."""
+    rows = []
+    for line in _lines("labels.txt"):
+        term, _, plain = (part.strip() for part in line.partition("|"))
+        rows.append({"kind": "label", "term": term.lower(), "plain": plain, "match_case": False})
     return rows

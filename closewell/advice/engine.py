@@ -7,11 +7,13 @@ Advice never blocks a save or a submission; the rules that do are in closures/ch
 """
 
 import datetime as dt
+import difflib
 import functools
 import math
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import textstat
 from spellchecker import SpellChecker
@@ -32,8 +34,13 @@ class Kind:
     NO_VOICE = "no_voice"
     NO_MEASURE = "no_measure"
     DATE = "date"
+    LABEL = "label"
+    ROLE = "role"
+    CLAIM = "claim"
+    TOO_LONG = "too_long"
 
     HEADINGS = {
+        TOO_LONG: "Plain English",
         READABILITY: "Plain English",
         LONG_SENTENCE: "Plain English",
         JARGON: "Jargon",
@@ -44,6 +51,9 @@ class Kind:
         NO_VOICE: "Evidence and specifics",
         NO_MEASURE: "Evidence and specifics",
         DATE: "Evidence and specifics",
+        CLAIM: "Evidence and specifics",
+        LABEL: "Describe, do not label",
+        ROLE: "Describe, do not label",
     }
 
 
@@ -55,6 +65,7 @@ class Advice:
     suggestion: str = ""
     field: str = ""
     field_label: str = ""
+    example: str = ""  # an example rewrite, shown under the message
 
     @property
     def heading(self) -> str:
@@ -63,11 +74,13 @@ class Advice:
 
 @dataclass(frozen=True)
 class Lexicon:
-    """The council's word lists: jargon with plain alternatives, field words, field phrases."""
+    """The council's word lists: jargon with plain alternatives, field words, field phrases, and
+    labels with what to write instead."""
 
     jargon: tuple[tuple[str, str, bool], ...] = ()  # (term, plain alternative, match case)
     field_words: frozenset[str] = frozenset()
     phrases: tuple[str, ...] = ()
+    labels: tuple[tuple[str, str], ...] = ()  # (term, what to write instead)
 
     @functools.cached_property
     def jargon_patterns(self) -> tuple[tuple[re.Pattern, dict[str, tuple[str, str]]], ...]:
@@ -86,7 +99,25 @@ class Lexicon:
 
     @functools.cached_property
     def phrase_words(self) -> tuple[tuple[str, ...], ...]:
-        return tuple(tuple(p.lower().split()) for p in self.phrases if len(p.split()) > 1)
+        """The council's phrases and the common word pairs of the field, each once."""
+        phrases = dict.fromkeys(p.lower() for p in (*self.phrases, *common_pairs()))
+        return tuple(tuple(p.split()) for p in phrases if len(p.split()) > 1)
+
+    @functools.cached_property
+    def phrase_sets(self) -> tuple[tuple[tuple[str, ...], frozenset[str]], ...]:
+        return tuple((phrase, frozenset(phrase)) for phrase in self.phrase_words)
+
+    @functools.cached_property
+    def label_pattern(self) -> tuple[re.Pattern | None, tuple[tuple[str, str], ...]]:
+        """One alternation of every label (each in a named group), longest first, with its term
+        and what to write instead."""
+        # A term must have a word in it: "/" or "-" alone would match everywhere.
+        usable = ((t, p) for t, p in self.labels if re.search(r"[^\W_]{2}", t))
+        labels = sorted(usable, key=lambda tp: len(tp[0]), reverse=True)
+        if not labels:
+            return None, ()
+        alternation = "|".join(f"(?P<l{i}>{_label_regex(term)})" for i, (term, _) in enumerate(labels))
+        return re.compile(rf"(?<![\w-])(?:{alternation})(?![\w-])", re.IGNORECASE), tuple(labels)
 
 
 @dataclass(frozen=True)
@@ -99,6 +130,40 @@ class Facts:
     today: dt.date = field(default_factory=dt.date.today)
 
 
+DATA = Path(__file__).resolve().parent / "data"
+
+
+@functools.cache
+def common_pairs() -> tuple[str, ...]:
+    """Word pairs common in social work writing (data/common_pairs.txt), shipped with the code."""
+    lines = (DATA / "common_pairs.txt").read_text(encoding="utf-8").splitlines()
+    return tuple(line.strip().lower() for line in lines if line.strip() and not line.startswith("#"))
+
+
+def _word_forms(word: str) -> str:
+    """A word of a label with its usual endings: refused, refuses, refusing; fail, failure."""
+    if len(word) < 4 or not word.isalpha():
+        return re.escape(word)
+    base = word
+    for ending in ("ing", "ed", "es", "s"):
+        if word.endswith(ending) and len(word) - len(ending) >= 4:
+            base = word[: -len(ending)]
+            break
+    if base.endswith("e"):
+        base = base[:-1]
+    elif base.endswith("y") and base[-2] not in "aeiou":
+        return re.escape(base[:-1]) + "(?:y|ies|ied|ying)"
+    return re.escape(base) + "(?:e|es|ed|ing|s|d|ment|ments|ement|ements|ure)?"
+
+
+def _label_regex(term: str) -> str:
+    """'supervised/direct contact' matches 'supervised contact' and 'direct contact'; words may be
+    joined by spaces or hyphens ('non-compliant', 'non compliant')."""
+    positions = [p for p in re.split(r"[\s-]+", term.strip().lower()) if p]
+    parts = ["(?:" + "|".join(_word_forms(w) for w in p.split("/") if w) + ")" for p in positions]
+    return r"[\s-]+".join(parts)
+
+
 # ---------------------------------------------------------------------------------------------
 # Text helpers
 
@@ -106,6 +171,15 @@ WORD = re.compile(r"[A-Za-z][A-Za-z'’-]*[A-Za-z]|[A-Za-z]")
 # A word or a number; "13/05/2019" and "97.5" count as one.
 TOKEN = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9'’-]|[/.](?=\d))*")
 ABBREVIATIONS = frozenset({"mr", "mrs", "ms", "dr", "e.g", "i.e", "etc", "no", "st", "approx", "vs"})
+
+
+# Longer than this and a field is not advised on (a section is limited to far less): advice on
+# every field is linear in its length, but a page must never wait for a book.
+MAX_ADVISED_CHARS = 30_000
+
+
+def too_long(text: str) -> bool:
+    return len(text or "") > MAX_ADVISED_CHARS
 
 
 def words(text: str) -> list[str]:
@@ -116,8 +190,13 @@ def word_count(text: str) -> int:
     return len(words(text))
 
 
-@functools.lru_cache(maxsize=512)
 def sentence_spans(text: str) -> tuple[tuple[int, int], ...]:
+    """(start, end) of each sentence; cached only for text short enough to advise on."""
+    return _sentence_spans(text) if not too_long(text) else _sentence_spans.__wrapped__(text)
+
+
+@functools.lru_cache(maxsize=512)
+def _sentence_spans(text: str) -> tuple[tuple[int, int], ...]:
     """(start, end) of each sentence. A line break ends a sentence too: workers write lists."""
     spans = []
     for line in re.finditer(r"[^\n]+", text or ""):
@@ -190,9 +269,18 @@ MIN_WORDS_FOR_SCORE = 30
 
 
 def readability(text: str) -> Readability | None:
-    """Flesch reading ease and Flesch-Kincaid grade, or None for text too short to score fairly.
+    """Flesch reading ease and Flesch-Kincaid grade, or None for text too short to score fairly
+    (or too long to advise on).
 
     Each sentence is given its full stop first, so a list of lines is not read as one sentence."""
+    if too_long(text):
+        return None
+    return _readability(text or "")
+
+
+@functools.lru_cache(maxsize=256)
+def _readability(text: str) -> Readability | None:
+    # Cached: the advice and the page's summary both ask for the same field's score.
     found = sentences(text)
     count = sum(word_count(s) for s in found)
     if count < MIN_WORDS_FOR_SCORE:
@@ -206,28 +294,52 @@ def readability(text: str) -> Readability | None:
     )
 
 
+# A score just under the target does not nag: advice starts this far below it.
+READABILITY_MARGIN = 10
+# Words a sentence may run over the council's limit before it is called long.
+LONG_SENTENCE_MARGIN = 5
+# On average, sentences longer than this make text hard going, whatever the words.
+LONG_AVERAGE_SENTENCE = 20
+
+
 def check_readability(text: str, *, target: float) -> list[Advice]:
+    """Plain-English advice in words, never a score: the worker is told what makes the text hard."""
     score = readability(text)
-    if score is None or score.ease >= target:
+    if score is None or score.ease >= target - READABILITY_MARGIN:
         return []
+    if score.words / max(score.sentences, 1) > LONG_AVERAGE_SENTENCE:
+        return [
+            Advice(
+                Kind.READABILITY,
+                "These sentences are long. Try one idea per sentence.",
+                example="“Ms Cole, who had been worried for some time, asked for help, which we gave.” → "
+                "“Ms Cole had been worried for some time. She asked for help, and we gave it.”",
+            )
+        ]
     return [
         Advice(
             Kind.READABILITY,
-            f"Reading ease {score.ease_shown}, below the target of {target:.0f}: a reader would need a "
-            f"reading age of about {score.reading_age}. Use shorter sentences and everyday words.",
+            "Many of these words are long or formal. Try the everyday words you would use when talking "
+            "to the family.",
+            example="“Ms Cole demonstrated an improved understanding” → "
+            "“Ms Cole told me she now understands”",
         )
     ]
 
 
+def is_long(sentence: str, limit: int) -> bool:
+    return word_count(sentence) > limit + LONG_SENTENCE_MARGIN
+
+
 def long_sentences(text: str, limit: int) -> list[str]:
-    return [s for s in sentences(text) if word_count(s) > limit]
+    return [s for s in sentences(text) if is_long(s, limit)]
 
 
 def check_long_sentences(text: str, *, limit: int) -> list[Advice]:
     return [
         Advice(
             Kind.LONG_SENTENCE,
-            f"This sentence has {word_count(s)} words. Try splitting it: aim for {limit} or fewer.",
+            "This sentence is long. Try splitting it into two or three, one idea each.",
             excerpt=_quote(s),
         )
         for s in long_sentences(text, limit)
@@ -237,9 +349,11 @@ def check_long_sentences(text: str, *, limit: int) -> list[Advice]:
 def highlight(text: str, limit: int) -> list[tuple[str, bool]]:
     """The text as (part, is_long) pieces, so a template can mark the long sentences."""
     pieces: list[tuple[str, bool]] = []
+    if too_long(text):
+        return pieces
     position = 0
     for start, end in sentence_spans(text):
-        if word_count(text[start:end]) > limit:
+        if is_long(text[start:end], limit):
             if start > position:
                 pieces.append((text[position:start], False))
             pieces.append((text[start:end], True))
@@ -288,10 +402,37 @@ def spell_checker() -> SpellChecker:
     return SpellChecker(language="en", distance=1)
 
 
+@functools.cache
+def _common_words() -> dict[str, tuple[str, ...]]:
+    """The dictionary's commoner words by first letter, for suggestions two letters away."""
+    by_letter: dict[str, list[str]] = {}
+    for word, count in spell_checker().word_frequency.dictionary.items():
+        if count >= 200 and word.isalpha():
+            by_letter.setdefault(word[0], []).append(word)
+    return {letter: tuple(found) for letter, found in by_letter.items()}
+
+
+def _britishise(word: str, suggestion: str) -> str:
+    """'behavour' is nearer 'behaviour' than the dictionary's 'behavior': suggest the UK spelling."""
+    best = suggestion
+    for british, american in BRITISH_TO_AMERICAN:
+        if american in suggestion:
+            alternative = suggestion.replace(american, british)
+            if edit_distance(word, alternative) < edit_distance(word, best):
+                best = alternative
+    return best
+
+
 @functools.lru_cache(maxsize=4096)
 def _suggestion(word: str) -> str:
-    # Distance 1 only: a distance-2 search takes up to a second on a long unknown word.
-    return spell_checker().correction(word) or ""
+    """The likeliest word one letter away; failing that, the nearest common word (same first
+    letter, a similar length): every misspelling gets a suggestion where one is at all close."""
+    found = spell_checker().correction(word)
+    if not found or found == word:
+        bucket = [w for w in _common_words().get(word[:1], ()) if abs(len(w) - len(word)) <= 2]
+        close = difflib.get_close_matches(word, bucket, n=1, cutoff=0.75)
+        found = close[0] if close else ""
+    return _britishise(word, found) if found else ""
 
 
 def _normal(word: str) -> str:
@@ -322,10 +463,18 @@ BRITISH_TO_AMERICAN = (
 
 
 def _in_dictionary(word: str, known: frozenset[str]) -> bool:
-    if word in known or word in spell_checker():
+    return word in known or _in_english(word)
+
+
+@functools.lru_cache(maxsize=65536)
+def _in_english(word: str) -> bool:
+    if word in spell_checker():
         return True
+    # The American form must be a word of some length: 'Nour' is not a British 'nor'.
     return any(
-        british in word and word.replace(british, american) in spell_checker()
+        british in word
+        and len(american_form := word.replace(british, american)) >= 4
+        and american_form in spell_checker()
         for british, american in BRITISH_TO_AMERICAN
     )
 
@@ -339,17 +488,24 @@ def is_known(word: str, known: frozenset[str]) -> bool:
     return False
 
 
+# Suggestions are looked for on this many misspellings a field; the list shows fewer still.
+MAX_SUGGESTED = 20
+
+
 def check_spelling(text: str, known: frozenset[str]) -> list[Advice]:
     """Words not in the English dictionary or the field's word list.
 
     Only words that start in lower case: a capitalised word is a name or a place far more often
     than a mistake, and the case's own names are checked separately (check_names)."""
+    spell_checker()  # loaded once a process (gunicorn loads it before forking, by advising once)
     flagged: dict[str, str] = {}
+    checked: set[str] = set()  # each distinct word is looked up once, however often it is used
     for word in WORD.findall(text or ""):
-        if not word[0].islower() or _normal(word) in flagged:
+        if not word[0].islower() or word in checked:
             continue
-        if not is_known(word, known):
-            flagged[_normal(word)] = _suggestion(_normal(word))
+        checked.add(word)
+        if _normal(word) not in flagged and not is_known(word, known):
+            flagged[_normal(word)] = _suggestion(_normal(word)) if len(flagged) < MAX_SUGGESTED else ""
     advice = []
     for word, suggestion in flagged.items():
         if suggestion and suggestion != word:
@@ -361,25 +517,35 @@ def check_spelling(text: str, known: frozenset[str]) -> list[Advice]:
     return advice
 
 
+# Another form of the phrase's word, not a slip: plurals and possessives ("care plans"), verb forms
+# ("look after" for "looked after"), people ("drug user", "domestic abuser", "young carers") and a
+# few others ("school nursery", "program").
+ENDINGS = frozenset({"s", "es", "'s", "’s", "r", "d", "ed", "ing", "ry", "ly", "y", "me"})
+
+
 def _suffix_only(a: str, b: str) -> bool:
-    """'care'/'carer', 'break'/'breaks': a different form of the same word, not a slip."""
+    """'break'/'breaks', 'look'/'looked', 'abuse'/'abuser': another form of the same word, not a
+    slip ('plan'/'plane' is a slip)."""
     short, long = sorted((a, b), key=len)
-    return long.startswith(short) and len(long) - len(short) <= 2
+    return long.startswith(short) and long[len(short) :] in ENDINGS
 
 
-def check_phrases(text: str, lexicon: Lexicon) -> list[Advice]:
-    """A field phrase with one word a letter out: 'short beak care' for 'short break care'.
+def check_phrases(text: str, lexicon: Lexicon, known: frozenset[str] = frozenset()) -> list[Advice]:
+    """A field phrase with one word a letter out: 'short beak care' for 'short break care',
+    'mental heath team', 'signs of safely'.
 
-    Both words are real, so a spell checker misses it; the phrase around it gives it away."""
+    Both words are real, so a spell checker misses it; the phrase around it gives it away. A word
+    that is not a word at all is left to the spelling check."""
     tokens = [w.lower() for w in WORD.findall(text or "")]
     exact = {" ".join(p) for p in lexicon.phrase_words}
     where: dict[str, list[int]] = {}
     for i, token in enumerate(tokens):
         where.setdefault(token, []).append(i)
     found: dict[str, str] = {}
-    for phrase in lexicon.phrase_words:
+    present = where.keys()
+    for phrase, unique in lexicon.phrase_sets:
         n = len(phrase)
-        if sum(word in where for word in phrase) < n - 1:
+        if len(unique & present) < len(unique) - 1:
             continue  # cannot be one word away anywhere in the text
         # Only where a word of the phrase stands in its place can the rest be one word away.
         starts = {i - k for k, word in enumerate(phrase) for i in where.get(word, ())}
@@ -391,16 +557,20 @@ def check_phrases(text: str, lexicon: Lexicon) -> list[Advice]:
             written, meant = differ[0]
             if len(meant) < 4 or _suffix_only(written, meant):
                 continue
-            if edit_distance(written, meant, 2) == 1 and " ".join(window) not in exact:
-                found.setdefault(" ".join(window), " ".join(phrase))
+            if edit_distance(written, meant, 2) != 1 or " ".join(window) in exact:
+                continue
+            if not _in_dictionary(_normal(written), known):
+                continue
+            found.setdefault((written, meant), (" ".join(window), " ".join(phrase)))
     return [
         Advice(
             Kind.PHRASE,
-            f"“{written}”: did you mean “{meant}”?",
-            excerpt=written,
-            suggestion=meant,
+            f"“{window}”: did you mean “{phrase}”? Both spellings are real words, so a spell checker "
+            "would not notice.",
+            excerpt=window,
+            suggestion=phrase,
         )
-        for written, meant in found.items()
+        for (written, meant), (window, phrase) in found.items()
     ]
 
 
@@ -435,15 +605,19 @@ def check_names(text: str, facts: Facts, known: frozenset[str] = frozenset()) ->
 # Evidence and specifics
 
 
+# Only text truly thin for its section gets length advice: under a third of what the section needs.
+THIN_SHARE = 3
+
+
 def check_length(text: str, *, min_words: int, about: str = "this") -> list[Advice]:
-    count = word_count(text)
-    if not (text or "").strip() or count >= min_words:
+    """Length advice only where a section is truly thin, and never a word count to pad up to."""
+    if not (text or "").strip() or word_count(text) >= min_words / THIN_SHARE:
         return []
     return [
         Advice(
             Kind.TOO_SHORT,
-            f"Only {count} word{'s' if count != 1 else ''}: this is too short to tell the family and a "
-            f"later reader enough about {about}. Aim for at least {min_words}.",
+            f"This is very brief. The family and a later reader need to know {about}: say what happened, "
+            "who was involved and what changed.",
         )
     ]
 
@@ -474,15 +648,10 @@ def quotes_or_paraphrases(text: str, person_names: Iterable[str]) -> bool:
 
 
 def check_voice(text: str, person_names: Sequence[str], who: str) -> list[Advice]:
-    if not (text or "").strip() or quotes_or_paraphrases(text, person_names):
-        return []
-    return [
-        Advice(
-            Kind.NO_VOICE,
-            f"These views do not quote or report {who}. Give their own words, or say what they said, "
-            f"felt or wanted: for example “{who} said …”.",
-        )
-    ]
+    """Views without the person's own words (see substance.check_views)."""
+    from .substance import check_views
+
+    return check_views(text, who)
 
 
 MONTHS = {
@@ -535,7 +704,8 @@ DAY = r"(?P<day>\d{1,2})(?:st|nd|rd|th)?"
 DATE_PATTERNS = (
     re.compile(rf"\b{DAY}\s+(?:of\s+)?(?P<month>{MONTH})\.?(?:,?\s+(?P<year>\d{{4}}))?\b", re.IGNORECASE),
     re.compile(rf"\b(?P<month>{MONTH})\.?\s+{DAY}(?:,?\s+(?P<year>\d{{4}}))?\b", re.IGNORECASE),
-    re.compile(r"\b(?P<day>\d{1,2})[/.-](?P<month>\d{1,2})[/.-](?P<year>\d{4}|\d{2})\b"),
+    # The same separator twice: "10.30-12.30" is a time, not a date.
+    re.compile(r"\b(?P<day>\d{1,2})(?P<sep>[/.-])(?P<month>\d{1,2})(?P=sep)(?P<year>\d{4}|\d{2})\b"),
 )
 MONTH_YEAR = re.compile(rf"\b(?P<month>{MONTH})\s+(?P<year>\d{{4}})\b", re.IGNORECASE)
 FUTURE_MARKERS = frozenset(
@@ -584,13 +754,14 @@ def find_dates(text: str, today: dt.date) -> list[FoundDate]:
             month = int(month_text) if month_text.isdigit() else MONTHS[month_text.lower()]
             day = int(match.group("day"))
             if not 1 <= month <= 12 or not 1 <= day <= 31:
+                taken.append(match.span())
                 continue
             year, given = _year(match.group("year"), month, day, today)
+            taken.append(match.span())  # a date that does not exist is not read as its month
             try:
                 date = dt.date(year, month, day)
             except ValueError:
                 continue
-            taken.append(match.span())
             found.append(FoundDate(match.group().strip(), date, match.start(), year_given=given))
     for match in MONTH_YEAR.finditer(text or ""):
         span = (match.start("month"), match.end())
@@ -600,6 +771,67 @@ def find_dates(text: str, today: dt.date) -> list[FoundDate]:
         date = dt.date(int(match.group("year")), month, 1)
         found.append(FoundDate(text[span[0] : span[1]], date, span[0], whole_month=True))
     return sorted(found, key=lambda d: d.start)
+
+
+MONTH_NAMES = "January February March April May June July August September October November December".split()
+
+
+def _days_in(month: int, year: int) -> int:
+    return _month_end(dt.date(year, month, 1)).day
+
+
+def check_date_forms(text: str, today: dt.date) -> list[Advice]:
+    """Dates that do not exist ('31 February 2026', '29 February 2025'), written month first
+    ('12/14/2025'), or that can be read two ways ('03/04/2026': 3 April or 4 March)."""
+    if not any(c.isdigit() for c in text or ""):
+        return []
+    advice: list[Advice] = []
+    seen: set[str] = set()
+    for number, pattern in enumerate(DATE_PATTERNS):
+        numeric = number == len(DATE_PATTERNS) - 1
+        for match in pattern.finditer(text):
+            written = match.group().strip()
+            if written in seen:
+                continue
+            month_text, day = match.group("month"), int(match.group("day"))
+            month = int(month_text) if month_text.isdigit() else MONTHS[month_text.lower()]
+            year = _year(match.group("year"), month if 1 <= month <= 12 else 1, 1, today)[0]
+            if numeric and 1 <= day <= 12 and 12 < month <= 31:
+                seen.add(written)
+                advice.append(
+                    Advice(
+                        Kind.DATE,
+                        f"“{written}” looks like the month written first, the American way. Write the "
+                        "month as a word so nobody misreads it.",
+                        excerpt=written,
+                        example=f"“{written}” → “{month} {MONTH_NAMES[day - 1]} {year}”",
+                    )
+                )
+            elif not 1 <= month <= 12 or not 1 <= day <= 31 or day > _days_in(month, year):
+                seen.add(written)
+                if 1 <= month <= 12 and 1 <= day <= 31:
+                    reason = f"{MONTH_NAMES[month - 1]} {year} has {_days_in(month, year)} days"
+                else:
+                    reason = "there is no such day or month"
+                advice.append(
+                    Advice(
+                        Kind.DATE,
+                        f"“{written}” is not a real date: {reason}. Check the date.",
+                        excerpt=written,
+                    )
+                )
+            elif numeric and day <= 12 and month != day:
+                seen.add(written)
+                advice.append(
+                    Advice(
+                        Kind.DATE,
+                        f"“{written}” could be read as {day} {MONTH_NAMES[month - 1]} or {month} "
+                        f"{MONTH_NAMES[day - 1]}. Write the month as a word.",
+                        excerpt=written,
+                        example=f"“{written}” → “{day} {MONTH_NAMES[month - 1]} {year}”",
+                    )
+                )
+    return advice
 
 
 def _month_end(date: dt.date) -> dt.date:
@@ -651,6 +883,35 @@ class Targets:
     long_sentence_words: int = 25
 
 
+# However much is written, the advice on one field stays a list a worker can read.
+MAX_PER_KIND = 6
+MORE = {
+    Kind.LONG_SENTENCE: "more long sentences",
+    Kind.JARGON: "more terms the family may not know",
+    Kind.SPELLING: "more words that may be misspelt",
+    Kind.PHRASE: "more words that may be slips",
+    Kind.NAME: "more names that may be misspelt",
+    Kind.DATE: "more dates to check",
+    Kind.LABEL: "more labels",
+    Kind.ROLE: "more people called by their role",
+    Kind.CLAIM: "more claims without their evidence",
+}
+
+
+def bounded(advice: list[Advice]) -> list[Advice]:
+    """At most MAX_PER_KIND pieces of each kind, then one saying how many more."""
+    counts: dict[str, int] = {}
+    kept: list[Advice] = []
+    for item in advice:
+        counts[item.kind] = counts.get(item.kind, 0) + 1
+        if counts[item.kind] <= MAX_PER_KIND:
+            kept.append(item)
+    for kind, count in counts.items():
+        if count > MAX_PER_KIND:
+            kept.append(Advice(kind, f"And {count - MAX_PER_KIND} {MORE.get(kind, 'more like this')}."))
+    return kept
+
+
 def advise_text(
     text: str,
     *,
@@ -664,22 +925,37 @@ def advise_text(
     outcome: bool = False,
 ) -> list[Advice]:
     """Every check that applies to one piece of text. Empty text gets no advice: a missing
-    section is a rule for submission (closures/checks.py), not advice."""
+    section is a rule for submission (closures/checks.py), not advice. Text too long to advise on
+    gets one piece of advice saying so; the list is bounded whatever is written."""
+    from . import substance
+
     if not (text or "").strip():
         return []
+    if too_long(text):
+        return [
+            Advice(
+                Kind.TOO_LONG,
+                f"This is too long to advise on (over {MAX_ADVISED_CHARS:,} characters). The family "
+                "will find it hard to read too: keep to what they and a later reader need to know.",
+            )
+        ]
     known = lexicon.field_words | {n.lower() for n in facts.names}
     found = [
         *check_readability(text, target=targets.reading_ease),
         *check_long_sentences(text, limit=targets.long_sentence_words),
+        *substance.check_labels(text, lexicon),
+        *substance.check_roles(text, facts.names),
         *check_jargon(text, lexicon),
-        *check_phrases(text, lexicon),
+        *check_phrases(text, lexicon, known),
         *check_spelling(text, known),
         *check_names(text, facts, known),
         *check_length(text, min_words=min_words, about=about),
+        *check_date_forms(text, facts.today),
         *check_dates(text, facts),
+        *substance.check_claims(text),
     ]
     if who:
-        found += check_voice(text, voice_of, who)
+        found += substance.check_views(text, who)
     if outcome:
         found += check_measure(text)
-    return found
+    return bounded(found)

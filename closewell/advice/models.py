@@ -1,5 +1,5 @@
-"""The council's word lists for writing advice: jargon with plain alternatives, and the field's
-words and phrases that the spell checker must know."""
+"""The council's word lists for writing advice: jargon with plain alternatives, labels with what to
+write instead, and the field's words and phrases that the spell checker must know."""
 
 from django.db import models
 from django.db.models import Q
@@ -11,6 +11,7 @@ class WordKind(models.TextChoices):
     JARGON = "jargon", "Jargon or acronym (flagged, with a plain alternative)"
     FIELD_WORD = "field_word", "Word of the field (the spell checker accepts it)"
     FIELD_PHRASE = "field_phrase", "Phrase of the field (a word a letter out is flagged)"
+    LABEL = "label", "Label or blaming word (flagged, with what to write instead)"
 
 
 class AdviceWord(TimeStampedModel):
@@ -20,7 +21,11 @@ class AdviceWord(TimeStampedModel):
         "plain alternative",
         max_length=300,
         blank=True,
-        help_text="For jargon: what to write instead, in words a family would use.",
+        help_text=(
+            "For jargon and labels: what to write instead, in words a family would use. For a label, "
+            "“/” in the term gives alternatives for one word (“supervised/direct contact”), and each word "
+            "also matches its usual endings (refuse: refused, refusing)."
+        ),
     )
     match_case = models.BooleanField(
         default=False,
@@ -36,8 +41,8 @@ class AdviceWord(TimeStampedModel):
             models.UniqueConstraint(fields=["kind", "term"], name="advice_word_once"),
             models.CheckConstraint(
                 name="advice_jargon_has_plain",
-                condition=~Q(kind="jargon") | ~Q(plain=""),
-                violation_error_message="Give jargon a plain alternative.",
+                condition=~Q(kind__in=["jargon", "label"]) | ~Q(plain=""),
+                violation_error_message="Give jargon or a label a plain alternative: what to write instead.",
             ),
         ]
 

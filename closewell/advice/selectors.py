@@ -1,53 +1,25 @@
 """Writing advice for a Closure Record, section by section, and the manager's summary of it.
 
+Which prose of a section is advised on, and how (fewest words, whose voice), is the section's own
+(closures/sections.py: advice_fields, min_words, about, advice).
+
 Reads the record and its case, then calls the pure engine. The word lists are read from the
 database once and kept until an administrator changes them; the dictionary is loaded once a process.
 """
 
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from django.conf import settings
 from django.db.models import Count, Max
 from django.utils import timezone
 
 from closewell.cases.models import ChildPerson
-from closewell.closures.checks import section_required
-from closewell.closures.models import ClosureRecord, Section
+from closewell.closures import sections
+from closewell.closures.models import ClosureRecord
 
 from . import engine
 from .models import AdviceWord, WordKind
-
-# Fewer words than this and a section cannot say enough to the family or a later reader.
-MIN_WORDS = {
-    Section.INVOLVEMENT: 40,
-    Section.INTERVENTIONS: 40,
-    Section.REASON: 30,
-    Section.CHILD_VIEWS: 15,
-    Section.PARENT_VIEWS: 15,
-    Section.DOMESTIC_ABUSE: 15,
-    Section.ADDENDUM: 10,
-}
-MIN_OUTCOME_WORDS = 5
-ABOUT = {
-    Section.INVOLVEMENT: "why services were provided",
-    Section.INTERVENTIONS: "the work done and when people were seen",
-    Section.REASON: "why the case is closing and the progress made",
-    Section.CHILD_VIEWS: "what the child thinks",
-    Section.PARENT_VIEWS: "what they think",
-    Section.DOMESTIC_ABUSE: "this",
-    Section.ADDENDUM: "the correction",
-}
-# The record's prose, by section; other fields (dates, choices, names) are not advised on.
-TEXT_FIELDS = {
-    Section.INVOLVEMENT: ["reason_for_involvement"],
-    Section.INTERVENTIONS: ["interventions"],
-    Section.REASON: ["reason_for_closure"],
-    Section.CHILD_VIEWS: ["child_views", "child_not_discussed_reason"],
-    Section.DOMESTIC_ABUSE: ["da_work_with_perpetrator", "da_if_released", "da_if_resumed"],
-    Section.ADDENDUM: ["addendum_text"],
-}
-RELATION_WORDS = {"mother": "mum", "father": "dad", "step_parent": "", "carer": "", "foster_carer": ""}
 
 _lexicon_cache: dict = {}
 
@@ -70,14 +42,10 @@ def lexicon() -> engine.Lexicon:
             jargon=tuple((t, p, m) for k, t, p, m in words if k == WordKind.JARGON),
             field_words=frozenset(t.lower() for k, t, _, _ in words if k == WordKind.FIELD_WORD),
             phrases=tuple(t for k, t, _, _ in words if k == WordKind.FIELD_PHRASE),
+            labels=tuple((t, p) for k, t, p, _ in words if k == WordKind.LABEL),
         )
         _lexicon_cache["stamp"] = stamp
     return _lexicon_cache["lexicon"]
-
-
-def _short(text: str, limit: int = 50) -> str:
-    text = " ".join(text.split()).rstrip(".")
-    return text if len(text) <= limit else text[:limit].rsplit(" ", 1)[0].rstrip(",;:") + "…"
 
 
 def _name_parts(*names: str) -> list[str]:
@@ -121,6 +89,7 @@ class Entry:
     message: str
     excerpt: str
     labels: list[str]
+    example: str = ""
 
 
 @dataclass
@@ -146,7 +115,9 @@ class SectionAdvice:
         for item in self.items:
             # The same advice on several outcomes is said once; each long sentence is its own.
             key = (item.kind, item.message, item.excerpt if item.kind == engine.Kind.LONG_SENTENCE else "")
-            entry = grouped[item.heading].setdefault(key, Entry(item.kind, item.message, item.excerpt, []))
+            entry = grouped[item.heading].setdefault(
+                key, Entry(item.kind, item.message, item.excerpt, [], item.example)
+            )
             if item.field_label and self.several_fields:
                 entry.labels.append(item.field_label)
         order = list(dict.fromkeys(engine.Kind.HEADINGS.values()))
@@ -195,91 +166,20 @@ def _field(name, label, text, *, lex, facts, goals, **checks) -> FieldAdvice:
         name=name,
         label=label,
         text=text,
-        items=[
-            engine.Advice(a.kind, a.message, a.excerpt, a.suggestion, field=name, field_label=label)
-            for a in items
-        ],
+        items=[replace(a, field=name, field_label=label) for a in items],
         score=engine.readability(text),
         pieces=engine.highlight(text, goals.long_sentence_words),
     )
 
 
-def _section_fields(record: ClosureRecord, section: str, lex, facts, goals) -> list[FieldAdvice]:
-    common = {"lex": lex, "facts": facts, "goals": goals}
-    child = record.episode.child
-    if section == Section.REVIEW:
-        fields = []
-        for action in record.episode.actions.all().order_by("start_date", "pk"):
-            name = _short(action.description)
-            if action.is_unplanned:
-                fields.append(
-                    _field(
-                        f"impact_{action.pk}",
-                        f"Impact of “{name}”",
-                        action.impact,
-                        about="the impact",
-                        **common,
-                    )
-                )
-            else:
-                fields.append(
-                    _field(
-                        f"outcome_{action.pk}",
-                        f"Outcome of “{name}”",
-                        action.outcome,
-                        min_words=MIN_OUTCOME_WORDS,
-                        about="the outcome",
-                        outcome=True,
-                        **common,
-                    )
-                )
-        return fields
-    if section == Section.PARENT_VIEWS:
-        relation = {
-            link.person_id: link.relationship for link in ChildPerson.objects.filter(child_id=child.pk)
-        }
-        fields = []
-        for view in record.parent_views.select_related("person"):
-            person = view.person
-            text = view.views if view.discussed is not False else view.not_discussed_reason
-            voice = {}
-            if view.discussed is not False:
-                voice = {
-                    "who": person.full_name,
-                    "voice_of": [
-                        person.first_name,
-                        person.last_name,
-                        relation.get(person.pk, ""),
-                        RELATION_WORDS.get(relation.get(person.pk, ""), ""),
-                    ],
-                    "min_words": MIN_WORDS[section],
-                    "about": ABOUT[section],
-                }
-            fields.append(
-                _field(f"parent_{person.pk}_views", f"Views of {person.full_name}", text, **voice, **common)
-            )
-        return fields
-    fields = []
-    for name in TEXT_FIELDS.get(section, []):
-        model_field = ClosureRecord._meta.get_field(name)
-        label = str(model_field.verbose_name).capitalize()
-        checks = {}
-        if name == "child_views":
-            if record.child_discussed is False:
-                continue
-            checks = {
-                "who": child.first_name,
-                "voice_of": [child.first_name, child.last_name, child.preferred_name],
-                "min_words": MIN_WORDS[section],
-                "about": ABOUT[section],
-            }
-        elif name == "child_not_discussed_reason":
-            if record.child_discussed is not False:
-                continue
-        else:
-            checks = {"min_words": MIN_WORDS.get(section, 0), "about": ABOUT.get(section, "this")}
-        fields.append(_field(name, label, getattr(record, name), **checks, **common))
-    return fields
+def _section_fields(
+    record: ClosureRecord, spec: sections.SectionSpec, lex, facts, goals
+) -> list[FieldAdvice]:
+    """Advice on the prose the section's spec names (sections.SectionSpec.advice_targets)."""
+    return [
+        _field(target.name, target.label, target.text, lex=lex, facts=facts, goals=goals, **target.checks)
+        for target in spec.advice_targets(record)
+    ]
 
 
 def advice_for_section(
@@ -287,18 +187,15 @@ def advice_for_section(
 ) -> SectionAdvice:
     """Advice on one section as the worker writes it. Never blocks anything."""
     goals = targets()
-    fields = _section_fields(record, section, lexicon(), facts or facts_for(record), goals)
-    return SectionAdvice(
-        section=section, label=Section(section).label, fields=fields, target=goals.reading_ease
-    )
+    spec = sections.get(section)
+    fields = _section_fields(record, spec, lexicon(), facts or facts_for(record), goals)
+    return SectionAdvice(section=spec.key, label=spec.title, fields=fields, target=goals.reading_ease)
 
 
 def advice_for_record(record: ClosureRecord) -> RecordAdvice:
     """Advice on every section due on this record, in the record's order, with counts."""
     facts = facts_for(record)
-    if record.addendum_to_id:
-        due = [Section.ADDENDUM]  # an addendum is its correction; the original is authorised
-    else:
-        # Interpreting is names, a language and a date: nothing to advise on.
-        due = [s for s in Section if s != Section.INTERPRETING and section_required(record, s)]
-    return RecordAdvice(sections=[advice_for_section(record, section, facts=facts) for section in due])
+    # An addendum is its correction (the original is authorised); a section with no prose to read
+    # (interpreting: names, a language and a date) has nothing to advise on.
+    due = [spec.key for spec in sections.due(record) if spec.advises]
+    return RecordAdvice(sections=[advice_for_section(record, key, facts=facts) for key in due])

@@ -8,17 +8,16 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from closewell.accounts.permissions import scope_episodes
-from closewell.cases.models import Episode, PlannedAction
+from closewell.cases.models import Episode
 from closewell.cases.selectors import episode_get_for_user
-from closewell.closures import services
-from closewell.closures.checks import problems
+from closewell.closures import sections, services
 from closewell.closures.models import ClosureRecord, ParentView, Section, Status
 from closewell.closures.selectors import record_get_for_user
 from closewell.core.errors import DomainError
 
 from .common import UserSerializer
 from .episodes import ActionSerializer
-from .schema import ProblemSerializer
+from .schema import AutoSchema, ProblemSerializer
 
 
 class ParentViewSerializer(serializers.ModelSerializer):
@@ -55,22 +54,13 @@ class RecordSerializer(serializers.ModelSerializer):
             "author",
             "decision_date",
             "decision_by",
-            "reason_for_involvement",
-            "interventions",
-            "reason_for_closure",
-            "reason_code",
-            "child_discussed",
-            "child_discussed_date",
-            "child_not_discussed_reason",
-            "child_views",
-            "da_work_with_perpetrator",
-            "da_if_released",
-            "da_if_resumed",
-            "interpreter_language",
-            "interpreter_name",
-            "interpreted_on",
-            "explained_to",
-            "addendum_text",
+            # Each section's fields on the record, in the record's order (closures/sections.py).
+            *dict.fromkeys(
+                name
+                for spec in sections.SECTIONS
+                for name in spec.fields
+                if name not in ("decision_date", "decision_by")
+            ),
             "parent_views",
             "actions",
             "problems",
@@ -91,7 +81,7 @@ class RecordSerializer(serializers.ModelSerializer):
             return []
         return [
             {"section": p.section, "section_label": p.section_label, "message": p.message, "field": p.field}
-            for p in problems(record)
+            for p in sections.problems(record)
         ]
 
     @extend_schema_field(CommentSerializer(many=True))
@@ -140,6 +130,67 @@ class SectionSerializer(serializers.Serializer):
     )
 
 
+def _camel(key: str) -> str:
+    return "".join(part.capitalize() for part in key.split("_"))
+
+
+def _fields_serializer(name: str, model, fields: tuple[str, ...]) -> type[serializers.ModelSerializer]:
+    """A serializer of a section's fields, every one optional: only what is sent is changed."""
+    meta = type(
+        "Meta",
+        (),
+        {"model": model, "fields": list(fields), "extra_kwargs": dict.fromkeys(fields, {"required": False})},
+    )
+    return type(name, (serializers.ModelSerializer,), {"Meta": meta})
+
+
+def section_body_serializer(spec: sections.SectionSpec) -> type[serializers.Serializer]:
+    """The request body of PUT .../sections/<key>/ for one section, from its SectionSpec: the record's
+    version and the section's fields; or, for a section that writes rows, each row's fields by its id."""
+    name = _camel(spec.key)
+    if spec.rows:
+        row = _fields_serializer(f"{name}SectionRow", spec.rows.model, spec.rows.fields)
+        data = serializers.DictField(
+            child=row(),
+            help_text=f"“{spec.title}”: each row by its id ({spec.rows.model._meta.verbose_name} "
+            f"{'id' if spec.rows.key == 'pk' else spec.rows.key.replace('_id', ' id')}).",
+        )
+    else:
+        data = _fields_serializer(f"{name}SectionData", ClosureRecord, spec.fields)(
+            help_text=f"“{spec.title}”: the fields to change."
+        )
+    return type(
+        f"{name}SectionUpdate",
+        (serializers.Serializer,),
+        {
+            "version": serializers.IntegerField(
+                min_value=1, max_value=2**31 - 1, help_text="The record's version when you read it."
+            ),
+            "data": data,
+        },
+    )
+
+
+SECTION_BODIES = {spec.key: section_body_serializer(spec) for spec in sections.SECTIONS}
+
+
+class SectionBodySchema(AutoSchema):
+    """The section PUT's request body: one schema per section (anyOf, since the section is named
+    in the path, not the body)."""
+
+    def _get_request_for_media_type(self, serializer, direction="request"):
+        if serializer is not SectionSerializer and not isinstance(serializer, SectionSerializer):
+            return super()._get_request_for_media_type(serializer, direction)
+        refs = [self.resolve_serializer(body, direction).ref for body in SECTION_BODIES.values()]
+        schema = {
+            "anyOf": refs,
+            "description": "The body for the section named in the path: "
+            + ", ".join(f"{key} ({body.__name__})" for key, body in SECTION_BODIES.items())
+            + ".",
+        }
+        return schema, True
+
+
 class ReturnSerializer(serializers.Serializer):
     comments = CommentSerializer(many=True, allow_empty=False)
 
@@ -163,6 +214,8 @@ def _typed(model, values: dict, allowed) -> dict:
     for name, value in values.items():
         if isinstance(value, list | dict):
             raise DomainError("Give a single value, not a list or an object.", field=name)
+        if isinstance(value, str) and "\x00" in value:
+            raise DomainError("Remove the null character from the text.", field=name)
         try:
             field = model._meta.get_field(name) if name in allowed else None
         except FieldDoesNotExist:
@@ -177,13 +230,11 @@ def _typed(model, values: dict, allowed) -> dict:
     return out
 
 
-def section_data(section: str, data: dict) -> dict:
-    if section == Section.REVIEW:
-        model, allowed = PlannedAction, services.ACTION_FIELDS
-    elif section == Section.PARENT_VIEWS:
-        model, allowed = ParentView, services.VIEW_FIELDS
-    else:
-        return _typed(ClosureRecord, data, services.RECORD_FIELDS.get(section, []))
+def section_data(spec: sections.SectionSpec, data: dict) -> dict:
+    """A section's `data` as closure_update takes it (sections.SectionSpec: its fields, or its rows)."""
+    if not spec.rows:
+        return _typed(ClosureRecord, data, spec.fields)
+    model, allowed = spec.rows.model, spec.rows.fields
     out = {}
     for key, values in data.items():
         if not str(key).isdigit() or len(str(key)) > 18:
@@ -246,6 +297,8 @@ class RecordDetail(APIView):
 
 
 class RecordSection(APIView):
+    schema = SectionBodySchema()
+
     @extend_schema(
         request=SectionSerializer,
         responses=RecordSerializer,
@@ -254,7 +307,8 @@ class RecordSection(APIView):
     def put(self, request, pk: int, section: str):
         """Save one section. Refused if the record changed since `version` (nothing is overwritten)."""
         record = _get(request, pk)
-        if section not in Section.values:
+        spec = sections.get(section)
+        if spec is None:
             raise DomainError("Unknown section.", field="section")
         serializer = SectionSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
@@ -263,7 +317,7 @@ class RecordSection(APIView):
             record=record,
             section=section,
             version=serializer.validated_data["version"],
-            data=section_data(section, serializer.validated_data["data"]),
+            data=section_data(spec, serializer.validated_data["data"]),
         )
         return _detail(record)
 

@@ -1,7 +1,8 @@
 """Errors as JSON: {"errors": {field: [message, ...]}}, the same shape for every status.
 
 A rule of the domain (DomainError) is a 400 naming its field; an incomplete Closure Record is a 400
-that also lists each problem with its section; not allowed is 403; not found (or not yours) is 404.
+that also lists each problem with its section; not allowed is 403 (saying why when a rule about who may
+act refused, such as four eyes: NotPermitted); not found (or not yours) is 404.
 """
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -11,7 +12,7 @@ from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
 from closewell.closures.services import RecordIncomplete
-from closewell.core.errors import DomainError
+from closewell.core.errors import DomainError, NotPermitted
 
 NON_FIELD = "detail"
 
@@ -53,6 +54,8 @@ def exception_handler(exc, context):
         for p in exc.problems:
             errors.setdefault(p.field or p.section, []).append(p.message)
         return error_response(errors, status.HTTP_400_BAD_REQUEST, problems=problems)
+    if isinstance(exc, NotPermitted):
+        return error_response({exc.field or NON_FIELD: [exc.message]}, status.HTTP_403_FORBIDDEN)
     if isinstance(exc, DomainError):
         return error_response({exc.field or NON_FIELD: [exc.message]}, status.HTTP_400_BAD_REQUEST)
     if isinstance(exc, ValidationError):

@@ -40,7 +40,12 @@ class AuditEvent(models.Model):
         indexes = [models.Index(fields=["object_type", "object_id"])]
 
     def __str__(self) -> str:
-        return f"{self.at:%d %B %Y %H:%M} {self.actor}: {self.summary}"
+        # Who, what kind, when, to what: never the summary, which may name a child (the admin shows
+        # this to the administrator, who must see no child's data).
+        who = self.actor or "System"
+        return (
+            f"{self.at:%d %B %Y %H:%M} {who}: {self.get_action_display()} {self.object_type} {self.object_id}"
+        )
 
 
 class AuditSeal(models.Model):

@@ -11,6 +11,8 @@ from django.utils import timezone
 from closewell.accounts.permissions import can_edit_case
 from closewell.audit.models import Action
 from closewell.audit.services import log_event
+from closewell.closures.contributors import contribution_note_episode
+from closewell.closures.models import ContributionKind
 from closewell.core.dates import birthday
 from closewell.core.errors import DomainError
 
@@ -34,8 +36,9 @@ def _plain(value):
     return getattr(value, "pk", value)
 
 
-def snapshot(obj, fields=None) -> dict:
-    """A plain dict of an object's fields for the audit trail's before/after."""
+def field_values(obj, fields=None) -> dict:
+    """A plain dict of an object's fields for the audit trail's before/after. (Not the frozen record:
+    in Closewell a "snapshot" is only a Closure Record as authorised, ClosureRecord.snapshot.)"""
     return {key: _plain(value) for key, value in model_to_dict(obj, fields=fields).items()}
 
 
@@ -70,7 +73,7 @@ def _claim_version(obj, version: int | None) -> None:
 
 
 def _save_changes(actor, obj, fields: dict, *, child_id: int, label: str, before=None):
-    before = snapshot(obj) if before is None else before
+    before = field_values(obj) if before is None else before
     _claim_version(obj, fields.pop("version", None))
     many = {k: fields.pop(k) for k in list(fields) if obj._meta.get_field(k).many_to_many}
     for name, value in fields.items():
@@ -86,7 +89,7 @@ def _save_changes(actor, obj, fields: dict, *, child_id: int, label: str, before
         child_id=child_id,
         summary=f"Changed {label}",
         before=before,
-        after=snapshot(obj),
+        after=field_values(obj),
     )
     return obj
 
@@ -103,7 +106,7 @@ def child_create(*, actor, **fields) -> Child:
         obj=child,
         child_id=child.pk,
         summary=f"Registered {child.full_name}",
-        after=snapshot(child),
+        after=field_values(child),
     )
     return child
 
@@ -137,7 +140,7 @@ def episode_open(*, actor, child: Child, referral_date: dt.date, **fields) -> Ep
         obj=episode,
         child_id=child.pk,
         summary=f"Opened an episode for {child.full_name}",
-        after=snapshot(episode),
+        after=field_values(episode),
     )
     return episode
 
@@ -158,7 +161,7 @@ def contact_create(*, actor, episode: Episode, people_seen=(), **fields) -> Cont
         obj=contact,
         child_id=episode.child_id,
         summary=f"Recorded a {contact.get_kind_display().lower()}",
-        after=snapshot(contact),
+        after=field_values(contact),
     )
     return contact
 
@@ -166,7 +169,7 @@ def contact_create(*, actor, episode: Episode, people_seen=(), **fields) -> Cont
 @transaction.atomic
 def contact_update(*, actor, contact: Contact, **fields) -> Contact:
     _require_edit(actor, contact.episode)
-    before = snapshot(contact)  # taken before the new values are set on it
+    before = field_values(contact)  # taken before the new values are set on it
     for name, value in fields.items():
         if name != "people_seen":
             setattr(contact, name, value)
@@ -204,8 +207,10 @@ def action_create(*, actor, episode: Episode, **fields) -> PlannedAction:
         obj=action,
         child_id=episode.child_id,
         summary="Added a planned action" if not action.is_unplanned else "Added an unplanned service",
-        after=snapshot(action),
+        after=field_values(action),
     )
+    # The record's review section lists the episode's actions: this changes its content.
+    contribution_note_episode(episode=episode, user=actor, kind=ContributionKind.EDITED)
     return action
 
 
@@ -215,6 +220,8 @@ def action_update(*, actor, action: PlannedAction, **fields) -> PlannedAction:
     version moves on too: a review opened before this change is then refused as stale, even from
     an API client that sent only the record's version (no lost update)."""
     _require_edit(actor, action.episode)
+    # The record's review section lists the episode's actions: this changes its content.
+    contribution_note_episode(episode=action.episode, user=actor, kind=ContributionKind.EDITED)
     action = _save_changes(actor, action, fields, child_id=action.episode.child_id, label="a planned action")
     action.episode.closure_records.filter(status__in=EDITABLE_RECORD).update(version=F("version") + 1)
     return action
@@ -250,7 +257,7 @@ def person_add(
         obj=person,
         child_id=episode.child_id,
         summary=f"Added {person.full_name} ({link.get_relationship_display().lower()})",
-        after={**snapshot(person), **snapshot(link, ["relationship"])},
+        after={**field_values(person), **field_values(link, ["relationship"])},
     )
     return person
 

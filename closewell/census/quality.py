@@ -271,6 +271,12 @@ def episode_problems(child: ChildRecord, episode: EpisodeRecord, year: int) -> l
     return found
 
 
+def school_age_born_by(year: int) -> dt.date:
+    """Children born on or before this day are of school age in the census of `year`, as DfE's rule
+    8770Q counts it (31 August six years before the census year's end)."""
+    return dt.date(year - 6, 8, 31)
+
+
 def child_problems(child: ChildRecord, year: int) -> list[tuple[str, str]]:
     found: list[tuple[str, str]] = []
     if len(child.la_child_id) > 20:
@@ -281,7 +287,16 @@ def child_problems(child: ChildRecord, year: int) -> list[tuple[str, str]]:
         found.extend(upn_problems(child.upn))
     elif not child.upn_unknown:
         found.append(("8770Q", "There is no UPN and no reason it is unknown."))
-    if not child.disabilities:
+    elif (
+        child.upn_unknown == "UN1"
+        and child.date_of_birth
+        and child.date_of_birth <= school_age_born_by(year)
+        and any(not e.referral_nfa for e in child.episodes)
+    ):
+        found.append(
+            ("8770Q", "UN1 (not of school age) is recorded for a child of school age: give the UPN.")
+        )
+    if not child.disabilities and child.date_of_birth:
         found.append(("8540", "The child's disability is missing (record NONE if they have none)."))
     elif "NONE" in child.disabilities and len(child.disabilities) > 1:
         found.append(("8790", "The disabilities include both 'none' and other codes."))

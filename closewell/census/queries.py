@@ -1,14 +1,17 @@
 """Reads for the census: every child with an episode open in the year, streamed in chunks.
 
 Each chunk costs a fixed number of queries (the chunk's ids, the children, then one prefetch each
-for episodes, assessments, section 47 enquiries and plans) whatever its size, and only one chunk of
+for episodes, assessments, section 47 enquiries and plans, and the children's every child protection
+plan for NumberOfPreviousCPP) whatever its size, and only one chunk of
 model instances is alive at a time, so memory stays flat for any number of children.
 
 Everything is read "as at the reference date": what happened after 31 March is not in this
 census (a closure, authorisation, conference or plan end dated later is written as not yet so).
 """
 
+import bisect
 import datetime as dt
+from collections import defaultdict
 from collections.abc import Iterable, Iterator
 
 from django.db.models import Exists, OuterRef, Prefetch, Q
@@ -79,9 +82,35 @@ def _by_reference_date(day: dt.date | None, ref: dt.date) -> dt.date | None:
     return day if day is not None and day <= ref else None
 
 
-def to_record(child: Child, year: int) -> ChildRecord:
-    """The census view of a child whose episodes were prefetched by stream_children()."""
+def cp_plan_history(child_ids: Iterable[int]) -> dict[int, list[tuple[dt.date, int]]]:
+    """Every child protection plan of these children, in any episode and any year, as sorted
+    (start date, pk) per child: what NumberOfPreviousCPP is counted from."""
+    history: dict[int, list[tuple[dt.date, int]]] = defaultdict(list)
+    rows = Plan.objects.filter(kind=PlanType.CP, episode__child_id__in=list(child_ids)).values_list(
+        "episode__child_id", "start_date", "pk"
+    )
+    for child_id, start, pk in rows:
+        history[child_id].append((start, pk))
+    for plans in history.values():
+        plans.sort()
+    return history
+
+
+def previous_cp_plans(plan: Plan, history: list[tuple[dt.date, int]]) -> int:
+    """CIN census NumberOfPreviousCPP: how many child protection plans the child was the subject of
+    in this council before this one, in any earlier episode however long ago (DfE counts "second or
+    subsequent" plans from it). The number recorded on the plan stands when it is larger: it holds
+    plans from before the council's records came into Closewell."""
+    earlier = bisect.bisect_left(history, (plan.start_date, plan.pk))
+    return max(earlier, plan.number_of_previous_cpp)
+
+
+def to_record(child: Child, year: int, cp_history: list[tuple[dt.date, int]] | None = None) -> ChildRecord:
+    """The census view of a child whose episodes were prefetched by stream_children().
+    `cp_history` is the child's every CP plan (cp_plan_history); without it, it is read here."""
     ref = reference_date(year)
+    if cp_history is None:
+        cp_history = cp_plan_history([child.pk]).get(child.pk, [])
     episodes = []
     for episode in child.census_episodes:
         closure_date = _by_reference_date(episode.closure_date, ref)
@@ -124,7 +153,7 @@ def to_record(child: Child, year: int) -> ChildRecord:
                         end_date=_by_reference_date(p.end_date, ref),
                         initial_category=p.initial_category,
                         latest_category=p.latest_category,
-                        number_of_previous_cpp=p.number_of_previous_cpp,
+                        number_of_previous_cpp=previous_cp_plans(p, cp_history),
                     )
                     for p in plans
                     if p.kind == PlanType.CP
@@ -142,7 +171,8 @@ def to_record(child: Child, year: int) -> ChildRecord:
         sex=child.sex,
         date_of_death=_by_reference_date(child.date_of_death, ref),
         ethnicity=child.ethnicity,
-        disabilities=list(child.disabilities or []),
+        # An unborn child's disability is left blank (DfE's guide; rule 8540 asks only of the born).
+        disabilities=list(child.disabilities or []) if child.date_of_birth else [],
         episodes=episodes,
     )
 
@@ -162,6 +192,7 @@ def stream_children(
         if not ids:
             return
         chunk = Child.objects.filter(pk__in=ids).order_by("pk").prefetch_related(*prefetches)
+        history = cp_plan_history(ids)
         for child in chunk:
-            yield to_record(child, year)
+            yield to_record(child, year, history.get(child.pk, []))
         last = ids[-1]

@@ -2,6 +2,8 @@
 
 Each rule is one function returning the problems it finds; each problem names its section and
 says what to do. DfE's CIN census rule numbers are given where a rule comes from the census.
+Each section names its rule in its SectionSpec; sections.problems() runs the rules of the sections
+due on a record, then the census rules.
 """
 
 from dataclasses import dataclass
@@ -231,41 +233,6 @@ def check_census(record: ClosureRecord):
         )
 
 
-RULES = (
-    check_involvement,
-    check_interventions,
-    check_review,
-    check_reason,
-    check_child_views,
-    check_parent_views,
-    check_domestic_abuse,
-    check_interpreting,
-    check_census,
-)
-
-
 def check_addendum(record: ClosureRecord):
     if _blank(record.addendum_text):
         yield Problem(Section.ADDENDUM, "Write the correction to the authorised record.", "addendum_text")
-
-
-def problems(record: ClosureRecord) -> list[Problem]:
-    """Every problem that stops a record being submitted or authorised, in section order.
-
-    An addendum corrects a record already authorised: only its correction is checked."""
-    if record.addendum_to_id:
-        return list(check_addendum(record))
-    found = [problem for rule in RULES for problem in rule(record)]
-    order = list(Section.values)
-    return sorted(found, key=lambda p: order.index(p.section))
-
-
-def section_required(record: ClosureRecord, section: str) -> bool:
-    """Conditional sections are due only when their condition holds."""
-    if section == Section.DOMESTIC_ABUSE:
-        return identified_domestic_abuse(record.episode)
-    if section == Section.INTERPRETING:
-        return bool(needs_interpreter(record.episode))
-    if section == Section.ADDENDUM:
-        return record.addendum_to_id is not None
-    return record.addendum_to_id is None

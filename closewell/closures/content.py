@@ -1,5 +1,7 @@
 """What a Closure Record says, assembled from the record and the case: the one source for the
-pages, the checks, the frozen snapshot and (later) the PDF."""
+pages, the checks, the frozen record (the snapshot taken at authorisation) and the PDF copies.
+
+sections.build_content puts it together: record_header() and each section's part."""
 
 import datetime as dt
 from collections import defaultdict
@@ -177,15 +179,15 @@ def family(episode: Episode) -> list[dict]:
     ]
 
 
-def record_content(record: ClosureRecord) -> dict:
-    """Everything the record says, as plain data (dates as ISO strings when frozen)."""
+def record_header(record: ClosureRecord) -> dict:
+    """What the record says around its sections: whose record, which episode, who decided and wrote
+    it, who authorised it (dates as ISO strings when frozen). The sections' own parts are each
+    section's (sections.SECTIONS, built by sections.build_content)."""
     episode = record.episode
     child = episode.child
-    parent_views = {v.person_id: v for v in record.parent_views.all()}
     return {
         "record_id": record.pk,
         "addendum_to": record.addendum_to_id,
-        "addendum_text": record.addendum_text,
         "council": settings.COUNCIL_NAME,
         "child": {
             "name": child.full_name,
@@ -202,46 +204,70 @@ def record_content(record: ClosureRecord) -> dict:
         "family": family(episode),
         "decision": {"date": record.decision_date, "by": record.decision_by},
         "author": str(record.author),
-        "involvement": record.reason_for_involvement,
-        "interventions": {"narrative": record.interventions, **dates_seen(episode)},
-        "review": review_groups(episode),
-        "reason": {
-            "text": record.reason_for_closure,
-            "code": record.reason_code,
-            "code_label": record.get_reason_code_display() if record.reason_code else "",
-        },
-        "child_views": {
-            "discussed": record.child_discussed,
-            "date": record.child_discussed_date,
-            "not_discussed_reason": record.child_not_discussed_reason,
-            "views": record.child_views,
-        },
-        "parent_views": [
-            {
-                "person": link.person.full_name,
-                "relationship": link.get_relationship_display(),
-                "discussed": getattr(parent_views.get(link.person_id), "discussed", None),
-                "date": getattr(parent_views.get(link.person_id), "discussed_date", None),
-                "not_discussed_reason": getattr(parent_views.get(link.person_id), "not_discussed_reason", ""),
-                "views": getattr(parent_views.get(link.person_id), "views", ""),
-            }
-            for link in parents_and_carers(episode)
-        ],
-        "domestic_abuse": {
-            "required": identified_domestic_abuse(episode),
-            "work_with_perpetrator": record.da_work_with_perpetrator,
-            "if_released": record.da_if_released,
-            "if_resumed": record.da_if_resumed,
-        },
-        "interpreting": {
-            "required": bool(needs_interpreter(episode)),
-            "language": record.interpreter_language,
-            "interpreter": record.interpreter_name,
-            "date": record.interpreted_on,
-            "explained_to": record.explained_to,
-        },
         "authorisation": {
             "by": str(record.authorised_by or ""),
             "at": record.authorised_at,
         },
+    }
+
+
+# --- Each section's part of what the record says (named in its SectionSpec) -------------------------
+
+
+def interventions_content(record: ClosureRecord) -> dict:
+    return {"narrative": record.interventions, **dates_seen(record.episode)}
+
+
+def review_content(record: ClosureRecord) -> dict:
+    return review_groups(record.episode)
+
+
+def reason_content(record: ClosureRecord) -> dict:
+    return {
+        "text": record.reason_for_closure,
+        "code": record.reason_code,
+        "code_label": record.get_reason_code_display() if record.reason_code else "",
+    }
+
+
+def child_views_content(record: ClosureRecord) -> dict:
+    return {
+        "discussed": record.child_discussed,
+        "date": record.child_discussed_date,
+        "not_discussed_reason": record.child_not_discussed_reason,
+        "views": record.child_views,
+    }
+
+
+def parent_views_content(record: ClosureRecord) -> list[dict]:
+    views = {v.person_id: v for v in record.parent_views.all()}
+    return [
+        {
+            "person": link.person.full_name,
+            "relationship": link.get_relationship_display(),
+            "discussed": getattr(views.get(link.person_id), "discussed", None),
+            "date": getattr(views.get(link.person_id), "discussed_date", None),
+            "not_discussed_reason": getattr(views.get(link.person_id), "not_discussed_reason", ""),
+            "views": getattr(views.get(link.person_id), "views", ""),
+        }
+        for link in parents_and_carers(record.episode)
+    ]
+
+
+def domestic_abuse_content(record: ClosureRecord) -> dict:
+    return {
+        "required": identified_domestic_abuse(record.episode),
+        "work_with_perpetrator": record.da_work_with_perpetrator,
+        "if_released": record.da_if_released,
+        "if_resumed": record.da_if_resumed,
+    }
+
+
+def interpreting_content(record: ClosureRecord) -> dict:
+    return {
+        "required": bool(needs_interpreter(record.episode)),
+        "language": record.interpreter_language,
+        "interpreter": record.interpreter_name,
+        "date": record.interpreted_on,
+        "explained_to": record.explained_to,
     }

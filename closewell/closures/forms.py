@@ -1,11 +1,13 @@
-"""Forms of the Closure Record pages: one form per section, holding exactly the fields the
-section's service takes (services.RECORD_FIELDS), plus the start, return and withdraw forms.
+"""Forms of the Closure Record pages: one form per section, holding exactly the fields its
+SectionSpec writes (sections.py names each section's form), plus the start, return and withdraw forms.
 
 The forms only check what was typed (dates are real dates, a choice is one offered). The rules of
-a complete record are services' and checks': a draft may be saved half-written.
+a complete record are services' and checks': a draft may be saved half-written, and an answer that
+contradicts a yes or no is cleared by the service (closure_update), for the pages and the API alike.
 """
 
 import datetime as dt
+from functools import cached_property
 
 from django import forms
 from django.utils import timezone
@@ -16,7 +18,8 @@ from closewell.cases.forms import date_errors
 from closewell.web.forms import GovukForm
 from closewell.web.widgets import GovukDateField
 
-from .models import ClosureRecord, Section
+from .content import review_groups
+from .models import ClosureRecord
 
 YES_NO = [("yes", "Yes"), ("no", "No")]
 DECISION_BY_HINT = "For example, Wendy Ash (social worker) with Mo Birch (team manager)"
@@ -106,7 +109,6 @@ class StartForm(GovukForm):
 class SectionForm(GovukForm):
     """A section of a record, carrying the version it was opened at so a stale save is refused."""
 
-    section: str = ""
     version = forms.IntegerField(
         widget=forms.HiddenInput,
         error_messages={
@@ -150,7 +152,6 @@ class SectionForm(GovukForm):
 
 
 class InvolvementForm(SectionForm):
-    section = Section.INVOLVEMENT
     reason_for_involvement = textarea(
         "Why were services provided?",
         "Why services were provided: the original referral reason, the outcome of assessments, "
@@ -162,7 +163,6 @@ class InvolvementForm(SectionForm):
 
 
 class InterventionsForm(SectionForm):
-    section = Section.INTERVENTIONS
     interventions = textarea(
         "What direct and indirect work was done?",
         "The work done with the child and each family member since the assessment, admission or last "
@@ -173,7 +173,6 @@ class InterventionsForm(SectionForm):
 
 
 class ReasonForm(SectionForm):
-    section = Section.REASON
     reason_for_closure = textarea(
         "Why is the case closing now?",
         "Why it has been decided to close the case at this time: the progress and success made, and what "
@@ -208,7 +207,6 @@ class ReasonForm(SectionForm):
 class ChildViewsForm(SectionForm):
     """Yes or no, then either the date and their views or why closure was not discussed."""
 
-    section = Section.CHILD_VIEWS
     child_discussed = yes_no("Was closure discussed with the child?", "the child")
     child_discussed_date = optional_date("When was it discussed?", "the date closure was discussed")
     child_views = textarea(
@@ -244,19 +242,12 @@ class ChildViewsForm(SectionForm):
 
     def service_data(self) -> dict:
         data = super().service_data()
-        data["child_discussed"] = discussed = as_bool(data["child_discussed"])
-        # Only the answer that goes with yes or no is kept, so the record says one thing.
-        if discussed is True:
-            data["child_not_discussed_reason"] = ""
-        elif discussed is False:
-            data["child_discussed_date"], data["child_views"] = None, ""
+        data["child_discussed"] = as_bool(data["child_discussed"])
         return data
 
 
 class ParentViewsForm(SectionForm):
     """One fieldset per parent or carer: parent_<person id>_discussed and so on."""
-
-    section = Section.PARENT_VIEWS
 
     def add_fields(self) -> None:
         self.people = []
@@ -313,18 +304,12 @@ class ParentViewsForm(SectionForm):
         data = {}
         for entry in self.people:
             prefix = entry["prefix"]
-            discussed = as_bool(self.cleaned_data[f"{prefix}discussed"])
-            values = {
-                "discussed": discussed,
+            data[entry["person"].pk] = {
+                "discussed": as_bool(self.cleaned_data[f"{prefix}discussed"]),
                 "discussed_date": self.cleaned_data[f"{prefix}discussed_date"],
                 "views": self.cleaned_data[f"{prefix}views"],
                 "not_discussed_reason": self.cleaned_data[f"{prefix}not_discussed_reason"],
             }
-            if discussed is True:
-                values["not_discussed_reason"] = ""
-            elif discussed is False:
-                values["discussed_date"], values["views"] = None, ""
-            data[entry["person"].pk] = values
         return data
 
 
@@ -332,8 +317,6 @@ class ReviewForm(SectionForm):
     """Per planned action its actual level and outcome; per unplanned service its impact.
 
     Field names carry the action's id (outcome_12), as the checks' problems name them."""
-
-    section = Section.REVIEW
 
     def add_fields(self) -> None:
         self.actions = list(self.record.episode.actions.all().order_by("pk"))
@@ -367,6 +350,11 @@ class ReviewForm(SectionForm):
             self.fields[f"outcome_{action.pk}"] = textarea("Outcome", rows=3)
             self.fields[f"actual_level_{action.pk}"].long_label = f"{what}: actual level received"
             self.fields[f"outcome_{action.pk}"].long_label = f"{what}: outcome"
+
+    @cached_property
+    def review(self) -> dict:
+        """The actions grouped by domain (content.review_groups), each with its fields, for the page."""
+        return self.attach(review_groups(self.record.episode))
 
     def attach(self, review: dict) -> dict:
         """content.review_groups with each action's bound fields, for the page."""
@@ -404,7 +392,6 @@ class ReviewForm(SectionForm):
 
 
 class DomesticAbuseForm(SectionForm):
-    section = Section.DOMESTIC_ABUSE
     da_work_with_perpetrator = textarea(
         "What work was done with the perpetrator?",
         "The work done with the person who was abusive, or why none was possible.",
@@ -426,7 +413,6 @@ class DomesticAbuseForm(SectionForm):
 
 
 class InterpretingForm(SectionForm):
-    section = Section.INTERPRETING
     interpreter_language = text("Language", "The language the record was explained in", 60, "20")
     interpreter_name = text("Interpreter's name", width="20")
     interpreted_on = optional_date("When was the record explained?", "the date the record was explained")
@@ -439,7 +425,6 @@ class InterpretingForm(SectionForm):
 
 
 class AddendumForm(SectionForm):
-    section = Section.ADDENDUM
     addendum_text = textarea(
         "Correction",
         "What the authorised record got wrong or left out, and what it should say. The authorised "
@@ -448,21 +433,6 @@ class AddendumForm(SectionForm):
         name="Correction",
     )
 
-
-SECTION_FORMS: dict[str, type[SectionForm]] = {
-    form.section: form
-    for form in (
-        InvolvementForm,
-        InterventionsForm,
-        ReviewForm,
-        ReasonForm,
-        ChildViewsForm,
-        ParentViewsForm,
-        DomesticAbuseForm,
-        InterpretingForm,
-        AddendumForm,
-    )
-}
 
 COMMENT_ROWS = 3
 

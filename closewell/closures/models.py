@@ -31,10 +31,11 @@ LIVE = frozenset({Status.DRAFT, Status.SUBMITTED, Status.RETURNED})
 
 
 class Section(models.TextChoices):
-    """The sections a worker writes, in the order of the Closure Record (DOMAIN.md)."""
+    """The sections a worker writes, in the order of the Closure Record (DOMAIN.md). The label is the
+    section's one title, used on every face; closures/sections.py declares everything else about it."""
 
     INVOLVEMENT = "involvement", "Reason for involvement"
-    INTERVENTIONS = "interventions", "Interventions and dates seen"
+    INTERVENTIONS = "interventions", "Details of interventions since assessment, admission or last review"
     REVIEW = "review", "Review of planned actions"
     REASON = "reason", "Reason for closure"
     CHILD_VIEWS = "child_views", "Views of the child or young person"
@@ -153,6 +154,35 @@ class ParentView(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"Views of {self.person}"
+
+
+class ContributionKind(models.TextChoices):
+    WROTE = "wrote", "Started and wrote"
+    EDITED = "edited", "Changed"
+    SUBMITTED = "submitted", "Submitted"
+    SIGNATURES = "signatures", "Recorded or removed a signature"
+
+
+class Contribution(models.Model):
+    """Who put content into a record, and how: the people who may never authorise it (four eyes).
+
+    Written by the services that change a record (start, each section save, submit, signatures, the
+    planned actions its review section shows) and never removed, so a return and a re-submission do
+    not wash a manager's own edits clean."""
+
+    record = models.ForeignKey(ClosureRecord, on_delete=models.CASCADE, related_name="contributions")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    kind = models.CharField(max_length=12, choices=ContributionKind.choices)
+    first_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["first_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["record", "user", "kind"], name="one_contribution_per_kind"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user}: {self.get_kind_display().lower()}"
 
 
 class ReturnComment(TimeStampedModel):

@@ -1,6 +1,7 @@
 """Reads of Closure Records that check access: a record, the manager's queue, the worker's returns."""
 
 import datetime as dt
+import re
 
 from django.conf import settings
 from django.db.models import QuerySet
@@ -14,8 +15,8 @@ from closewell.audit.services import log_event
 from closewell.cases.models import Episode
 from closewell.core.dates import add_working_days
 
-from .checks import problems, section_required
-from .models import ClosureRecord, Section, Status
+from . import sections
+from .models import ClosureRecord, Status
 
 
 def record_get_for_user(user, pk: int, *, audit_read: bool = True) -> ClosureRecord:
@@ -38,6 +39,36 @@ def record_get_for_user(user, pk: int, *, audit_read: bool = True) -> ClosureRec
             summary=f"Viewed the Closure Record for {record.episode.child.full_name}",
         )
     return record
+
+
+ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+ISO_DATETIME = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}")
+
+
+def revive(value):
+    """The frozen record's ISO dates back to dates, so a page shows them in words."""
+    if isinstance(value, dict):
+        return {key: revive(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [revive(item) for item in value]
+    if isinstance(value, str):
+        try:
+            if ISO_DATE.match(value):
+                return dt.date.fromisoformat(value)
+            if ISO_DATETIME.match(value):
+                return timezone.localtime(dt.datetime.fromisoformat(value))
+        except ValueError:
+            return value
+    return value
+
+
+def record_content(record: ClosureRecord) -> dict:
+    """What a record (already read through record_get_for_user) says, for its pages: once authorised
+    the frozen record exactly as authorised (never live case data), until then built from the record
+    and the case now (sections.build_content)."""
+    if record.is_authorised and record.snapshot:
+        return revive(record.snapshot)
+    return sections.build_content(record)
 
 
 def submit_due(record: ClosureRecord) -> dt.date:
@@ -104,50 +135,29 @@ class TaskStatus:
     NEEDS_ATTENTION = "Needs attention"
 
 
-SECTION_FIELDS = {
-    Section.INVOLVEMENT: ["reason_for_involvement"],
-    Section.INTERVENTIONS: ["interventions"],
-    Section.REASON: ["reason_for_closure", "reason_code"],
-    Section.CHILD_VIEWS: ["child_discussed", "child_views", "child_not_discussed_reason"],
-    Section.DOMESTIC_ABUSE: ["da_work_with_perpetrator", "da_if_released", "da_if_resumed"],
-    Section.INTERPRETING: ["interpreter_language", "interpreter_name", "interpreted_on", "explained_to"],
-    Section.ADDENDUM: ["addendum_text"],
-}
-
-
-def _started(record: ClosureRecord, section: str) -> bool:
-    if section == Section.REVIEW:
-        return any(a.actual_level or a.outcome or a.impact for a in record.episode.actions.all())
-    if section == Section.PARENT_VIEWS:
-        return any(v.discussed is not None for v in record.parent_views.all())
-    return any(getattr(record, name) not in (None, "") for name in SECTION_FIELDS[section])
-
-
 def task_list(record: ClosureRecord) -> list[dict]:
     """The GOV.UK task list: each section due on this record with its status and problems.
 
     Needs attention: a manager's open comment on the section. Completed: no problem left.
     """
-    found = problems(record)
+    found = sections.problems(record)
     comments = list(record.comments.filter(resolved=False))
     tasks = []
-    for section in Section:
-        if not section_required(record, section):
-            continue
-        section_problems = [p for p in found if p.section == section]
-        section_comments = [c for c in comments if c.section == section]
+    for spec in sections.due(record):
+        section_problems = [p for p in found if p.section == spec.key]
+        section_comments = [c for c in comments if c.section == spec.key]
         if section_comments:
             status = TaskStatus.NEEDS_ATTENTION
         elif not section_problems:
             status = TaskStatus.COMPLETED
-        elif _started(record, section):
+        elif spec.started(record):
             status = TaskStatus.IN_PROGRESS
         else:
             status = TaskStatus.NOT_STARTED
         tasks.append(
             {
-                "section": section.value,
-                "label": section.label,
+                "section": spec.key,
+                "label": spec.title,
                 "status": status,
                 "problems": section_problems,
                 "comments": section_comments,

@@ -13,18 +13,25 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.db import transaction
 from django.utils import timezone
 
-from closewell.accounts.permissions import can_edit_case, can_review_record, can_write_record
+from closewell.accounts.permissions import (
+    can_edit_case,
+    can_review_record,
+    can_write_record,
+    four_eyes_refusal,
+)
 from closewell.audit.models import Action
 from closewell.audit.services import log_event
 from closewell.cases.models import Episode, EpisodeStatus, WorkKind
-from closewell.cases.services import snapshot
+from closewell.cases.services import field_values
 from closewell.core.dates import long_date
-from closewell.core.errors import DomainError
+from closewell.core.errors import DomainError, NotPermitted
 from closewell.core.text import TEXT_MAX
 
-from .checks import Problem, problems, section_required
-from .content import parents_and_carers, record_content
-from .models import TRANSITIONS, ClosureRecord, ParentView, ReturnComment, Section, Status
+from . import sections
+from .checks import Problem
+from .content import parents_and_carers
+from .contributors import contribution_note
+from .models import TRANSITIONS, ClosureRecord, ContributionKind, ParentView, ReturnComment, Status
 
 STALE_MESSAGE = (
     "Someone else saved this record while you were editing it. Your text is shown below: "
@@ -35,23 +42,6 @@ STALE_ACTION_MESSAGE = (
     "Someone changed the planned action “{action}” while you were editing this review. Your text is "
     "shown below: check their change, then save yours again."
 )
-
-RECORD_FIELDS = {
-    Section.INVOLVEMENT: ["reason_for_involvement"],
-    Section.INTERVENTIONS: ["interventions"],
-    Section.REASON: ["decision_date", "decision_by", "reason_for_closure", "reason_code"],
-    Section.CHILD_VIEWS: [
-        "child_discussed",
-        "child_discussed_date",
-        "child_not_discussed_reason",
-        "child_views",
-    ],
-    Section.DOMESTIC_ABUSE: ["da_work_with_perpetrator", "da_if_released", "da_if_resumed"],
-    Section.INTERPRETING: ["interpreter_language", "interpreter_name", "interpreted_on", "explained_to"],
-    Section.ADDENDUM: ["addendum_text"],
-}
-ACTION_FIELDS = ("actual_level", "outcome", "impact")
-VIEW_FIELDS = ("discussed", "discussed_date", "not_discussed_reason", "views")
 
 
 class RecordIncomplete(DomainError):
@@ -138,6 +128,7 @@ def closure_start(*, actor, episode: Episode, decision_date, decision_by: str) -
     ParentView.objects.bulk_create(
         ParentView(record=record, person=link.person) for link in parents_and_carers(episode)
     )
+    contribution_note(record=record, user=actor, kind=ContributionKind.WROTE)
     episode.status = EpisodeStatus.CLOSING
     episode.save(update_fields=["status", "updated_at"])
     log_event(
@@ -146,7 +137,7 @@ def closure_start(*, actor, episode: Episode, decision_date, decision_by: str) -
         obj=record,
         child_id=episode.child_id,
         summary="Started the Closure Record",
-        after=snapshot(record),
+        after=field_values(record),
     )
     return record
 
@@ -164,87 +155,101 @@ def _require_due(record: ClosureRecord, section: str) -> None:
     addendum only its correction (so it never changes the planned actions of a closed case), and
     the conditional sections only when their condition holds. The pages show only these; the API
     is refused the others."""
-    if not section_required(record, section):
+    spec = sections.get(section)
+    if not sections.section_required(record, section):
         kind = "an addendum" if record.addendum_to_id else "this Closure Record"
-        raise DomainError(f"“{Section(section).label}” is not a section of {kind}.", field="section")
-    if section == Section.REVIEW and record.episode.is_closed:
+        raise DomainError(f"“{spec.title}” is not a section of {kind}.", field="section")
+    if spec.rows and record.episode.is_closed:
         raise DomainError("The case is closed: its planned actions cannot be changed.", field="section")
 
 
-def _claim_action(action, version) -> None:
-    """Refuse a review saved over a change made to the action since the page (or API client) read
-    it; otherwise move the action to its next version. `version` is the action's version as read
+def _claim_row(row, version) -> None:
+    """Refuse a save over a change made to the row (a planned action) since the page or API client
+    read it; otherwise move the row to its next version. `version` is the row's version as read
     (the page always sends it; an API client should); without one the record's version, which an
     action's change also moves on (cases.services.action_update), is what protects it."""
-    expected = action.version if version in (None, "") else version
+    expected = row.version if version in (None, "") else version
     if not isinstance(expected, int) or isinstance(expected, bool):
         raise DomainError("Give each action's version as a whole number.", field="version")
-    claimed = type(action).objects.filter(pk=action.pk, version=expected).update(version=expected + 1)
+    claimed = type(row).objects.filter(pk=row.pk, version=expected).update(version=expected + 1)
     if not claimed:
-        raise DomainError(STALE_ACTION_MESSAGE.format(action=action.description[:80]), field="version")
-    action.version = expected + 1
+        what = getattr(row, "description", str(row))[:80]
+        raise DomainError(STALE_ACTION_MESSAGE.format(action=what), field="version")
+    row.version = expected + 1
+
+
+def _write_rows(spec: sections.SectionSpec, record: ClosureRecord, data: dict) -> None:
+    """A section that writes other rows (the review's actions, the parents' views): each row named
+    in `data` must be the record's; a row with a version moves to the next one."""
+    rows = {getattr(row, spec.rows.key): row for row in spec.rows.of(record)}
+    for key, values in data.items():
+        row = rows.get(int(key))
+        if row is None:
+            raise DomainError(spec.rows.missing)
+        values = dict(values)
+        read = values.pop("version", None)
+        unknown = set(values) - set(spec.rows.fields)
+        if unknown:
+            raise DomainError(f"Unknown fields for this section: {', '.join(sorted(unknown))}.")
+        for name in spec.rows.fields:
+            if name in values:
+                setattr(row, name, values[name])
+        if spec.clear:
+            spec.clear(row)
+        changed = list(spec.rows.fields)
+        if hasattr(row, "version"):
+            _claim_row(row, read)
+            changed.append("version")
+        row.full_clean()
+        row.save(update_fields=[*changed, "updated_at"])
 
 
 @transaction.atomic
 def closure_update(*, actor, record: ClosureRecord, section: str, version: int, data: dict) -> ClosureRecord:
-    if section not in Section.values:
-        raise DomainError("Unknown section.")
     """Save one section. `version` is the version the form was opened at: if someone saved since,
     the save is refused and nothing is overwritten.
 
-    data: the record's fields for the section; for the review, {action_id: {actual_level, outcome,
-    impact}}; for parents' views, {person_id: {discussed, discussed_date, not_discussed_reason, views}}.
+    data: the section's fields (sections.SECTIONS: its `fields`); for a section that writes rows (the
+    review, the parents' views), {row id: {field: value}}: {action_id: {actual_level, outcome, impact}},
+    {person_id: {discussed, discussed_date, not_discussed_reason, views}}.
+
+    An answer that a yes/no rules out is cleared here (the section's `clear`), so a record saved
+    from a page or through the API never says both "discussed" and why it was not.
     """
+    spec = sections.get(section)
+    if spec is None:
+        raise DomainError("Unknown section.")
     record = _lock(record, version)
     if not can_write_record(actor, record):
         if not record.is_editable:
             raise DomainError(f"This record is {record.get_status_display().lower()} and cannot be changed.")
         raise PermissionDenied
     _require_due(record, section)
-    before = snapshot(record)
-    if section == Section.REVIEW:
-        actions = {a.pk: a for a in record.episode.actions.all()}
-        for action_id, values in data.items():
-            action = actions.get(int(action_id))
-            if action is None:
-                raise DomainError("That action is not part of this episode.")
-            _claim_action(action, values.get("version"))
-            for name in ACTION_FIELDS:
-                if name in values:
-                    setattr(action, name, values[name])
-            action.full_clean()
-            action.save(update_fields=[*ACTION_FIELDS, "version", "updated_at"])
-    elif section == Section.PARENT_VIEWS:
-        views = {v.person_id: v for v in record.parent_views.all()}
-        for person_id, values in data.items():
-            view = views.get(int(person_id))
-            if view is None:
-                raise DomainError("That person is not a parent or carer on this record.")
-            for name in VIEW_FIELDS:
-                if name in values:
-                    setattr(view, name, values[name])
-            view.full_clean()
-            view.save()
+    before = field_values(record)
+    if spec.rows:
+        _write_rows(spec, record, data)
     else:
-        allowed = RECORD_FIELDS.get(section, [])
-        unknown = set(data) - set(allowed)
+        unknown = set(data) - set(spec.fields)
         if unknown:
             raise DomainError(f"Unknown fields for this section: {', '.join(sorted(unknown))}.")
         for name, value in data.items():
             setattr(record, name, value)
+        if spec.clear:
+            spec.clear(record)
     if record.decision_date < record.episode.referral_date:
         raise DomainError("The decision to close cannot be before the referral date.", field="decision_date")
     record.version += 1
     record.full_clean()
     record.save()
+    contribution_note(record=record, user=actor, kind=ContributionKind.EDITED)
     log_event(
         actor=actor,
         action=Action.UPDATE,
         obj=record,
         child_id=record.episode.child_id,
-        summary=f"Changed “{Section(section).label}”",
+        summary=f"Changed “{spec.title}”",
         before={"section": section, **before},
-        after={"section": section, "data": data, **snapshot(record)},
+        after={"section": section, "data": data, **field_values(record)},
     )
     return record
 
@@ -278,7 +283,7 @@ def transition(*, actor, record: ClosureRecord, to: str, summary: str, **changes
 
 
 def _require_complete(record: ClosureRecord) -> None:
-    found = problems(record)
+    found = sections.problems(record)
     if found:
         raise RecordIncomplete(found)
 
@@ -293,6 +298,7 @@ def closure_submit(*, actor, record: ClosureRecord) -> ClosureRecord:
         raise PermissionDenied
     _require_complete(record)
     record.comments.filter(resolved=False).update(resolved=True)
+    contribution_note(record=record, user=actor, kind=ContributionKind.SUBMITTED)
     record = transition(
         actor=actor,
         record=record,
@@ -317,7 +323,7 @@ def closure_return(*, actor, record: ClosureRecord, comments: list[tuple[str, st
     comments = [(section, text.strip()) for section, text in comments if text and text.strip()]
     if not comments:
         raise DomainError("Write at least one comment saying what to amend.", field="comments")
-    if any(section not in Section.values for section, _ in comments):
+    if any(sections.get(section) is None for section, _ in comments):
         raise DomainError("Choose the section each comment is about.", field="comments")
     new = [
         ReturnComment(record=record, section=section, text=text, author=actor) for section, text in comments
@@ -338,8 +344,9 @@ def closure_return(*, actor, record: ClosureRecord, comments: list[tuple[str, st
 
 
 def freeze(record: ClosureRecord) -> tuple[dict, str]:
-    """The record's content as JSON-safe data and its SHA-256: the authorised record, for ever."""
-    content = json.loads(json.dumps(record_content(record), cls=DjangoJSONEncoder))
+    """The record's content (sections.build_content) as JSON-safe data and its SHA-256: the
+    authorised record, for ever (ClosureRecord.snapshot)."""
+    content = json.loads(json.dumps(sections.build_content(record), cls=DjangoJSONEncoder))
     canonical = json.dumps(content, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
     return content, hashlib.sha256(canonical.encode()).hexdigest()
 
@@ -348,10 +355,16 @@ def freeze(record: ClosureRecord) -> tuple[dict, str]:
 def closure_authorise(*, actor, record: ClosureRecord) -> ClosureRecord:
     """Authorise: the case is closed from this moment. Closure date = authorisation date, reason
     from the record, open plans end that day, the content frozen with its digest; all in one
-    transaction, so an interruption leaves either a closed episode or a still-submitted record."""
+    transaction, so an interruption leaves either a closed episode or a still-submitted record.
+
+    Four eyes: nobody authorises a record whose content they wrote, changed or submitted (every
+    path, pages and API, comes through here)."""
     record = _lock(record)
     if not can_review_record(actor, record):
         raise PermissionDenied
+    refusal = four_eyes_refusal(actor, record)
+    if refusal:
+        raise NotPermitted(refusal)
     if record.status != Status.SUBMITTED:
         raise DomainError(
             f"Only a submitted record can be authorised; this one is {record.get_status_display().lower()}."
@@ -430,6 +443,7 @@ def addendum_start(*, actor, record: ClosureRecord) -> ClosureRecord:
         raise PermissionDenied
     addendum.full_clean()
     addendum.save()
+    contribution_note(record=addendum, user=actor, kind=ContributionKind.WROTE)
     log_event(
         actor=actor,
         action=Action.CREATE,

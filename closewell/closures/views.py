@@ -7,7 +7,6 @@ each linking to the section that needs putting right.
 """
 
 import datetime as dt
-import re
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -18,15 +17,21 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from closewell.accounts.permissions import can_edit_case, can_review_record, can_write_record, team_ids_for
+from closewell.accounts.permissions import (
+    can_authorise_record,
+    can_edit_case,
+    can_review_record,
+    can_write_record,
+    four_eyes_refusal,
+    team_ids_for,
+)
 from closewell.advice.selectors import advice_for_record, advice_for_section
 from closewell.cases import selectors as case_selectors
-from closewell.core.errors import DomainError
+from closewell.core.errors import DomainError, NotPermitted
 
-from . import content, selectors, services
-from .checks import section_required
-from .forms import SECTION_FORMS, ReturnForm, StartForm, WithdrawForm
-from .models import LIVE, ClosureRecord, Section, Status
+from . import sections, selectors, services
+from .forms import ReturnForm, StartForm, WithdrawForm
+from .models import LIVE, ClosureRecord, Status
 
 TASK_TAGS = {
     selectors.TaskStatus.NOT_STARTED: "govuk-tag--blue",
@@ -41,19 +46,6 @@ STATUS_TAGS = {
     Status.AUTHORISED: "govuk-tag--green",
     Status.WITHDRAWN: "govuk-tag--grey",
 }
-SECTION_TITLES = {
-    Section.INVOLVEMENT: "Reason for involvement",
-    Section.INTERVENTIONS: "Details of interventions since assessment, admission or last review",
-    Section.REVIEW: "Review of planned actions",
-    Section.REASON: "Reason for closure",
-    Section.CHILD_VIEWS: "Views of the child or young person",
-    Section.PARENT_VIEWS: "Views of parents and carers",
-    Section.DOMESTIC_ABUSE: "Domestic abuse",
-    Section.INTERPRETING: "Interpreting",
-    Section.ADDENDUM: "Correction (addendum)",
-}
-ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
-ISO_DATETIME = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}")
 
 
 # --- Helpers ----------------------------------------------------------------------------------------
@@ -73,48 +65,21 @@ def _section_url(record: ClosureRecord, section: str) -> str:
     return reverse("closures:section", args=[record.pk, section])
 
 
-def field_anchor(field: str) -> str:
-    """The id of the first input of a field a problem names (radios: the first; dates: the day)."""
-    if field in ("reason_code", "child_discussed") or re.fullmatch(r"parent_\d+_discussed", field):
-        return f"id_{field}_0"
-    if field.endswith("_date") or field == "interpreted_on":
-        return f"id_{field}_day"
-    return f"id_{field}"
-
-
 def problem_links(record: ClosureRecord, problems) -> list[tuple[str, str]]:
-    """(message, link) for each problem: 'Section: what to do', linking to the section's field."""
-    links = []
+    """(message, link) for each problem: 'Section: what to do', linking to the field on the section's
+    page (its form's own anchor: the first radio, a date's day box)."""
+    links, section_forms = [], {}
     for problem in problems:
         url = _section_url(record, problem.section)
         if problem.field:
-            url += f"#{field_anchor(problem.field)}"
+            spec = sections.get(problem.section)
+            if spec.key not in section_forms:
+                section_forms[spec.key] = spec.form(record=record)
+            form = section_forms[spec.key]
+            anchor = form[problem.field].anchor if problem.field in form.fields else f"id_{problem.field}"
+            url += f"#{anchor}"
         links.append((f"{problem.section_label}: {problem.message}", url))
     return links
-
-
-def revive(value):
-    """The frozen snapshot's ISO dates back to dates, so the page shows them in words."""
-    if isinstance(value, dict):
-        return {key: revive(item) for key, item in value.items()}
-    if isinstance(value, list):
-        return [revive(item) for item in value]
-    if isinstance(value, str):
-        try:
-            if ISO_DATE.match(value):
-                return dt.date.fromisoformat(value)
-            if ISO_DATETIME.match(value):
-                return timezone.localtime(dt.datetime.fromisoformat(value))
-        except ValueError:
-            return value
-    return value
-
-
-def record_content(record: ClosureRecord) -> dict:
-    """What the record says: the frozen snapshot once authorised (never live case data), else live."""
-    if record.is_authorised and record.snapshot:
-        return revive(record.snapshot)
-    return content.record_content(record)
 
 
 def working_days_between(start: dt.date, end: dt.date) -> int:
@@ -131,7 +96,7 @@ def _addenda(record: ClosureRecord) -> list[dict]:
     if record.addendum_to_id:
         return []
     return [
-        {"record": addendum, "content": record_content(addendum)}
+        {"record": addendum, "content": selectors.record_content(addendum)}
         for addendum in record.addenda.exclude(status=Status.WITHDRAWN)
         .select_related("author", "authorised_by")
         .order_by("pk")
@@ -149,6 +114,7 @@ def _page_context(request, record: ClosureRecord) -> dict:
         "authorise_due": selectors.authorise_due(record),
         "can_write": can_write_record(user, record),
         "can_review": can_review_record(user, record) and record.status == Status.SUBMITTED,
+        "can_authorise": record.status == Status.SUBMITTED and can_authorise_record(user, record),
         "can_history": _manages_team(user, record),
         "can_withdraw": record.status in LIVE
         and (can_write_record(user, record) or can_review_record(user, record)),
@@ -203,7 +169,7 @@ def record_detail(request, pk: int):
             },
         )
     user = request.user
-    said = record_content(record)
+    said = selectors.record_content(record)
     return render(
         request,
         "closures/record.html",
@@ -224,29 +190,17 @@ def record_detail(request, pk: int):
 # --- Sections ---------------------------------------------------------------------------------------
 
 
-def _section_context(record: ClosureRecord, section: str) -> dict:
-    """What a section's page shows beside its form, read-only, from the case."""
-    extra: dict = {}
-    if section == Section.INTERVENTIONS:
-        extra["seen"] = content.dates_seen(record.episode)
-    elif section == Section.REVIEW:
-        extra["review"] = content.review_groups(record.episode)
-    elif section == Section.CHILD_VIEWS:
-        extra["child_age"] = record.episode.child.age()
-    extra["comments"] = list(record.comments.filter(resolved=False, section=section))
-    return extra
-
-
 @require_http_methods(["GET", "POST"])
 def section_edit(request, pk: int, section: str):
     """One section's form. A refused save keeps everything typed; a stale one also shows what is
     saved now, and moves the form to the current version so saving again replaces it."""
     record = _record(request, pk)
-    if section not in Section.values or not section_required(record, section):
+    spec = sections.get(section)
+    if spec is None or not spec.is_due(record):
         raise Http404("No such section on this record.")
     if not can_write_record(request.user, record):
         raise PermissionDenied
-    form_class = SECTION_FORMS[section]
+    form_class = spec.form
     saved = None
     if request.method == "GET":
         form = form_class(record=record, initial=form_class.initial_for(record))
@@ -274,21 +228,19 @@ def section_edit(request, pk: int, section: str):
             except ValidationError as error:
                 form.add_domain_error(error)
             else:
-                messages.success(request, f"“{Section(section).label}” saved")
+                messages.success(request, f"“{spec.title}” saved")
                 return redirect(record)
-    extra = _section_context(record, section)
-    if section == Section.REVIEW:
-        extra["review"] = form.attach(extra["review"])
     return render(
         request,
-        f"closures/sections/{section}.html",
+        spec.template,
         {
             **_page_context(request, record),
-            **extra,
+            **spec.context(record),
+            "comments": list(record.comments.filter(resolved=False, section=section)),
             "form": form,
             "section": section,
-            "section_label": Section(section).label,
-            "title": SECTION_TITLES[section],
+            "section_label": spec.title,
+            "title": spec.title,
             "saved": saved,
             "advice": advice_for_section(record, section),
         },
@@ -319,7 +271,7 @@ def check(request, pk: int):
         "closures/check.html",
         {
             **_page_context(request, record),
-            "content": content.record_content(record),
+            "content": selectors.record_content(record),
             "problems": problems,
             "error": error,
             "sections": {t["section"]: t for t in selectors.task_list(record)},
@@ -330,26 +282,27 @@ def check(request, pk: int):
 # --- A manager's review: return with comments, or authorise -----------------------------------------
 
 
-def _review_page(request, record: ClosureRecord, form: ReturnForm, problems=(), error=None):
+def _review_page(request, record: ClosureRecord, form: ReturnForm, problems=(), error=None, status=200):
     return render(
         request,
         "closures/review.html",
         {
             **_page_context(request, record),
-            "content": record_content(record),
+            "content": selectors.record_content(record),
             "addenda": _addenda(record),
             "form": form,
             "problems": problems,
             "error": error,
             "today": timezone.localdate(),
             "advice": advice_for_record(record),
+            "four_eyes": four_eyes_refusal(request.user, record),
         },
+        status=status,
     )
 
 
 def _return_form(record: ClosureRecord, data=None) -> ReturnForm:
-    sections = [(s.value, s.label) for s in Section if section_required(record, s)]
-    return ReturnForm(data, sections=sections)
+    return ReturnForm(data, sections=[(spec.key, spec.title) for spec in sections.due(record)])
 
 
 @require_http_methods(["GET", "POST"])
@@ -384,7 +337,8 @@ def authorise(request, pk: int):
             request, record, _return_form(record), problems=problem_links(record, incomplete.problems)
         )
     except DomainError as refusal:
-        return _review_page(request, record, _return_form(record), error=refusal.message)
+        code = 403 if isinstance(refusal, NotPermitted) else 200
+        return _review_page(request, record, _return_form(record), error=refusal.message, status=code)
     return redirect("closures:authorised", pk=record.pk)
 
 
@@ -450,6 +404,7 @@ def queue(request):
                 "submitted": submitted,
                 "waited": working_days_between(submitted, today),
                 "overdue": selectors.is_overdue(record, today),
+                "not_yours": four_eyes_refusal(user, record) is not None,
             }
         )
     own = selectors.in_progress_for(user).annotate(
@@ -484,5 +439,9 @@ def history(request, pk: int):
     return render(
         request,
         "closures/history.html",
-        {**_page_context(request, record), "events": selectors.record_history(record)},
+        {
+            **_page_context(request, record),
+            "events": selectors.record_history(record),
+            "contributions": record.contributions.select_related("user"),
+        },
     )

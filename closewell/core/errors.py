@@ -1,5 +1,7 @@
 """DomainError: a rule of the domain refused an action. Views show its message to the user."""
 
+from django.core.exceptions import PermissionDenied
+
 
 class DomainError(Exception):
     """Raised by services when a rule refuses an action; the message is written for the user."""
@@ -8,3 +10,9 @@ class DomainError(Exception):
         super().__init__(message)
         self.message = message
         self.field = field
+
+
+class NotPermitted(DomainError, PermissionDenied):
+    """A rule about who may act refused (four eyes, two administrators): the message says why and
+    what to do instead. Pages show it; the API answers 403 with it. It is a PermissionDenied too, so
+    anything that does not catch it answers 403."""

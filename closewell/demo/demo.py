@@ -79,6 +79,14 @@ USERS = [
         "last_name": "Ilesanmi",
         "role": Role.ADMINISTRATOR,
     },
+    # A second administrator: a role, team, password or authenticator change one asks for, the other
+    # approves (README, "Two administrators").
+    {
+        "username": "admin.second",
+        "first_name": "Tamsin",
+        "last_name": "Quarrie",
+        "role": Role.ADMINISTRATOR,
+    },
 ]
 
 

@@ -14,10 +14,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import typst
-from django.utils import timezone
-from django.utils.dateparse import parse_date, parse_datetime
 
+from closewell.closures import sections
 from closewell.core.dates import long_date
+from closewell.core.printing import date_time_words, date_words
 from closewell.core.text import clean_text
 
 TEMPLATE = Path(__file__).resolve().parent / "templates" / "documents" / "record.typ"
@@ -255,45 +255,6 @@ def withheld_snapshot(snapshot: dict, withheld: list[dict]) -> dict:
 # --- The document -----------------------------------------------------------------------------------
 
 
-def _date(value) -> str:
-    if not value:
-        return ""
-    date = parse_date(value) if isinstance(value, str) else value
-    return long_date(date) if date else str(value)
-
-
-def _date_time(value) -> str:
-    moment = parse_datetime(value) if isinstance(value, str) else value
-    if moment is None:
-        return ""
-    moment = timezone.localtime(moment) if timezone.is_aware(moment) else moment
-    return f"{long_date(moment.date())} at {moment:%H:%M}"
-
-
-def paragraphs(text: str | None) -> list[list[str]]:
-    """Text as paragraphs of lines: blank lines part paragraphs, line breaks are kept."""
-    text = (text or "").replace("\r\n", "\n").strip()
-    if not text:
-        return []
-    return [
-        [line.rstrip() for line in block.strip("\n").split("\n")]
-        for block in re.split(r"\n\s*\n", text)
-        if block.strip()
-    ]
-
-
-def _discussed(discussed, date, reason: str, who: str) -> str:
-    if discussed is True:
-        return (
-            f"Closure was discussed with {who} on {_date(date)}."
-            if date
-            else f"Closure was discussed with {who}."
-        )
-    if discussed is False:
-        return f"Closure was not discussed with {who}: {reason.strip()}"
-    return f"Not recorded whether closure was discussed with {who}."
-
-
 def signature_data(signature) -> dict:
     """A signature as the record prints it: the drawn image with its alternative text, or the way
     the person signed, or why they did not."""
@@ -321,18 +282,15 @@ def signature_data(signature) -> dict:
 def document_data(
     snapshot: dict, *, signatures: list, stamp: str, statement: str, notes: list[str], file_copy: bool = False
 ) -> dict:
-    """What the template prints, from an (already withheld) snapshot: dates in words, text as
-    paragraphs, every value a string, in the order of the Closure Record's sections.
+    """What the template prints, from an (already withheld) frozen record: dates in words, text as
+    paragraphs, every value a string. Its sections are the record's, each printed by its SectionSpec
+    (closures/sections.py: `printed`, in the `layout` of record.typ), numbered as in the Closure Record.
 
     Why a person's details are sensitive is printed on the file's copy only: the reason itself
     can tell a reader what is being kept from them."""
     child = snapshot["child"]
-    first_name = child["name"].split()[0]
-    interventions = snapshot["interventions"]
     authorisation = snapshot["authorisation"]
     is_addendum = bool(snapshot.get("addendum_to"))
-    da = snapshot["domestic_abuse"]
-    interpreting = snapshot["interpreting"]
     decision = snapshot["decision"]
     family_notes = [
         f"{p['name']}: contact details are sensitive ({p['sensitivity_reason'].strip().rstrip('.')})."
@@ -343,18 +301,21 @@ def document_data(
         "title": f"{'Addendum to the ' if is_addendum else ''}Closure Record: {child['name']}",
         "council": snapshot["council"],
         "stamp": stamp,
-        "child": {"name": child["name"], "first_name": first_name, "la_child_id": child["la_child_id"]},
+        "child": {
+            "name": child["name"],
+            "first_name": child["name"].split()[0],
+            "la_child_id": child["la_child_id"],
+        },
         "is_addendum": is_addendum,
-        "addendum_text": paragraphs(snapshot.get("addendum_text")),
         "summary": [
             ["Child", child["name"]],
-            ["Date of birth", _date(child["date_of_birth"])],
+            ["Date of birth", date_words(child["date_of_birth"])],
             ["LA child ID", child["la_child_id"]],
             ["Team", snapshot["episode"]["team"]],
             ["Social worker", snapshot["episode"]["worker"] or snapshot["author"]],
-            ["Referral date", _date(snapshot["episode"]["referral_date"])],
-            ["Decision to close", f"{_date(decision['date'])}, by {decision['by']}"],
-            ["Authorised", f"{_date_time(authorisation['at'])} by {authorisation['by']}"],
+            ["Referral date", date_words(snapshot["episode"]["referral_date"])],
+            ["Decision to close", f"{date_words(decision['date'])}, by {decision['by']}"],
+            ["Authorised", f"{date_time_words(authorisation['at'])} by {authorisation['by']}"],
         ],
         "family": [
             {
@@ -367,97 +328,11 @@ def document_data(
             for p in snapshot["family"]
         ],
         "family_notes": family_notes,
-        "involvement": paragraphs(snapshot["involvement"]),
-        "interventions": {
-            "narrative": paragraphs(interventions["narrative"]),
-            "since": _date(interventions["since"]),
-            "every_contact": bool(interventions["every_contact"]),
-            "child": {
-                "name": interventions["child"]["name"],
-                "dates": [
-                    {"date": _date(r["date"]), "kind": r["kind"], "alone": "Yes" if r["seen_alone"] else "No"}
-                    for r in interventions["child"]["dates"]
-                ],
-            },
-            "people": [
-                {
-                    "name": p["name"],
-                    "relationship": p["relationship"] or "Other",
-                    "dates": [{"date": _date(r["date"]), "kind": r["kind"]} for r in p["dates"]],
-                }
-                for p in interventions["people"]
-            ],
-        },
-        "review": {
-            "groups": [
-                {
-                    "title": g["title"],
-                    "dimensions": [
-                        {
-                            "dimension": dim["dimension"],
-                            "actions": [
-                                {
-                                    "description": a["description"],
-                                    "responsible": a["responsible"] or "",
-                                    "planned_level": a["planned_level"] or "",
-                                    "actual_level": a["actual_level"] or "",
-                                    "outcome": a["outcome"] or "",
-                                }
-                                for a in dim["actions"]
-                            ],
-                        }
-                        for dim in g["dimensions"]
-                    ],
-                }
-                for g in snapshot["review"]["groups"]
-            ],
-            "unplanned": [
-                {"description": a["description"], "dimension": a["dimension"], "impact": a["impact"] or ""}
-                for a in snapshot["review"]["unplanned"]
-            ],
-        },
-        "reason": {
-            "text": paragraphs(snapshot["reason"]["text"]),
-            "code": f"{snapshot['reason']['code']} – {snapshot['reason']['code_label']}"
-            if snapshot["reason"]["code"]
-            else "Not recorded",
-        },
-        "child_views": {
-            "discussed": _discussed(
-                snapshot["child_views"]["discussed"],
-                snapshot["child_views"]["date"],
-                snapshot["child_views"]["not_discussed_reason"],
-                first_name,
-            ),
-            "views": paragraphs(snapshot["child_views"]["views"]),
-        },
-        "parent_views": [
-            {
-                "person": v["person"],
-                "relationship": v["relationship"],
-                "discussed": _discussed(v["discussed"], v["date"], v["not_discussed_reason"], v["person"]),
-                "views": paragraphs(v["views"]),
-            }
-            for v in snapshot["parent_views"]
-        ],
-        "domestic_abuse": {
-            "work_with_perpetrator": paragraphs(da["work_with_perpetrator"]),
-            "if_released": paragraphs(da["if_released"]),
-            "if_resumed": paragraphs(da["if_resumed"]),
-        }
-        if da["required"]
-        else None,
-        "interpreting": [
-            ["Language", interpreting["language"]],
-            ["Interpreter", interpreting["interpreter"]],
-            ["Date", _date(interpreting["date"])],
-            ["Explained to", interpreting["explained_to"]],
-        ]
-        if interpreting["required"]
-        else None,
+        "sections": sections.printed(snapshot),
+        "numbers": sections.after_numbers(),
         "signatures": [signature_data(s) for s in signatures],
         "authorisation": (
-            f"Authorised by {authorisation['by']}, team manager, on {_date_time(authorisation['at'])}. "
+            f"Authorised by {authorisation['by']}, team manager, on {date_time_words(authorisation['at'])}. "
             + ("The addendum is part of the record." if is_addendum else "The case was closed on that date.")
         ),
         "copy": {"statement": statement, "notes": notes},

@@ -16,7 +16,8 @@ from django.utils import timezone
 from closewell.audit.models import Action
 from closewell.audit.services import log_event
 from closewell.closures.content import parents_and_carers
-from closewell.closures.models import ClosureRecord, Status
+from closewell.closures.contributors import contribution_note
+from closewell.closures.models import ClosureRecord, ContributionKind, Status
 from closewell.core.dates import long_date
 from closewell.core.errors import DomainError
 
@@ -231,6 +232,8 @@ def signature_add(
         summary=f"Recorded the signature of {name}: {signature.get_method_display().lower()}",
         after=_signature_summary(signature),
     )
+    # Signatures are part of the authorised record: whoever records one may not authorise it.
+    contribution_note(record=record, user=actor, kind=ContributionKind.SIGNATURES)
     return signature
 
 
@@ -263,6 +266,7 @@ def signature_remove(*, actor, signature: Signature) -> None:
         summary=f"Removed the signature of {signature.signer_name}",
         before=before,
     )
+    contribution_note(record=record, user=actor, kind=ContributionKind.SIGNATURES)
     signature.delete()
 
 

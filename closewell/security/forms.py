@@ -27,3 +27,16 @@ class CodeForm(GovukForm):
 
     def clean_code(self) -> str:
         return self.cleaned_data["code"].strip()
+
+
+class EnrolmentCodeForm(GovukForm):
+    non_field_error_anchor = "id_enrolment_code"
+    enrolment_code = forms.CharField(
+        label="Enrolment code",
+        help_text="The 12-character code an administrator gave you, like ABCD-EFGH-JKMN.",
+        max_length=40,
+        error_messages={"required": "Enter the enrolment code an administrator gave you"},
+        widget=forms.TextInput(
+            attrs={"autocomplete": "off", "spellcheck": "false", "class": "govuk-input--width-20"}
+        ),
+    )

@@ -5,6 +5,7 @@ administrators, REQUIRE_TWO_FACTOR on). The devices and the check are django-otp
 """
 
 import base64
+from urllib.parse import urlencode
 
 import segno
 from django.conf import settings
@@ -14,11 +15,19 @@ from django.views.decorators.http import require_http_methods
 from django_otp import login as otp_login
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from .forms import CodeForm
-from .services import two_factor_confirm
+from closewell.core.errors import DomainError
+
+from .forms import CodeForm, EnrolmentCodeForm
+from .services import enrolment_code_find, two_factor_confirm
 
 WRONG_CODE = "The code is not right. Enter the code your authenticator app shows now"
 TOO_MANY = "Too many wrong codes. Wait a minute, then try again"
+WRONG_ENROLMENT = (
+    "The enrolment code is not right, has expired or has been used. Check it, or ask an "
+    "administrator for a new one"
+)
+# The enrolment code this session has given (its id), until the app is confirmed.
+ENROLMENT_SESSION_KEY = "closewell_enrolment_code"
 
 
 def _next_url(request) -> str:
@@ -34,16 +43,29 @@ def _confirmed(user):
 
 @require_http_methods(["GET", "POST"])
 def setup(request):
-    """A new authenticator app: show its secret, an otpauth:// link and a QR code, and confirm it
-    with one code from the app before it counts."""
+    """A new authenticator app. First the one-time enrolment code an administrator issued (a
+    password alone never enrols a device); then the app's secret, an otpauth:// link and a QR code,
+    confirmed with one code from the app before it counts."""
     if _confirmed(request.user) is not None:
         return redirect("two_factor_verify")
+    enrolment_id = request.session.get(ENROLMENT_SESSION_KEY)
+    if enrolment_id is None:
+        return _enrol(request)
     device = TOTPDevice.objects.filter(user=request.user, confirmed=False).first()
     if device is None:
         device = TOTPDevice.objects.create(user=request.user, name="Authenticator app", confirmed=False)
     form = CodeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        if two_factor_confirm(user=request.user, device=device, code=form.cleaned_data["code"]):
+        try:
+            confirmed = two_factor_confirm(
+                user=request.user, device=device, code=form.cleaned_data["code"], enrolment_id=enrolment_id
+            )
+        except DomainError as refusal:
+            # Expired or spent meanwhile: start again with a new code.
+            request.session.pop(ENROLMENT_SESSION_KEY, None)
+            return _enrol(request, error=refusal.message)
+        if confirmed:
+            request.session.pop(ENROLMENT_SESSION_KEY, None)
             otp_login(request, device)
             return redirect(_next_url(request))
         form.add_error("code", WRONG_CODE)
@@ -56,6 +78,20 @@ def setup(request):
         "next": _next_url(request),
     }
     return render(request, "security/two_factor_setup.html", context)
+
+
+def _enrol(request, error: str | None = None):
+    """The enrolment code step of setting up an app (a POST here carries the enrolment code)."""
+    posted = request.method == "POST" and "enrolment_code" in request.POST and error is None
+    form = EnrolmentCodeForm(request.POST if posted else None)
+    if posted and form.is_valid():
+        enrolment = enrolment_code_find(user=request.user, code=form.cleaned_data["enrolment_code"])
+        if enrolment is not None:
+            request.session[ENROLMENT_SESSION_KEY] = enrolment.pk
+            return redirect(f"{request.path}?{urlencode({'next': _next_url(request)})}")
+        form.add_error("enrolment_code", WRONG_ENROLMENT)
+    context = {"form": form, "refusal": error, "next": _next_url(request)}
+    return render(request, "security/two_factor_enrol.html", context)
 
 
 @require_http_methods(["GET", "POST"])

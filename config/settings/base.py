@@ -171,7 +171,13 @@ AXES_CLIENT_IP_CALLABLE = "closewell.security.addresses.client_address"
 # production (config/settings/production.py); off here so that development and tests sign in with
 # a password alone unless they turn it on.
 REQUIRE_TWO_FACTOR = env_bool("REQUIRE_TWO_FACTOR", False)
-OTP_REQUIRED_FOR_ROLES = env_list("OTP_REQUIRED_FOR_ROLES", "team_manager,administrator")
+# Every role that reads children beyond one team (managers of several teams, the data officer, who
+# reads every child) or runs accounts. Production adds these to whatever the environment says.
+CROSS_TEAM_ROLES = ("team_manager", "data_officer", "administrator")
+OTP_REQUIRED_FOR_ROLES = env_list("OTP_REQUIRED_FOR_ROLES", ",".join(CROSS_TEAM_ROLES))
+# An authenticator app is set up only with a one-time enrolment code from an administrator (or
+# `manage.py issue_enrolment_code` on the server, for the first one); a code lasts this long.
+ENROLMENT_CODE_HOURS = int(os.environ.get("ENROLMENT_CODE_HOURS", "72"))
 OTP_TOTP_ISSUER = os.environ.get("OTP_TOTP_ISSUER", "Closewell")
 # The admin never shows an authenticator's secret or QR code: an administrator can remove a lost
 # device, not copy someone's second factor.

@@ -57,7 +57,13 @@ def test_administrator_manages_people_and_teams_from_the_role_alone(administrato
     )
     assert response.status_code == 302, response.content.decode()[:2000]
     added = User.objects.get(username="nia.new")
-    assert (added.role, added.team, added.is_staff) == (Role.SOCIAL_WORKER, team, False)
+    # Switched off until a second administrator approves it (test_two_administrators).
+    assert (added.role, added.team, added.is_staff, added.is_active) == (
+        Role.SOCIAL_WORKER,
+        team,
+        False,
+        False,
+    )
 
 
 def test_a_social_worker_without_a_team_is_a_form_error_not_a_crash(administrator):
@@ -122,6 +128,6 @@ def test_no_one_reads_an_authenticator_secret_in_the_admin(administrator):
         page = client.get(f"/admin/otp_totp/totpdevice/{device.pk}/change/").content.decode()
         assert device.key not in page
         assert client.get(f"/admin/otp_totp/totpdevice/{device.pk}/qrcode/").status_code == 403
-    # An administrator removes a lost one; its owner sets up a new one at their next sign-in.
+    # An administrator asks for a lost one to be removed; a second approves (test_two_administrators).
     signed_in(administrator).post(f"/admin/otp_totp/totpdevice/{device.pk}/delete/", {"post": "yes"})
-    assert not TOTPDevice.objects.filter(pk=device.pk).exists()
+    assert TOTPDevice.objects.filter(pk=device.pk).exists()

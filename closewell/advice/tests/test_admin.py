@@ -42,5 +42,36 @@ def test_jargon_needs_its_plain_alternative(client, admin_user):
         "/admin/advice/adviceword/add/", {"kind": WordKind.JARGON, "term": "FSW", "active": "on"}
     )
     assert response.status_code == 200
-    assert "Give jargon a plain alternative." in response.content.decode()
+    assert "Give jargon or a label a plain alternative" in response.content.decode()
     assert not AdviceWord.objects.filter(term="FSW").exists()
+
+
+def test_the_council_adds_a_label_with_what_to_write_instead(client, admin_user):
+    client.force_login(admin_user)
+    response = client.post(
+        "/admin/advice/adviceword/add/",
+        {
+            "kind": WordKind.LABEL,
+            "term": "gatekeeping",
+            "plain": "say who stopped what, and when",
+            "active": "on",
+        },
+    )
+    assert response.status_code == 302
+    response = client.post(
+        "/admin/advice/adviceword/add/", {"kind": WordKind.LABEL, "term": "feckless", "active": "on"}
+    )
+    assert response.status_code == 200
+    assert "Give jargon or a label a plain alternative" in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_the_default_labels_and_reviewed_jargon_are_seeded():
+    label = AdviceWord.objects.get(kind=WordKind.LABEL, term="failed to engage")
+    assert label.plain
+    assert AdviceWord.objects.filter(kind=WordKind.LABEL, term="placement", plain__startswith="home").exists()
+    assert AdviceWord.objects.filter(kind=WordKind.JARGON, term="signposted").exists()
+    assert not AdviceWord.objects.filter(kind=WordKind.FIELD_WORD, term="signposted").exists()
+    assert AdviceWord.objects.filter(kind=WordKind.FIELD_WORD, term="intergenerational").exists()
+    assert "pre-proceedings" not in AdviceWord.objects.get(kind=WordKind.JARGON, term="PLO").plain
+    assert not AdviceWord.objects.filter(kind=WordKind.JARGON, term="disguised compliance").exists()

@@ -44,17 +44,34 @@ def test_a_plain_well_written_paragraph_gets_no_readability_advice():
     assert engine.readability(PLAIN).ease >= 60
 
 
-def test_hard_text_is_below_the_target_with_a_reading_age():
+def test_hard_text_gets_advice_in_words_never_a_score():
     (advice,) = engine.check_readability(HARD, target=60)
     assert advice.kind == Kind.READABILITY
-    assert "below the target of 60" in advice.message
-    assert "reading age of about" in advice.message
+    assert advice.message == "These sentences are long. Try one idea per sentence."
+    assert advice.example
+    assert not any(c.isdigit() for c in advice.message)
+    assert "reading age" not in advice.message.lower() and "ease" not in advice.message.lower()
 
 
-def test_the_target_is_the_councils():
+def test_long_formal_words_in_short_sentences_get_advice_about_words():
+    text = (
+        "Maternal functioning demonstrated amelioration. Interdisciplinary oversight continued. "
+        "Determination necessitated consideration. Sustainability remained questionable. "
+        "Professional collaboration facilitated improvement. Accommodation stabilised considerably. "
+        "Educational provision remained appropriate. Therapeutic intervention commenced subsequently. "
+        "Communication deteriorated occasionally. Documentation accumulated unnecessarily."
+    )
+    (advice,) = engine.check_readability(text, target=60)
+    assert "everyday words" in advice.message
+
+
+def test_the_target_is_the_councils_with_a_margin_before_nagging():
     score = engine.readability(PLAIN).ease
-    assert engine.check_readability(PLAIN, target=score + 1)
-    assert not engine.check_readability(PLAIN, target=score - 1)
+    margin = engine.READABILITY_MARGIN
+    assert engine.check_readability(PLAIN, target=score + margin + 1)
+    # Just under the target (a 59 against 60) does not nag.
+    assert not engine.check_readability(PLAIN, target=score + 1)
+    assert not engine.check_readability(PLAIN, target=score + margin - 1)
 
 
 def test_text_too_short_to_score_is_not_scored():
@@ -66,17 +83,22 @@ def test_long_sentences_are_flagged_and_highlighted():
     text = "Short one. " + HARD + " Another short one."
     (advice,) = engine.check_long_sentences(text, limit=25)
     assert advice.kind == Kind.LONG_SENTENCE
-    assert "has 37 words" in advice.message
+    assert "long" in advice.message and not any(c.isdigit() for c in advice.message)
     pieces = engine.highlight(text, 25)
     assert [long for _, long in pieces] == [False, True, False]
     assert "".join(part for part, _ in pieces) == text
     assert pieces[1][0].startswith("Notwithstanding")
 
 
-def test_sentences_at_the_limit_are_not_long():
-    text = " ".join(["word"] * 25) + "."
-    assert engine.check_long_sentences(text, limit=25) == []
-    assert engine.check_long_sentences(text + " " + text.replace(".", " more."), limit=25)
+def test_sentences_at_or_just_over_the_limit_are_not_long():
+    at_limit = " ".join(["word"] * 25) + "."
+    just_over = " ".join(["word"] * (25 + engine.LONG_SENTENCE_MARGIN)) + "."
+    well_over = " ".join(["word"] * (26 + engine.LONG_SENTENCE_MARGIN)) + "."
+    assert engine.check_long_sentences(at_limit, limit=25) == []
+    assert engine.check_long_sentences(just_over, limit=25) == []
+    assert engine.check_long_sentences(well_over, limit=25)
+    assert any(long for _, long in engine.highlight(well_over, 25))
+    assert not any(long for _, long in engine.highlight(just_over, 25))
 
 
 def test_sentences_split_on_full_stops_and_lines_not_on_titles():
@@ -219,10 +241,18 @@ def test_names_spelt_right_and_ordinary_words_are_not_flagged(text):
 # --- Evidence and specifics ------------------------------------------------------------------
 
 
-def test_a_section_too_short_to_say_anything_is_flagged():
+def test_a_section_too_short_to_say_anything_is_flagged_without_a_count_to_pad_to():
     (advice,) = engine.check_length("Case closed.", min_words=30, about="why the case is closing")
     assert advice.kind == Kind.TOO_SHORT
-    assert "Only 2 words" in advice.message
+    assert "why the case is closing" in advice.message
+    assert not any(c.isdigit() for c in advice.message)
+    assert "aim for" not in advice.message.lower()
+
+
+def test_length_advice_only_where_a_section_is_truly_thin():
+    nine = "Ms Cole agrees with closure and feels supported by us."
+    assert engine.check_length(nine, min_words=15) == []  # a third of 15 or more: not thin
+    assert engine.check_length("Agreed.", min_words=15)
 
 
 def test_a_section_long_enough_or_empty_is_not_flagged_for_length():
@@ -233,22 +263,19 @@ def test_a_section_long_enough_or_empty_is_not_flagged_for_length():
 def test_a_quote_less_childs_views_are_flagged():
     (advice,) = engine.check_voice("Jayden is happy with closure.", ["Jayden", "Cole"], "Jayden")
     assert advice.kind == Kind.NO_VOICE
-    assert "Jayden said" in advice.message
+    assert "what Jayden said, in quotation marks" in advice.message
+    assert advice.example
 
 
 @pytest.mark.parametrize(
     "text",
     [
-        "Jayden said he feels safe.",
-        "He told me that school is better now.",
         "Ruby said: “I feel safe now.”",
         "When we talked, he said 'it's better now'.",
         "‘I like my new room,’ Jayden wrote on his card.",
-        "Ms Cole explained that she wants the case to close.",
-        "Mum thinks the support helped.",
     ],
 )
-def test_views_that_quote_or_report_the_person_are_not_flagged(text):
+def test_views_that_quote_the_person_are_not_flagged(text):
     assert engine.check_voice(text, ["Jayden", "Cole", "Ruby", "mum"], "them") == []
 
 
@@ -345,7 +372,7 @@ def test_advise_text_runs_every_check_that_applies():
         lexicon=LEXICON,
         facts=FACTS,
         targets=engine.Targets(),
-        min_words=20,
+        min_words=60,
         who="Leanne Cole",
         voice_of=["Leanne", "Cole"],
         outcome=True,

@@ -55,15 +55,18 @@ def test_advice_is_grouped_by_the_sections_due_with_counts(complete_record):
 
 def test_the_complete_record_gets_the_advice_it_deserves(complete_record):
     advice = selectors.advice_for_record(complete_record)
-    # "Fewer nightmares.": no date or measure, and too short.
+    # "Fewer nightmares.": no date or measure (short, but not so thin that it needs padding).
     review = advice.section(Section.REVIEW)
-    assert {a.kind for a in review.items} == {Kind.NO_MEASURE, Kind.TOO_SHORT}
+    assert {a.kind for a in review.items} == {Kind.NO_MEASURE}
     assert all(a.field_label.startswith("Outcome of “Play therapy”") for a in review.items)
-    # Ruby is quoted: her views are not flagged for voice, only for length.
-    assert kinds_in(advice, Section.CHILD_VIEWS) == [Kind.TOO_SHORT]
-    # "Jess agrees.": her view is reported, but thin; the father's reason is not views.
+    # Ruby is quoted in six words: brief, but in her own words.
+    assert kinds_in(advice, Section.CHILD_VIEWS) == []
+    # "Jess agrees.": thin, and not in her words; the father's reason is not views.
     parent = advice.section(Section.PARENT_VIEWS)
-    assert [(a.kind, a.field_label) for a in parent.items] == [(Kind.TOO_SHORT, "Views of Jess Hale")]
+    assert [(a.kind, a.field_label) for a in parent.items] == [
+        (Kind.TOO_SHORT, "Views of Jess Hale"),
+        (Kind.NO_VOICE, "Views of Jess Hale"),
+    ]
 
 
 def test_names_dates_jargon_and_phrases_on_the_case(complete_record, case):
@@ -73,7 +76,7 @@ def test_names_dates_jargon_and_phrases_on_the_case(complete_record, case):
         Section.REASON,
         reason_for_closure=(
             f"Ruyb is safe. The ICPC was held on 13/05/2019 and short beak care ended on "
-            f"{days_ago(20):%d/%m/%Y}. Jess and Dean Hale agree; Wendy Ash will write."
+            f"{days_ago(20):%-d %B %Y}. Jess and Dean Hale agree; Wendy Ash will write."
         ),
     )
     items = selectors.advice_for_section(record, Section.REASON).items
@@ -184,5 +187,6 @@ def test_the_panel_says_when_a_section_meets_the_target(complete_record, case):
     )
     record = write(complete_record, case.worker, Section.REASON, reason_for_closure=plain)
     html = Template("{% load advice %}{% advice_panel record 'reason' %}").render(Context({"record": record}))
-    assert "meeting the target of 60" in html
+    assert "This reads plainly" in html
+    assert "Reading ease" not in html and "60" not in html  # no score is shown to the worker
     assert "No writing advice for this section." in html

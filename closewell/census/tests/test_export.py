@@ -86,8 +86,9 @@ def test_a_fixed_number_of_queries_per_chunk():
     for chunk in (2, 5, 100):
         with CaptureQueriesContext(connection) as queries:
             assert len(list(stream_children(2027, chunk_size=chunk))) == 14
-        # Per chunk: ids, children, episodes, assessments, section 47s, plans; then one empty ids query.
-        assert len(queries) == 6 * math.ceil(14 / chunk) + 1
+        # Per chunk: ids, children, episodes, assessments, section 47s, plans, every CP plan of the
+        # chunk's children; then one empty ids query.
+        assert len(queries) == 7 * math.ceil(14 / chunk) + 1
 
 
 def test_command_writes_a_valid_file_and_audits(tmp_path):
@@ -223,3 +224,53 @@ def test_broken_data_gets_the_expected_dfe_rule_codes_and_our_checks_find_them(t
     assert ours["RC8PLAN"] >= {"8565"}
     missed = NOT_RAISED_BY_DFE | {"8565"}
     assert {k: v - missed for k, v in ours.items() if v - missed} == dfe
+
+
+def test_number_of_previous_cpp_counts_every_earlier_plan_of_the_child():
+    """Entered however (pages, API, import): plans in earlier episodes count, however long ago;
+    the plan itself and later plans do not; another child's plans do not."""
+    child = ChildFactory(la_child_id="CPP3")
+    first = closed(child=child, referral_date=D(2019, 1, 7), closure_date=D(2019, 12, 2))
+    PlanFactory(episode=first, cp=True, start_date=D(2019, 2, 1), end_date=D(2019, 11, 1))
+    second = closed(child=child, referral_date=D(2025, 1, 6), closure_date=D(2025, 12, 1))
+    PlanFactory(episode=second, cp=True, start_date=D(2025, 2, 3), end_date=D(2025, 6, 2))
+    PlanFactory(episode=second, cp=True, start_date=D(2025, 7, 1), end_date=D(2025, 11, 3))
+    current = EpisodeFactory(child=child, referral_date=D(2026, 5, 4))
+    PlanFactory(episode=current, cp=True, start_date=D(2026, 6, 1))
+    other = EpisodeFactory(child__la_child_id="ONEPLAN", referral_date=D(2026, 5, 4))
+    PlanFactory(episode=other, cp=True, start_date=D(2026, 6, 1))
+    records = {c.la_child_id: c for c in stream_children(2026)} | {
+        c.la_child_id: c for c in stream_children(2027)
+    }
+    counts = [p.number_of_previous_cpp for e in records["CPP3"].episodes for p in e.cp_plans]
+    assert counts == [3]  # 2027: the open plan, after three
+    [e2026] = [e for e in next(stream_children(2026)).episodes]
+    assert [p.number_of_previous_cpp for p in e2026.cp_plans] == [1, 2]
+    assert [p.number_of_previous_cpp for e in records["ONEPLAN"].episodes for p in e.cp_plans] == [0]
+
+
+def test_a_recorded_number_of_previous_plans_stands_when_larger():
+    plan = PlanFactory(cp=True, episode__referral_date=D(2026, 5, 4), start_date=D(2026, 6, 1))
+    plan.number_of_previous_cpp = 2  # plans held before the council's records came into Closewell
+    plan.save()
+    [child] = list(stream_children(2027))
+    assert child.episodes[0].cp_plans[0].number_of_previous_cpp == 2
+
+
+def test_an_unborn_child_is_exported_without_disabilities(tmp_path):
+    EpisodeFactory(
+        child=ChildFactory(
+            la_child_id="UNBORN1",
+            date_of_birth=None,
+            expected_date_of_birth=D(2027, 4, 20),
+            sex="U",
+            disabilities=["NONE"],
+        ),
+        referral_date=D(2026, 10, 1),
+        primary_need="N1",
+    )
+    [record] = list(stream_children(2027))
+    assert record.disabilities == []
+    assert "8540" not in {i.code for i in check_child(record, 2027)}
+    doc = assert_valid(export(tmp_path))
+    assert doc.find("Children/Child/ChildCharacteristics/Disabilities") is None

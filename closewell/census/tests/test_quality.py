@@ -100,10 +100,15 @@ def test_a_clean_child_has_no_problem():
         (child(child={"disabilities": ["NONE", "AUT"]}), "8790"),
         (child(child={"la_child_id": "C-1"}), "1580"),
         (child(child={"upn_unknown": ""}), "8770Q"),
+        (child(child={"upn_unknown": "UN1", "date_of_birth": D(2021, 8, 31)}), "8770Q"),
     ],
 )
 def test_each_rule(record, code):
     assert code in codes(record)
+
+
+def test_un1_is_for_children_not_yet_of_school_age():
+    assert "8770Q" not in codes(child(child={"upn_unknown": "UN1", "date_of_birth": D(2021, 9, 1)}))
 
 
 def test_upn_check_letter():

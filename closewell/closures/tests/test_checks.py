@@ -6,7 +6,7 @@ import pytest
 from django.utils import timezone
 
 from closewell.cases.models import Contact, Plan, Section47
-from closewell.closures import checks
+from closewell.closures import checks, sections
 from closewell.closures.models import ParentView
 
 from .conftest import at, days_ago
@@ -14,15 +14,15 @@ from .conftest import at, days_ago
 
 def rules(record):
     record.refresh_from_db()
-    return {(p.section, p.field, p.rule) for p in checks.problems(record)}
+    return {(p.section, p.field, p.rule) for p in sections.problems(record)}
 
 
 def messages(record):
-    return [str(p) for p in checks.problems(record)]
+    return [str(p) for p in sections.problems(record)]
 
 
 def test_complete_record_has_no_problems(complete_record):
-    assert checks.problems(complete_record) == []
+    assert sections.problems(complete_record) == []
 
 
 @pytest.mark.parametrize(
@@ -39,7 +39,7 @@ def test_complete_record_has_no_problems(complete_record):
 def test_mandatory_text_sections(complete_record, field, section):
     setattr(complete_record, field, "  ")
     complete_record.save()
-    found = checks.problems(complete_record)
+    found = sections.problems(complete_record)
     assert [(p.section, p.field) for p in found] == [(section, field)]
     assert str(found[0]).startswith(checks.Section(section).label + ": ")
 
@@ -53,11 +53,11 @@ def test_reason_code_needed_rule_8805(complete_record):
 def test_domestic_abuse_section_only_when_an_assessment_identified_it(complete_record, case):
     complete_record.da_work_with_perpetrator = ""
     complete_record.save()
-    assert any(p.section == "domestic_abuse" for p in checks.problems(complete_record))
+    assert any(p.section == "domestic_abuse" for p in sections.problems(complete_record))
     case.assessment.factors = ["4B"]
     case.assessment.save()
-    assert checks.problems(complete_record) == []
-    assert not checks.section_required(complete_record, "domestic_abuse")
+    assert sections.problems(complete_record) == []
+    assert not sections.section_required(complete_record, "domestic_abuse")
 
 
 def test_every_planned_action_needs_actual_level_and_outcome(complete_record, case):
@@ -99,20 +99,20 @@ def test_child_views_discussed_or_reason(complete_record):
 
 def test_each_parent_views_or_reason(complete_record, case):
     ParentView.objects.filter(record=complete_record, person=case.father).update(not_discussed_reason="")
-    found = checks.problems(complete_record)
+    found = sections.problems(complete_record)
     assert [p.field for p in found] == [f"parent_{case.father.pk}_not_discussed_reason"]
     assert "Dean Hale" in found[0].message
     ParentView.objects.filter(record=complete_record, person=case.mother).delete()
-    assert f"parent_{case.mother.pk}" in {p.field for p in checks.problems(complete_record)}
+    assert f"parent_{case.mother.pk}" in {p.field for p in sections.problems(complete_record)}
 
 
 def test_interpreting_required_when_a_parent_does_not_read_english(complete_record, case):
-    assert not checks.section_required(complete_record, "interpreting")
+    assert not sections.section_required(complete_record, "interpreting")
     case.mother.reads_english = False
     case.mother.first_language = "Polish"
     case.mother.save()
-    assert checks.section_required(complete_record, "interpreting")
-    assert {p.field for p in checks.problems(complete_record)} == {
+    assert sections.section_required(complete_record, "interpreting")
+    assert {p.field for p in sections.problems(complete_record)} == {
         "interpreter_language",
         "interpreter_name",
         "interpreted_on",
@@ -123,7 +123,7 @@ def test_interpreting_required_when_a_parent_does_not_read_english(complete_reco
     complete_record.interpreted_on = days_ago(3)
     complete_record.explained_to = "Jess Hale and Ruby"
     complete_record.save()
-    assert checks.problems(complete_record) == []
+    assert sections.problems(complete_record) == []
 
 
 def test_decision_not_before_referral_rule_8630(complete_record, case):
@@ -146,16 +146,16 @@ def test_no_activity_after_closure_rule_8565(complete_record, case):
 def test_unauthorised_assessment_blocks_closure_rule_8867(complete_record, case):
     case.assessment.authorisation_date = None
     case.assessment.save()
-    found = [p for p in checks.problems(complete_record) if p.rule == "8867"]
+    found = [p for p in sections.problems(complete_record) if p.rule == "8867"]
     assert found and "not authorised" in found[0].message
 
 
 def test_open_section_47_blocks_closure_rule_8868(complete_record, case):
     s47 = Section47.objects.create(episode=case.episode, start_date=days_ago(120))
-    assert any(p.rule == "8868" for p in checks.problems(complete_record))
+    assert any(p.rule == "8868" for p in sections.problems(complete_record))
     s47.icpc_not_required = True
     s47.save()
-    assert not any(p.rule == "8868" for p in checks.problems(complete_record))
+    assert not any(p.rule == "8868" for p in sections.problems(complete_record))
 
 
 @pytest.mark.parametrize("code", ["RC8", "RC9"])
@@ -197,4 +197,4 @@ def test_problems_come_in_section_order(case, complete_record):
     complete_record.child_views = ""
     complete_record.reason_for_closure = ""
     complete_record.save()
-    assert [p.section for p in checks.problems(complete_record)] == ["involvement", "reason", "child_views"]
+    assert [p.section for p in sections.problems(complete_record)] == ["involvement", "reason", "child_views"]

@@ -544,6 +544,9 @@ def test_an_addendum_is_shown_beneath_the_record_once_written(complete_record, c
     addendum = ClosureRecord.objects.get(addendum_to=record)
     tasks = client.get(f"/closures/{addendum.pk}/").content.decode()
     assert "Correction (addendum)" in tasks and "Reason for closure" not in tasks
+    # The case's conditional sections belong to the record it corrects, not to the addendum.
+    assert "Domestic abuse" not in tasks
+    assert client.get(f"/closures/{addendum.pk}/section/domestic_abuse/").status_code == 404
     client.post(
         f"/closures/{addendum.pk}/section/addendum/",
         {"version": addendum.version, "addendum_text": "Jess's surname is Hale-Smith."},

@@ -52,8 +52,9 @@ def snapshot() -> list:
             "disabilities",
         )
     )
+    # Ordered by what was generated, never by id: PostgreSQL's sequences do not roll back with the test.
     episodes = list(
-        Episode.objects.order_by("child__la_child_id").values_list(
+        Episode.objects.order_by("child__la_child_id", "referral_date").values_list(
             "child__la_child_id",
             "referral_date",
             "referral_source",
@@ -65,14 +66,19 @@ def snapshot() -> list:
         )
     )
     contacts = list(
-        Contact.objects.order_by("episode__child__la_child_id", "occurred_at", "kind", "note").values_list(
-            "episode__child__la_child_id", "occurred_at", "kind", "child_seen", "note"
-        )
+        Contact.objects.order_by(
+            "episode__child__la_child_id",
+            "episode__referral_date",
+            "occurred_at",
+            "kind",
+            "note",
+            "child_seen",
+        ).values_list("episode__child__la_child_id", "occurred_at", "kind", "child_seen", "note")
     )
     actions = list(
-        PlannedAction.objects.order_by("episode__child__la_child_id", "dimension").values_list(
-            "episode__child__la_child_id", "dimension", "start_date"
-        )
+        PlannedAction.objects.order_by(
+            "episode__child__la_child_id", "episode__referral_date", "dimension", "start_date"
+        ).values_list("episode__child__la_child_id", "dimension", "start_date")
     )
     return [children, episodes, contacts, actions]
 

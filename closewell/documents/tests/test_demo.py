@@ -8,7 +8,7 @@ from django.utils import timezone
 from closewell.accounts.models import User
 from closewell.cases.models import Episode
 from closewell.closures import services as closures
-from closewell.closures.checks import problems
+from closewell.closures.sections import problems
 from closewell.core.dates import long_date
 from closewell.demo.demo import load_demo
 from closewell.documents import services

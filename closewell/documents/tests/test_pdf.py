@@ -10,6 +10,7 @@ import pytest
 from pypdf import PdfReader
 
 from closewell.closures import services as closures
+from closewell.core.printing import paragraphs
 from closewell.documents import pdf, services
 from closewell.documents.models import Copy
 
@@ -20,7 +21,7 @@ pytestmark = pytest.mark.django_db
 SECTIONS = [
     "Family and important people",
     "1. Reason for involvement",
-    "2. Interventions and dates seen",
+    "2. Details of interventions since assessment, admission or last review",
     "3. Review of planned actions",
     "4. Reason for closure",
     "5. Views of the child or young person",
@@ -311,8 +312,8 @@ def test_withholding_by_recipient():
 
 
 def test_paragraphs_keep_the_writers_breaks():
-    assert pdf.paragraphs("One\r\ntwo\n\n\nThree  \n") == [["One", "two"], ["Three"]]
-    assert pdf.paragraphs("   ") == []
+    assert paragraphs("One\r\ntwo\n\n\nThree  \n") == [["One", "two"], ["Three"]]
+    assert paragraphs("   ") == []
 
 
 def test_five_page_record_renders_quickly(case, authorised):

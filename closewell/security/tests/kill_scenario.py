@@ -20,7 +20,7 @@ from closewell.cases.models import (
     PlannedAction,
 )
 from closewell.closures import services
-from closewell.closures.checks import problems
+from closewell.closures.sections import problems
 
 PASSWORD = "kill-test-password-123"  # noqa: S105 (a throwaway database)
 

@@ -16,6 +16,7 @@ from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from closewell.accounts.models import Role, Team, User
+from closewell.security.services import enrolment_code_issue
 
 ROOT = Path(__file__).resolve().parents[3]
 PASSWORD = "a-long-enough-password-42"
@@ -151,6 +152,7 @@ def test_two_factor_is_off_by_default_and_on_in_production():
     assert importlib.import_module("config.settings.base").REQUIRE_TWO_FACTOR is False
     assert set(importlib.import_module("config.settings.base").OTP_REQUIRED_FOR_ROLES) == {
         Role.TEAM_MANAGER,
+        Role.DATA_OFFICER,
         Role.ADMINISTRATOR,
     }
     assert (
@@ -170,6 +172,9 @@ def test_a_manager_sets_up_an_app_then_gives_its_code(two_factor, manager, time_
     assert response["Location"] == "/two-factor/"
     response = client.get("/two-factor/")
     assert response["Location"] == "/two-factor/setup/"
+    # Setting up an app needs the one-time code an administrator issued (test_enrolment).
+    code = enrolment_code_issue(actor=None, user=manager)
+    assert client.post("/two-factor/setup/", {"enrolment_code": code}).status_code == 302
     page = client.get("/two-factor/setup/")
     assert page.status_code == 200
     device = TOTPDevice.objects.get(user=manager, confirmed=False)
@@ -209,6 +214,38 @@ def test_a_worker_signs_in_with_a_password_alone(two_factor, worker):
     client = Client()
     sign_in(client, "wendy")
     assert client.get("/cases/").status_code == 200
+
+
+def test_a_data_officer_needs_the_code_too(two_factor, db):
+    """The data officer reads every child: a password alone is not enough."""
+    User.objects.create_user("dee", password=PASSWORD, role=Role.DATA_OFFICER)
+    client = Client()
+    sign_in(client, "dee")
+    assert client.get("/search/")["Location"] == "/two-factor/"
+
+
+def test_production_asks_every_role_that_reads_across_teams_whatever_the_environment_says():
+    env = {
+        **{k: v for k, v in os.environ.items() if k != "DJANGO_ALLOW_ASYNC_UNSAFE"},
+        "DJANGO_SETTINGS_MODULE": "config.settings.production",
+        "SECRET_KEY": secrets.token_urlsafe(50),
+        "ALLOWED_HOSTS": "closewell.example.org",
+        "OTP_REQUIRED_FOR_ROLES": "administrator",
+    }
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "import django; django.setup(); from django.conf import settings; "
+            "print(settings.REQUIRE_TWO_FACTOR, ','.join(sorted(settings.OTP_REQUIRED_FOR_ROLES)))",
+        ],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.stdout.split() == ["True", "administrator,data_officer,team_manager"], result.stderr
 
 
 def test_an_administrator_needs_the_code_too(two_factor, db):

@@ -11,6 +11,7 @@ from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from closewell.accounts.models import Role, User
+from closewell.security.services import enrolment_code_issue
 from closewell.web.tests.browser import check_page
 
 PACKAGE = Path(__file__).resolve().parents[2]
@@ -140,7 +141,8 @@ def test_two_factor_and_lockout_pages_in_chromium(browser, live_server, settings
     set-up with the code an app would show."""
     settings.REQUIRE_TWO_FACTOR = True
     settings.AXES_ENABLED = True
-    User.objects.create_user("mo", password="a-long-enough-password-42", role=Role.TEAM_MANAGER)
+    manager = User.objects.create_user("mo", password="a-long-enough-password-42", role=Role.TEAM_MANAGER)
+    enrolment = enrolment_code_issue(actor=None, user=manager)
     violations: list[str] = []
     context = browser.new_context(base_url=live_server.url)
     page = context.new_page()
@@ -152,6 +154,10 @@ def test_two_factor_and_lockout_pages_in_chromium(browser, live_server, settings
         page.get_by_role("button", name="Sign in").click()
     page.goto("/team/")
     assert page.url.endswith("/two-factor/setup/")
+    check_page(page, "two-factor-enrol")
+    page.get_by_label("Enrolment code").fill(enrolment)
+    with page.expect_navigation():
+        page.get_by_role("button", name="Continue").click()
     check_page(page, "two-factor-setup")
     device = TOTPDevice.objects.get(user__username="mo")
     page.get_by_label("Code from your authenticator app").fill(

@@ -5,7 +5,7 @@ Nothing here lists fields by hand. The pages are found by walking the URL conf, 
 read off the page as a browser would submit it, and every field of it gets bad input in turn; the
 API's operations and their request fields come from its OpenAPI schema (generated from the
 serializers), and the Closure Record's section fields from the sections' registry
-(closures.services.RECORD_FIELDS and the review and parents' views). A new field is covered without
+(closures.sections.SECTIONS). A new field is covered without
 touching this file.
 
 Bad input: huge numbers, huge strings, control characters, NUL, bidirectional overrides, unicode of
@@ -34,6 +34,7 @@ from rest_framework.test import APIClient
 
 from closewell.api.services import token_create
 from closewell.cases.tests.factories import EpisodeFactory
+from closewell.closures import sections
 from closewell.closures import services as closures
 from closewell.closures.models import Section
 from closewell.core.text import BIDI_CONTROLS, TEXT_MAX
@@ -269,8 +270,14 @@ def operations() -> list[tuple[str, str]]:
 
 def request_schema(method: str, path: str) -> dict:
     schema = openapi()
-    body = schema["paths"][path][method]["requestBody"]["content"]["application/json"]["schema"]
-    return resolve(schema, body)
+    body = resolve(
+        schema, schema["paths"][path][method]["requestBody"]["content"]["application/json"]["schema"]
+    )
+    # A body that is one of several shapes (a section's data, say): every property of every shape.
+    properties = dict(body.get("properties", {}))
+    for variant in (*body.get("oneOf", ()), *body.get("anyOf", ()), *body.get("allOf", ())):
+        properties.update(resolve(schema, variant).get("properties", {}))
+    return {**body, "properties": properties}
 
 
 def resolve(schema: dict, node: dict) -> dict:
@@ -325,10 +332,15 @@ def test_no_bad_value_in_any_api_field_is_a_server_error(method, template, scena
 
 def section_fields(s: dict) -> list[tuple[str, str | None, str]]:
     """(section, entry id or None, field) for every field of every section, from the registry."""
-    case = s["case"]
-    found = [(section, None, name) for section, names in closures.RECORD_FIELDS.items() for name in names]
-    found += [(Section.REVIEW, str(case.action.pk), name) for name in (*closures.ACTION_FIELDS, "version")]
-    found += [(Section.PARENT_VIEWS, str(case.mother.pk), name) for name in closures.VIEW_FIELDS]
+    record = s["record"]
+    found = []
+    for spec in sections.SECTIONS:
+        if spec.rows:
+            row = next(iter(spec.rows.of(record)))
+            key = str(getattr(row, spec.rows.key))
+            found += [(spec.key, key, name) for name in (*spec.rows.fields, "version")]
+        else:
+            found += [(spec.key, None, name) for name in spec.fields]
     return found
 
 

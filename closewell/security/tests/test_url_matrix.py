@@ -12,6 +12,7 @@ Statuses, in the order of ROLES:
   administrator, anonymous.
 """
 
+import html
 import re
 
 import pytest
@@ -23,6 +24,7 @@ from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from closewell.accounts.models import Role, User
+from closewell.accounts.services import user_password_request
 from closewell.advice.models import AdviceWord, WordKind
 from closewell.api.services import token_create
 from closewell.audit.models import AuditEvent
@@ -124,7 +126,13 @@ EXPECTED: dict[str, tuple[int, ...]] = {
     "admin/otp_totp/totpdevice/<path:object_id>/delete/": (302, 302, 302, 302, 302, 200, 302),
     "admin/otp_totp/totpdevice/<path:object_id>/change/": (302, 302, 302, 302, 302, 200, 302),
     "admin/otp_totp/totpdevice/<path:object_id>/": (302, 302, 302, 302, 302, 302, 302),
-    "admin/^(?P<app_label>auth|accounts|audit|advice|axes|otp_totp)/$": (302, 302, 302, 302, 302, 200, 302),
+    "admin/accounts/userchange/": (302, 302, 302, 302, 302, 200, 302),
+    "admin/accounts/userchange/add/": (302, 302, 302, 302, 302, 403, 302),
+    "admin/accounts/userchange/<path:object_id>/history/": (302, 302, 302, 302, 302, 200, 302),
+    "admin/accounts/userchange/<path:object_id>/delete/": (302, 302, 302, 302, 302, 403, 302),
+    "admin/accounts/userchange/<path:object_id>/change/": (302, 302, 302, 302, 302, 200, 302),
+    "admin/accounts/userchange/<path:object_id>/": (302, 302, 302, 302, 302, 302, 302),
+    "admin/^(?P<app_label>auth|accounts|otp_totp|audit|advice|axes)/$": (302, 302, 302, 302, 302, 200, 302),
     "admin/(?P<url>.*)$": (302, 302, 302, 302, 302, 404, 302),
     "api/v1/openapi.json": (200, 200, 200, 200, 200, 200, 200),
     "api/v1/children/": (200, 200, 200, 200, 200, 200, 401),
@@ -206,6 +214,7 @@ def scenario(case, authorised):
     )
     event = AuditEvent.objects.order_by("pk").first()
     device = TOTPDevice.objects.create(user=case.manager, name="Authenticator app")
+    change = user_password_request(actor=admin, user=case.worker, password="a-long-new-password-9")
     # An open case of the East team, allocated to its worker: the case pages that record on it.
     open_episode = EpisodeFactory(team=case.east, worker=case.worker)
     open_case = {
@@ -234,6 +243,7 @@ def scenario(case, authorised):
         "users": users,
         "open": open_case,
         "device": device,
+        "change": change,
     }
 
 
@@ -258,6 +268,7 @@ def fill(route: str, s: dict) -> str:
         "admin/audit/auditevent/": s["event"].pk,
         "admin/advice/adviceword/": s["word"].pk,
         "admin/otp_totp/totpdevice/": s["device"].pk,
+        "admin/accounts/userchange/": s["change"].pk,
     }
     pk = next((v for prefix, v in by_prefix.items() if route.startswith(prefix)), record.pk)
     names = {
@@ -368,3 +379,101 @@ def page(response, pk: int) -> str:
     """The page without its own path and its per-request CSRF token."""
     text = response.content.decode().replace(f"/children/{pk}/", "")
     return re.sub(r'name="csrfmiddlewaretoken" value="[^"]*"', "", text)
+
+
+# --- The administrator sees no child's data in the admin ------------------------------------------
+
+
+def childrens_data(s: dict) -> list[str]:
+    """Words that would identify the scenario's child or say what their record holds."""
+    case, record = s["case"], s["record"]
+    return [
+        case.child.first_name,
+        case.child.last_name,
+        case.mother.address,
+        case.mother.sensitivity_reason,
+        record.reason_for_involvement.splitlines()[0],
+        record.reason_for_closure,
+        record.da_if_released,
+        "In custody; no contact is allowed.",
+    ]
+
+
+def admin_pages(s: dict) -> list[str]:
+    """Every admin page the administrator may open, each audit event's own pages, and the trail
+    filtered the ways the admin offers."""
+    paths = [
+        fill(route, s)
+        for route, statuses in EXPECTED.items()
+        if route.startswith("admin/") and statuses[ROLES.index("admin")] == 200
+    ]
+    for event in AuditEvent.objects.all():
+        paths += [
+            f"/admin/audit/auditevent/{event.pk}/change/",
+            f"/admin/audit/auditevent/{event.pk}/history/",
+        ]
+    paths += [
+        "/admin/audit/auditevent/?action__exact=update",
+        "/admin/audit/auditevent/?object_type__exact=closures.ClosureRecord",
+        f"/admin/audit/auditevent/?actor__id__exact={s['case'].worker.pk}",
+        "/admin/audit/auditevent/?all=",
+    ]
+    return paths
+
+
+def test_the_administrator_sees_no_childs_data_in_the_admin(scenario):
+    """Audit events show the administrator who, what kind, when and to which object: never the
+    summary, the before and after, or the child (their content is for those who may read the child)."""
+    assert AuditEvent.objects.filter(summary__contains=scenario["case"].child.first_name).exists()
+    client = client_for("admin", scenario, api=False)
+    words = childrens_data(scenario)
+    seen = {}
+    for path in admin_pages(scenario):
+        response = client.get(path)
+        assert response.status_code == 200, path
+        page = html.unescape(response.content.decode())
+        found = [word for word in words if word and word in page]
+        if found:
+            seen[path] = found
+    assert not seen, seen
+    listing = html.unescape(client.get("/admin/audit/auditevent/").content.decode())
+    assert "Started the Closure Record" not in listing and "Summary" not in listing
+
+
+@pytest.mark.parametrize(
+    "lookup",
+    [
+        "summary__icontains=Ruby",
+        "before__icontains=Safe",
+        "after__icontains=Ruby",
+        "child_id=1",
+        "actor__team__episodes__child__first_name=Ruby",
+        "actor__managed_teams__episodes__child__last_name__startswith=H",
+    ],
+)
+def test_the_administrator_cannot_probe_hidden_audit_content_through_filters(scenario, lookup):
+    """Django's admin takes any lookup on a model's own fields from the address: counting the rows
+    that come back would tell the administrator whether a child's name is in a hidden summary."""
+    client = client_for("admin", scenario, api=False)
+    assert client.get(f"/admin/audit/auditevent/?{lookup}").status_code == 400
+
+
+def test_not_even_a_superuser_reaches_a_page_listing_a_teams_children(scenario):
+    """Django's delete confirmation lists every related object by name: a team's episodes name their
+    children. Nobody deletes teams or people in the admin (people are switched off)."""
+    superuser = User.objects.create_superuser("root", password="x")
+    client = Client()
+    client.force_login(superuser)
+    case = scenario["case"]
+    for path in (
+        f"/admin/accounts/team/{case.east.pk}/delete/",
+        f"/admin/accounts/user/{case.worker.pk}/delete/",
+    ):
+        response = client.get(path)
+        assert response.status_code == 403, path
+        assert case.child.first_name not in response.content.decode()
+    listing = client.post(
+        "/admin/accounts/team/",
+        {"action": "delete_selected", "_selected_action": [case.east.pk], "post": "yes"},
+    )
+    assert case.child.first_name not in listing.content.decode()
