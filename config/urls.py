@@ -10,6 +10,8 @@ admin.site.site_header = f"{settings.SERVICE_NAME} administration: {settings.COU
 admin.site.site_title = f"{settings.SERVICE_NAME} administration"
 admin.site.index_title = "People, teams, advice words and the audit trail"
 
+handler404 = "closewell.web.views.page_not_found"
+
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("admin/", admin.site.urls),

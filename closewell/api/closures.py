@@ -123,8 +123,11 @@ class SectionSerializer(serializers.Serializer):
         min_value=1, max_value=2**31 - 1, help_text="The record's version when you read it."
     )
     data = serializers.DictField(
-        help_text="The section's fields. For 'review': {action id: {actual_level, outcome, impact}}; "
-        "for 'parent_views': {person id: {discussed, discussed_date, not_discussed_reason, views}}."
+        help_text="The section's fields. For 'review': {action id: {version, actual_level, outcome, "
+        "impact}}, where version is the action's version as read (from the record's actions): a review "
+        "saved over a change made to the action meanwhile is refused; for 'parent_views': {person id: "
+        "{discussed, discussed_date, not_discussed_reason, views}}. Only the sections due on the record "
+        "are accepted (an addendum has only 'addendum'). Free text is at most 20,000 characters."
     )
 
 
@@ -210,6 +213,8 @@ def _typed(model, values: dict, allowed) -> dict:
     service checks real values; a value that is not of its field's type is a 400 naming the field."""
     out = {}
     for name, value in values.items():
+        if isinstance(value, list | dict):
+            raise DomainError("Give a single value, not a list or an object.", field=name)
         if isinstance(value, str) and "\x00" in value:
             raise DomainError("Remove the null character from the text.", field=name)
         try:

@@ -8,6 +8,7 @@ from django import forms
 from django.utils.formats import date_format
 
 from closewell.core.date_rules import context_for, dated
+from closewell.core.text import LIMITS
 from closewell.web.forms import GovukForm
 from closewell.web.widgets import GovukDateField, GovukDateTimeField
 
@@ -161,6 +162,7 @@ class ActionForm(VersionedForm):
     )
     description = forms.CharField(
         label="Action or service",
+        max_length=LIMITS["cases.PlannedAction.description"],
         widget=forms.Textarea(attrs={"rows": 4}),
         error_messages={"required": "Enter the action or service"},
     )
@@ -292,7 +294,13 @@ class PersonForm(VersionedForm):
     reads_english = forms.BooleanField(label="Speaks and reads English", required=False, initial=True)
     interpreter_needed = forms.BooleanField(label="Needs an interpreter", required=False)
     address = forms.CharField(
-        label="Address (optional)", required=False, widget=forms.Textarea(attrs={"rows": 3})
+        label="Address (optional)",
+        required=False,
+        max_length=LIMITS["cases.Person.address"],
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={
+            "max_length": f"The address must be {LIMITS['cases.Person.address']:,} characters or fewer"
+        },
     )
     phone = forms.CharField(
         label="Phone number (optional)",

@@ -4,6 +4,7 @@ import datetime as dt
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
+from django.db.models import F
 from django.forms.models import model_to_dict
 
 from closewell.accounts.permissions import can_edit_case
@@ -48,6 +49,10 @@ def _require_edit(actor, episode: Episode) -> None:
             raise DomainError("This case is closed. Nothing more can be recorded on it.")
         raise PermissionDenied
 
+
+# The statuses of a Closure Record still being written (closures.models.EDITABLE; named here, as the
+# case register does not depend on the closures app).
+EDITABLE_RECORD = ("draft", "returned")
 
 STALE_MESSAGE = (
     "Someone else changed this while you were editing it. Check their changes below, "
@@ -214,11 +219,16 @@ def action_create(*, actor, episode: Episode, **fields) -> PlannedAction:
 
 @transaction.atomic
 def action_update(*, actor, action: PlannedAction, **fields) -> PlannedAction:
+    """Change a planned action. A Closure Record being written reviews the episode's actions, so its
+    version moves on too: a review opened before this change is then refused as stale, even from
+    an API client that sent only the record's version (no lost update)."""
     _require_edit(actor, action.episode)
     # The record's review section lists the episode's actions: this changes its content.
     contribution_note_episode(episode=action.episode, user=actor, kind=ContributionKind.EDITED)
     _check_action_dates(action.episode, fields)
-    return _save_changes(actor, action, fields, child_id=action.episode.child_id, label="a planned action")
+    action = _save_changes(actor, action, fields, child_id=action.episode.child_id, label="a planned action")
+    action.episode.closure_records.filter(status__in=EDITABLE_RECORD).update(version=F("version") + 1)
+    return action
 
 
 def _check_action_dates(episode: Episode, fields: dict) -> None:

@@ -25,10 +25,13 @@ YES_NO = [("yes", "Yes"), ("no", "No")]
 DECISION_BY_HINT = "For example, Wendy Ash (social worker) with Mo Birch (team manager)"
 
 
-def textarea(label: str, hint: str = "", rows: int = 8) -> forms.CharField:
-    return forms.CharField(
+def textarea(label: str, hint: str = "", rows: int = 8, name: str = "") -> forms.CharField:
+    """A free-text box; `name` is what its error messages call it (its label may be a question)."""
+    field = forms.CharField(
         label=label, help_text=hint, required=False, widget=forms.Textarea(attrs={"rows": rows})
     )
+    field.error_name = name
+    return field
 
 
 def text(label: str, hint: str = "", max_length: int = 200, width: str = "") -> forms.CharField:
@@ -146,8 +149,14 @@ class SectionForm(GovukForm):
         return [
             (getattr(field, "long_label", field.label), shown(initial.get(name)))
             for name, field in self.fields.items()
-            if name != "version"
+            if not field.widget.is_hidden
         ]
+
+    @classmethod
+    def versions_for(cls, record: ClosureRecord) -> dict[str, str]:
+        """The hidden version fields as they are now: a stale form moves to them, keeping the text,
+        so that saving again replaces what is saved."""
+        return {"version": str(record.version)}
 
 
 class InvolvementForm(SectionForm):
@@ -157,6 +166,7 @@ class InvolvementForm(SectionForm):
         "needs identified while services were provided. Write it so the family, and the child when "
         "grown up, can follow it.",
         rows=12,
+        name="Reason for involvement",
     )
 
 
@@ -166,6 +176,7 @@ class InterventionsForm(SectionForm):
         "The work done with the child and each family member since the assessment, admission or last "
         "review: visits, direct work sessions, meetings, letters and calls, and the services arranged.",
         rows=12,
+        name="Details of interventions",
     )
 
 
@@ -175,6 +186,7 @@ class ReasonForm(SectionForm):
         "Why it has been decided to close the case at this time: the progress and success made, and what "
         "the family know about getting back in touch.",
         rows=10,
+        name="Reason for closure",
     )
     reason_code = forms.ChoiceField(
         label="Reason for closure (CIN census)",
@@ -214,8 +226,11 @@ class ChildViewsForm(SectionForm):
         "Their views",
         "In their own words where you can: whether closing the case is right now, and what they "
         "thought of the help they received.",
+        name="The child's views",
     )
-    child_not_discussed_reason = textarea("Why was closure not discussed?", rows=4)
+    child_not_discussed_reason = textarea(
+        "Why was closure not discussed?", rows=4, name="Why closure was not discussed"
+    )
 
     def add_fields(self) -> None:
         child = self.record.episode.child
@@ -323,6 +338,22 @@ class ReviewForm(SectionForm):
         self.actions = list(self.record.episode.actions.all().order_by("pk"))
         for action in self.actions:
             what = action.description[:60]
+            # Each action's own version: an outcome changed on the action's page meanwhile is not
+            # overwritten by this page (the record's version alone does not cover the actions).
+            # (Optional: a post without it is still protected by the record's version, which a
+            # change to an action moves on too.)
+            self.fields[f"action_version_{action.pk}"] = forms.IntegerField(
+                required=False,
+                widget=forms.HiddenInput,
+                min_value=1,
+                max_value=2**31 - 1,
+                error_messages={
+                    "required": "Reload the page and make your change again",
+                    "invalid": "Reload the page and make your change again",
+                    "min_value": "Reload the page and make your change again",
+                    "max_value": "Reload the page and make your change again",
+                },
+            )
             if action.is_unplanned:
                 self.fields[f"impact_{action.pk}"] = textarea(
                     "Impact", "What difference the service made to the child and family.", rows=3
@@ -355,15 +386,24 @@ class ReviewForm(SectionForm):
     def initial_for(cls, record: ClosureRecord) -> dict:
         initial = {"version": record.version}
         for action in record.episode.actions.all():
+            initial[f"action_version_{action.pk}"] = action.version
             for name in ("actual_level", "outcome", "impact"):
                 initial[f"{name}_{action.pk}"] = getattr(action, name)
         return initial
+
+    @classmethod
+    def versions_for(cls, record: ClosureRecord) -> dict[str, str]:
+        versions = super().versions_for(record)
+        for action in record.episode.actions.all():
+            versions[f"action_version_{action.pk}"] = str(action.version)
+        return versions
 
     def service_data(self) -> dict:
         data = {}
         for action in self.actions:
             names = ("impact",) if action.is_unplanned else ("actual_level", "outcome")
             data[action.pk] = {name: self.cleaned_data[f"{name}_{action.pk}"] for name in names}
+            data[action.pk]["version"] = self.cleaned_data[f"action_version_{action.pk}"]
         return data
 
 
@@ -372,16 +412,19 @@ class DomesticAbuseForm(SectionForm):
         "What work was done with the perpetrator?",
         "The work done with the person who was abusive, or why none was possible.",
         rows=6,
+        name="Work done with the perpetrator",
     )
     da_if_released = textarea(
         "What must happen if the perpetrator is released from custody?",
         "Who must be told, by whom, and what they must do.",
         rows=6,
+        name="What must happen if the perpetrator is released",
     )
     da_if_resumed = textarea(
         "What must happen if the victim and perpetrator resume their relationship?",
         "Who must be told, by whom, and what they must do.",
         rows=6,
+        name="What must happen if the relationship resumes",
     )
 
 
@@ -405,6 +448,7 @@ class AddendumForm(SectionForm):
         "What the authorised record got wrong or left out, and what it should say. The authorised "
         "record does not change: this correction is shown beneath it once it is authorised.",
         rows=10,
+        name="Correction",
     )
 
 

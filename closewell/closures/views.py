@@ -220,7 +220,8 @@ def section_edit(request, pk: int, section: str):
                     record = selectors.record_get_for_user(request.user, pk, audit_read=False)
                     saved = form.saved_values(form_class.initial_for(record))
                     data = request.POST.copy()
-                    data["version"] = str(record.version)
+                    for name, value in form_class.versions_for(record).items():
+                        data[name] = value
                     form = form_class(data, record=record)
                     form.is_valid()
                 form.add_domain_error(error)

@@ -6,14 +6,19 @@ One field template (govuk/forms/field.html) renders every widget the GOV.UK way;
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxLengthValidator
 from django.forms.boundfield import BoundField
 from django.forms.renderers import DjangoTemplates
 
 from closewell.core import date_rules
 from closewell.core.errors import DomainError
+from closewell.core.text import TEXT_MAX, clean_text, too_long_message
 from closewell.drafts.current import current_draft
 
 from .widgets import GovukDateWidget
+
+# The widgets of text a person types: they get the free-text limit and cleaning (closewell.core.text).
+TYPED = (forms.TextInput, forms.Textarea, forms.EmailInput, forms.URLInput)
 
 # GOV.UK class of each widget type (BoundField.widget_type).
 WIDGET_CLASSES = {
@@ -108,6 +113,35 @@ class GovukFormMixin:
             if message:
                 self.add_error(name, message)
         return data
+
+    def full_clean(self):
+        """Every text box has a limit (closewell.core.text) and its text is cleaned of bidi overrides
+        and invisible control characters, on every form, fields added after __init__ included."""
+        for name, field in self.fields.items():
+            # Text a person types (not hidden data such as a drawn signature, nor a password).
+            if not isinstance(field, forms.CharField) or not isinstance(field.widget, TYPED):
+                continue
+            if field.max_length is None:
+                field.max_length = TEXT_MAX
+                field.validators.append(MaxLengthValidator(TEXT_MAX))
+            if "max_length" not in field.error_messages:
+                field.error_messages["max_length"] = too_long_message(
+                    self.error_name(name, field), field.max_length
+                )
+        super().full_clean()
+
+    def _clean_fields(self):
+        super()._clean_fields()
+        for name, value in list(self.cleaned_data.items()):
+            if isinstance(value, str) and name in self.fields and isinstance(self.fields[name].widget, TYPED):
+                self.cleaned_data[name] = clean_text(value)
+
+    def error_name(self, name: str, field: forms.Field) -> str:
+        """What a message calls a field: its error_name, long label, or label unless that is a question."""
+        if getattr(field, "error_name", ""):
+            return field.error_name
+        label = str(getattr(field, "long_label", "") or field.label or name.replace("_", " ").capitalize())
+        return f"Your answer to “{label}”" if label.endswith("?") else label
 
     def add_domain_error(self, error: DomainError | ValidationError) -> None:
         """Put a service's refusal on the field it names, or on the form when there is no such field."""

@@ -269,7 +269,7 @@ REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": ["closewell.api.authentication.TokenAuthentication"],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
-    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_PARSER_CLASSES": ["closewell.api.parsers.SafeJSONParser"],
     "DEFAULT_PAGINATION_CLASS": "closewell.api.pagination.Pagination",
     "DEFAULT_SCHEMA_CLASS": "closewell.api.schema.AutoSchema",
     "EXCEPTION_HANDLER": "closewell.api.errors.exception_handler",
