@@ -10,6 +10,8 @@ admin.site.site_header = f"{settings.SERVICE_NAME} administration: {settings.COU
 admin.site.site_title = f"{settings.SERVICE_NAME} administration"
 admin.site.index_title = "People, teams, advice words and the audit trail"
 
+handler404 = "closewell.web.views.page_not_found"
+
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("admin/", admin.site.urls),
@@ -19,5 +21,6 @@ urlpatterns = [
     path("census/", include("closewell.census.urls")),
     path("reports/", include("closewell.reports.urls")),
     path("two-factor/", include("closewell.security.urls")),
+    path("drafts/", include("closewell.drafts.urls")),
     path("", include("closewell.web.urls")),
 ]

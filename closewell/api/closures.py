@@ -13,7 +13,7 @@ from closewell.closures.models import ClosureRecord, ParentView, Section, Status
 from closewell.closures.selectors import record_get_for_user, records_for_user
 from closewell.core.errors import DomainError
 
-from .common import UserSerializer, int_param
+from .common import DateRulesMixin, UserSerializer, int_param
 from .episodes import ActionSerializer
 from .schema import AutoSchema, ProblemSerializer
 
@@ -109,7 +109,8 @@ class RecordSummarySerializer(serializers.ModelSerializer):
         ]
 
 
-class RecordStartSerializer(serializers.Serializer):
+class RecordStartSerializer(DateRulesMixin, serializers.Serializer):
+    date_rules = {"decision_date": "closure.decision_date"}
     episode = serializers.IntegerField(min_value=1)
     decision_date = serializers.DateField()
     decision_by = serializers.CharField(max_length=200)
@@ -120,8 +121,11 @@ class SectionSerializer(serializers.Serializer):
         min_value=1, max_value=2**31 - 1, help_text="The record's version when you read it."
     )
     data = serializers.DictField(
-        help_text="The section's fields. For 'review': {action id: {actual_level, outcome, impact}}; "
-        "for 'parent_views': {person id: {discussed, discussed_date, not_discussed_reason, views}}."
+        help_text="The section's fields. For 'review': {action id: {version, actual_level, outcome, "
+        "impact}}, where version is the action's version as read (from the record's actions): a review "
+        "saved over a change made to the action meanwhile is refused; for 'parent_views': {person id: "
+        "{discussed, discussed_date, not_discussed_reason, views}}. Only the sections due on the record "
+        "are accepted (an addendum has only 'addendum'). Free text is at most 20,000 characters."
     )
 
 
@@ -207,6 +211,8 @@ def _typed(model, values: dict, allowed) -> dict:
     service checks real values; a value that is not of its field's type is a 400 naming the field."""
     out = {}
     for name, value in values.items():
+        if isinstance(value, list | dict):
+            raise DomainError("Give a single value, not a list or an object.", field=name)
         if isinstance(value, str) and "\x00" in value:
             raise DomainError("Remove the null character from the text.", field=name)
         try:

@@ -2,6 +2,8 @@
 
 from rest_framework import serializers
 
+from closewell.core import date_rules
+
 
 class UserSerializer(serializers.Serializer):
     id = serializers.IntegerField()
@@ -11,6 +13,24 @@ class UserSerializer(serializers.Serializer):
 class TeamSerializer(serializers.Serializer):
     id = serializers.IntegerField()
     name = serializers.CharField()
+
+
+class DateRulesMixin:
+    """A serializer whose date fields each name their rule (core.date_rules): {field: rule}. Dates that
+    make no sense whatever the case (in the future, before 1900) are a 400 naming the field here;
+    the service then checks them against the child and the episode, as for the pages."""
+
+    date_rules: dict[str, str] = {}
+
+    def validate(self, attrs):
+        attrs = super().validate(attrs)
+        context = date_rules.context_for()
+        found = date_rules.errors(
+            context, [(name, rule, attrs.get(name)) for name, rule in self.date_rules.items()]
+        )
+        if found:
+            raise serializers.ValidationError({name: [message] for name, message in found.items()})
+        return attrs
 
 
 def int_param(request, name: str) -> int | None:

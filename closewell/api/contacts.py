@@ -9,7 +9,7 @@ from closewell.cases.models import Contact, Person
 from closewell.cases.selectors import contact_get_for_user, episode_contacts_for_user, episode_get_for_user
 from closewell.cases.services import contact_create
 
-from .common import UserSerializer
+from .common import DateRulesMixin, UserSerializer
 
 
 class ContactSerializer(serializers.ModelSerializer):
@@ -33,8 +33,30 @@ class ContactSerializer(serializers.ModelSerializer):
         ]
 
 
-class ContactCreateSerializer(serializers.ModelSerializer):
-    people_seen = serializers.PrimaryKeyRelatedField(
+NOT_LINKED = "Choose only people linked to this child."
+
+
+class PersonIdField(serializers.PrimaryKeyRelatedField):
+    """A person by id. An id that does not exist gets the same answer as another family's person
+    (cases.services._check_contact), so an error never confirms that a person id exists."""
+
+    default_error_messages = {
+        "required": "Choose the people seen.",
+        "does_not_exist": NOT_LINKED,
+        "incorrect_type": NOT_LINKED,
+    }
+
+    def to_internal_value(self, data):
+        if isinstance(data, bool) or not isinstance(data, int | str) or not str(data).isdigit():
+            self.fail("incorrect_type", data_type=type(data).__name__)
+        if len(str(data)) > 18:  # beyond a database integer: it cannot exist
+            self.fail("does_not_exist", pk_value=data)
+        return super().to_internal_value(data)
+
+
+class ContactCreateSerializer(DateRulesMixin, serializers.ModelSerializer):
+    date_rules = {"occurred_at": "contact.occurred_at"}
+    people_seen = PersonIdField(
         queryset=Person.objects.all(), many=True, required=False, help_text="People linked to the child."
     )
 

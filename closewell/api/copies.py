@@ -17,7 +17,7 @@ from closewell.documents.models import Copy, CopyMethod, Profile, RecipientKind
 from closewell.documents.selectors import copies_for, copy_get, record_for_documents
 from closewell.documents.services import copy_download, copy_give, copy_preview, copy_release
 
-from .common import UserSerializer
+from .common import DateRulesMixin, UserSerializer
 
 
 class WithheldItemSerializer(serializers.Serializer):
@@ -71,7 +71,8 @@ class CopySerializer(serializers.ModelSerializer):
         ]
 
 
-class CopyGiveSerializer(serializers.Serializer):
+class CopyGiveSerializer(DateRulesMixin, serializers.Serializer):
+    date_rules = {"given_on": "copy.given_on"}
     recipient_kind = serializers.ChoiceField(choices=RecipientKind.choices)
     given_on = serializers.DateField()
     method = serializers.ChoiceField(choices=CopyMethod.choices)

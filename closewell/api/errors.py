@@ -61,7 +61,8 @@ def exception_handler(exc, context):
     if isinstance(exc, CopyNotReleased):
         return error_response({NON_FIELD: [exc.message]}, status.HTTP_409_CONFLICT)
     if isinstance(exc, DomainError):
-        return error_response({exc.field or NON_FIELD: [exc.message]}, status.HTTP_400_BAD_REQUEST)
+        errors = {field: [message] for field, message in exc.errors.items()} or {NON_FIELD: [exc.message]}
+        return error_response(errors, status.HTTP_400_BAD_REQUEST)
     if isinstance(exc, ValidationError):
         data = exc.message_dict if hasattr(exc, "error_dict") else {NON_FIELD: exc.messages}
         return error_response(_messages(data), status.HTTP_400_BAD_REQUEST)

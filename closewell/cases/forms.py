@@ -5,9 +5,10 @@ of the case and save. `service_fields()` gives the keyword arguments the service
 """
 
 from django import forms
-from django.utils import timezone
 from django.utils.formats import date_format
 
+from closewell.core.date_rules import context_for, dated
+from closewell.core.text import LIMITS
 from closewell.web.forms import GovukForm, VersionedForm
 from closewell.web.widgets import GovukDateField, GovukDateTimeField
 
@@ -28,15 +29,18 @@ def date_errors(what: str) -> dict:
 
 
 class ContactForm(VersionedForm):
-    occurred_at = GovukDateTimeField(
-        label="When was the contact?",
-        help_text="For example, 14 3 2026 and 14:30",
-        error_messages={
-            **date_errors("the date of the contact"),
-            "required": "Enter the date and time of the contact",
-            "time_required": "Enter the time of the contact",
-            "time_invalid": "Enter the time of the contact as a real time, for example 14:30",
-        },
+    occurred_at = dated(
+        GovukDateTimeField(
+            label="When was the contact?",
+            help_text="For example, 14 3 2026 and 14:30",
+            error_messages={
+                **date_errors("the date of the contact"),
+                "required": "Enter the date and time of the contact",
+                "time_required": "Enter the time of the contact",
+                "time_invalid": "Enter the time of the contact as a real time, for example 14:30",
+            },
+        ),
+        "contact.occurred_at",
     )
     kind = forms.ChoiceField(
         label="Type of contact",
@@ -77,9 +81,11 @@ class ContactForm(VersionedForm):
         error_messages={"required": "Enter a note of the contact"},
     )
 
-    def __init__(self, *args, family, **kwargs):
-        """family: the child's ChildPerson links; people seen are chosen among them."""
+    def __init__(self, *args, family, episode=None, **kwargs):
+        """family: the child's ChildPerson links; people seen are chosen among them. episode: the
+        case the contact is on, whose dates it must fall within."""
         super().__init__(*args, **kwargs)
+        self.episode = episode
         labels = {
             link.person_id: f"{link.person.full_name} ({link.get_relationship_display()})" for link in family
         }
@@ -87,11 +93,8 @@ class ContactForm(VersionedForm):
         field.queryset = Person.objects.filter(pk__in=labels).order_by("last_name", "first_name")
         field.label_from_instance = lambda person: labels.get(person.pk, person.full_name)
 
-    def clean_occurred_at(self):
-        value = self.cleaned_data["occurred_at"]
-        if value and value > timezone.now():
-            raise forms.ValidationError("The date and time of the contact must be in the past")
-        return value
+    def date_context(self):
+        return context_for(episode=self.episode)
 
     def clean(self):
         data = super().clean()
@@ -141,6 +144,7 @@ class ActionForm(VersionedForm):
     )
     description = forms.CharField(
         label="Action or service",
+        max_length=LIMITS["cases.PlannedAction.description"],
         widget=forms.Textarea(attrs={"rows": 4}),
         error_messages={"required": "Enter the action or service"},
     )
@@ -166,17 +170,23 @@ class ActionForm(VersionedForm):
         help_text="For example, weekly for 12 weeks",
         error_messages={"max_length": "The planned level must be 200 characters or fewer"},
     )
-    start_date = GovukDateField(
-        label="Start date (optional)",
-        required=False,
-        help_text="For example, 27 3 2026",
-        error_messages=date_errors("the start date"),
+    start_date = dated(
+        GovukDateField(
+            label="Start date (optional)",
+            required=False,
+            help_text="For example, 27 3 2026",
+            error_messages=date_errors("the start date"),
+        ),
+        "action.start_date",
     )
-    end_date = GovukDateField(
-        label="End date (optional)",
-        required=False,
-        help_text="For example, 30 6 2026",
-        error_messages=date_errors("the end date"),
+    end_date = dated(
+        GovukDateField(
+            label="End date (optional)",
+            required=False,
+            help_text="For example, 30 6 2026",
+            error_messages=date_errors("the end date"),
+        ),
+        "action.end_date",
     )
     actual_level = forms.CharField(
         label="Level of service actually received (optional)",
@@ -195,14 +205,18 @@ class ActionForm(VersionedForm):
         widget=forms.Textarea(attrs={"rows": 3}),
     )
 
-    def __init__(self, *args, plans, **kwargs):
+    def __init__(self, *args, plans, episode=None, **kwargs):
         """plans: the episode's plans, the only ones an action can belong to."""
         super().__init__(*args, **kwargs)
+        self.episode = episode
         self.plans = {str(plan.pk): plan for plan in plans}
         self.fields["plan"].choices = [
             (pk, f"{plan.get_kind_display()} from {date_format(plan.start_date, 'j F Y')}")
             for pk, plan in self.plans.items()
         ] + [(UNPLANNED, "Not in a plan (an unplanned service)")]
+
+    def date_context(self):
+        return context_for(episode=self.episode)
 
     def clean(self):
         data = super().clean()
@@ -262,7 +276,13 @@ class PersonForm(VersionedForm):
     reads_english = forms.BooleanField(label="Speaks and reads English", required=False, initial=True)
     interpreter_needed = forms.BooleanField(label="Needs an interpreter", required=False)
     address = forms.CharField(
-        label="Address (optional)", required=False, widget=forms.Textarea(attrs={"rows": 3})
+        label="Address (optional)",
+        required=False,
+        max_length=LIMITS["cases.Person.address"],
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={
+            "max_length": f"The address must be {LIMITS['cases.Person.address']:,} characters or fewer"
+        },
     )
     phone = forms.CharField(
         label="Phone number (optional)",

@@ -4,14 +4,15 @@ import datetime as dt
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
+from django.db.models import F
 from django.forms.models import model_to_dict
-from django.utils import timezone
 
 from closewell.accounts.permissions import case_permissions
 from closewell.audit.models import Action
 from closewell.audit.services import log_event
 from closewell.closures.contributors import contribution_note_episode
 from closewell.closures.models import ContributionKind
+from closewell.core import date_rules
 from closewell.core.dates import birthday
 from closewell.core.errors import DomainError
 
@@ -49,6 +50,10 @@ def _require_recording(actor, episode: Episode) -> None:
             raise DomainError("This case is closed. Nothing more can be recorded on it.")
         raise PermissionDenied
 
+
+# The statuses of a Closure Record still being written (closures.models.EDITABLE; named here, as the
+# case register does not depend on the closures app).
+EDITABLE_RECORD = ("draft", "returned")
 
 STALE_MESSAGE = (
     "Someone else changed this while you were editing it. Check their changes below, "
@@ -184,8 +189,9 @@ def contact_update(*, actor, contact: Contact, **fields) -> Contact:
 def _check_contact(contact: Contact, people_seen) -> None:
     """A contact is within its episode and sees only people linked to the child."""
     episode = contact.episode
-    if contact.occurred_at and timezone.localdate(contact.occurred_at) < episode.referral_date:
-        raise DomainError("The contact cannot be before the referral date.", field="occurred_at")
+    date_rules.refuse(
+        date_rules.context_for(episode=episode), [("occurred_at", "contact.occurred_at", contact.occurred_at)]
+    )
     linked = set(ChildPerson.objects.filter(child_id=episode.child_id).values_list("person_id", flat=True))
     if any(p.pk not in linked for p in people_seen):
         raise DomainError("Choose only people linked to this child.", field="people_seen")
@@ -196,6 +202,7 @@ def action_create(*, actor, episode: Episode, **fields) -> PlannedAction:
     """Add a planned action or an unplanned service to an open episode."""
     _require_recording(actor, episode)
     action = PlannedAction(episode=episode, **fields)
+    _check_action_dates(episode, fields)
     action.full_clean()
     action.save()
     log_event(
@@ -213,10 +220,24 @@ def action_create(*, actor, episode: Episode, **fields) -> PlannedAction:
 
 @transaction.atomic
 def action_update(*, actor, action: PlannedAction, **fields) -> PlannedAction:
+    """Change a planned action. A Closure Record being written reviews the episode's actions, so its
+    version moves on too: a review opened before this change is then refused as stale, even from
+    an API client that sent only the record's version (no lost update)."""
     _require_recording(actor, action.episode)
     # The record's review section lists the episode's actions: this changes its content.
     contribution_note_episode(episode=action.episode, user=actor, kind=ContributionKind.EDITED)
-    return _save_changes(actor, action, fields, child_id=action.episode.child_id, label="a planned action")
+    _check_action_dates(action.episode, fields)
+    action = _save_changes(actor, action, fields, child_id=action.episode.child_id, label="a planned action")
+    action.episode.closure_records.filter(status__in=EDITABLE_RECORD).update(version=F("version") + 1)
+    return action
+
+
+def _check_action_dates(episode: Episode, fields: dict) -> None:
+    """An action's dates are within its episode; its end may be planned (in the future)."""
+    date_rules.refuse(
+        date_rules.context_for(episode=episode),
+        [(name, f"action.{name}", fields.get(name)) for name in ("start_date", "end_date")],
+    )
 
 
 @transaction.atomic

@@ -242,7 +242,7 @@ def contact_add(request, pk: int):
     child, case, episode = _open_case(request, pk, audit=request.method == "GET")
     return _form_page(
         request,
-        make_form=lambda **kw: ContactForm(family=case["family"], **kw),
+        make_form=lambda **kw: ContactForm(family=case["family"], episode=episode, **kw),
         initial={},
         save=lambda fields: services.contact_create(actor=request.user, episode=episode, **fields),
         template="cases/contact_form.html",
@@ -268,7 +268,7 @@ def contact_edit(request, pk: int, contact_pk: int):
 
     return _form_page(
         request,
-        make_form=lambda **kw: ContactForm(family=family, **kw),
+        make_form=lambda **kw: ContactForm(family=family, episode=contact.episode, **kw),
         initial=_contact_initial(contact),
         save=lambda fields: services.contact_update(actor=request.user, contact=contact, **fields),
         template="cases/contact_form.html",
@@ -306,7 +306,7 @@ def action_add(request, pk: int):
     plans = list(episode.plans.all())
     return _form_page(
         request,
-        make_form=lambda **kw: ActionForm(plans=plans, **kw),
+        make_form=lambda **kw: ActionForm(plans=plans, episode=episode, **kw),
         initial={},
         save=lambda fields: services.action_create(actor=request.user, episode=episode, **fields),
         template="cases/action_form.html",
@@ -328,7 +328,7 @@ def action_edit(request, pk: int, action_pk: int):
     plans = list(action.episode.plans.all())
     return _form_page(
         request,
-        make_form=lambda **kw: ActionForm(plans=plans, **kw),
+        make_form=lambda **kw: ActionForm(plans=plans, episode=action.episode, **kw),
         initial=_action_initial(action),
         save=lambda fields: services.action_update(actor=request.user, action=action, **fields),
         template="cases/action_form.html",

@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from closewell.census import rules as census_rules
 from closewell.census.queries import episode_as_closed
+from closewell.core import date_rules
 
 from .content import identified_domestic_abuse, needs_interpreter, parents_and_carers
 from .models import ClosureRecord, Section
@@ -218,9 +219,57 @@ def check_census(record: ClosureRecord):
             yield Problem(section, advice.format(census=census_message, code=record.reason_code), field, code)
 
 
+def date_checks(record: ClosureRecord) -> list[tuple]:
+    """The record's dates with their rules (core.date_rules), named as the pages' fields are:
+    (field, rule, value, names). Used when a section is saved and again at submit."""
+    found = [
+        ("decision_date", "closure.decision_date", record.decision_date, {}),
+        ("child_discussed_date", "closure.child_discussed_date", record.child_discussed_date, {}),
+        ("interpreted_on", "closure.interpreted_on", record.interpreted_on, {}),
+    ]
+    if record.pk:
+        for view in record.parent_views.select_related("person"):
+            found.append(
+                (
+                    f"parent_{view.person_id}_discussed_date",
+                    "parent_view.discussed_date",
+                    view.discussed_date,
+                    {"person": view.person.full_name},
+                )
+            )
+    return found
+
+
+DATE_SECTIONS = {
+    "decision_date": Section.REASON,
+    "child_discussed_date": Section.CHILD_VIEWS,
+    "interpreted_on": Section.INTERPRETING,
+}
+
+
 def check_dates(record: ClosureRecord):
-    """Nothing on the case is dated after today: the case closes, at the latest, when authorised."""
-    if record.episode.contacts.filter(occurred_at__date__gt=timezone.localdate()).exists():
+    """Every date on the record makes sense (date_rules): none in the future, none before the child
+    was born or the referral, none after the case closed. At authorisation "today" is the
+    authorisation date, so no view or interpreting is dated after the record was authorised."""
+    context = date_rules.context_for(record=record)
+    for field, rule, value, names in date_checks(record):
+        if field == "decision_date" and value and value < record.episode.referral_date:
+            continue  # rule 8630, in check_census
+        message = date_rules.check(rule, value, context, **names)
+        if message:
+            yield Problem(DATE_SECTIONS.get(field, Section.PARENT_VIEWS), f"{message}.", field)
+    future = False
+    for contact in record.episode.contacts.all():
+        message = date_rules.check("contact.occurred_at", contact.occurred_at, context)
+        if message and message.endswith("must be in the past"):
+            future = True  # said once, below
+        elif message:
+            yield Problem(
+                Section.INTERVENTIONS,
+                f"A contact: {message[0].lower()}{message[1:]}. Correct it on the case.",
+                "",
+            )
+    if future:  # the case closes, at the latest, when authorised: nothing is dated after today
         yield Problem(
             Section.INTERVENTIONS,
             "A contact is dated in the future. Correct its date: nothing can be recorded after closure.",

@@ -9,10 +9,10 @@ contradicts a yes or no is cleared by the service (closure_update), for the page
 from functools import cached_property
 
 from django import forms
-from django.utils import timezone
 
 from closewell.cases.codes import ReasonForClosure
 from closewell.cases.forms import date_errors
+from closewell.core.date_rules import context_for, dated
 from closewell.web.forms import GovukForm, VersionedForm
 from closewell.web.widgets import GovukDateField
 
@@ -23,10 +23,13 @@ YES_NO = [("yes", "Yes"), ("no", "No")]
 DECISION_BY_HINT = "For example, Wendy Ash (social worker) with Mo Birch (team manager)"
 
 
-def textarea(label: str, hint: str = "", rows: int = 8) -> forms.CharField:
-    return forms.CharField(
+def textarea(label: str, hint: str = "", rows: int = 8, name: str = "") -> forms.CharField:
+    """A free-text box; `name` is what its error messages call it (its label may be a question)."""
+    field = forms.CharField(
         label=label, help_text=hint, required=False, widget=forms.Textarea(attrs={"rows": rows})
     )
+    field.error_name = name
+    return field
 
 
 def text(label: str, hint: str = "", max_length: int = 200, width: str = "") -> forms.CharField:
@@ -41,8 +44,11 @@ def text(label: str, hint: str = "", max_length: int = 200, width: str = "") -> 
     )
 
 
-def optional_date(label: str, what: str, hint: str = "For example, 27 3 2026") -> GovukDateField:
-    return GovukDateField(label=label, help_text=hint, required=False, error_messages=date_errors(what))
+def optional_date(
+    label: str, what: str, rule: str, hint: str = "For example, 27 3 2026", **names
+) -> GovukDateField:
+    field = GovukDateField(label=label, help_text=hint, required=False, error_messages=date_errors(what))
+    return dated(field, rule, **names)
 
 
 def yes_no(label: str, who: str) -> forms.ChoiceField:
@@ -64,10 +70,13 @@ def as_bool(value: str) -> bool | None:
 
 
 class StartForm(GovukForm):
-    decision_date = GovukDateField(
-        label="When was the decision to close made?",
-        help_text="Start the Closure Record as soon as the decision is made. For example, 27 3 2026",
-        error_messages=date_errors("the date the decision to close was made"),
+    decision_date = dated(
+        GovukDateField(
+            label="When was the decision to close made?",
+            help_text="Start the Closure Record as soon as the decision is made. For example, 27 3 2026",
+            error_messages=date_errors("the date the decision to close was made"),
+        ),
+        "closure.decision_date",
     )
     decision_by = forms.CharField(
         label="Who made the decision?",
@@ -79,13 +88,12 @@ class StartForm(GovukForm):
         },
     )
 
-    def clean_decision_date(self):
-        date = self.cleaned_data["decision_date"]
-        if date and date > timezone.localdate():
-            raise forms.ValidationError(
-                "The date the decision to close was made must be today or in the past"
-            )
-        return date
+    def __init__(self, *args, episode=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.episode = episode
+
+    def date_context(self):
+        return context_for(episode=self.episode)
 
 
 class SectionForm(VersionedForm):
@@ -107,6 +115,9 @@ class SectionForm(VersionedForm):
     def add_fields(self) -> None:
         """Fields that depend on the record (people, actions)."""
 
+    def date_context(self):
+        return context_for(record=self.record)
+
     @classmethod
     def initial_for(cls, record: ClosureRecord) -> dict:
         names = [name for name in cls.base_fields if name != "version"]
@@ -116,6 +127,12 @@ class SectionForm(VersionedForm):
         """The `data` closure_update takes for this section."""
         return {name: value for name, value in self.cleaned_data.items() if name != "version"}
 
+    @classmethod
+    def versions_for(cls, record: ClosureRecord) -> dict[str, str]:
+        """The hidden version fields as they are now: a stale form moves to them, keeping the text,
+        so that saving again replaces what is saved."""
+        return {"version": str(record.version)}
+
 
 class InvolvementForm(SectionForm):
     reason_for_involvement = textarea(
@@ -124,6 +141,7 @@ class InvolvementForm(SectionForm):
         "needs identified while services were provided. Write it so the family, and the child when "
         "grown up, can follow it.",
         rows=12,
+        name="Reason for involvement",
     )
 
 
@@ -133,6 +151,7 @@ class InterventionsForm(SectionForm):
         "The work done with the child and each family member since the assessment, admission or last "
         "review: visits, direct work sessions, meetings, letters and calls, and the services arranged.",
         rows=12,
+        name="Details of interventions",
     )
 
 
@@ -142,6 +161,7 @@ class ReasonForm(SectionForm):
         "Why it has been decided to close the case at this time: the progress and success made, and what "
         "the family know about getting back in touch.",
         rows=10,
+        name="Reason for closure",
     )
     reason_code = forms.ChoiceField(
         label="Reason for closure (CIN census)",
@@ -151,10 +171,13 @@ class ReasonForm(SectionForm):
         widget=forms.RadioSelect,
         error_messages={"invalid_choice": "Select the reason for closure from the list"},
     )
-    decision_date = GovukDateField(
-        label="When was the decision to close made?",
-        help_text="For example, 27 3 2026",
-        error_messages=date_errors("the date the decision to close was made"),
+    decision_date = dated(
+        GovukDateField(
+            label="When was the decision to close made?",
+            help_text="For example, 27 3 2026",
+            error_messages=date_errors("the date the decision to close was made"),
+        ),
+        "closure.decision_date",
     )
     decision_by = forms.CharField(
         label="Who made the decision?",
@@ -171,13 +194,18 @@ class ChildViewsForm(SectionForm):
     """Yes or no, then either the date and their views or why closure was not discussed."""
 
     child_discussed = yes_no("Was closure discussed with the child?", "the child")
-    child_discussed_date = optional_date("When was it discussed?", "the date closure was discussed")
+    child_discussed_date = optional_date(
+        "When was it discussed?", "the date closure was discussed", "closure.child_discussed_date"
+    )
     child_views = textarea(
         "Their views",
         "In their own words where you can: whether closing the case is right now, and what they "
         "thought of the help they received.",
+        name="The child's views",
     )
-    child_not_discussed_reason = textarea("Why was closure not discussed?", rows=4)
+    child_not_discussed_reason = textarea(
+        "Why was closure not discussed?", rows=4, name="Why closure was not discussed"
+    )
 
     def add_fields(self) -> None:
         child = self.record.episode.child
@@ -217,7 +245,10 @@ class ParentViewsForm(SectionForm):
             name = person.full_name
             self.fields[f"{prefix}discussed"] = yes_no(f"Was closure discussed with {name}?", name)
             self.fields[f"{prefix}discussed_date"] = optional_date(
-                "When was it discussed?", f"the date closure was discussed with {name}"
+                "When was it discussed?",
+                f"the date closure was discussed with {name}",
+                "parent_view.discussed_date",
+                person=name,
             )
             self.fields[f"{prefix}views"] = textarea(
                 f"{person.first_name}'s views",
@@ -282,6 +313,22 @@ class ReviewForm(SectionForm):
         self.actions = list(self.record.episode.actions.all().order_by("pk"))
         for action in self.actions:
             what = action.description[:60]
+            # Each action's own version: an outcome changed on the action's page meanwhile is not
+            # overwritten by this page (the record's version alone does not cover the actions).
+            # (Optional: a post without it is still protected by the record's version, which a
+            # change to an action moves on too.)
+            self.fields[f"action_version_{action.pk}"] = forms.IntegerField(
+                required=False,
+                widget=forms.HiddenInput,
+                min_value=1,
+                max_value=2**31 - 1,
+                error_messages={
+                    "required": "Reload the page and make your change again",
+                    "invalid": "Reload the page and make your change again",
+                    "min_value": "Reload the page and make your change again",
+                    "max_value": "Reload the page and make your change again",
+                },
+            )
             if action.is_unplanned:
                 self.fields[f"impact_{action.pk}"] = textarea(
                     "Impact", "What difference the service made to the child and family.", rows=3
@@ -314,15 +361,24 @@ class ReviewForm(SectionForm):
     def initial_for(cls, record: ClosureRecord) -> dict:
         initial = {"version": record.version}
         for action in record.episode.actions.all():
+            initial[f"action_version_{action.pk}"] = action.version
             for name in ("actual_level", "outcome", "impact"):
                 initial[f"{name}_{action.pk}"] = getattr(action, name)
         return initial
+
+    @classmethod
+    def versions_for(cls, record: ClosureRecord) -> dict[str, str]:
+        versions = super().versions_for(record)
+        for action in record.episode.actions.all():
+            versions[f"action_version_{action.pk}"] = str(action.version)
+        return versions
 
     def service_data(self) -> dict:
         data = {}
         for action in self.actions:
             names = ("impact",) if action.is_unplanned else ("actual_level", "outcome")
             data[action.pk] = {name: self.cleaned_data[f"{name}_{action.pk}"] for name in names}
+            data[action.pk]["version"] = self.cleaned_data[f"action_version_{action.pk}"]
         return data
 
 
@@ -331,23 +387,28 @@ class DomesticAbuseForm(SectionForm):
         "What work was done with the perpetrator?",
         "The work done with the person who was abusive, or why none was possible.",
         rows=6,
+        name="Work done with the perpetrator",
     )
     da_if_released = textarea(
         "What must happen if the perpetrator is released from custody?",
         "Who must be told, by whom, and what they must do.",
         rows=6,
+        name="What must happen if the perpetrator is released",
     )
     da_if_resumed = textarea(
         "What must happen if the victim and perpetrator resume their relationship?",
         "Who must be told, by whom, and what they must do.",
         rows=6,
+        name="What must happen if the relationship resumes",
     )
 
 
 class InterpretingForm(SectionForm):
     interpreter_language = text("Language", "The language the record was explained in", 60, "20")
     interpreter_name = text("Interpreter's name", width="20")
-    interpreted_on = optional_date("When was the record explained?", "the date the record was explained")
+    interpreted_on = optional_date(
+        "When was the record explained?", "the date the record was explained", "closure.interpreted_on"
+    )
     explained_to = text(
         "Who was the record explained to?",
         "The child, where of an age and understanding to follow it, and each parent or carer. "
@@ -362,6 +423,7 @@ class AddendumForm(SectionForm):
         "What the authorised record got wrong or left out, and what it should say. The authorised "
         "record does not change: this correction is shown beneath it once it is authorised.",
         rows=10,
+        name="Correction",
     )
 
 

@@ -12,6 +12,7 @@ from closewell.accounts.permissions import (
     case_permissions,
     record_permissions,
     scope_episodes,
+    team_ids_for,
     user_permissions,
 )
 from closewell.audit.models import Action, AuditEvent
@@ -158,18 +159,25 @@ def awaiting_authorisation(user) -> QuerySet:
 
 
 def returned_to(user) -> QuerySet:
-    """A worker's list of records returned to them for amendment."""
+    """A worker's list of records returned to them for amendment, in the teams they are in now."""
     return (
-        ClosureRecord.objects.filter(status=Status.RETURNED, author=user)
+        ClosureRecord.objects.filter(
+            status=Status.RETURNED, author=user, episode__team_id__in=team_ids_for(user) or []
+        )
         .select_related("episode__child")
         .order_by("updated_at")
     )
 
 
 def in_progress_for(user) -> QuerySet:
-    """Drafts and returned records the user wrote."""
+    """Drafts and returned records the user wrote, in the teams they are in now: a worker moved to
+    another team no longer sees the old team's children (access follows the team, not authorship)."""
     return (
-        ClosureRecord.objects.filter(status__in=[Status.DRAFT, Status.RETURNED], author=user)
+        ClosureRecord.objects.filter(
+            status__in=[Status.DRAFT, Status.RETURNED],
+            author=user,
+            episode__team_id__in=team_ids_for(user) or [],
+        )
         .select_related("episode__child")
         .order_by("decision_date")
     )

@@ -18,18 +18,34 @@ from closewell.audit.models import Action
 from closewell.audit.services import log_event
 from closewell.cases.models import Episode, EpisodeStatus, WorkKind
 from closewell.cases.services import field_values
+from closewell.core import date_rules
 from closewell.core.dates import long_date
 from closewell.core.errors import DomainError, NotPermitted
+from closewell.core.text import TEXT_MAX
 
 from . import sections
-from .checks import Problem
+from .checks import Problem, date_checks
 from .content import parents_and_carers
 from .contributors import contribution_note
-from .models import LIVE, TRANSITIONS, ClosureRecord, ContributionKind, ParentView, ReturnComment, Status
+from .models import (
+    LIVE,
+    TRANSITIONS,
+    ClosureRecord,
+    ContributionKind,
+    ParentView,
+    ReturnComment,
+    Section,
+    Status,
+)
 
 STALE_MESSAGE = (
     "Someone else saved this record while you were editing it. Your text is shown below: "
     "check their changes on the record, then save yours again."
+)
+
+STALE_ACTION_MESSAGE = (
+    "Someone changed the planned action “{action}” while you were editing this review. Your text is "
+    "shown below: check their change, then save yours again."
 )
 
 
@@ -71,12 +87,20 @@ def first_sentence(text: str) -> str:
 
 
 def _prefill_interventions(episode: Episode) -> str:
-    direct = episode.contacts.filter(work=WorkKind.DIRECT).order_by("occurred_at")
-    return "\n".join(
-        f"{long_date(timezone.localtime(c.occurred_at).date())}, {c.get_kind_display().lower()}: "
-        + first_sentence(c.note)
-        for c in direct
-    )
+    """The direct work, one line a contact; on a long case the latest lines that fit within the
+    section's limit (closewell.core.text), so that the record can always be started."""
+    direct = episode.contacts.filter(work=WorkKind.DIRECT).order_by("-occurred_at")
+    lines, length = [], 0
+    for c in direct.iterator():
+        line = (
+            f"{long_date(timezone.localtime(c.occurred_at).date())}, {c.get_kind_display().lower()}: "
+            + first_sentence(c.note)
+        )[:TEXT_MAX]
+        length += len(line) + 1
+        if length > TEXT_MAX + 1:
+            break
+        lines.append(line)
+    return "\n".join(reversed(lines))
 
 
 @transaction.atomic
@@ -99,12 +123,13 @@ def closure_start(*, actor, episode: Episode, decision_date, decision_by: str) -
         author=actor,
         decision_date=decision_date,
         decision_by=decision_by,
-        reason_for_involvement=_prefill_involvement(episode),
+        reason_for_involvement=_prefill_involvement(episode)[:TEXT_MAX],
         interventions=_prefill_interventions(episode),
     )
     record.full_clean()
-    if decision_date < episode.referral_date:
-        raise DomainError("The decision to close cannot be before the referral date.", field="decision_date")
+    date_rules.refuse(
+        date_rules.context_for(episode=episode), [("decision_date", "closure.decision_date", decision_date)]
+    )
     record.save()
     ParentView.objects.bulk_create(
         ParentView(record=record, person=link.person) for link in parents_and_carers(episode)
@@ -131,6 +156,34 @@ def _lock(record: ClosureRecord, version: int | None = None) -> ClosureRecord:
     return locked
 
 
+def _require_due(record: ClosureRecord, section: str) -> None:
+    """Only a section due on this record may be written: a first record has no correction, an
+    addendum only its correction (so it never changes the planned actions of a closed case), and
+    the conditional sections only when their condition holds. The pages show only these; the API
+    is refused the others."""
+    spec = sections.get(section)
+    if not sections.section_required(record, section):
+        kind = "an addendum" if record.addendum_to_id else "this Closure Record"
+        raise DomainError(f"“{spec.title}” is not a section of {kind}.", field="section")
+    if spec.rows and record.episode.is_closed:
+        raise DomainError("The case is closed: its planned actions cannot be changed.", field="section")
+
+
+def _claim_row(row, version) -> None:
+    """Refuse a save over a change made to the row (a planned action) since the page or API client
+    read it; otherwise move the row to its next version. `version` is the row's version as read
+    (the page always sends it; an API client should); without one the record's version, which an
+    action's change also moves on (cases.services.action_update), is what protects it."""
+    expected = row.version if version in (None, "") else version
+    if not isinstance(expected, int) or isinstance(expected, bool):
+        raise DomainError("Give each action's version as a whole number.", field="version")
+    claimed = type(row).objects.filter(pk=row.pk, version=expected).update(version=expected + 1)
+    if not claimed:
+        what = getattr(row, "description", str(row))[:80]
+        raise DomainError(STALE_ACTION_MESSAGE.format(action=what), field="version")
+    row.version = expected + 1
+
+
 def _write_rows(spec: sections.SectionSpec, record: ClosureRecord, data: dict) -> None:
     """A section that writes other rows (the review's actions, the parents' views): each row named
     in `data` must be the record's; a row with a version moves to the next one."""
@@ -139,6 +192,8 @@ def _write_rows(spec: sections.SectionSpec, record: ClosureRecord, data: dict) -
         row = rows.get(int(key))
         if row is None:
             raise DomainError(spec.rows.missing)
+        values = dict(values)
+        read = values.pop("version", None)
         unknown = set(values) - set(spec.rows.fields)
         if unknown:
             raise DomainError(f"Unknown fields for this section: {', '.join(sorted(unknown))}.")
@@ -149,10 +204,25 @@ def _write_rows(spec: sections.SectionSpec, record: ClosureRecord, data: dict) -
             spec.clear(row)
         changed = list(spec.rows.fields)
         if hasattr(row, "version"):
-            row.version += 1
+            _claim_row(row, read)
             changed.append("version")
         row.full_clean()
         row.save(update_fields=[*changed, "updated_at"])
+
+
+def _refuse_impossible_dates(record: ClosureRecord, section: str, data: dict) -> None:
+    """The dates this save sets must make sense (core.date_rules), whichever way they came (page or
+    API); refused with each field named, inside the save's transaction so nothing is kept."""
+    if section == Section.PARENT_VIEWS:
+        changed = {
+            f"parent_{int(pk)}_discussed_date" for pk, values in data.items() if "discussed_date" in values
+        }
+    else:
+        changed = set(data)
+    checks = [
+        (field, rule, value, names) for field, rule, value, names in date_checks(record) if field in changed
+    ]
+    date_rules.refuse(date_rules.context_for(record=record), checks)
 
 
 @transaction.atomic
@@ -175,6 +245,7 @@ def closure_update(*, actor, record: ClosureRecord, section: str, version: int, 
         if not record.is_editable:
             raise DomainError(f"This record is {record.get_status_display().lower()} and cannot be changed.")
         raise PermissionDenied
+    _require_due(record, section)
     before = field_values(record)
     if spec.rows:
         _write_rows(spec, record, data)
@@ -186,8 +257,7 @@ def closure_update(*, actor, record: ClosureRecord, section: str, version: int, 
             setattr(record, name, value)
         if spec.clear:
             spec.clear(record)
-    if record.decision_date < record.episode.referral_date:
-        raise DomainError("The decision to close cannot be before the referral date.", field="decision_date")
+    _refuse_impossible_dates(record, section, data)
     record.version += 1
     record.full_clean()
     record.save()
@@ -275,12 +345,15 @@ def closure_return(*, actor, record: ClosureRecord, comments: list[tuple[str, st
         raise DomainError("Write at least one comment saying what to amend.", field="comments")
     if any(sections.get(section) is None for section, _ in comments):
         raise DomainError("Choose the section each comment is about.", field="comments")
+    new = [
+        ReturnComment(record=record, section=section, text=text, author=actor) for section, text in comments
+    ]
+    for comment in new:
+        comment.full_clean()
     record = transition(
         actor=actor, record=record, to=Status.RETURNED, summary="Returned the Closure Record for amendment"
     )
-    ReturnComment.objects.bulk_create(
-        ReturnComment(record=record, section=section, text=text, author=actor) for section, text in comments
-    )
+    ReturnComment.objects.bulk_create(new)
     _notify(
         [record.author],
         "Closure Record returned for amendment",

@@ -7,7 +7,7 @@ each linking to the section that needs putting right.
 """
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, Q
 from django.http import Http404
 from django.shortcuts import redirect, render
@@ -96,11 +96,11 @@ def start(request, episode_pk: int):
         return redirect(live)
     if not case_permissions(request.user, episode).can_start_closure:
         raise PermissionDenied
-    form = StartForm(request.POST or None)
+    form = StartForm(request.POST or None, episode=episode)
     if request.method == "POST" and form.is_valid():
         try:
             record = services.closure_start(actor=request.user, episode=episode, **form.cleaned_data)
-        except DomainError as error:
+        except (DomainError, ValidationError) as error:
             form.add_domain_error(error)
         else:
             messages.success(request, "Closure Record started")
@@ -178,6 +178,7 @@ def section_edit(request, pk: int, section: str):
             data=form.service_data(),
         ),
         current=saved_now,
+        versions=lambda: form_class.versions_for(record),
     )
     if edit.done:
         messages.success(request, f"“{spec.title}” saved")

@@ -7,6 +7,7 @@ import re
 from django import forms
 
 from closewell.cases.forms import date_errors
+from closewell.core.date_rules import context_for, dated
 from closewell.web.forms import GovukForm
 from closewell.web.widgets import GovukDateField
 
@@ -31,10 +32,13 @@ class SignatureForm(GovukForm):
         widget=forms.RadioSelect,
         error_messages={"required": "Select how they signed, or that they did not sign"},
     )
-    signed_on = GovukDateField(
-        label="Date",
-        help_text="The day they signed, or were asked to. For example, 22 11 2026",
-        error_messages=date_errors("the date"),
+    signed_on = dated(
+        GovukDateField(
+            label="Date",
+            help_text="The day they signed, or were asked to. For example, 22 11 2026",
+            error_messages=date_errors("the date"),
+        ),
+        "signature.signed_on",
     )
     image = forms.CharField(widget=forms.HiddenInput, required=False)
     scan = forms.FileField(
@@ -62,10 +66,14 @@ class SignatureForm(GovukForm):
         max_length=2000,
     )
 
-    def __init__(self, *args, signers: list[tuple[str, str]], **kwargs):
+    def __init__(self, *args, signers: list[tuple[str, str]], record=None, **kwargs):
         """signers: (value, label) of the child and each parent or carer still to sign."""
         super().__init__(*args, **kwargs)
         self.fields["signer"].choices = signers
+        self.record = record
+
+    def date_context(self):
+        return context_for(record=self.record)
 
     def clean_image(self) -> bytes:
         text = self.cleaned_data.get("image") or ""
@@ -152,10 +160,13 @@ class CopyForm(GovukForm):
         help_text="For example, designated safeguarding lead, St Aidan's Primary",
         error_messages={"max_length": "The role must be 200 characters or fewer"},
     )
-    given_on = GovukDateField(
-        label="Date given",
-        help_text="For example, 22 11 2026",
-        error_messages=date_errors("the date the copy was given"),
+    given_on = dated(
+        GovukDateField(
+            label="Date given",
+            help_text="For example, 22 11 2026",
+            error_messages=date_errors("the date the copy was given"),
+        ),
+        "copy.given_on",
     )
     method = forms.ChoiceField(
         label="How was it given?",
@@ -184,10 +195,11 @@ class CopyForm(GovukForm):
         required=False,
     )
 
-    def __init__(self, *args, family: list[dict], **kwargs):
+    def __init__(self, *args, family: list[dict], record=None, **kwargs):
         """family: the snapshot's family (the people on the record as authorised)."""
         super().__init__(*args, **kwargs)
         self.family = {str(p["person_id"]): p for p in family}
+        self.record = record
         self.fields["recipient"].choices = [
             (RecipientKind.CHILD.value, "The child or young person"),
             *[(f"person:{p['person_id']}", recipient_label(p)) for p in family],
@@ -199,6 +211,9 @@ class CopyForm(GovukForm):
     def is_perpetrator(self) -> bool:
         kind, _, person_id = (self.data.get("recipient") or "").partition(":")
         return kind == RecipientKind.PERSON and bool(self.family.get(person_id, {}).get("perpetrator"))
+
+    def date_context(self):
+        return context_for(record=self.record)
 
     def clean(self):
         data = super().clean()

@@ -17,6 +17,7 @@ import typst
 from closewell.closures import sections
 from closewell.core.dates import long_date
 from closewell.core.printing import date_time_words, date_words
+from closewell.core.text import clean_text
 
 TEMPLATE = Path(__file__).resolve().parent / "templates" / "documents" / "record.typ"
 # The copy's typeface is DejaVu Sans; Noto prints what families write in other scripts and emoji.
@@ -60,6 +61,8 @@ def render(document: dict, *, timestamp: dt.datetime) -> bytes:
     the copy says so: Typst names every one in its refusal, so they are replaced and it compiles
     again.
     """
+    # Text stored before bidi overrides were cleaned at input never prints with them either.
+    document = map_strings(document, clean_text)
     refused: set[str] = set()
     for _attempt in range(3):
         try:

@@ -21,6 +21,7 @@ from closewell.closures.content import family as family_of
 from closewell.closures.content import parents_and_carers
 from closewell.closures.contributors import contribution_note
 from closewell.closures.models import ClosureRecord, ContributionKind, Status
+from closewell.core import date_rules
 from closewell.core.dates import long_date
 from closewell.core.errors import DomainError
 
@@ -184,10 +185,9 @@ def signature_add(
         name, relationship = link.person.full_name, link.get_relationship_display()
     if signed_on is None:
         raise DomainError("Enter the date.", field="signed_on")
-    if signed_on > timezone.localdate():
-        raise DomainError("The date cannot be in the future.", field="signed_on")
-    if signed_on < episode.referral_date:
-        raise DomainError("The date cannot be before the referral.", field="signed_on")
+    date_rules.refuse(
+        date_rules.context_for(record=record), [("signed_on", "signature.signed_on", signed_on)]
+    )
     signature = Signature(
         record=record,
         signer_kind=kind,
@@ -515,10 +515,7 @@ def copy_give(
         raise DomainError("Select how the copy was given.", field="method")
     if given_on is None:
         raise DomainError("Enter the date the copy was given.", field="given_on")
-    if given_on > timezone.localdate():
-        raise DomainError("The date the copy was given cannot be in the future.", field="given_on")
-    if given_on < timezone.localdate(record.authorised_at):
-        raise DomainError("A copy cannot be given before the record was authorised.", field="given_on")
+    date_rules.refuse(date_rules.context_for(record=record), [("given_on", "copy.given_on", given_on)])
     preview = _preview(record, recipient_kind, person_id, name, role, overrides)
     result = preview.disclosure
     unknown_overrides = set(overrides or ()) - set(result.overridden)

@@ -51,7 +51,7 @@ def signatures(request, pk: int):
     can_sign = record.status in services.SIGNABLE
     form = None
     if can_sign:
-        make_form = lambda **kw: SignatureForm(signers=_signers(record, current), **kw)  # noqa: E731
+        make_form = lambda **kw: SignatureForm(signers=_signers(record, current), record=record, **kw)  # noqa: E731
         if request.method == "POST":
             form = make_form(data=request.POST, files=request.FILES)
             if form.is_valid():
@@ -171,12 +171,12 @@ def copy_give(request, pk: int):
         "perpetrators": [p for p in family if p.get("perpetrator")],
     }
     if request.method == "GET":
-        form = CopyForm(family=family)
+        form = CopyForm(family=family, record=record)
         return render(request, "documents/copy_form.html", {**context, "form": form, "fields": STEP_ONE})
-    form = CopyForm(family=family, data=request.POST)
+    form = CopyForm(family=family, record=record, data=request.POST)
     if not form.is_valid() or request.POST.get("action") == "change":
         if request.POST.get("action") == "change":
-            form = CopyForm(family=family, initial=request.POST)
+            form = CopyForm(family=family, record=record, initial=request.POST)
         return render(request, "documents/copy_form.html", {**context, "form": form, "fields": STEP_ONE})
     fields = form.service_fields()
     preview_fields = {k: v for k, v in fields.items() if k not in ("given_on", "method")}

@@ -6,6 +6,7 @@ from django import forms
 from django.utils import timezone
 
 from closewell.accounts.models import Role, Team, User
+from closewell.core.date_rules import undated
 from closewell.web.forms import GovukForm
 from closewell.web.widgets import GovukDateField
 
@@ -23,23 +24,29 @@ class ReportFilterForm(GovukForm):
     worker = forms.ChoiceField(
         label="Worker", required=False, error_messages={"invalid_choice": "Select a worker from the list"}
     )
-    date_from = GovukDateField(
-        label="From",
-        required=False,
-        error_messages={
-            "invalid": "The start of the period must be a real date",
-            "incomplete": "The start of the period must include a {missing}",
-            "year": "The year of the start of the period must include 4 numbers",
-        },
+    date_from = undated(
+        GovukDateField(
+            label="From",
+            required=False,
+            error_messages={
+                "invalid": "The start of the period must be a real date",
+                "incomplete": "The start of the period must include a {missing}",
+                "year": "The year of the start of the period must include 4 numbers",
+            },
+        ),
+        "a period to report on, not a date of a child's case",
     )
-    date_to = GovukDateField(
-        label="To",
-        required=False,
-        error_messages={
-            "invalid": "The end of the period must be a real date",
-            "incomplete": "The end of the period must include a {missing}",
-            "year": "The year of the end of the period must include 4 numbers",
-        },
+    date_to = undated(
+        GovukDateField(
+            label="To",
+            required=False,
+            error_messages={
+                "invalid": "The end of the period must be a real date",
+                "incomplete": "The end of the period must include a {missing}",
+                "year": "The year of the end of the period must include 4 numbers",
+            },
+        ),
+        "a period to report on, not a date of a child's case",
     )
 
     def __init__(self, *args, team_ids: list[int] | None, **kwargs):

@@ -11,6 +11,7 @@ class SecurityConfig(AppConfig):
 
     def ready(self) -> None:
         # The middleware module reads auth models, which exist only once the apps are ready.
+        from . import checks  # noqa: F401, PLC0415 (registers the deploy checks)
         from .middleware import note_database_error  # noqa: PLC0415
 
         got_request_exception.connect(note_database_error, dispatch_uid="closewell-database-unavailable")

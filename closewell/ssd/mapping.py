@@ -24,6 +24,7 @@ from closewell.cases.codes import (
     UPNUnknown,
 )
 from closewell.cases.models import CareLeaverStatus
+from closewell.core.text import TEXT_MAX, clean_text
 
 # Every column of the SSD tables (ssd-columns.csv, data-to-insight/ssd-data-model, MIT licence).
 COLUMNS: dict[str, list[str]] = {
@@ -251,8 +252,10 @@ class Row:
     def warn(self, column: str, reason: str) -> None:
         self.warnings.append(BadValue(self.file, self.line, column, reason, WARNING))
 
-    def text(self, column: str, *, required: str = "", max_length: int = 0) -> str:
-        value = (self.values.get(column) or "").strip()
+    def text(self, column: str, *, required: str = "", max_length: int = TEXT_MAX) -> str:
+        """The column's text, cleaned as typed text is everywhere (closewell.core.text) and no longer
+        than the field it goes into (free text: TEXT_MAX)."""
+        value = clean_text(self.values.get(column) or "").strip()
         if not value and required:
             self.error(column, required)
         elif max_length and len(value) > max_length:

@@ -35,11 +35,14 @@ def versioned_edit(
     initial: dict,
     save: Callable[[VersionedForm], object],
     current: Callable[[], dict] | None = None,
+    versions: Callable[[], dict[str, str]] | None = None,
 ) -> Edit:
     """GET: the form at `initial`. POST: validate, then `save(form)` (one service call).
 
     make_form(data=..., initial=...) builds the form; current() reads the values saved now (with
-    their "version"), for a stale save; without it a stale save is only refused."""
+    their "version"), for a stale save; without it a stale save is only refused. versions(), called
+    after current(), gives every hidden version field as it is now where a form has more than one
+    (the review section: the record's and each planned action's)."""
     if request.method != "POST":
         return Edit(form=make_form(initial=initial))
     form = make_form(data=request.POST)
@@ -53,7 +56,7 @@ def versioned_edit(
             now = current()
             saved = form.saved_values(now)
             data = request.POST.copy()
-            data["version"] = str(now["version"])
+            data.update(versions() if versions else {"version": str(now["version"])})
             form = make_form(data=data)
             form.is_valid()
         form.add_domain_error(error)

@@ -8,14 +8,21 @@ import datetime as dt
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxLengthValidator
 from django.forms.boundfield import BoundField
 from django.forms.renderers import DjangoTemplates
 from django.utils import timezone
 from django.utils.formats import date_format
 
+from closewell.core import date_rules
 from closewell.core.errors import DomainError
+from closewell.core.text import TEXT_MAX, clean_text, too_long_message
+from closewell.drafts.current import current_draft
 
 from .widgets import GovukDateWidget
+
+# The widgets of text a person types: they get the free-text limit and cleaning (closewell.core.text).
+TYPED = (forms.TextInput, forms.Textarea, forms.EmailInput, forms.URLInput)
 
 # GOV.UK class of each widget type (BoundField.widget_type).
 WIDGET_CLASSES = {
@@ -79,10 +86,72 @@ class GovukFormMixin:
     # Where an error about the whole form links to; "" for no link.
     non_field_error_anchor = ""
 
+    def get_initial_for_field(self, field, field_name):
+        """An unbound form on a page with the user's kept draft (closewell.drafts) starts from what
+        they typed and had not saved, field by field, instead of what is saved."""
+        draft = current_draft()
+        name = self.add_prefix(field_name)
+        if (
+            draft is not None
+            and not self.is_bound
+            and not field.widget.value_omitted_from_data(draft, {}, name)
+        ):
+            return field.widget.value_from_datadict(draft, {}, name)
+        return super().get_initial_for_field(field, field_name)
+
+    def date_context(self) -> date_rules.DateContext:
+        """What this form's dates are checked against; forms that know the case override it."""
+        return date_rules.context_for()
+
+    def clean(self):
+        """Every date field with a rule (date_rules.dated) is checked against it, so a date that
+        makes no sense is refused with the other errors of the page."""
+        data = super().clean()
+        context = None
+        for name, field in self.fields.items():
+            rule = getattr(field, "date_rule", None)
+            if not rule or name in self.errors or data.get(name) in (None, ""):
+                continue
+            context = context or self.date_context()
+            message = date_rules.check(rule, data[name], context, **getattr(field, "date_names", {}))
+            if message:
+                self.add_error(name, message)
+        return data
+
+    def full_clean(self):
+        """Every text box has a limit (closewell.core.text) and its text is cleaned of bidi overrides
+        and invisible control characters, on every form, fields added after __init__ included."""
+        for name, field in self.fields.items():
+            # Text a person types (not hidden data such as a drawn signature, nor a password).
+            if not isinstance(field, forms.CharField) or not isinstance(field.widget, TYPED):
+                continue
+            if field.max_length is None:
+                field.max_length = TEXT_MAX
+                field.validators.append(MaxLengthValidator(TEXT_MAX))
+            if "max_length" not in field.error_messages:
+                field.error_messages["max_length"] = too_long_message(
+                    self.error_name(name, field), field.max_length
+                )
+        super().full_clean()
+
+    def _clean_fields(self):
+        super()._clean_fields()
+        for name, value in list(self.cleaned_data.items()):
+            if isinstance(value, str) and name in self.fields and isinstance(self.fields[name].widget, TYPED):
+                self.cleaned_data[name] = clean_text(value)
+
+    def error_name(self, name: str, field: forms.Field) -> str:
+        """What a message calls a field: its error_name, long label, or label unless that is a question."""
+        if getattr(field, "error_name", ""):
+            return field.error_name
+        label = str(getattr(field, "long_label", "") or field.label or name.replace("_", " ").capitalize())
+        return f"Your answer to “{label}”" if label.endswith("?") else label
+
     def add_domain_error(self, error: DomainError | ValidationError) -> None:
         """Put a service's refusal on the field it names, or on the form when there is no such field."""
         if isinstance(error, DomainError):
-            self.add_error(error.field if error.field in self.fields else None, error.message)
+            for field, message in (error.errors or {None: error.message}).items():
+                self.add_error(field if field in self.fields else None, message)
             return
         if hasattr(error, "error_dict"):
             for field, messages in error.message_dict.items():

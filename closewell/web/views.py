@@ -3,7 +3,9 @@
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
 from django.contrib.auth.forms import AuthenticationForm
+from django.http import JsonResponse
 from django.shortcuts import redirect, render
+from django.views import defaults
 from django.views.decorators.http import require_GET
 
 from closewell.accounts.permissions import user_permissions
@@ -54,3 +56,11 @@ def home(request):
     if access.can_list_own_cases:
         return redirect("cases:my_cases")
     return redirect("cases:search")
+
+
+def page_not_found(request, exception):
+    """The site's 404. Under /api/ it is JSON in the API's error shape, for any path that no route
+    matches (a newline, %0A, in the path included); elsewhere the GOV.UK page."""
+    if request.path.startswith("/api/"):
+        return JsonResponse({"errors": {"detail": ["Not found."]}}, status=404)
+    return defaults.page_not_found(request, exception)

@@ -13,6 +13,9 @@ from django.utils import timezone
 
 DATE_PARTS = ("day", "month", "year")
 DATETIME_PARTS = (*DATE_PARTS, "time")
+# Every date the service records lies between these years; a date outside them is a typing mistake
+# (and year 9999 leaves no room for the day after it in a report's range).
+MIN_YEAR, MAX_YEAR = 1900, 2199
 TIME_PATTERN = re.compile(r"^(\d{1,2})(?:[:.](\d{2}))?\s*(am|pm)?$", re.IGNORECASE)
 
 
@@ -85,6 +88,7 @@ class GovukDateField(forms.Field):
         "incomplete": "The date must include a {missing}",
         "invalid": "The date must be a real date",
         "year": "The year must include 4 numbers",
+        "year_range": "The year must be between {min} and {max}",
     }
 
     def to_python(self, value):
@@ -106,10 +110,19 @@ class GovukDateField(forms.Field):
             raise ValidationError(self.error_messages["invalid"], code="invalid")
         if len(year) != 4:
             raise ValidationError(self.error_messages["year"], code="year")
+        # A day or month of many digits ("99999999999999999999") is not a real date either: it
+        # must not reach dt.date(), which raises OverflowError for it rather than ValueError.
+        if len(day) > 2 or len(month) > 2:
+            raise ValidationError(self.error_messages["invalid"], code="invalid")
         try:
-            return dt.date(int(year), int(month), int(day))
-        except ValueError:
+            date = dt.date(int(year), int(month), int(day))
+        except (ValueError, OverflowError):
             raise ValidationError(self.error_messages["invalid"], code="invalid") from None
+        if not MIN_YEAR <= date.year <= MAX_YEAR:
+            raise ValidationError(
+                self.error_messages["year_range"].format(min=MIN_YEAR, max=MAX_YEAR), code="year_range"
+            )
+        return date
 
     def has_changed(self, initial, data):
         try:

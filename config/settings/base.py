@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "closewell.reports",
     "closewell.security",
     "closewell.demo",
+    "closewell.drafts",
     "axes",
     "django_otp",
     "django_otp.plugins.otp_totp",
@@ -69,6 +70,8 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
+    # Before LoginRequiredMiddleware: a form posted after the idle sign-out is kept, not lost.
+    "closewell.drafts.middleware.DraftMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "closewell.security.middleware.TwoFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -91,6 +94,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "closewell.web.context_processors.service",
+                "closewell.drafts.context_processors.session_timeout",
             ],
         },
     },
@@ -141,6 +145,10 @@ SESSION_COOKIE_AGE = int(os.environ.get("SESSION_IDLE_SECONDS", "1800"))
 SESSION_REFRESH_SECONDS = min(60, SESSION_COOKIE_AGE // 10)
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
+# A dialog warns this many seconds before the idle sign-out ("Stay signed in"); typing in a form
+# counts as activity. What was typed into a form and not saved is kept for its author this long.
+SESSION_WARNING_SECONDS = int(os.environ.get("SESSION_WARNING_SECONDS", "120"))
+DRAFT_KEEP_SECONDS = int(os.environ.get("DRAFT_KEEP_SECONDS", str(24 * 60 * 60)))
 CSRF_COOKIE_HTTPONLY = True
 
 # With REDIS_URL (e.g. redis://127.0.0.1:6379/0) sessions live in Redis, so app servers keep no state and a
@@ -261,7 +269,7 @@ REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": ["closewell.api.authentication.TokenAuthentication"],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
-    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_PARSER_CLASSES": ["closewell.api.parsers.SafeJSONParser"],
     "DEFAULT_PAGINATION_CLASS": "closewell.api.pagination.Pagination",
     "DEFAULT_SCHEMA_CLASS": "closewell.api.schema.AutoSchema",
     "EXCEPTION_HANDLER": "closewell.api.errors.exception_handler",

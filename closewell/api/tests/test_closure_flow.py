@@ -134,7 +134,8 @@ def test_errors_name_their_fields(case, client_for):
         {"occurred_at": "2001-01-01T10:00:00Z", "kind": "letter", "note": "Before the referral."},
         format="json",
     )
-    assert early.json() == {"errors": {"occurred_at": ["The contact cannot be before the referral date."]}}
+    assert early.status_code == 400
+    assert list(early.json()["errors"]) == ["occurred_at"]
     record = worker.post(
         "/api/v1/closure-records/",
         {"episode": case.episode.pk, "decision_date": str(dt.date.today()), "decision_by": "W"},

@@ -432,8 +432,8 @@ def test_a_rule_refusal_shows_on_its_field(complete_record, case):
         },
     )
     assert (
-        '<a href="#id_decision_date_day">The decision to close cannot be before the referral date.</a>'
-        in error_summary(response)
+        '<a href="#id_decision_date_day">The date the decision to close was made must be on or after the '
+        "referral date" in error_summary(response)
     )
     assert "My reasons, typed with care." in response.content.decode()
 

@@ -186,6 +186,10 @@ EXPECTED: dict[str, tuple[int, ...]] = {
     "": (302, 302, 302, 302, 302, 302, 302),
     "login/": (302, 302, 302, 302, 302, 302, 200),
     "logout/": (405, 405, 405, 405, 405, 405, 302),
+    # Drafts: POST only; keep-alive and save answer 401 (not a sign-in page) once the session is over.
+    "drafts/keep-alive/": (405, 405, 405, 405, 405, 405, 405),
+    "drafts/save/": (405, 405, 405, 405, 405, 405, 405),
+    "drafts/discard/": (405, 405, 405, 405, 405, 405, 302),
     "favicon.ico": (302, 302, 302, 302, 302, 302, 302),
     "accessibility/": (200, 200, 200, 200, 200, 200, 200),
     "cases/": (200, 200, 200, 200, 403, 403, 302),

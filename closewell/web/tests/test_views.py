@@ -464,8 +464,9 @@ def test_contact_before_referral_is_refused_by_the_service(as_user, web):
         f"/children/{web.child.pk}/contacts/add/",
         contact_data(occurred_at_day="1", occurred_at_month="1", occurred_at_year="2026"),
     )
-    assert '<a href="#id_occurred_at_day">The contact cannot be before the referral date.</a>' in (
-        error_summary(response)
+    assert (
+        '<a href="#id_occurred_at_day">The date and time of the contact must be on or after the referral '
+        "date, 2 February 2026</a>" in error_summary(response)
     )
 
 
