@@ -3,9 +3,7 @@ address, postcode and district, phone and email, the child's school and nursery,
 and the other parent's contacts, given to the child, each parent and the perpetrator."""
 
 import io
-import statistics
 import subprocess
-import time
 from types import SimpleNamespace
 
 import pytest
@@ -415,36 +413,17 @@ def test_profiles_are_data():
     assert not any(p.needs_release for name, p in disclosure.PROFILES.items() if name != "perpetrator")
 
 
-def test_disclosure_keeps_the_copy_within_the_pdf_target(family):
-    """The benchmark's target (bench/pdf.py): a stamped five-page copy in 100 ms, at most 1.5 times a
-    bare Typst compile of the same document. The scan of every passage is a small part of that."""
+def test_a_long_record_disclosed_to_a_perpetrator_prints_whole(family):
+    """A five-page record goes through the scan of every passage and prints; how long that takes against a
+    bare Typst compile is measured by make bench (bench/pdf.py), not asserted here."""
     record = _authorised(family)
     long = "\n\n".join([REASON] * 12)
     snapshot = {**record.snapshot, "reason": {**record.snapshot["reason"], "text": long}, "involvement": long}
     recipient = disclosure.Recipient("perpetrator", family.doyle.pk)
-
-    def document(content, stamp):
-        return pdf.document_data(content, signatures=[], stamp=stamp, statement=stamp, notes=[])
-
     content = disclosure.disclose(snapshot, recipient).content
-    assert (
-        len(PdfReader(io.BytesIO(pdf.render(document(content, "x"), timestamp=record.authorised_at))).pages)
-        >= 5
-    )
-    copy_s, bare_s = [], []
-    for i in range(7):  # interleaved, so background load affects both alike
-        start = time.perf_counter()
-        pdf.render(
-            document(disclosure.disclose(snapshot, recipient).content, f"copy {i}"),
-            timestamp=record.authorised_at,
-        )
-        copy_s.append(time.perf_counter() - start)
-        bare = document(content, f"bare {i}")
-        start = time.perf_counter()
-        pdf.render(bare, timestamp=record.authorised_at)
-        bare_s.append(time.perf_counter() - start)
-    ratio = statistics.median(copy_s) / statistics.median(bare_s)
-    assert ratio <= 1.5, (copy_s, bare_s)
+    document = pdf.document_data(content, signatures=[], stamp="x", statement="x", notes=[])
+    pages = PdfReader(io.BytesIO(pdf.render(document, timestamp=record.authorised_at))).pages
+    assert len(pages) >= 5
 
 
 def test_what_a_signature_says_is_scanned_too(family):
