@@ -34,6 +34,7 @@ from .forms import ReturnForm, StartForm, WithdrawForm
 from .models import LIVE, ClosureRecord, Status
 
 TASK_TAGS = {
+    selectors.TaskStatus.OPTIONAL: "govuk-tag--grey",
     selectors.TaskStatus.NOT_STARTED: "govuk-tag--blue",
     selectors.TaskStatus.IN_PROGRESS: "govuk-tag--light-blue",
     selectors.TaskStatus.NEEDS_ATTENTION: "govuk-tag--red",
@@ -165,7 +166,10 @@ def record_detail(request, pk: int):
                 **context,
                 "tasks": tasks,
                 "comments": comments,
-                "completed": sum(t["status"] == selectors.TaskStatus.COMPLETED for t in tasks),
+                "completed": sum(
+                    t["status"] == selectors.TaskStatus.COMPLETED for t in tasks if not t["optional"]
+                ),
+                "required": sum(not t["optional"] for t in tasks),
             },
         )
     user = request.user
@@ -275,6 +279,7 @@ def check(request, pk: int):
             "problems": problems,
             "error": error,
             "sections": {t["section"]: t for t in selectors.task_list(record)},
+            "letter_note": selectors.letter_note(record),
         },
     )
 
@@ -296,6 +301,7 @@ def _review_page(request, record: ClosureRecord, form: ReturnForm, problems=(), 
             "today": timezone.localdate(),
             "advice": advice_for_record(record),
             "four_eyes": four_eyes_refusal(request.user, record),
+            "letter_note": "" if record.is_authorised else selectors.letter_note(record),
         },
         status=status,
     )

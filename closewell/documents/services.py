@@ -408,6 +408,9 @@ def _render_copy(record: ClosureRecord, copy: Copy, signatures: list[Signature])
         statement=statement,
         notes=notes,
         file_copy=copy.recipient_kind == RecipientKind.FILE,
+        letter=pdf.letter_data(content, copy.given_on)
+        if copy.recipient_kind == RecipientKind.CHILD
+        else None,
     )
     for item, printed in zip(document["signatures"], result.extra[SIGNATURES], strict=True):
         item["statement"] = printed
