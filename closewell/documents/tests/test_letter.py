@@ -79,7 +79,7 @@ def test_the_letter_is_the_first_page_of_an_older_childs_copy(case, complete_rec
 
 
 def test_a_younger_childs_copy_is_the_letter_alone(case, complete_record):
-    # Ruby is 9 (the scenario): under 12, her copy is the letter alone.
+    # Ruby is 8 or 9 (the scenario): under 12, her copy is the letter alone.
     record = _authorise_with_letter(case, complete_record)
     copy = _give(case, record, "child")
     pages = pdf_pages(bytes(copy.pdf))
