@@ -646,7 +646,7 @@ SECTIONS: tuple[SectionSpec, ...] = (
         page_context=letter_page,
         advice=letter_advice,
         min_words=40,
-        about="the letter",
+        about="why we were involved, what changed and who to contact",
         numbered=False,
         optional=True,
     ),

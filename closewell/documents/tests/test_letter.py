@@ -13,6 +13,7 @@ from pypdf import PdfReader
 from closewell.closures import sections
 from closewell.closures import services as closures
 from closewell.documents import pdf, services
+from closewell.web.tests.browser import ARTIFACTS
 
 from .conftest import days_ago, pdf_pages
 
@@ -68,6 +69,8 @@ def test_the_letter_is_the_first_page_of_an_older_childs_copy(case, complete_rec
     case.child.save()
     record = _authorise_with_letter(case, complete_record)
     copy = _give(case, record, "child")
+    ARTIFACTS.mkdir(exist_ok=True)
+    (ARTIFACTS / "letter-childs-copy.pdf").write_bytes(bytes(copy.pdf))  # for a person to look at
     pages = _pdftotext_pages(bytes(copy.pdf), tmp_path)
     assert "A letter to Ruby" in pages[0]
     assert "You told me you feel safe at home now." in pages[0]
