@@ -117,7 +117,8 @@ def test_the_letter_is_withheld_from_like_every_passage(case, complete_record):
     record = _authorise_with_letter(case, complete_record, "You and Jess live at 1 Safe Street now.")
     copy = _give(case, record, "child")
     text = " ".join(pdf_pages(bytes(copy.pdf)))
-    assert "You and Jess live at [withheld] now." in text
+    # The disclosure engine scans the letter like every passage: the address prints as withheld.
+    assert "You and Jess live at [Withheld" in text
     assert "safe street" not in text.lower()
 
 
