@@ -36,6 +36,7 @@ class Kind:
     DATE = "date"
     LABEL = "label"
     ROLE = "role"
+    NOT_TO_CHILD = "not_to_child"
     CLAIM = "claim"
     TOO_LONG = "too_long"
 
@@ -54,6 +55,7 @@ class Kind:
         CLAIM: "Evidence and specifics",
         LABEL: "Describe, do not label",
         ROLE: "Describe, do not label",
+        NOT_TO_CHILD: "Write to the child",
     }
 
 
@@ -883,6 +885,36 @@ class Targets:
     long_sentence_words: int = 25
 
 
+# How plain a letter to the child should be, by the child's age: the Flesch reading ease to aim for
+# (higher is easier). Under 9: 90 (very easy); 9 to 11: 80; 12 to 14: 70; 15 and over, or age not
+# known: the council's own target (ADVICE_READING_EASE_TARGET). Never below the council's target.
+LETTER_READING_EASE = ((9, 90), (12, 80), (15, 70))
+
+
+def letter_reading_ease(age: int | None, council_target: float) -> float:
+    """The reading ease a letter to a child of `age` should reach (LETTER_READING_EASE)."""
+    for under, ease in LETTER_READING_EASE:
+        if age is not None and age < under:
+            return max(ease, council_target)
+    return council_target
+
+
+SECOND_PERSON = re.compile(r"\b(you|your|yours|yourself)\b", re.IGNORECASE)
+
+
+def check_to_child(text: str, name: str) -> list[Advice]:
+    """A letter to the child is written to them: "You told me …", not "Sam told me …"."""
+    if SECOND_PERSON.search(text):
+        return []
+    return [
+        Advice(
+            Kind.NOT_TO_CHILD,
+            f"This reads as if it is about {name}, not to them. Write to {name} as “you”: "
+            f"for example, “You told me you feel safe at home now.”",
+        )
+    ]
+
+
 # However much is written, the advice on one field stays a list a worker can read.
 MAX_PER_KIND = 6
 MORE = {
@@ -923,6 +955,8 @@ def advise_text(
     voice_of: Sequence[str] = (),
     who: str = "",
     outcome: bool = False,
+    child_age: int | None = None,
+    to_child: str = "",
 ) -> list[Advice]:
     """Every check that applies to one piece of text. Empty text gets no advice: a missing
     section is a rule for submission (closures/checks.py), not advice. Text too long to advise on
@@ -941,7 +975,10 @@ def advise_text(
         ]
     known = lexicon.field_words | {n.lower() for n in facts.names}
     found = [
-        *check_readability(text, target=targets.reading_ease),
+        *check_readability(
+            text,
+            target=letter_reading_ease(child_age, targets.reading_ease) if to_child else targets.reading_ease,
+        ),
         *check_long_sentences(text, limit=targets.long_sentence_words),
         *substance.check_labels(text, lexicon),
         *substance.check_roles(text, facts.names),
@@ -958,4 +995,6 @@ def advise_text(
         found += substance.check_views(text, who)
     if outcome:
         found += check_measure(text)
+    if to_child:
+        found += check_to_child(text, to_child)
     return bounded(found)

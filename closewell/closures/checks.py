@@ -279,3 +279,10 @@ def check_dates(record: ClosureRecord):
 def check_addendum(record: ClosureRecord):
     if _blank(record.addendum_text):
         yield Problem(Section.ADDENDUM, "Write the correction to the authorised record.", "addendum_text")
+
+
+def check_letter(record: ClosureRecord):
+    """The letter to the child is optional: nothing about it stops a record being submitted. Its
+    absence for a child of 5 or over is a note on check answers and the manager's review
+    (closures.selectors.letter_note), never a problem."""
+    return iter(())

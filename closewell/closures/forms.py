@@ -145,6 +145,16 @@ class InvolvementForm(SectionForm):
     )
 
 
+class LetterForm(SectionForm):
+    letter_to_child = textarea(
+        "Your letter",
+        "Write to the child as “you”, in short sentences and everyday words. Say why we were "
+        "involved, what changed, why we are stopping and who to contact if they need help. You can "
+        "leave this blank: it is optional.",
+        rows=14,
+    )
+
+
 class InterventionsForm(SectionForm):
     interventions = textarea(
         "What direct and indirect work was done?",

@@ -42,6 +42,7 @@ class Section(models.TextChoices):
     PARENT_VIEWS = "parent_views", "Views of parents and carers"
     DOMESTIC_ABUSE = "domestic_abuse", "Domestic abuse"
     INTERPRETING = "interpreting", "Interpreting"
+    LETTER = "letter", "A letter to the child"
     ADDENDUM = "addendum", "Correction (addendum)"
 
 
@@ -65,6 +66,8 @@ class ClosureRecord(TimeStampedModel):
     addendum_text = models.TextField("correction", blank=True)
     # 1. Reason for involvement
     reason_for_involvement = models.TextField(blank=True)
+    # Optional: written to the child ("You told me …"), printed as the first page of the child's copy.
+    letter_to_child = models.TextField("letter to the child", blank=True)
     # 2. Interventions: the narrative; the dates seen come from the episode's contacts.
     interventions = models.TextField("direct and indirect work", blank=True)
     # 4. Reason for closure

@@ -92,7 +92,9 @@ class SectionSpec:
     page_context: what its page shows beside the form, from the case.
     advice_fields, min_words, about: the prose the writing advice reads; `advice` for any other choice.
     clear: puts the record (or each row) in one mind: the answer a yes/no rules out is cleared.
-    numbered: printed with its number (1 to 8, as in DOMAIN.md); the addendum is not.
+    numbered: printed with its number (1 to 8, as in DOMAIN.md); the addendum and the letter are not.
+    optional: never required: its task shows "Optional" until written, and an unwritten one is not
+        printed on the copies (the letter to the child).
     """
 
     section: Section
@@ -114,6 +116,7 @@ class SectionSpec:
     advice: Callable[[ClosureRecord, SectionSpec], list[AdviceTarget]] | None = None
     clear: Callable[[Any], None] | None = None
     numbered: bool = True
+    optional: bool = False
 
     @property
     def key(self) -> str:
@@ -151,6 +154,11 @@ class SectionSpec:
     @property
     def conditional(self) -> bool:
         return self.due not in (on_record, on_addendum)
+
+    @property
+    def correction(self) -> bool:
+        """The addendum's section: what an addendum is made of, and no Closure Record shows."""
+        return self.due is on_addendum
 
     def content_of(self, record: ClosureRecord) -> Any:
         """The section's part of what the record says. A conditional section's part says whether it
@@ -451,6 +459,52 @@ def parent_views_advice(record: ClosureRecord, spec: SectionSpec) -> list[Advice
     return targets
 
 
+def age_on(date_of_birth, today) -> int | None:
+    if not date_of_birth:
+        return None
+    before_birthday = (today.month, today.day) < (date_of_birth.month, date_of_birth.day)
+    return today.year - date_of_birth.year - before_birthday
+
+
+# A child under this age (on the day the copy is given) gets the letter alone as their copy, where
+# a letter was written; an older child gets the letter as the first page, then the whole record.
+LETTER_ALONE_UNDER = 12
+# For a child of this age or over, a record without a letter says so (a note, never a problem).
+LETTER_EXPECTED_FROM = 5
+
+
+def letter_page(record: ClosureRecord) -> dict:
+    from django.utils import timezone
+
+    age = age_on(record.episode.child.date_of_birth, timezone.localdate())
+    return {
+        "child_age": age,
+        "letter_alone": age is not None and age < LETTER_ALONE_UNDER,
+        "letter_alone_under": LETTER_ALONE_UNDER,
+    }
+
+
+def letter_advice(record: ClosureRecord, spec: SectionSpec) -> list[AdviceTarget]:
+    """The letter gets every check the other prose gets, with a reading ease for the child's age,
+    and a reminder to write to the child as "you"."""
+    from django.utils import timezone
+
+    child = record.episode.child
+    return [
+        AdviceTarget(
+            "letter_to_child",
+            f"Letter to {child.first_name}",
+            record.letter_to_child,
+            {
+                "min_words": spec.min_words,
+                "about": spec.about,
+                "child_age": age_on(child.date_of_birth, timezone.localdate()),
+                "to_child": child.first_name,
+            },
+        )
+    ]
+
+
 # --- The registry -----------------------------------------------------------------------------------
 
 SECTIONS: tuple[SectionSpec, ...] = (
@@ -579,6 +633,24 @@ SECTIONS: tuple[SectionSpec, ...] = (
         # Names, a language and a date: nothing for the writing advice to read.
     ),
     SectionSpec(
+        Section.LETTER,
+        form=forms.LetterForm,
+        check=checks.check_letter,
+        fields=("letter_to_child",),
+        build=lambda record: record.letter_to_child,
+        content_key="letter_to_child",
+        printed=print_written,
+        layout="written",
+        card="closures/record/letter.html",
+        template="closures/sections/letter.html",
+        page_context=letter_page,
+        advice=letter_advice,
+        min_words=40,
+        about="why we were involved, what changed and who to contact",
+        numbered=False,
+        optional=True,
+    ),
+    SectionSpec(
         Section.ADDENDUM,
         form=forms.AddendumForm,
         check=checks.check_addendum,
@@ -642,20 +714,21 @@ def shown(said: dict) -> list[tuple[SectionSpec, Any]]:
     correction; a Closure Record each of its sections, less a conditional one whose part says it
     was not required (so a record frozen long ago shows as it was authorised)."""
     if said.get("addendum_to"):
-        specs = [spec for spec in SECTIONS if not spec.numbered]
+        specs = [spec for spec in SECTIONS if spec.correction]
     else:
         specs = [
             spec
             for spec in SECTIONS
-            if spec.numbered
+            if not spec.correction
             and spec.part_key in said
             and not (isinstance(said[spec.part_key], dict) and said[spec.part_key].get("required") is False)
         ]
     return [(spec, said[spec.part_key]) for spec in specs if spec.part_key in said]
 
 
-def printed(said: dict) -> list[dict]:
-    """Each section the copy prints: its heading, its layout in record.typ and its data."""
+def printed(said: dict, *, leave_out: tuple[str, ...] = ()) -> list[dict]:
+    """Each section the copy prints: its heading, its layout in record.typ and its data. An optional
+    section left unwritten is not printed; `leave_out` names sections this copy does not carry."""
     return [
         {
             "key": spec.key,
@@ -664,6 +737,7 @@ def printed(said: dict) -> list[dict]:
             "data": spec.print_part(part, said),
         }
         for spec, part in shown(said)
+        if spec.key not in leave_out and not (spec.optional and not part)
     ]
 
 

@@ -184,6 +184,7 @@ def in_progress_for(user) -> QuerySet:
 
 
 class TaskStatus:
+    OPTIONAL = "Optional"
     NOT_STARTED = "Not started"
     IN_PROGRESS = "In progress"
     COMPLETED = "Completed"
@@ -203,6 +204,8 @@ def task_list(record: ClosureRecord) -> list[dict]:
         section_comments = [c for c in comments if c.section == spec.key]
         if section_comments:
             status = TaskStatus.NEEDS_ATTENTION
+        elif spec.optional and not spec.started(record):
+            status = TaskStatus.OPTIONAL
         elif not section_problems:
             status = TaskStatus.COMPLETED
         elif spec.started(record):
@@ -216,9 +219,23 @@ def task_list(record: ClosureRecord) -> list[dict]:
                 "status": status,
                 "problems": section_problems,
                 "comments": section_comments,
+                "optional": spec.optional,
             }
         )
     return tasks
+
+
+def letter_note(record: ClosureRecord) -> str:
+    """'Sam is 9: there is no letter to Sam', for a Closure Record of a child of 5 or over with no
+    letter to the child (sections.LETTER_EXPECTED_FROM). A note for the worker and the manager: the
+    letter is optional and its absence never stops a record."""
+    if record.addendum_to_id or (record.letter_to_child or "").strip():
+        return ""
+    child = record.episode.child
+    age = sections.age_on(child.date_of_birth, timezone.localdate())
+    if age is None or age < sections.LETTER_EXPECTED_FROM:
+        return ""
+    return f"{child.first_name} is {age}: there is no letter to {child.first_name}."
 
 
 def record_history(record: ClosureRecord) -> QuerySet:

@@ -27,6 +27,7 @@ from .forms import ReturnForm, StartForm, WithdrawForm
 from .models import LIVE, ClosureRecord, Status
 
 TASK_TAGS = {
+    selectors.TaskStatus.OPTIONAL: "govuk-tag--grey",
     selectors.TaskStatus.NOT_STARTED: "govuk-tag--blue",
     selectors.TaskStatus.IN_PROGRESS: "govuk-tag--light-blue",
     selectors.TaskStatus.NEEDS_ATTENTION: "govuk-tag--red",
@@ -128,7 +129,10 @@ def record_detail(request, pk: int):
                 **context,
                 "tasks": tasks,
                 "comments": comments,
-                "completed": sum(t["status"] == selectors.TaskStatus.COMPLETED for t in tasks),
+                "completed": sum(
+                    t["status"] == selectors.TaskStatus.COMPLETED for t in tasks if not t["optional"]
+                ),
+                "required": sum(not t["optional"] for t in tasks),
             },
         )
     said = selectors.record_content(record)
@@ -229,6 +233,7 @@ def check(request, pk: int):
             "problems": problems,
             "error": error,
             "sections": {t["section"]: t for t in selectors.task_list(record)},
+            "letter_note": selectors.letter_note(record),
         },
     )
 
@@ -249,6 +254,7 @@ def _review_page(request, record: ClosureRecord, form: ReturnForm, problems=(), 
             "error": error,
             "today": timezone.localdate(),
             "advice": advice_for_record(record),
+            "letter_note": "" if record.is_authorised else selectors.letter_note(record),
         },
         status=status,
     )

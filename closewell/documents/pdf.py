@@ -16,7 +16,7 @@ import typst
 
 from closewell.closures import sections
 from closewell.core.dates import long_date
-from closewell.core.printing import date_time_words, date_words
+from closewell.core.printing import date_time_words, date_words, paragraphs
 from closewell.core.text import clean_text
 
 TEMPLATE = Path(__file__).resolve().parent / "templates" / "documents" / "record.typ"
@@ -156,15 +156,44 @@ def signature_data(signature) -> dict:
     }
 
 
+def letter_data(snapshot: dict, given_on: dt.date) -> dict | None:
+    """The letter to the child as the first page of the child's copy (None where none was written):
+    for a child under sections.LETTER_ALONE_UNDER on the day the copy is given, it is the whole copy."""
+    text = (snapshot.get("letter_to_child") or "").strip()
+    if not text:
+        return None
+    child = snapshot["child"]
+    born = child.get("date_of_birth")
+    age = sections.age_on(dt.date.fromisoformat(born), given_on) if born else None
+    first_name = child["name"].split()[0]
+    return {
+        "heading": f"A letter to {first_name}",
+        "paragraphs": paragraphs(text),
+        "alone": age is not None and age < sections.LETTER_ALONE_UNDER,
+    }
+
+
 def document_data(
-    snapshot: dict, *, signatures: list, stamp: str, statement: str, notes: list[str], file_copy: bool = False
+    snapshot: dict,
+    *,
+    signatures: list,
+    stamp: str,
+    statement: str,
+    notes: list[str],
+    file_copy: bool = False,
+    letter: dict | None = None,
 ) -> dict:
     """What the template prints, from an (already withheld) frozen record: dates in words, text as
     paragraphs, every value a string. Its sections are the record's, each printed by its SectionSpec
     (closures/sections.py: `printed`, in the `layout` of record.typ), numbered as in the Closure Record.
 
     Why a person's details are sensitive is printed on the file's copy only: the reason itself
-    can tell a reader what is being kept from them."""
+    can tell a reader what is being kept from them.
+
+    The letter to the child is addressed to the child: the child's copy prints it as its first page
+    (`letter`, from letter_data); the file copy and the authorised record print it as a section; a
+    copy for anyone else leaves it out. It is part of the snapshot, so it is withheld from like
+    every other passage before it gets here."""
     child = snapshot["child"]
     authorisation = snapshot["authorisation"]
     is_addendum = bool(snapshot.get("addendum_to"))
@@ -205,7 +234,8 @@ def document_data(
             for p in snapshot["family"]
         ],
         "family_notes": family_notes,
-        "sections": sections.printed(snapshot),
+        "sections": sections.printed(snapshot, leave_out=() if file_copy else (sections.Section.LETTER,)),
+        "letter": letter,
         "numbers": sections.after_numbers(),
         "signatures": [signature_data(s) for s in signatures],
         "authorisation": (

@@ -408,6 +408,11 @@ def _render_copy(record: ClosureRecord, copy: Copy, signatures: list[Signature])
         statement=statement,
         notes=notes,
         file_copy=copy.recipient_kind == RecipientKind.FILE,
+        # The letter is addressed to the child: the child's copy (and the young person's own, as an
+        # adult, answering a subject access request) opens with it; nobody else's copy carries it.
+        letter=pdf.letter_data(content, copy.given_on)
+        if copy.recipient_kind in (RecipientKind.CHILD, RecipientKind.SUBJECT_ACCESS)
+        else None,
     )
     for item, printed in zip(document["signatures"], result.extra[SIGNATURES], strict=True):
         item["statement"] = printed

@@ -48,6 +48,7 @@ def test_advice_is_grouped_by_the_sections_due_with_counts(complete_record):
         Section.CHILD_VIEWS,
         Section.PARENT_VIEWS,
         Section.DOMESTIC_ABUSE,  # this case identified domestic abuse
+        Section.LETTER,  # optional: advised on as it is written
     ]
     assert advice.count == sum(s.count for s in advice.sections) > 0
     assert all(s.count for s in advice.outstanding)

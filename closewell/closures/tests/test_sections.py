@@ -81,7 +81,7 @@ def written(case, complete_record, request):
     for other in sections.due(record):  # any section the scenario leaves unwritten, in plain words
         if other.problems(record):
             record = _write(case, record, other, "Polish")
-    if not spec.numbered:  # the addendum: a correction to the authorised record
+    if spec.correction:  # the addendum: a correction to the authorised record
         record = services.addendum_start(actor=case.worker, record=_authorise(case, record))
     assert spec.is_due(record), f"{spec.key} is not due on the test's record"
     return spec, _write(case, record, spec)
@@ -119,7 +119,10 @@ def test_a_section_reaches_check_answers_and_the_html_record(written, case, clie
 def test_a_section_reaches_the_typst_copy(written, case, tmp_path):
     spec, record = written
     record = _authorise(case, record)
-    document = pdf.document_data(record.snapshot, signatures=[], stamp="File copy", statement="S.", notes=[])
+    # The file copy carries every section (a copy for someone else leaves out the letter to the child).
+    document = pdf.document_data(
+        record.snapshot, signatures=[], stamp="File copy", statement="S.", notes=[], file_copy=True
+    )
     path = tmp_path / "copy.pdf"
     path.write_bytes(pdf.render(document, timestamp=record.authorised_at))
     text = _norm(
