@@ -359,10 +359,6 @@ def can_authorise_record(user: User, record) -> bool:
     return RecordPermissions(user, record).can_authorise
 
 
-def can_release_copy(user: User, copy) -> bool:
-    return CopyPermissions(user, copy).can_release
-
-
 # --- The administrator role in the Django admin ------------------------------------------------------
 
 
