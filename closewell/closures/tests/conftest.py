@@ -200,3 +200,12 @@ def complete_record(case):
         actor=case.worker, record=record, section="parent_views", version=record.version, data=views
     )
     return record
+
+
+def deal_with_comments(record, actor, answer: str = "Done: see the section.") -> None:
+    """The worker answers each of the manager's open comments and marks it dealt with, as the record
+    must have before it is submitted again."""
+    for comment in record.comments.filter(resolved=False):
+        services.comment_answer(
+            actor=actor, comment=comment, version=comment.version, answer=answer, dealt_with=True
+        )
