@@ -42,7 +42,7 @@ class UserAdmin(BaseUserAdmin):
     list_filter = ["role", "team", "is_active"]
     fieldsets = [
         *BaseUserAdmin.fieldsets,
-        ("Closewell", {"fields": ["role", "team", "managed_teams"]}),
+        ("Closewell", {"fields": ["role", "team", "managed_teams", "organisation"]}),
     ]
     add_fieldsets = [
         (
@@ -60,7 +60,7 @@ class UserAdmin(BaseUserAdmin):
                 ],
             },
         ),
-        ("Closewell", {"fields": ["role", "team", "managed_teams"]}),
+        ("Closewell", {"fields": ["role", "team", "managed_teams", "organisation"]}),
     ]
     filter_horizontal = ["managed_teams", "groups", "user_permissions"]
     actions = ["issue_enrolment_code"]
