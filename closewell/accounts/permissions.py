@@ -167,6 +167,7 @@ LEAD_PRACTITIONER_URLS = frozenset(
         "login",
         "logout",
         "accessibility",
+        "favicon",
         "healthz",
         "two_factor_setup",
         "two_factor_verify",
