@@ -88,7 +88,7 @@ def handover_detail(request, pk: int):
             "handover": handover,
             "child": handover.record.episode.child,
             "rows": rows,
-            "access": access,
+            "handover_access": access,
             "form": form,
             "due": selectors.answer_due(handover),
             "overdue": selectors.is_overdue(handover),

@@ -426,7 +426,7 @@ def loop_back(episodes: QuerySet, date_from: dt.date, date_to: dt.date) -> Figur
     rows = [
         [name, n, in3, in12, pct(in12, n), dfe, pct(dfe, n)]
         for name, (n, in3, in12, dfe) in groups.items()
-        if n or name == "All closures" or name.startswith(("Reason", "No handover", "Handover"))
+        if n or name == "All closures" or name in HANDOVER_STATES
     ]
     return Figure(
         key="loop",

@@ -16,7 +16,7 @@ from closewell.cases.services import episode_open
 from closewell.closures.content import parents_and_carers
 from closewell.closures.models import ClosureRecord, Status
 from closewell.familyhelp.models import Acknowledgement, Handover
-from closewell.web.tests.browser import DEMO_PASSWORD, check_page, sign_in, submit
+from closewell.web.tests.browser import ARTIFACTS, DEMO_PASSWORD, check_page, sign_in, submit
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -174,3 +174,6 @@ def test_closed_into_family_help_and_referred_again(page):
         # Harvey's closure: one, handed over and accepted; back after six months, not within three.
         assert lines["Handover accepted"][:3] == ["1", "0", "1"]
         check_page(page, "familyhelp-reports")
+        page.locator("section[aria-labelledby=loop]").screenshot(
+            path=str(ARTIFACTS / "familyhelp-report-loop.png")
+        )
