@@ -114,6 +114,12 @@ class UserPermissions:
         return self.role == Role.DATA_OFFICER
 
     @property
+    def can_view_overview(self) -> bool:
+        """The council's figures at a glance (the census return's size, closures, links to the census,
+        reports and search): the data officer's start page."""
+        return self.role == Role.DATA_OFFICER
+
+    @property
     def can_export_census(self) -> bool:
         """The census return holds every child in the council: only the data officer downloads it."""
         return self.role == Role.DATA_OFFICER
