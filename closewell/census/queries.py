@@ -197,7 +197,9 @@ def return_counts(year: int, *, team_ids: Iterable[int] | None = None) -> Return
     return ReturnCounts(
         children=children_in_year(year, team_ids=team_ids).count(),
         episodes=episodes.count(),
-        closures=episodes.filter(closure_date__gte=year_start(year), closure_date__lte=reference_date(year)).count(),
+        closures=episodes.filter(
+            closure_date__gte=year_start(year), closure_date__lte=reference_date(year)
+        ).count(),
     )
 
 

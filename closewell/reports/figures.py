@@ -54,7 +54,9 @@ def closures_by_reason(episodes: QuerySet, date_from: dt.date, date_to: dt.date)
     (imported with their closure date and reason): the census counts them too. The note says how many
     were closed through a Closure Record authorised here, the count the other reports start from
     ("Records authorised"), so the two figures are never shown side by side unexplained."""
-    closed = episodes.filter(status=EpisodeStatus.CLOSED, closure_date__gte=date_from, closure_date__lte=date_to)
+    closed = episodes.filter(
+        status=EpisodeStatus.CLOSED, closure_date__gte=date_from, closure_date__lte=date_to
+    )
     through_record = closed.filter(
         Exists(
             ClosureRecord.objects.filter(
@@ -213,7 +215,8 @@ def timeliness(records: QuerySet, date_from: dt.date, date_to: dt.date) -> Figur
         bars_title="Median working days at each stage",
         unit="working days",
         note="Closure Records authorised in Closewell in the period (not addenda); closures imported from "
-        "the council's case system have no record, so this can be fewer than the closures above. Working days are Monday to Friday; bank holidays are "
+        "the council's case system have no record, so this can be fewer than the closures above. "
+        "Working days are Monday to Friday; bank holidays are "
         "counted. After a return, submission is the latest one.",
     )
 

@@ -23,7 +23,9 @@ from .selectors import code_already_used
 from .services import enrolment_code_find, two_factor_confirm
 
 WRONG_CODE = "The code is not right. Enter the code your authenticator app shows now"
-USED_CODE = "That code has already been used. Wait for your authenticator app to show a new code, then enter it"
+USED_CODE = (
+    "That code has already been used. Wait for your authenticator app to show a new code, then enter it"
+)
 SET_UP = "Two-factor sign-in is set up. Next time you sign in, enter the code your authenticator app shows"
 TOO_MANY = "Too many wrong codes. Wait a minute, then try again"
 WRONG_ENROLMENT = (

@@ -236,7 +236,9 @@ COUNCIL_NAME = os.environ.get("COUNCIL_NAME", "Northmoor Borough Council")
 COUNCIL_LA_CODE = os.environ.get("COUNCIL_LA_CODE", "999")
 SERVICE_NAME = "Closewell"
 # Where the Beta banner's "Tell the digital team" link goes: a mailto: address or a form's URL.
-FEEDBACK_URL = os.environ.get("FEEDBACK_URL", "mailto:digital.team@northmoor.example?subject=Closewell%20feedback")
+FEEDBACK_URL = os.environ.get(
+    "FEEDBACK_URL", "mailto:digital.team@northmoor.example?subject=Closewell%20feedback"
+)
 
 LOGGING = {
     "version": 1,
