@@ -141,6 +141,10 @@ def user_permissions(user) -> UserPermissions:
 
 # --- One case (an episode) and one child ------------------------------------------------------------
 
+CLOSED_CASE_REFUSAL = (
+    "This case is closed: nothing more can be recorded on it once its Closure Record is authorised."
+)
+
 
 class CasePermissions:
     """What a user may do on one episode of a child's case."""
@@ -164,6 +168,14 @@ class CasePermissions:
 
         CIN rule 8565: no activity is recorded after an episode is closed."""
         return not self.episode.is_closed and self.site.writes_records and self.in_team
+
+    @property
+    def edit_refusal(self) -> str:
+        """Why can_edit is no, in words for the 403 page ("" when it is yes, or for a role that never
+        records, whose 403 page says so itself)."""
+        if self.can_edit or not (self.site.writes_records and self.in_team):
+            return ""
+        return CLOSED_CASE_REFUSAL
 
     @property
     def can_start_closure(self) -> bool:
