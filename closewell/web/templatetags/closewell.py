@@ -1,9 +1,13 @@
 """Small template filters for the pages."""
 
+import re
+import secrets
+
 from django import template
 from django.template.base import NodeList
 from django.template.loader_tags import BlockNode
 from django.utils.html import format_html
+from django.utils.safestring import mark_safe
 
 register = template.Library()
 
@@ -29,29 +33,41 @@ def heading(context):
     return BlockNode("heading", NodeList()).render(context)
 
 
+_CAPTION = re.compile(r"<caption\b([^>]*)>")
+_ID = re.compile(r'\bid="([^"]+)"')
+
+
 class TableRegionNode(template.Node):
-    def __init__(self, labelledby, nodelist):
-        self.labelledby = labelledby
+    def __init__(self, nodelist):
         self.nodelist = nodelist
 
     def render(self, context):
+        html = self.nodelist.render(context)
+        caption = _CAPTION.search(html)
+        if caption is None:
+            raise template.TemplateSyntaxError("table_region: the table needs a <caption> to name its region")
+        found = _ID.search(caption.group(1))
+        if found:
+            label = found.group(1)
+        else:
+            label = f"table-{secrets.token_hex(4)}"
+            html = f'{html[: caption.start()]}<caption id="{label}"{caption.group(1)}>{html[caption.end() :]}'
         return format_html(
             '<div class="closewell-table-region" role="region" aria-labelledby="{}" tabindex="0">{}</div>',
-            self.labelledby.resolve(context),
-            self.nodelist.render(context),
+            label,
+            mark_safe(html),  # noqa: S308 (the template's own rendered output)
         )
 
 
 @register.tag
 def table_region(parser, token):
-    """{% table_region "id-of-its-visible-label" %}<table …>…</table>{% endtable_region %}
+    """{% table_region %}<table class="govuk-table"><caption …>…</caption>…</table>{% endtable_region %}
 
     A wide table scrolls inside its own box instead of widening the page (WCAG 1.4.10 reflow at 320 CSS
-    pixels); the box is a named region that takes keyboard focus, so it can be scrolled without a mouse.
-    The label is the id of a visible heading or caption that names the table."""
-    bits = token.split_contents()
-    if len(bits) != 2:
-        raise template.TemplateSyntaxError("table_region takes one argument: the id of the table's label")
+    pixels); the box is a region named by the table's caption that takes keyboard focus, so it can be
+    scrolled without a mouse. Every table on the pages goes in one."""
+    if len(token.split_contents()) != 1:
+        raise template.TemplateSyntaxError("table_region takes no arguments")
     nodelist = parser.parse(("endtable_region",))
     parser.delete_first_token()
-    return TableRegionNode(parser.compile_filter(bits[1]), nodelist)
+    return TableRegionNode(nodelist)
