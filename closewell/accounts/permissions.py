@@ -114,6 +114,12 @@ class UserPermissions:
         return self.role == Role.DATA_OFFICER
 
     @property
+    def can_view_overview(self) -> bool:
+        """The council's figures at a glance (the census return's size, closures, links to the census,
+        reports and search): the data officer's start page."""
+        return self.role == Role.DATA_OFFICER
+
+    @property
     def can_export_census(self) -> bool:
         """The census return holds every child in the council: only the data officer downloads it."""
         return self.role == Role.DATA_OFFICER
@@ -134,6 +140,10 @@ def user_permissions(user) -> UserPermissions:
 
 
 # --- One case (an episode) and one child ------------------------------------------------------------
+
+CLOSED_CASE_REFUSAL = (
+    "This case is closed: nothing more can be recorded on it once its Closure Record is authorised."
+)
 
 
 class CasePermissions:
@@ -158,6 +168,14 @@ class CasePermissions:
 
         CIN rule 8565: no activity is recorded after an episode is closed."""
         return not self.episode.is_closed and self.site.writes_records and self.in_team
+
+    @property
+    def edit_refusal(self) -> str:
+        """Why can_edit is no, in words for the 403 page ("" when it is yes, or for a role that never
+        records, whose 403 page says so itself)."""
+        if self.can_edit or not (self.site.writes_records and self.in_team):
+            return ""
+        return CLOSED_CASE_REFUSAL
 
     @property
     def can_start_closure(self) -> bool:

@@ -96,6 +96,8 @@ TEMPLATES = [
                 "closewell.web.context_processors.service",
                 "closewell.drafts.context_processors.session_timeout",
             ],
+            # {% heading %}, {% table_region %} and the small filters in every template without a load.
+            "builtins": ["closewell.web.templatetags.closewell"],
         },
     },
 ]
@@ -233,6 +235,10 @@ DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "closewell@example.inv
 COUNCIL_NAME = os.environ.get("COUNCIL_NAME", "Northmoor Borough Council")
 COUNCIL_LA_CODE = os.environ.get("COUNCIL_LA_CODE", "999")
 SERVICE_NAME = "Closewell"
+# Where the Beta banner's "Tell the digital team" link goes: a mailto: address or a form's URL.
+FEEDBACK_URL = os.environ.get(
+    "FEEDBACK_URL", "mailto:digital.team@northmoor.example?subject=Closewell%20feedback"
+)
 
 LOGGING = {
     "version": 1,
