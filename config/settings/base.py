@@ -28,7 +28,6 @@ DEBUG = env_bool("DEBUG")
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost")
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -42,6 +41,9 @@ INSTALLED_APPS = [
     "closewell.documents",
     "closewell.audit",
     "closewell.web",
+    # After closewell.web, whose templates/admin/ restyle the admin; the council's admin site and the
+    # third-party apps' plain names are in closewell/web/apps.py.
+    "closewell.web.apps.CouncilAdminConfig",
     "closewell.ssd",
     "closewell.api",
     "rest_framework",
@@ -52,10 +54,12 @@ INSTALLED_APPS = [
     "closewell.security",
     "closewell.demo",
     "closewell.drafts",
-    "axes",
+    "closewell.web.apps.SignInsConfig",
     "django_otp",
-    "django_otp.plugins.otp_totp",
+    "closewell.web.apps.AuthenticatorAppsConfig",
 ]
+# The admin registers its own versions of django-axes' pages (closewell/accounts/admin.py).
+AXES_ENABLE_ADMIN = False
 
 MIDDLEWARE = [
     # Outermost: a database that does not answer gives the 503 page, whatever inside needed it.
