@@ -16,6 +16,7 @@ urlpatterns = [
     path("census/", include("closewell.census.urls")),
     path("reports/", include("closewell.reports.urls")),
     path("two-factor/", include("closewell.security.urls")),
+    path("sso/", include("closewell.security.sso_urls")),
     path("drafts/", include("closewell.drafts.urls")),
     path("", include("closewell.web.urls")),
 ]

@@ -416,10 +416,29 @@ def user_change_refusal(user: User, change) -> str | None:
     return None
 
 
+def group_mapping_refusal(user: User, mapping) -> str | None:
+    """Why `user` may not approve a sign-in group's access (single sign-on), or None: an active
+    administrator who did not ask for it and was not, at their own last sign-in, in the group (the
+    mapping would change their own access)."""
+    if not _is_administrator(user):
+        return "Only an administrator approves a sign-in group's access."
+    if mapping.requested_by_id == user.pk:
+        return "You asked for this mapping: another administrator must approve it."
+    identity = getattr(user, "external_identity", None)
+    own = {group.casefold() for group in (identity.groups if identity else [])}
+    if mapping.group.strip().casefold() in own:
+        return (
+            "You are in this group, so the mapping changes your own access: another administrator "
+            "must approve it."
+        )
+    return None
+
+
 # What the administrator role may do in the admin: people and teams (never delete a user: deactivate
 # them, so the audit trail keeps who did what), the council's advice words, unlocking accounts
 # locked by failed sign-ins, asking for a lost authenticator app to be removed, approving another
-# administrator's changes, and seeing who did what kind of thing when in the audit trail. A role,
+# administrator's changes, asking for and approving sign-in groups' access (single sign-on), and seeing
+# who did what kind of thing when in the audit trail. A role,
 # team, password or authenticator change waits for a second administrator (accounts.services).
 # No child's record, and nothing of a child's in the audit trail, is in the admin.
 ADMINISTRATOR_PERMISSIONS = frozenset(
@@ -441,6 +460,9 @@ ADMINISTRATOR_PERMISSIONS = frozenset(
         "audit.view_auditevent",
         "otp_totp.view_totpdevice",
         "otp_totp.delete_totpdevice",
+        "security.view_groupmapping",
+        "security.add_groupmapping",
+        "security.change_groupmapping",
     }
 )
 

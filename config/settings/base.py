@@ -129,8 +129,11 @@ LOGOUT_REDIRECT_URL = "login"
 # django-axes first: it refuses a locked-out username and address before the password is checked.
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    # Django's password backend, keeping to LOCAL_SIGN_IN when single sign-on is on.
+    "closewell.security.sso.PasswordBackend",
     "closewell.accounts.permissions.RoleBackend",
+    # Single sign-on: authenticates only from a verified callback (closewell.security.sso).
+    "closewell.security.sso.Backend",
 ]
 
 PASSWORD_HASHERS = [
@@ -196,6 +199,39 @@ OTP_TOTP_ISSUER = os.environ.get("OTP_TOTP_ISSUER", "Closewell")
 # The admin never shows an authenticator's secret or QR code: an administrator can remove a lost
 # device, not copy someone's second factor.
 OTP_ADMIN_HIDE_SENSITIVE_DATA = True
+
+# Single sign-on with the council's identity provider (OpenID Connect, e.g. Microsoft Entra ID), through
+# mozilla-django-oidc (closewell/security/sso.py). On when a client id and the provider's issuer are set;
+# without them local passwords are the only way in, as for the demo and councils without a provider.
+# Role and team come from the groups claim through the mappings administrators set (security.GroupMapping).
+OIDC_RP_CLIENT_ID = os.environ.get("OIDC_RP_CLIENT_ID", "")
+OIDC_RP_CLIENT_SECRET = os.environ.get("OIDC_RP_CLIENT_SECRET", "")
+OIDC_OP_ISSUER = os.environ.get("OIDC_OP_ISSUER", "")
+OIDC_OP_AUTHORIZATION_ENDPOINT = os.environ.get("OIDC_OP_AUTHORIZATION_ENDPOINT", "")
+OIDC_OP_TOKEN_ENDPOINT = os.environ.get("OIDC_OP_TOKEN_ENDPOINT", "")
+OIDC_OP_JWKS_ENDPOINT = os.environ.get("OIDC_OP_JWKS_ENDPOINT", "")
+# The ID token carries every claim used; a userinfo endpoint is asked too only if set.
+OIDC_OP_USER_ENDPOINT = os.environ.get("OIDC_OP_USER_ENDPOINT", "")
+OIDC_ENABLED = bool(OIDC_RP_CLIENT_ID and OIDC_OP_ISSUER)
+OIDC_RP_SIGN_ALGO = os.environ.get("OIDC_RP_SIGN_ALGO", "RS256")
+OIDC_RP_SCOPES = os.environ.get("OIDC_RP_SCOPES", "openid profile email")
+OIDC_USE_PKCE = env_bool("OIDC_USE_PKCE", True)
+OIDC_TIMEOUT = int(os.environ.get("OIDC_TIMEOUT_SECONDS", "10"))
+# Shown on the sign-in page's button: "Sign in with <name>".
+OIDC_PROVIDER_NAME = os.environ.get("OIDC_PROVIDER_NAME", "your council account")
+# Which claims say who someone is: a stable id (Entra ID: "oid"), the username shown in Closewell, and
+# the groups (Entra ID: "groups", object ids unless the app is set to send names).
+OIDC_SUBJECT_CLAIM = os.environ.get("OIDC_SUBJECT_CLAIM", "sub")
+OIDC_USERNAME_CLAIM = os.environ.get("OIDC_USERNAME_CLAIM", "preferred_username")
+OIDC_GROUPS_CLAIM = os.environ.get("OIDC_GROUPS_CLAIM", "groups")
+# The provider's `amr` values that mean it checked a second factor: then Closewell does not ask for its
+# own authenticator code as well. Empty: always ask (REQUIRE_TWO_FACTOR and the role decide).
+OIDC_MFA_AMR_VALUES = env_list("OIDC_MFA_AMR_VALUES", "mfa")
+# Whether people may still sign in with a Closewell password when single sign-on is on: "all",
+# "administrators" (a break-glass account for when the provider is down) or "none".
+LOCAL_SIGN_IN = os.environ.get("LOCAL_SIGN_IN", "all")
+if LOCAL_SIGN_IN not in {"all", "administrators", "none"}:
+    raise ImproperlyConfigured("LOCAL_SIGN_IN must be all, administrators or none.")
 
 # Content-Security-Policy: scripts only from our own static files (no inline script, no eval),
 # nothing may frame the pages, forms post only to us. Signatures are drawn to a canvas and shown as
