@@ -20,6 +20,7 @@ urlpatterns = [
     path("closures/", include("closewell.closures.urls")),
     path("census/", include("closewell.census.urls")),
     path("reports/", include("closewell.reports.urls")),
+    path("jobs/", include("closewell.jobs.urls")),
     path("two-factor/", include("closewell.security.urls")),
     path("drafts/", include("closewell.drafts.urls")),
     path("", include("closewell.web.urls")),

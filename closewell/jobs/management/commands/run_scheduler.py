@@ -30,7 +30,6 @@ class Command(BaseCommand):
             "prune": PRUNE_SECONDS,
         }
         while True:
-            close_old_connections()
             now = time.monotonic()
             for name, at in due.items():
                 if now >= at:
@@ -39,6 +38,7 @@ class Command(BaseCommand):
             if once:
                 return
             time.sleep(max(1.0, min(due.values()) - time.monotonic()))
+            close_old_connections()  # as a request would: a long-lived process reconnects when it must
 
     def run(self, name: str) -> None:
         if name == "heartbeat":
