@@ -27,6 +27,11 @@ class Role(models.TextChoices):
     LEAD_PRACTITIONER = "lead_practitioner", "Family Help lead practitioner"
 
 
+# The roles a group in the council's identity provider can give (security.GroupMapping): a Family Help
+# lead practitioner often works outside the council, so their account is made by the administrators.
+COUNCIL_ROLES = [(value, label) for value, label in Role.choices if value != Role.LEAD_PRACTITIONER]
+
+
 class Manager(UserManager):
     def create_superuser(self, username, email=None, password=None, **extra_fields):
         """`createsuperuser` makes an administrator (a social worker would need a team)."""

@@ -18,5 +18,6 @@ urlpatterns = [
         name="favicon",
     ),
     path("accessibility/", views.accessibility, name="accessibility"),
+    path("overview/", views.overview, name="overview"),
     path("", include("closewell.cases.urls")),
 ]
