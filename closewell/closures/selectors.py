@@ -4,7 +4,7 @@ import datetime as dt
 import re
 
 from django.conf import settings
-from django.db.models import QuerySet
+from django.db.models import Prefetch, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
@@ -17,7 +17,7 @@ from closewell.accounts.permissions import (
 )
 from closewell.audit.models import Action, AuditEvent
 from closewell.audit.services import log_event
-from closewell.cases.models import Episode
+from closewell.cases.models import ChildPerson, Episode, PlannedAction
 from closewell.core.dates import add_working_days
 
 from . import sections
@@ -29,7 +29,21 @@ def record_get_for_user(user, pk: int, *, audit_read: bool = True) -> ClosureRec
     Reading a Closure Record is audited."""
     episodes = scope_episodes(user, Episode.objects.all())
     record = (
-        ClosureRecord.objects.select_related("episode__child", "episode__team", "author", "authorised_by")
+        ClosureRecord.objects.select_related(
+            "episode__child", "episode__team", "episode__worker", "author", "authorised_by"
+        )
+        # What the record's pages, checks and advice each read of the case, read once
+        # (content.family_links, content.period_start, content.review_groups, the sections' rules).
+        .prefetch_related(
+            "parent_views",
+            "episode__assessments",
+            "episode__child__looked_after_periods",
+            Prefetch(
+                "episode__child__relationships",
+                queryset=ChildPerson.objects.select_related("person").order_by("pk"),
+            ),
+            Prefetch("episode__actions", queryset=PlannedAction.objects.order_by("start_date", "pk")),
+        )
         .filter(pk=pk, episode__in=episodes)
         .first()
     )
@@ -154,6 +168,8 @@ def awaiting_authorisation(user) -> QuerySet:
     return (
         ClosureRecord.objects.filter(status=Status.SUBMITTED, episode__team_id__in=access.team_ids or [])
         .select_related("episode__child", "episode__team", "author")
+        # Who wrote, changed or submitted each one (four eyes), read for the whole queue at once.
+        .prefetch_related("contributions")
         .order_by("submitted_at", "pk")
     )
 
