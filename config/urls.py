@@ -15,7 +15,9 @@ urlpatterns = [
     path("closures/", include("closewell.closures.urls")),
     path("census/", include("closewell.census.urls")),
     path("reports/", include("closewell.reports.urls")),
+    path("jobs/", include("closewell.jobs.urls")),
     path("two-factor/", include("closewell.security.urls")),
+    path("sso/", include("closewell.security.sso_urls")),
     path("drafts/", include("closewell.drafts.urls")),
     path("", include("closewell.web.urls")),
 ]
