@@ -10,7 +10,7 @@ from rest_framework.views import APIView
 
 from closewell.cases.selectors import episode_get_for_user
 from closewell.closures import actions, sections, services
-from closewell.closures.models import ClosureRecord, ParentView, ReturnComment, Section, Status
+from closewell.closures.models import COMMENTABLE, ClosureRecord, ParentView, ReturnComment, Section, Status
 from closewell.closures.selectors import record_get_for_user, records_for_user, return_loop, signatures_task
 from closewell.core.errors import DomainError
 from closewell.core.text import TEXT_MAX
@@ -30,7 +30,7 @@ class ParentViewSerializer(serializers.ModelSerializer):
 
 
 class CommentSerializer(serializers.Serializer):
-    section = serializers.ChoiceField(choices=Section.choices)
+    section = serializers.ChoiceField(choices=COMMENTABLE)
     text = serializers.CharField()
 
 

@@ -5,7 +5,6 @@ transaction, because the case is closed from the moment a team manager authorise
 """
 
 from django.core.exceptions import PermissionDenied
-from django.core.mail import send_mail
 from django.db import transaction
 from django.utils import timezone
 
@@ -18,6 +17,7 @@ from closewell.core import date_rules
 from closewell.core.dates import long_date
 from closewell.core.errors import DomainError, NotPermitted
 from closewell.core.text import TEXT_MAX
+from closewell.outbox.services import email_queue
 
 from . import sections
 from .checks import Problem, date_checks
@@ -54,9 +54,8 @@ class RecordIncomplete(DomainError):
 
 
 def _notify(recipients, subject: str, body: str) -> None:
-    emails = [u.email for u in recipients if u.email]
-    if emails:
-        transaction.on_commit(lambda: send_mail(subject, body, None, emails, fail_silently=True))
+    """Tell people of a change, through the outbox: in the change's transaction, sent after it commits."""
+    email_queue(to=[u.email for u in recipients], subject=subject, body=body)
 
 
 def _prefill_involvement(episode: Episode) -> str:
@@ -184,6 +183,8 @@ def _write_rows(spec: sections.SectionSpec, record: ClosureRecord, data: dict) -
     """A section that writes other rows (the review's actions, the parents' views): each row named
     in `data` must be the record's; a row with a version moves to the next one."""
     rows = {getattr(row, spec.rows.key): row for row in spec.rows.of(record)}
+    if spec.rows.make and not rows:  # a one-row section written for the first time (the handover)
+        rows = {record.pk: spec.rows.make(record)}
     for key, values in data.items():
         row = rows.get(int(key))
         if row is None:
@@ -194,8 +195,8 @@ def _write_rows(spec: sections.SectionSpec, record: ClosureRecord, data: dict) -
         if unknown:
             raise DomainError(f"Unknown fields for this section: {', '.join(sorted(unknown))}.")
         for name in spec.rows.fields:
-            if name in values:
-                setattr(row, name, values[name])
+            if name in values:  # a foreign key (the handover's lead practitioner) is given by its id
+                setattr(row, row._meta.get_field(name).attname, values[name])
         if spec.clear:
             spec.clear(row)
         changed = list(spec.rows.fields)
@@ -203,7 +204,10 @@ def _write_rows(spec: sections.SectionSpec, record: ClosureRecord, data: dict) -
             _claim_row(row, read)
             changed.append("version")
         row.full_clean()
-        row.save(update_fields=[*changed, "updated_at"])
+        if row.pk is None:
+            row.save()
+        else:
+            row.save(update_fields=[*changed, "updated_at"])
 
 
 def _refuse_impossible_dates(record: ClosureRecord, section: str, data: dict) -> None:

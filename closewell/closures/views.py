@@ -25,7 +25,7 @@ from closewell.web.editing import versioned_edit
 from . import actions, sections, selectors, services
 from .checks import SIGNATURES
 from .forms import CommentAnswerForm, ReturnForm, StartForm, WithdrawForm, return_counts
-from .models import LIVE, ClosureRecord, ReturnComment, Status
+from .models import COMMENTABLE, LIVE, ClosureRecord, ReturnComment, Status
 
 TASK_TAGS = {
     selectors.TaskStatus.OPTIONAL: "govuk-tag--grey",
@@ -324,7 +324,8 @@ def _review_page(request, record: ClosureRecord, form: ReturnForm, problems=(), 
 def _return_form(record: ClosureRecord, data=None) -> ReturnForm:
     """The comment boxes beside each section. "Add another comment" (data["add"]) gives its section
     one more box and shows the page again with everything typed, unchecked."""
-    titles = [(spec.key, spec.title) for spec in sections.due(record)]
+    commentable = dict(COMMENTABLE)
+    titles = [(spec.key, spec.title) for spec in sections.due(record) if spec.key in commentable]
     if data is None:
         return ReturnForm(sections=titles)
     counts, added = return_counts(data, titles)
