@@ -188,6 +188,7 @@ def test_the_manager_sees_each_comment_its_answer_and_what_changed(case, returne
     save_reason(case, returned)
     for comment in returned.comments.all():
         answer(case, comment, text=f"Answered: {comment.text}")
+    returned.refresh_from_db()
     loop = selectors.return_loop(returned)
     assert set(loop) == {"reason", "child_views"}
     assert len(loop["reason"]["comments"]) == 2

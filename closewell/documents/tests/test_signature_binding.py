@@ -16,6 +16,7 @@ from closewell.audit.models import AuditEvent
 from closewell.cases.services import action_update
 from closewell.closures import sections, selectors
 from closewell.closures import services as closures
+from closewell.closures.tests.test_views import date_parts
 from closewell.core.errors import DomainError
 from closewell.documents import pdf, services
 from closewell.documents.models import Signature
@@ -205,9 +206,7 @@ def test_the_signing_form_keeps_the_comment(case, complete_record):
             "signer": str(case.mother.pk),
             "method": "not_signed",
             "not_signed_reason": "declined",
-            "signed_on_0": days_ago(1).day,
-            "signed_on_1": days_ago(1).month,
-            "signed_on_2": days_ago(1).year,
+            **date_parts("signed_on", days_ago(1)),
             "comment": "I want Ruby's school named.",
         },
     )
