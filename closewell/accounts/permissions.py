@@ -114,6 +114,12 @@ class UserPermissions:
         return self.role == Role.DATA_OFFICER
 
     @property
+    def can_view_overview(self) -> bool:
+        """The council's figures at a glance (the census return's size, closures, links to the census,
+        reports and search): the data officer's start page."""
+        return self.role == Role.DATA_OFFICER
+
+    @property
     def can_export_census(self) -> bool:
         """The census return holds every child in the council: only the data officer downloads it."""
         return self.role == Role.DATA_OFFICER
@@ -167,6 +173,10 @@ def job_permissions(user, job) -> JobPermissions:
 
 # --- One case (an episode) and one child ------------------------------------------------------------
 
+CLOSED_CASE_REFUSAL = (
+    "This case is closed: nothing more can be recorded on it once its Closure Record is authorised."
+)
+
 
 class CasePermissions:
     """What a user may do on one episode of a child's case."""
@@ -190,6 +200,14 @@ class CasePermissions:
 
         CIN rule 8565: no activity is recorded after an episode is closed."""
         return not self.episode.is_closed and self.site.writes_records and self.in_team
+
+    @property
+    def edit_refusal(self) -> str:
+        """Why can_edit is no, in words for the 403 page ("" when it is yes, or for a role that never
+        records, whose 403 page says so itself)."""
+        if self.can_edit or not (self.site.writes_records and self.in_team):
+            return ""
+        return CLOSED_CASE_REFUSAL
 
     @property
     def can_start_closure(self) -> bool:
@@ -430,10 +448,29 @@ def user_change_refusal(user: User, change) -> str | None:
     return None
 
 
+def group_mapping_refusal(user: User, mapping) -> str | None:
+    """Why `user` may not approve a sign-in group's access (single sign-on), or None: an active
+    administrator who did not ask for it and was not, at their own last sign-in, in the group (the
+    mapping would change their own access)."""
+    if not _is_administrator(user):
+        return "Only an administrator approves a sign-in group's access."
+    if mapping.requested_by_id == user.pk:
+        return "You asked for this mapping: another administrator must approve it."
+    identity = getattr(user, "external_identity", None)
+    own = {group.casefold() for group in (identity.groups if identity else [])}
+    if mapping.group.strip().casefold() in own:
+        return (
+            "You are in this group, so the mapping changes your own access: another administrator "
+            "must approve it."
+        )
+    return None
+
+
 # What the administrator role may do in the admin: people and teams (never delete a user: deactivate
 # them, so the audit trail keeps who did what), the council's advice words, unlocking accounts
 # locked by failed sign-ins, asking for a lost authenticator app to be removed, approving another
-# administrator's changes, and seeing who did what kind of thing when in the audit trail. A role,
+# administrator's changes, asking for and approving sign-in groups' access (single sign-on), and seeing
+# who did what kind of thing when in the audit trail. A role,
 # team, password or authenticator change waits for a second administrator (accounts.services).
 # No child's record, and nothing of a child's in the audit trail, is in the admin.
 ADMINISTRATOR_PERMISSIONS = frozenset(
@@ -455,6 +492,9 @@ ADMINISTRATOR_PERMISSIONS = frozenset(
         "audit.view_auditevent",
         "otp_totp.view_totpdevice",
         "otp_totp.delete_totpdevice",
+        "security.view_groupmapping",
+        "security.add_groupmapping",
+        "security.change_groupmapping",
         # Emails that could not be sent (to whom, about what, the server's error; never the body): the
         # change permission is the "send again" action, nothing is edited.
         "outbox.view_failedemail",

@@ -28,7 +28,6 @@ DEBUG = env_bool("DEBUG")
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost")
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -42,6 +41,9 @@ INSTALLED_APPS = [
     "closewell.documents",
     "closewell.audit",
     "closewell.web",
+    # After closewell.web, whose templates/admin/ restyle the admin; the council's admin site and the
+    # third-party apps' plain names are in closewell/web/apps.py.
+    "closewell.web.apps.CouncilAdminConfig",
     "closewell.ssd",
     "closewell.api",
     "rest_framework",
@@ -52,14 +54,16 @@ INSTALLED_APPS = [
     "closewell.security",
     "closewell.demo",
     "closewell.drafts",
-    "axes",
+    "closewell.web.apps.SignInsConfig",
     "django_otp",
-    "django_otp.plugins.otp_totp",
+    "closewell.web.apps.AuthenticatorAppsConfig",
     "django_tasks",
     "django_tasks_db",
     "closewell.outbox",
     "closewell.jobs",
 ]
+# The admin registers its own versions of django-axes' pages (closewell/accounts/admin.py).
+AXES_ENABLE_ADMIN = False
 
 MIDDLEWARE = [
     # Outermost: a database that does not answer gives the 503 page, whatever inside needed it.
@@ -100,6 +104,8 @@ TEMPLATES = [
                 "closewell.web.context_processors.service",
                 "closewell.drafts.context_processors.session_timeout",
             ],
+            # {% heading %}, {% table_region %} and the small filters in every template without a load.
+            "builtins": ["closewell.web.templatetags.closewell"],
         },
     },
 ]
@@ -127,8 +133,11 @@ LOGOUT_REDIRECT_URL = "login"
 # django-axes first: it refuses a locked-out username and address before the password is checked.
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    # Django's password backend, keeping to LOCAL_SIGN_IN when single sign-on is on.
+    "closewell.security.sso.PasswordBackend",
     "closewell.accounts.permissions.RoleBackend",
+    # Single sign-on: authenticates only from a verified callback (closewell.security.sso).
+    "closewell.security.sso.Backend",
 ]
 
 PASSWORD_HASHERS = [
@@ -226,6 +235,39 @@ OTP_TOTP_ISSUER = os.environ.get("OTP_TOTP_ISSUER", "Closewell")
 # device, not copy someone's second factor.
 OTP_ADMIN_HIDE_SENSITIVE_DATA = True
 
+# Single sign-on with the council's identity provider (OpenID Connect, e.g. Microsoft Entra ID), through
+# mozilla-django-oidc (closewell/security/sso.py). On when a client id and the provider's issuer are set;
+# without them local passwords are the only way in, as for the demo and councils without a provider.
+# Role and team come from the groups claim through the mappings administrators set (security.GroupMapping).
+OIDC_RP_CLIENT_ID = os.environ.get("OIDC_RP_CLIENT_ID", "")
+OIDC_RP_CLIENT_SECRET = os.environ.get("OIDC_RP_CLIENT_SECRET", "")
+OIDC_OP_ISSUER = os.environ.get("OIDC_OP_ISSUER", "")
+OIDC_OP_AUTHORIZATION_ENDPOINT = os.environ.get("OIDC_OP_AUTHORIZATION_ENDPOINT", "")
+OIDC_OP_TOKEN_ENDPOINT = os.environ.get("OIDC_OP_TOKEN_ENDPOINT", "")
+OIDC_OP_JWKS_ENDPOINT = os.environ.get("OIDC_OP_JWKS_ENDPOINT", "")
+# The ID token carries every claim used; a userinfo endpoint is asked too only if set.
+OIDC_OP_USER_ENDPOINT = os.environ.get("OIDC_OP_USER_ENDPOINT", "")
+OIDC_ENABLED = bool(OIDC_RP_CLIENT_ID and OIDC_OP_ISSUER)
+OIDC_RP_SIGN_ALGO = os.environ.get("OIDC_RP_SIGN_ALGO", "RS256")
+OIDC_RP_SCOPES = os.environ.get("OIDC_RP_SCOPES", "openid profile email")
+OIDC_USE_PKCE = env_bool("OIDC_USE_PKCE", True)
+OIDC_TIMEOUT = int(os.environ.get("OIDC_TIMEOUT_SECONDS", "10"))
+# Shown on the sign-in page's button: "Sign in with <name>".
+OIDC_PROVIDER_NAME = os.environ.get("OIDC_PROVIDER_NAME", "your council account")
+# Which claims say who someone is: a stable id (Entra ID: "oid"), the username shown in Closewell, and
+# the groups (Entra ID: "groups", object ids unless the app is set to send names).
+OIDC_SUBJECT_CLAIM = os.environ.get("OIDC_SUBJECT_CLAIM", "sub")
+OIDC_USERNAME_CLAIM = os.environ.get("OIDC_USERNAME_CLAIM", "preferred_username")
+OIDC_GROUPS_CLAIM = os.environ.get("OIDC_GROUPS_CLAIM", "groups")
+# The provider's `amr` values that mean it checked a second factor: then Closewell does not ask for its
+# own authenticator code as well. Empty: always ask (REQUIRE_TWO_FACTOR and the role decide).
+OIDC_MFA_AMR_VALUES = env_list("OIDC_MFA_AMR_VALUES", "mfa")
+# Whether people may still sign in with a Closewell password when single sign-on is on: "all",
+# "administrators" (a break-glass account for when the provider is down) or "none".
+LOCAL_SIGN_IN = os.environ.get("LOCAL_SIGN_IN", "all")
+if LOCAL_SIGN_IN not in {"all", "administrators", "none"}:
+    raise ImproperlyConfigured("LOCAL_SIGN_IN must be all, administrators or none.")
+
 # Content-Security-Policy: scripts only from our own static files (no inline script, no eval),
 # nothing may frame the pages, forms post only to us. Signatures are drawn to a canvas and shown as
 # data: PNGs. Inline style *attributes* are allowed (reports' SVG charts size themselves with
@@ -274,6 +316,10 @@ EMAIL_TIMEOUT = int(os.environ.get("EMAIL_TIMEOUT", "30"))
 COUNCIL_NAME = os.environ.get("COUNCIL_NAME", "Northmoor Borough Council")
 COUNCIL_LA_CODE = os.environ.get("COUNCIL_LA_CODE", "999")
 SERVICE_NAME = "Closewell"
+# Where the Beta banner's "Tell the digital team" link goes: a mailto: address or a form's URL.
+FEEDBACK_URL = os.environ.get(
+    "FEEDBACK_URL", "mailto:digital.team@northmoor.example?subject=Closewell%20feedback"
+)
 
 LOGGING = {
     "version": 1,

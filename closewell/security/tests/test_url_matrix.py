@@ -16,7 +16,6 @@ import html
 import re
 
 import pytest
-from django.contrib.auth.models import Group
 from django.contrib.contenttypes.models import ContentType
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
@@ -71,12 +70,6 @@ EXPECTED: dict[str, tuple[int, ...]] = {
     "admin/autocomplete/": (302, 302, 302, 302, 302, 403, 302),
     "admin/jsi18n/": (302, 302, 302, 302, 302, 200, 302),
     "admin/r/<path:content_type_id>/<path:object_id>/": (302, 302, 302, 302, 302, 302, 302),
-    "admin/auth/group/": (302, 302, 302, 302, 302, 403, 302),
-    "admin/auth/group/add/": (302, 302, 302, 302, 302, 403, 302),
-    "admin/auth/group/<path:object_id>/history/": (302, 302, 302, 302, 302, 403, 302),
-    "admin/auth/group/<path:object_id>/delete/": (302, 302, 302, 302, 302, 403, 302),
-    "admin/auth/group/<path:object_id>/change/": (302, 302, 302, 302, 302, 403, 302),
-    "admin/auth/group/<path:object_id>/": (302, 302, 302, 302, 302, 302, 302),
     "admin/accounts/team/": (302, 302, 302, 302, 302, 200, 302),
     "admin/accounts/team/add/": (302, 302, 302, 302, 302, 200, 302),
     "admin/accounts/team/<path:object_id>/history/": (302, 302, 302, 302, 302, 200, 302),
@@ -90,6 +83,7 @@ EXPECTED: dict[str, tuple[int, ...]] = {
     "admin/accounts/user/<path:object_id>/delete/": (302, 302, 302, 302, 302, 403, 302),
     "admin/accounts/user/<path:object_id>/change/": (302, 302, 302, 302, 302, 200, 302),
     "admin/accounts/user/<path:object_id>/": (302, 302, 302, 302, 302, 302, 302),
+    "admin/audit/auditevent/export/": (302, 302, 302, 302, 302, 200, 302),
     "admin/audit/auditevent/": (302, 302, 302, 302, 302, 200, 302),
     "admin/audit/auditevent/add/": (302, 302, 302, 302, 302, 403, 302),
     "admin/audit/auditevent/<path:object_id>/history/": (302, 302, 302, 302, 302, 200, 302),
@@ -250,7 +244,6 @@ def scenario(case, authorised, settings, tmp_path):
         method="in_person",
     )
     signature = Signature.objects.filter(record=authorised).order_by("pk").first()
-    group = Group.objects.create(name="Readers")
     word = AdviceWord.objects.first() or AdviceWord.objects.create(
         kind=WordKind.JARGON, term="utilise", plain="use"
     )
@@ -279,7 +272,6 @@ def scenario(case, authorised, settings, tmp_path):
         "record": authorised,
         "copy": copy,
         "signature": signature,
-        "group": group,
         "word": word,
         "event": event,
         "users": users,
@@ -306,7 +298,6 @@ def fill(route: str, s: dict) -> str:
         "api/v1/episodes/": case.episode.pk,
         "api/v1/contacts/": case.visit.pk,
         "closures/start/": open_case["episode"].pk,
-        "admin/auth/group/": s["group"].pk,
         "admin/accounts/team/": case.east.pk,
         "admin/accounts/user/": case.worker.pk,
         "admin/audit/auditevent/": s["event"].pk,
@@ -479,7 +470,8 @@ def test_the_administrator_sees_no_childs_data_in_the_admin(scenario):
     for path in admin_pages(scenario):
         response = client.get(path)
         assert response.status_code == 200, path
-        page = html.unescape(response.content.decode())
+        body = b"".join(response.streaming_content) if response.streaming else response.content
+        page = html.unescape(body.decode())
         found = [word for word in words if word and word in page]
         if found:
             seen[path] = found
