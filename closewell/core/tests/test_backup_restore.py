@@ -31,14 +31,17 @@ def database_url() -> str:
     return f"postgres://{user}{password}@{s['HOST'] or '127.0.0.1'}:{s['PORT'] or 5432}/{s['NAME']}"
 
 
+def run_script(*args: str, env: dict) -> subprocess.CompletedProcess:
+    return subprocess.run(  # noqa: S603 (our own script, our own arguments)
+        ["/bin/bash", str(SCRIPT), *args], capture_output=True, text=True, env=env, timeout=300, check=False
+    )
+
+
 def test_the_backup_restores_whole(tmp_path):
     load_demo()
     env = {**os.environ, "PYTHON": sys.executable, "DJANGO_SETTINGS_MODULE": "config.settings.test"}
     env.pop("DATABASE_URL", None)
-    done = subprocess.run(
-        ["bash", str(SCRIPT), database_url(), "--keep", str(tmp_path)],
-        capture_output=True, text=True, env=env, timeout=300, check=False,
-    )  # fmt: skip
+    done = run_script(database_url(), "--keep", str(tmp_path), env=env)
     assert done.returncode == 0, done.stdout + done.stderr
     assert "Row counts match" in done.stdout and "Audit chain intact" in done.stdout
     assert list(tmp_path.glob("closewell-*.dump"))
@@ -52,7 +55,7 @@ def test_a_restore_that_loses_rows_is_caught(tmp_path):
     fake.write_text(
         "#!/usr/bin/env bash\n"
         "set -e\n"
-        "/usr/bin/pg_restore \"$@\"\n"
+        '/usr/bin/pg_restore "$@"\n'
         'for arg in "$@"; do case "$arg" in --dbname=*) db="${arg#--dbname=}" ;; esac; done\n'
         'psql -q -X "$db" -c "TRUNCATE cases_contact CASCADE"\n'
     )
@@ -64,8 +67,6 @@ def test_a_restore_that_loses_rows_is_caught(tmp_path):
         "PATH": f"{tmp_path}:{os.environ['PATH']}",
     }
     env.pop("DATABASE_URL", None)
-    done = subprocess.run(
-        ["bash", str(SCRIPT), database_url()], capture_output=True, text=True, env=env, timeout=300, check=False
-    )
+    done = run_script(database_url(), env=env)
     assert done.returncode == 1, done.stdout + done.stderr
     assert "row counts differ" in done.stderr and "-cases_contact " in done.stdout
