@@ -9,7 +9,7 @@ from rest_framework.views import APIView
 
 from closewell.cases.selectors import episode_get_for_user
 from closewell.closures import actions, sections, services
-from closewell.closures.models import ClosureRecord, ParentView, Section, Status
+from closewell.closures.models import COMMENTABLE, ClosureRecord, ParentView, Section, Status
 from closewell.closures.selectors import record_get_for_user, records_for_user
 from closewell.core.errors import DomainError
 
@@ -27,7 +27,7 @@ class ParentViewSerializer(serializers.ModelSerializer):
 
 
 class CommentSerializer(serializers.Serializer):
-    section = serializers.ChoiceField(choices=Section.choices)
+    section = serializers.ChoiceField(choices=COMMENTABLE)
     text = serializers.CharField()
 
 

@@ -7,7 +7,7 @@ from django.urls import path, re_path
 from django.views.decorators.csrf import csrf_exempt
 from drf_spectacular.views import SpectacularJSONAPIView
 
-from . import children, closures, contacts, copies, episodes, people
+from . import children, closures, contacts, copies, episodes, handovers, people
 
 app_name = "api"
 
@@ -54,5 +54,8 @@ urlpatterns = [
     path(
         "closure-records/<int:pk>/copies/<int:copy_pk>/release/", api(copies.CopyRelease), name="copy-release"
     ),
+    path("handovers/", api(handovers.HandoverList), name="handovers"),
+    path("handovers/<int:pk>/", api(handovers.HandoverDetail), name="handover"),
+    path("handovers/<int:pk>/acknowledge/", api(handovers.HandoverAcknowledge), name="handover-acknowledge"),
     re_path(r"^(?P<rest>[\s\S]*)$", not_found),  # any path, line breaks included
 ]

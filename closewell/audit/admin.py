@@ -31,6 +31,11 @@ ALLOWED_LOOKUPS = {
     "actor__exact",
     "actor__id__exact",
     "actor__pk__exact",
+    # The filters' own (PersonFilter, KindFilter, DateFilter).
+    "person",
+    "kind",
+    "from",
+    "to",
 }
 # Kinds of thing on the trail that are not a table.
 KINDS = {
@@ -225,6 +230,8 @@ class AuditEventAdmin(admin.ModelAdmin):
         newest = events.order_by("-pk").values_list("pk", flat=True).first()
         filters = {name: value for name, value in changelist.params.items() if name != "o"}
         audit_trail_exported(actor=request.user, events=count, up_to=newest, filters=filters)
+        # The events there were when it was asked for (not the export's own, nor any since).
+        events = events.filter(pk__lte=newest or 0)
         response = StreamingHttpResponse(_csv_rows(events), content_type="text/csv; charset=utf-8")
         name = f"closewell-audit-trail-{timezone.localtime():%Y%m%d-%H%M}.csv"
         response["Content-Disposition"] = f'attachment; filename="{name}"'

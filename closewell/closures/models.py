@@ -42,8 +42,14 @@ class Section(models.TextChoices):
     PARENT_VIEWS = "parent_views", "Views of parents and carers"
     DOMESTIC_ABUSE = "domestic_abuse", "Domestic abuse"
     INTERPRETING = "interpreting", "Interpreting"
+    HANDOVER = "handover", "Handover to Family Help"
     LETTER = "letter", "A letter to the child"
     ADDENDUM = "addendum", "Correction (addendum)"
+
+
+# The sections a manager's return comment may name: every one but the handover to Family Help, whose
+# rows live in the familyhelp app, until a closures migration widens ReturnComment.section's choices.
+COMMENTABLE = [(key, label) for key, label in Section.choices if key != "handover"]
 
 
 class ClosureRecord(TimeStampedModel):
@@ -192,7 +198,7 @@ class ReturnComment(TimeStampedModel):
     """A manager's comment on a section when returning a record for amendment."""
 
     record = models.ForeignKey(ClosureRecord, on_delete=models.CASCADE, related_name="comments")
-    section = models.CharField(max_length=20, choices=Section.choices)
+    section = models.CharField(max_length=20, choices=COMMENTABLE)
     text = models.TextField()
     author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     resolved = models.BooleanField(default=False)

@@ -19,6 +19,10 @@ from django.db import models
 
 from closewell.cases.models import PlannedAction
 from closewell.core.printing import date_words, paragraphs
+from closewell.familyhelp import checks as handover_checks
+from closewell.familyhelp import content as handover
+from closewell.familyhelp.forms import HandoverForm
+from closewell.familyhelp.models import Handover
 
 from . import checks, content, forms
 from .models import ClosureRecord, ParentView, Section
@@ -61,6 +65,9 @@ class Rows:
     of: Callable[[ClosureRecord], Iterable[models.Model]]
     key: str  # the attribute `data` names each row by
     missing: str  # the refusal when `data` names a row that is not this record's
+    # For a section of one row the record may not have yet (the handover): the new, unsaved row,
+    # made on the first save of the section (when `data` names the record's own id).
+    make: Callable[[ClosureRecord], models.Model] | None = None
 
 
 @dataclass(frozen=True)
@@ -505,6 +512,24 @@ def letter_advice(record: ClosureRecord, spec: SectionSpec) -> list[AdviceTarget
     ]
 
 
+# The handover's prose, in the order the writing advice reads it.
+HANDOVER_PROSE = ("summary", "signs_to_watch", "continuing_support", "outstanding_actions", "consent_scope")
+
+
+def handover_advice(record: ClosureRecord, spec: SectionSpec) -> list[AdviceTarget]:
+    """The handover's prose, written for someone outside children's social care."""
+    row = Handover.objects.filter(record=record).first() or Handover(record=record)
+    return [
+        AdviceTarget(
+            name,
+            str(Handover._meta.get_field(name).verbose_name).capitalize(),
+            getattr(row, name),
+            {"min_words": spec.min_words if name == "summary" else 0, "about": spec.about},
+        )
+        for name in HANDOVER_PROSE
+    ]
+
+
 # --- The registry -----------------------------------------------------------------------------------
 
 SECTIONS: tuple[SectionSpec, ...] = (
@@ -631,6 +656,39 @@ SECTIONS: tuple[SectionSpec, ...] = (
         card="closures/record/interpreting.html",
         template="closures/sections/interpreting.html",
         # Names, a language and a date: nothing for the writing advice to read.
+    ),
+    SectionSpec(
+        Section.HANDOVER,
+        form=HandoverForm,
+        check=handover_checks.check_handover,
+        due=handover.handover_due,
+        rows=Rows(
+            model=Handover,
+            fields=(
+                "lead_practitioner",
+                "lead_contact",
+                "consent_given",
+                "consent_by",
+                "consent_date",
+                "consent_scope",
+                "continuing_support",
+                "outstanding_actions",
+                "signs_to_watch",
+                "summary",
+            ),
+            of=lambda record: Handover.objects.filter(record=record),
+            key="record_id",
+            missing="Give the handover by the record's own id.",
+            make=lambda record: Handover(record=record),
+        ),
+        build=handover.handover_content,
+        printed=handover.print_handover,
+        layout="fields",
+        card="familyhelp/record/handover.html",
+        template="familyhelp/section.html",
+        advice=handover_advice,
+        min_words=40,
+        about="what the lead practitioner needs to know",
     ),
     SectionSpec(
         Section.LETTER,

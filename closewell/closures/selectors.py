@@ -2,9 +2,10 @@
 
 import datetime as dt
 import re
+from dataclasses import dataclass
 
 from django.conf import settings
-from django.db.models import QuerySet
+from django.db.models import Prefetch, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
@@ -17,8 +18,8 @@ from closewell.accounts.permissions import (
 )
 from closewell.audit.models import Action, AuditEvent
 from closewell.audit.services import log_event
-from closewell.cases.models import Episode
-from closewell.core.dates import add_working_days
+from closewell.cases.models import ChildPerson, Episode, PlannedAction
+from closewell.core.dates import add_working_days, day_span
 
 from . import sections
 from .models import LIVE, ClosureRecord, Status
@@ -29,7 +30,21 @@ def record_get_for_user(user, pk: int, *, audit_read: bool = True) -> ClosureRec
     Reading a Closure Record is audited."""
     episodes = scope_episodes(user, Episode.objects.all())
     record = (
-        ClosureRecord.objects.select_related("episode__child", "episode__team", "author", "authorised_by")
+        ClosureRecord.objects.select_related(
+            "episode__child", "episode__team", "episode__worker", "author", "authorised_by"
+        )
+        # What the record's pages, checks and advice each read of the case, read once
+        # (content.family_links, content.period_start, content.review_groups, the sections' rules).
+        .prefetch_related(
+            "parent_views",
+            "episode__assessments",
+            "episode__child__looked_after_periods",
+            Prefetch(
+                "episode__child__relationships",
+                queryset=ChildPerson.objects.select_related("person").order_by("pk"),
+            ),
+            Prefetch("episode__actions", queryset=PlannedAction.objects.order_by("start_date", "pk")),
+        )
         .filter(pk=pk, episode__in=episodes)
         .first()
     )
@@ -154,6 +169,8 @@ def awaiting_authorisation(user) -> QuerySet:
     return (
         ClosureRecord.objects.filter(status=Status.SUBMITTED, episode__team_id__in=access.team_ids or [])
         .select_related("episode__child", "episode__team", "author")
+        # Who wrote, changed or submitted each one (four eyes), read for the whole queue at once.
+        .prefetch_related("contributions")
         .order_by("submitted_at", "pk")
     )
 
@@ -238,10 +255,62 @@ def letter_note(record: ClosureRecord) -> str:
     return f"{child.first_name} is {age}: there is no letter to {child.first_name}."
 
 
-def record_history(record: ClosureRecord) -> QuerySet:
-    """Who did what to a record, and who read it, oldest first (shown to managers)."""
-    return (
+@dataclass
+class HistoryEntry:
+    """One line of a record's History page: an event, or one person's repeated views of the record
+    between two changes to it (`views` of them, from `first_at` to `at`)."""
+
+    at: dt.datetime
+    actor: object
+    action: str
+    summary: str
+    views: int = 0
+    first_at: dt.datetime | None = None
+
+    @property
+    def is_views(self) -> bool:
+        return self.views > 1
+
+    @property
+    def days(self) -> str:
+        """The days the views were on, in local time."""
+        return day_span(timezone.localdate(self.first_at or self.at), timezone.localdate(self.at))
+
+
+def record_history(record: ClosureRecord) -> list[HistoryEntry]:
+    """Who did what to a record, and who read it, newest first (shown to managers). Reads between two
+    changes are one line per reader ("Viewed 14 times by Sam Jones, 3–25 November 2026"), so the
+    changes are not lost among them; every change is a line of its own."""
+    events = (
         AuditEvent.objects.filter(object_type="closures.ClosureRecord", object_id=str(record.pk))
         .select_related("actor")
-        .order_by("pk")
+        .order_by("-at", "-pk")
     )
+    return group_reads(events.iterator(chunk_size=2000))
+
+
+def group_reads(events) -> list[HistoryEntry]:
+    """Events, newest first, as history lines: each person's reads between two other events become
+    one line, placed by their latest read; every other event is a line of its own."""
+    entries: list[HistoryEntry] = []
+    reads: dict[int | None, HistoryEntry] = {}
+
+    def close_reads() -> None:
+        entries.extend(sorted(reads.values(), key=lambda entry: entry.at, reverse=True))
+        reads.clear()
+
+    for event in events:
+        if event.action != Action.VIEW:
+            close_reads()
+            entries.append(HistoryEntry(event.at, event.actor, event.action, event.summary))
+            continue
+        seen = reads.get(event.actor_id)
+        if seen is None:
+            reads[event.actor_id] = HistoryEntry(
+                event.at, event.actor, event.action, event.summary, views=1, first_at=event.at
+            )
+        else:
+            seen.views += 1
+            seen.first_at = event.at
+    close_reads()
+    return entries

@@ -187,6 +187,8 @@ def _write_rows(spec: sections.SectionSpec, record: ClosureRecord, data: dict) -
     """A section that writes other rows (the review's actions, the parents' views): each row named
     in `data` must be the record's; a row with a version moves to the next one."""
     rows = {getattr(row, spec.rows.key): row for row in spec.rows.of(record)}
+    if spec.rows.make and not rows:  # a one-row section written for the first time (the handover)
+        rows = {record.pk: spec.rows.make(record)}
     for key, values in data.items():
         row = rows.get(int(key))
         if row is None:
@@ -197,8 +199,8 @@ def _write_rows(spec: sections.SectionSpec, record: ClosureRecord, data: dict) -
         if unknown:
             raise DomainError(f"Unknown fields for this section: {', '.join(sorted(unknown))}.")
         for name in spec.rows.fields:
-            if name in values:
-                setattr(row, name, values[name])
+            if name in values:  # a foreign key (the handover's lead practitioner) is given by its id
+                setattr(row, row._meta.get_field(name).attname, values[name])
         if spec.clear:
             spec.clear(row)
         changed = list(spec.rows.fields)
@@ -206,7 +208,10 @@ def _write_rows(spec: sections.SectionSpec, record: ClosureRecord, data: dict) -
             _claim_row(row, read)
             changed.append("version")
         row.full_clean()
-        row.save(update_fields=[*changed, "updated_at"])
+        if row.pk is None:
+            row.save()
+        else:
+            row.save(update_fields=[*changed, "updated_at"])
 
 
 def _refuse_impossible_dates(record: ClosureRecord, section: str, data: dict) -> None:

@@ -24,7 +24,7 @@ from closewell.web.editing import versioned_edit
 
 from . import actions, sections, selectors, services
 from .forms import ReturnForm, StartForm, WithdrawForm
-from .models import LIVE, ClosureRecord, Status
+from .models import COMMENTABLE, LIVE, ClosureRecord, Status
 
 TASK_TAGS = {
     selectors.TaskStatus.OPTIONAL: "govuk-tag--grey",
@@ -261,7 +261,10 @@ def _review_page(request, record: ClosureRecord, form: ReturnForm, problems=(), 
 
 
 def _return_form(record: ClosureRecord, data=None) -> ReturnForm:
-    return ReturnForm(data, sections=[(spec.key, spec.title) for spec in sections.due(record)])
+    commentable = dict(COMMENTABLE)
+    return ReturnForm(
+        data, sections=[(spec.key, spec.title) for spec in sections.due(record) if spec.key in commentable]
+    )
 
 
 @require_http_methods(["GET", "POST"])
