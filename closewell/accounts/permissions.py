@@ -114,6 +114,12 @@ class UserPermissions:
         return self.role == Role.DATA_OFFICER
 
     @property
+    def can_view_overview(self) -> bool:
+        """The council's figures at a glance (the census return's size, closures, links to the census,
+        reports and search): the data officer's start page."""
+        return self.role == Role.DATA_OFFICER
+
+    @property
     def can_export_census(self) -> bool:
         """The census return holds every child in the council: only the data officer downloads it."""
         return self.role == Role.DATA_OFFICER
@@ -128,12 +134,48 @@ class UserPermissions:
         """Reports on closures: data officers for every team, team managers for the teams they manage."""
         return self.role in (Role.DATA_OFFICER, Role.TEAM_MANAGER)
 
+    @property
+    def can_import_ssd(self) -> bool:
+        """The data officer brings the council's case-system extract (SSD) in from a page; the import
+        writes only the register's census facts, never a Closure Record, and is audited as one run."""
+        return self.role == Role.DATA_OFFICER
+
+    @property
+    def can_start_jobs(self) -> bool:
+        """The exports and imports that run in the background (closewell.jobs): the data officer's."""
+        return self.can_export_census or self.can_import_ssd
+
 
 def user_permissions(user) -> UserPermissions:
     return UserPermissions(user)
 
 
+class JobPermissions:
+    """What a user may do with one export or import run in the background (closewell.jobs.Job)."""
+
+    def __init__(self, user, job):
+        self.user, self.job = user, job
+
+    @property
+    def can_view(self) -> bool:
+        """Its progress, outcome and file are for the person who started it, while they still hold the
+        role that may start it (a census return holds every child's identifiers)."""
+        return self.job.requested_by_id == self.user.pk and UserPermissions(self.user).can_start_jobs
+
+    @property
+    def can_download(self) -> bool:
+        return self.can_view and bool(self.job.file) and self.job.status == "done"
+
+
+def job_permissions(user, job) -> JobPermissions:
+    return JobPermissions(user, job)
+
+
 # --- One case (an episode) and one child ------------------------------------------------------------
+
+CLOSED_CASE_REFUSAL = (
+    "This case is closed: nothing more can be recorded on it once its Closure Record is authorised."
+)
 
 
 class CasePermissions:
@@ -158,6 +200,14 @@ class CasePermissions:
 
         CIN rule 8565: no activity is recorded after an episode is closed."""
         return not self.episode.is_closed and self.site.writes_records and self.in_team
+
+    @property
+    def edit_refusal(self) -> str:
+        """Why can_edit is no, in words for the 403 page ("" when it is yes, or for a role that never
+        records, whose 403 page says so itself)."""
+        if self.can_edit or not (self.site.writes_records and self.in_team):
+            return ""
+        return CLOSED_CASE_REFUSAL
 
     @property
     def can_start_closure(self) -> bool:
@@ -445,6 +495,10 @@ ADMINISTRATOR_PERMISSIONS = frozenset(
         "security.view_groupmapping",
         "security.add_groupmapping",
         "security.change_groupmapping",
+        # Emails that could not be sent (to whom, about what, the server's error; never the body): the
+        # change permission is the "send again" action, nothing is edited.
+        "outbox.view_failedemail",
+        "outbox.change_failedemail",
     }
 )
 

@@ -12,7 +12,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
-from closewell.accounts.permissions import case_permissions, user_permissions
+from closewell.accounts.permissions import CLOSED_CASE_REFUSAL, case_permissions, user_permissions
 from closewell.web.editing import versioned_edit
 from closewell.web.pagination import page_query, pagination
 
@@ -31,7 +31,7 @@ from .selectors import (
 PAGE_SIZE = 25
 STATUS_TAGS = {
     EpisodeStatus.OPEN: "govuk-tag--blue",
-    EpisodeStatus.CLOSING: "govuk-tag--yellow",
+    EpisodeStatus.CLOSING: "govuk-tag--purple",  # yellow reads as the keyboard focus highlight
     EpisodeStatus.CLOSED: "govuk-tag--grey",
 }
 
@@ -202,8 +202,11 @@ def _open_case(request, pk: int, *, audit: bool):
     child = child_get_for_user(request.user, pk, audit=audit)
     case = child_case(child)
     episode = case["current"]
-    if episode is None or not case_permissions(request.user, episode).can_edit:
-        raise PermissionDenied
+    if episode is None:
+        raise PermissionDenied(CLOSED_CASE_REFUSAL)
+    access = case_permissions(request.user, episode)
+    if not access.can_edit:
+        raise PermissionDenied(access.edit_refusal)
     return child, case, episode
 
 

@@ -148,13 +148,13 @@ class CopyForm(GovukForm):
         },
     )
     name = forms.CharField(
-        label="Professional's name (if another professional)",
+        label="Their name",
         required=False,
         max_length=200,
         error_messages={"max_length": "The name must be 200 characters or fewer"},
     )
     role = forms.CharField(
-        label="Their role and organisation (if another professional)",
+        label="Their role and organisation",
         required=False,
         max_length=200,
         help_text="For example, designated safeguarding lead, St Aidan's Primary",

@@ -48,10 +48,24 @@ def _months(date_from: dt.date, date_to: dt.date) -> list[dt.date]:
 
 
 def closures_by_reason(episodes: QuerySet, date_from: dt.date, date_to: dt.date) -> Figure:
-    """Episodes closed (the Closure Record authorised) in the range, by month and census reason code."""
+    """Episodes closed (the Closure Record authorised) in the range, by month and census reason code.
+
+    Every closed episode counts, including those closed in the council's case system before Closewell
+    (imported with their closure date and reason): the census counts them too. The note says how many
+    were closed through a Closure Record authorised here, the count the other reports start from
+    ("Records authorised"), so the two figures are never shown side by side unexplained."""
+    closed = episodes.filter(
+        status=EpisodeStatus.CLOSED, closure_date__gte=date_from, closure_date__lte=date_to
+    )
+    through_record = closed.filter(
+        Exists(
+            ClosureRecord.objects.filter(
+                episode=OuterRef("pk"), status=Status.AUTHORISED, addendum_to__isnull=True
+            )
+        )
+    ).count()
     counts = (
-        episodes.filter(status=EpisodeStatus.CLOSED, closure_date__gte=date_from, closure_date__lte=date_to)
-        .annotate(month=TruncMonth("closure_date"))
+        closed.annotate(month=TruncMonth("closure_date"))
         .values("month", "reason_for_closure")
         .annotate(n=Count("pk"))
     )
@@ -77,6 +91,10 @@ def closures_by_reason(episodes: QuerySet, date_from: dt.date, date_to: dt.date)
         bars_title="Closures each month",
         unit="closures",
         note="A case is closed on the date its Closure Record is authorised. "
+        + f"Of these {sum(totals)} closures, {through_record} "
+        + f"{'was' if through_record == 1 else 'were'} closed through a Closure Record authorised in "
+        + "Closewell (the records counted as 'Records authorised' below); the others were closed in the "
+        + "council's case system before Closewell and imported. "
         + "; ".join(f"{c.value}: {c.label}" for c in ReasonForClosure)
         + ".",
     )
@@ -196,7 +214,9 @@ def timeliness(records: QuerySet, date_from: dt.date, date_to: dt.date) -> Figur
         bars=bars,
         bars_title="Median working days at each stage",
         unit="working days",
-        note="Records authorised in the period. Working days are Monday to Friday; bank holidays are "
+        note="Closure Records authorised in Closewell in the period (not addenda); closures imported from "
+        "the council's case system have no record, so this can be fewer than the closures above. "
+        "Working days are Monday to Friday; bank holidays are "
         "counted. After a return, submission is the latest one.",
     )
 
@@ -338,6 +358,8 @@ def copies_and_signatures(records: QuerySet, date_from: dt.date, date_to: dt.dat
         bars=[("Authorised", total), ("Family copy given", with_copy), ("All signatures", complete)],
         bars_title="Authorised records, with a family copy and with every signature",
         unit="records",
-        note="Expected signatures: the child's and each parent or carer with parental responsibility; "
+        note="Records authorised: Closure Records authorised in Closewell in the period (not addenda), "
+        "so fewer than the closures above when some cases were closed before Closewell. "
+        "Expected signatures: the child's and each parent or carer with parental responsibility; "
         "a recorded refusal to sign, with its reason, counts.",
     )

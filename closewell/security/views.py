@@ -12,7 +12,7 @@ from urllib.parse import urlencode
 import requests
 import segno
 from django.conf import settings
-from django.contrib import auth
+from django.contrib import auth, messages
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import SuspiciousOperation
 from django.http import Http404
@@ -30,11 +30,16 @@ from closewell.core.errors import DomainError
 from . import sso
 from .forms import CodeForm, EnrolmentCodeForm
 from .middleware import IDP_MFA_SESSION_KEY
+from .selectors import code_already_used
 from .services import SignInRefused, enrolment_code_find, two_factor_confirm
 
 logger = logging.getLogger(__name__)
 
 WRONG_CODE = "The code is not right. Enter the code your authenticator app shows now"
+USED_CODE = (
+    "That code has already been used. Wait for your authenticator app to show a new code, then enter it"
+)
+SET_UP = "Two-factor sign-in is set up. Next time you sign in, enter the code your authenticator app shows"
 TOO_MANY = "Too many wrong codes. Wait a minute, then try again"
 WRONG_ENROLMENT = (
     "The enrolment code is not right, has expired or has been used. Check it, or ask an "
@@ -81,6 +86,7 @@ def setup(request):
         if confirmed:
             request.session.pop(ENROLMENT_SESSION_KEY, None)
             otp_login(request, device)
+            messages.success(request, SET_UP)
             return redirect(_next_url(request))
         form.add_error("code", WRONG_CODE)
     uri = device.config_url
@@ -120,7 +126,12 @@ def verify(request):
         if allowed and device.verify_token(form.cleaned_data["code"]):
             otp_login(request, device)
             return redirect(_next_url(request))
-        form.add_error("code", WRONG_CODE if allowed else TOO_MANY)
+        if not allowed:
+            form.add_error("code", TOO_MANY)
+        elif code_already_used(device, form.cleaned_data["code"]):
+            form.add_error("code", USED_CODE)
+        else:
+            form.add_error("code", WRONG_CODE)
     return render(request, "security/two_factor_verify.html", {"form": form, "next": _next_url(request)})
 
 

@@ -14,5 +14,6 @@ urlpatterns = [
     path("logout/", LogoutView.as_view(), name="logout"),
     path("favicon.ico", login_not_required(RedirectView.as_view(url=f"{settings.STATIC_URL}favicon.svg"))),
     path("accessibility/", views.accessibility, name="accessibility"),
+    path("overview/", views.overview, name="overview"),
     path("", include("closewell.cases.urls")),
 ]

@@ -4,12 +4,15 @@ from django.conf import settings
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
 from django.contrib.auth.forms import AuthenticationForm
+from django.core.exceptions import PermissionDenied
 from django.http import JsonResponse
 from django.shortcuts import redirect, render
 from django.views import defaults
 from django.views.decorators.http import require_GET
 
 from closewell.accounts.permissions import user_permissions
+from closewell.census.forms import current_census_year
+from closewell.census.queries import return_counts
 from closewell.security import sso
 
 from .forms import GovukBoundField, GovukFormMixin
@@ -84,7 +87,20 @@ def home(request):
         return redirect("cases:team_cases")
     if access.can_list_own_cases:
         return redirect("cases:my_cases")
+    if access.can_view_overview:
+        return redirect("overview")
     return redirect("cases:search")
+
+
+@require_GET
+def overview(request):
+    """The data officer's start page: how big this year's census return is, and the way to the census,
+    the reports, the cases and search."""
+    access = user_permissions(request.user)
+    if not access.can_view_overview:
+        raise PermissionDenied
+    year = current_census_year()
+    return render(request, "web/overview.html", {"year": year, "counts": return_counts(year)})
 
 
 def page_not_found(request, exception):

@@ -28,7 +28,6 @@ DEBUG = env_bool("DEBUG")
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost")
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -42,6 +41,9 @@ INSTALLED_APPS = [
     "closewell.documents",
     "closewell.audit",
     "closewell.web",
+    # After closewell.web, whose templates/admin/ restyle the admin; the council's admin site and the
+    # third-party apps' plain names are in closewell/web/apps.py.
+    "closewell.web.apps.CouncilAdminConfig",
     "closewell.ssd",
     "closewell.api",
     "rest_framework",
@@ -52,10 +54,16 @@ INSTALLED_APPS = [
     "closewell.security",
     "closewell.demo",
     "closewell.drafts",
-    "axes",
+    "closewell.web.apps.SignInsConfig",
     "django_otp",
-    "django_otp.plugins.otp_totp",
+    "closewell.web.apps.AuthenticatorAppsConfig",
+    "django_tasks",
+    "django_tasks_db",
+    "closewell.outbox",
+    "closewell.jobs",
 ]
+# The admin registers its own versions of django-axes' pages (closewell/accounts/admin.py).
+AXES_ENABLE_ADMIN = False
 
 MIDDLEWARE = [
     # Outermost: a database that does not answer gives the 503 page, whatever inside needed it.
@@ -96,6 +104,8 @@ TEMPLATES = [
                 "closewell.web.context_processors.service",
                 "closewell.drafts.context_processors.session_timeout",
             ],
+            # {% heading %}, {% table_region %} and the small filters in every template without a load.
+            "builtins": ["closewell.web.templatetags.closewell"],
         },
     },
 ]
@@ -160,6 +170,37 @@ REDIS_URL = os.environ.get("REDIS_URL", "")
 if REDIS_URL:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
     SESSION_ENGINE = "django.contrib.sessions.backends.cache"
+
+# Background work (emails, exports, imports) goes through Django's task interface (the django-tasks
+# backport of Django 6's django.tasks): one task definition, run by the queue TASK_QUEUE names.
+# "database" (the default): tasks wait in a table of the app's own database (SQLite or PostgreSQL),
+# nothing else to install; `manage.py run_worker` runs them. "redis": RQ on TASK_REDIS_URL (default
+# REDIS_URL), for several workers across machines; `manage.py run_worker` then runs an RQ worker.
+TASK_QUEUE = os.environ.get("TASK_QUEUE", "database").strip().lower()
+TASK_REDIS_URL = os.environ.get("TASK_REDIS_URL", REDIS_URL or "redis://127.0.0.1:6379/0")
+TASK_BACKENDS = {
+    "database": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]},
+    "redis": {"BACKEND": "django_tasks_rq.RQBackend", "QUEUES": ["default"]},
+}
+if TASK_QUEUE not in TASK_BACKENDS:
+    raise ImproperlyConfigured(f"TASK_QUEUE must be one of {', '.join(TASK_BACKENDS)}, not {TASK_QUEUE!r}.")
+TASKS = {"default": TASK_BACKENDS[TASK_QUEUE]}
+RQ_QUEUES = {"default": {"URL": TASK_REDIS_URL, "DEFAULT_TIMEOUT": 3600}}
+if TASK_QUEUE == "redis":
+    INSTALLED_APPS.append("django_rq")  # its rqworker command, which run_worker calls
+# The worker proves it is alive by running a heartbeat task the scheduler (`manage.py run_scheduler`)
+# queues every WORKER_HEARTBEAT_SECONDS; `manage.py worker_health` and /healthz?worker=1 fail when the
+# last one ran longer ago than WORKER_STALE_SECONDS.
+WORKER_HEARTBEAT_SECONDS = int(os.environ.get("WORKER_HEARTBEAT_SECONDS", "60"))
+WORKER_STALE_SECONDS = int(os.environ.get("WORKER_STALE_SECONDS", "300"))
+# Every email goes through the outbox (closewell.outbox): written in the transaction of the change it
+# tells of, then sent by a task. A failed send is tried again after OUTBOX_RETRY_SECONDS, doubling
+# each time, OUTBOX_MAX_ATTEMPTS times in all; then it shows in the admin as an email that could not
+# be sent. An SMTP server that does not answer is given up on after EMAIL_TIMEOUT seconds.
+OUTBOX_MAX_ATTEMPTS = int(os.environ.get("OUTBOX_MAX_ATTEMPTS", "5"))
+OUTBOX_RETRY_SECONDS = int(os.environ.get("OUTBOX_RETRY_SECONDS", "60"))
+# Files an export or import started from a page writes (closewell.jobs), kept this many days.
+JOB_FILES_DAYS = int(os.environ.get("JOB_FILES_DAYS", "7"))
 
 # The audit sealer runs after a commit at most this often per process (closewell.audit.services).
 AUDIT_SEAL_SECONDS = float(os.environ.get("AUDIT_SEAL_SECONDS", "5"))
@@ -264,11 +305,21 @@ MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", VAR_DIR / "media"))
 
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "closewell@example.invalid")
+EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
+EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "25"))
+EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS")
+EMAIL_TIMEOUT = int(os.environ.get("EMAIL_TIMEOUT", "30"))
 
 # The council running this copy: shown in the header and printed on every record.
 COUNCIL_NAME = os.environ.get("COUNCIL_NAME", "Northmoor Borough Council")
 COUNCIL_LA_CODE = os.environ.get("COUNCIL_LA_CODE", "999")
 SERVICE_NAME = "Closewell"
+# Where the Beta banner's "Tell the digital team" link goes: a mailto: address or a form's URL.
+FEEDBACK_URL = os.environ.get(
+    "FEEDBACK_URL", "mailto:digital.team@northmoor.example?subject=Closewell%20feedback"
+)
 
 LOGGING = {
     "version": 1,

@@ -108,7 +108,7 @@ def test_sign_in_and_sign_out(client, web):
         ("worker", "/cases/"),
         ("other_worker", "/cases/"),
         ("manager", "/team/"),
-        ("data_officer", "/search/"),
+        ("data_officer", "/overview/"),
         ("admin", "/admin/"),
     ],
 )
