@@ -20,6 +20,7 @@ manager to review. A screenshot of each pattern at 320 px lands in test-artifact
 """
 
 import re
+import time
 from collections import Counter, deque
 from urllib.parse import parse_qsl, urlencode, urlsplit
 
@@ -37,7 +38,7 @@ from closewell.documents import services as documents
 from closewell.documents.tests import conftest as documents_scenario
 from closewell.documents.tests.test_demo import _fill
 
-from .browser import ARTIFACTS, AXE_TAGS, axe_violations, describe
+from .browser import ARTIFACTS, AXE, AXE_TAGS, axe_violations, describe
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -60,9 +61,43 @@ SKIPPED = re.compile(
 )
 
 # Admin pages that fail only because the admin's own fixes (issue 21, the "council's estate" work)
-# have not landed on this branch: (URL pattern, check) pairs. The lead empties this list at merge;
-# the crawl fails if an entry no longer fails, so it cannot go stale.
-ADMIN_PENDING: set[tuple[str, str]] = set()
+# have not landed on this branch: (URL pattern, check) pairs, found by this crawl on 26 November 2026.
+# The lead empties this list at merge; the crawl fails if an entry no longer fails, so it cannot go
+# stale. Nothing outside /admin/ may ever be listed here.
+ADMIN_PENDING: set[tuple[str, str]] = {
+    ("/admin/accounts/", "axe link-in-text-block"),
+    ("/admin/accounts/team/<id>/change/", "title"),
+    ("/admin/accounts/user/", "axe target-size"),
+    ("/admin/accounts/user/<id>/change/", "axe link-in-text-block"),
+    ("/admin/accounts/user/<id>/change/", "title"),
+    ("/admin/accounts/user/<id>/password/", "label"),
+    ("/admin/accounts/user/add/", "axe aria-prohibited-attr"),
+    ("/admin/accounts/userchange/", "axe link-in-text-block"),
+    ("/admin/accounts/userchange/", "axe target-size"),
+    ("/admin/advice/", "axe link-in-text-block"),
+    ("/admin/advice/adviceword/", "axe label"),
+    ("/admin/advice/adviceword/", "axe label-title-only"),
+    ("/admin/advice/adviceword/", "axe link-in-text-block"),
+    ("/admin/advice/adviceword/", "axe target-size"),
+    ("/admin/advice/adviceword/", "label"),
+    ("/admin/advice/adviceword/<id>/change/", "title"),
+    ("/admin/advice/adviceword/<id>/delete/", "axe link-in-text-block"),
+    ("/admin/audit/", "axe link-in-text-block"),
+    ("/admin/audit/auditevent/", "axe link-in-text-block"),
+    ("/admin/audit/auditevent/", "axe target-size"),
+    ("/admin/audit/auditevent/<id>/change/", "axe link-in-text-block"),
+    ("/admin/audit/auditevent/<id>/change/", "title"),
+    ("/admin/axes/", "axe link-in-text-block"),
+    ("/admin/axes/accessattempt/", "axe link-in-text-block"),
+    ("/admin/axes/accessattempt/", "axe target-size"),
+    ("/admin/axes/accesslog/", "axe link-in-text-block"),
+    ("/admin/axes/accesslog/", "axe target-size"),
+    ("/admin/otp_totp/", "axe link-in-text-block"),
+    ("/admin/otp_totp/totpdevice/", "axe label-title-only"),
+    ("/admin/otp_totp/totpdevice/", "axe link-in-text-block"),
+    ("/admin/otp_totp/totpdevice/", "axe target-size"),
+    ("/admin/password_change/", "axe link-in-text-block"),
+}
 
 
 def pattern(url: str) -> str:
@@ -127,8 +162,9 @@ FOCUS_VISIBLE = """() => {
 
 TOO_WIDE = """(width) => [...document.querySelectorAll("body *")]
   .filter((el) => el.getBoundingClientRect().right > width + 1 && !el.closest(".closewell-table-region"))
-  .filter((el) => { const s = getComputedStyle(el); return s.visibility !== "hidden" && s.position !== "fixed"; })
-  .slice(-3).map((el) => el.tagName.toLowerCase() + (el.className ? "." + String(el.className).split(" ")[0] : ""))"""
+  .filter((el) => getComputedStyle(el).visibility !== "hidden" && getComputedStyle(el).position !== "fixed")
+  .slice(-3)
+  .map((el) => el.tagName.toLowerCase() + (el.className ? "." + String(el.className).split(" ")[0] : ""))"""
 
 
 class Crawl:
@@ -142,6 +178,8 @@ class Crawl:
 
     def context_for(self, user):
         context = self.browser.new_context(base_url=self.origin, viewport=WIDE)
+        # axe-core in every page before its own scripts (through DevTools: the pages' CSP stays whole).
+        context.add_init_script(path=str(AXE))
         if user is not None:
             client = Client()
             client.force_login(user)
@@ -297,6 +335,8 @@ def scenario(transactional_db, case, signed_record):
 
 
 def test_every_page_every_role(browser, live_server, scenario):
+    assert all(path.startswith("/admin/") for path, _ in ADMIN_PENDING)
+    started = time.monotonic()
     crawl = Crawl(browser, live_server)
     jayden, draft, submitted = scenario["jayden"], scenario["draft"], scenario["submitted"]
     crawl.crawl("signed-out", None, "/login/", also=("/accessibility/", "/no-such-page/"))
@@ -328,7 +368,7 @@ def test_every_page_every_role(browser, live_server, scenario):
     pending_seen = {(p[2], p[3].split(":")[0]) for p in crawl.problems}
     stale = ADMIN_PENDING - pending_seen
     report = "\n".join(f"{role} {url}: {what}" for role, url, _, what in found)
-    print(f"Accessibility crawl: {crawl.pages} pages checked")  # noqa: T201 (the figure for the report)
+    print(f"Accessibility crawl: {crawl.pages} pages checked in {time.monotonic() - started:.0f} s")  # noqa: T201 (the figure for the report)
     assert crawl.pages > 40, f"only {crawl.pages} pages were reached"
     assert not stale, f"ADMIN_PENDING entries that pass now (remove them): {sorted(stale)}"
     assert not found, f"{len(found)} problems on {crawl.pages} pages:\n{report}"
