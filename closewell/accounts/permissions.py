@@ -134,9 +134,41 @@ class UserPermissions:
         """Reports on closures: data officers for every team, team managers for the teams they manage."""
         return self.role in (Role.DATA_OFFICER, Role.TEAM_MANAGER)
 
+    @property
+    def can_import_ssd(self) -> bool:
+        """The data officer brings the council's case-system extract (SSD) in from a page; the import
+        writes only the register's census facts, never a Closure Record, and is audited as one run."""
+        return self.role == Role.DATA_OFFICER
+
+    @property
+    def can_start_jobs(self) -> bool:
+        """The exports and imports that run in the background (closewell.jobs): the data officer's."""
+        return self.can_export_census or self.can_import_ssd
+
 
 def user_permissions(user) -> UserPermissions:
     return UserPermissions(user)
+
+
+class JobPermissions:
+    """What a user may do with one export or import run in the background (closewell.jobs.Job)."""
+
+    def __init__(self, user, job):
+        self.user, self.job = user, job
+
+    @property
+    def can_view(self) -> bool:
+        """Its progress, outcome and file are for the person who started it, while they still hold the
+        role that may start it (a census return holds every child's identifiers)."""
+        return self.job.requested_by_id == self.user.pk and UserPermissions(self.user).can_start_jobs
+
+    @property
+    def can_download(self) -> bool:
+        return self.can_view and bool(self.job.file) and self.job.status == "done"
+
+
+def job_permissions(user, job) -> JobPermissions:
+    return JobPermissions(user, job)
 
 
 # --- One case (an episode) and one child ------------------------------------------------------------
@@ -416,10 +448,29 @@ def user_change_refusal(user: User, change) -> str | None:
     return None
 
 
+def group_mapping_refusal(user: User, mapping) -> str | None:
+    """Why `user` may not approve a sign-in group's access (single sign-on), or None: an active
+    administrator who did not ask for it and was not, at their own last sign-in, in the group (the
+    mapping would change their own access)."""
+    if not _is_administrator(user):
+        return "Only an administrator approves a sign-in group's access."
+    if mapping.requested_by_id == user.pk:
+        return "You asked for this mapping: another administrator must approve it."
+    identity = getattr(user, "external_identity", None)
+    own = {group.casefold() for group in (identity.groups if identity else [])}
+    if mapping.group.strip().casefold() in own:
+        return (
+            "You are in this group, so the mapping changes your own access: another administrator "
+            "must approve it."
+        )
+    return None
+
+
 # What the administrator role may do in the admin: people and teams (never delete a user: deactivate
 # them, so the audit trail keeps who did what), the council's advice words, unlocking accounts
 # locked by failed sign-ins, asking for a lost authenticator app to be removed, approving another
-# administrator's changes, and seeing who did what kind of thing when in the audit trail. A role,
+# administrator's changes, asking for and approving sign-in groups' access (single sign-on), and seeing
+# who did what kind of thing when in the audit trail. A role,
 # team, password or authenticator change waits for a second administrator (accounts.services).
 # No child's record, and nothing of a child's in the audit trail, is in the admin.
 ADMINISTRATOR_PERMISSIONS = frozenset(
@@ -441,6 +492,13 @@ ADMINISTRATOR_PERMISSIONS = frozenset(
         "audit.view_auditevent",
         "otp_totp.view_totpdevice",
         "otp_totp.delete_totpdevice",
+        "security.view_groupmapping",
+        "security.add_groupmapping",
+        "security.change_groupmapping",
+        # Emails that could not be sent (to whom, about what, the server's error; never the body): the
+        # change permission is the "send again" action, nothing is edited.
+        "outbox.view_failedemail",
+        "outbox.change_failedemail",
     }
 )
 

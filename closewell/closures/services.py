@@ -8,7 +8,6 @@ import hashlib
 import json
 
 from django.core.exceptions import PermissionDenied
-from django.core.mail import send_mail
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import transaction
 from django.utils import timezone
@@ -22,6 +21,7 @@ from closewell.core import date_rules
 from closewell.core.dates import long_date
 from closewell.core.errors import DomainError, NotPermitted
 from closewell.core.text import TEXT_MAX
+from closewell.outbox.services import email_queue
 
 from . import sections
 from .checks import Problem, date_checks
@@ -58,9 +58,8 @@ class RecordIncomplete(DomainError):
 
 
 def _notify(recipients, subject: str, body: str) -> None:
-    emails = [u.email for u in recipients if u.email]
-    if emails:
-        transaction.on_commit(lambda: send_mail(subject, body, None, emails, fail_silently=True))
+    """Tell people of a change, through the outbox: in the change's transaction, sent after it commits."""
+    email_queue(to=[u.email for u in recipients], subject=subject, body=body)
 
 
 def _prefill_involvement(episode: Episode) -> str:

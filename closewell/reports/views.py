@@ -10,6 +10,7 @@ from django.views.decorators.http import require_GET
 from closewell.accounts.permissions import scope_episodes, user_permissions
 from closewell.cases.models import Episode
 from closewell.closures.models import ClosureRecord
+from closewell.core.text import spreadsheet_safe
 
 from . import figures
 from .charts import bar_chart
@@ -84,12 +85,5 @@ def figure_csv(request, key: str):
     response["Content-Disposition"] = f'attachment; filename="{name}"'
     writer = csv.writer(response)
     writer.writerow(figure.headers)
-    writer.writerows([_safe(cell) for cell in row] for row in figure.rows)
+    writer.writerows([spreadsheet_safe(cell) for cell in row] for row in figure.rows)
     return response
-
-
-def _safe(cell):
-    """A cell a spreadsheet will not run as a formula (CSV injection)."""
-    if isinstance(cell, str) and cell[:1] in ("=", "+", "-", "@", "\t", "\r"):
-        return "'" + cell
-    return cell

@@ -1,5 +1,6 @@
 """The service's own pages: sign in, the accessibility statement and each role's start page."""
 
+from django.conf import settings
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
 from django.contrib.auth.forms import AuthenticationForm
@@ -12,6 +13,7 @@ from django.views.decorators.http import require_GET
 from closewell.accounts.permissions import user_permissions
 from closewell.census.forms import current_census_year
 from closewell.census.queries import return_counts
+from closewell.security import sso
 
 from .forms import GovukBoundField, GovukFormMixin
 
@@ -38,9 +40,36 @@ class LoginForm(GovukFormMixin, AuthenticationForm):
 
 
 class LoginView(auth_views.LoginView):
+    """A password, or, when single sign-on is on, "Sign in with <the council's provider>" (and a
+    password too only as LOCAL_SIGN_IN allows: PasswordBackend refuses the others)."""
+
     template_name = "registration/login.html"
     authentication_form = LoginForm
     redirect_authenticated_user = True
+
+    def get_form(self, form_class=None):
+        form = super().get_form(form_class)
+        if sso.enabled() and settings.LOCAL_SIGN_IN == "administrators":
+            form.error_messages = {
+                key: f"{message}. Only administrators sign in with a password here: everyone else "
+                f"uses “Sign in with {settings.OIDC_PROVIDER_NAME}”"
+                for key, message in form.error_messages.items()
+            }
+        return form
+
+    def post(self, request, *args, **kwargs):
+        if not sso.local_sign_in_allowed():
+            return redirect("login")
+        return super().post(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs):
+        return {
+            **super().get_context_data(**kwargs),
+            "sso": sso.enabled(),
+            "provider_name": settings.OIDC_PROVIDER_NAME,
+            "local_sign_in": sso.local_sign_in_allowed(),
+            "local_sign_in_administrators_only": sso.enabled() and settings.LOCAL_SIGN_IN == "administrators",
+        }
 
 
 @login_not_required

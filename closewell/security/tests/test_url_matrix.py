@@ -16,7 +16,6 @@ import html
 import re
 
 import pytest
-from django.contrib.auth.models import Group
 from django.contrib.contenttypes.models import ContentType
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
@@ -37,6 +36,8 @@ from closewell.cases.tests.factories import (
 from closewell.census.forms import year_choices
 from closewell.documents import services as documents
 from closewell.documents.models import Signature
+from closewell.jobs.models import Job, JobKind, JobStatus
+from closewell.outbox.models import EmailStatus, OutboxEmail
 
 ROLES = ("worker", "other_worker", "manager", "other_manager", "data", "admin", "anonymous")
 
@@ -69,12 +70,6 @@ EXPECTED: dict[str, tuple[int, ...]] = {
     "admin/autocomplete/": (302, 302, 302, 302, 302, 403, 302),
     "admin/jsi18n/": (302, 302, 302, 302, 302, 200, 302),
     "admin/r/<path:content_type_id>/<path:object_id>/": (302, 302, 302, 302, 302, 302, 302),
-    "admin/auth/group/": (302, 302, 302, 302, 302, 403, 302),
-    "admin/auth/group/add/": (302, 302, 302, 302, 302, 403, 302),
-    "admin/auth/group/<path:object_id>/history/": (302, 302, 302, 302, 302, 403, 302),
-    "admin/auth/group/<path:object_id>/delete/": (302, 302, 302, 302, 302, 403, 302),
-    "admin/auth/group/<path:object_id>/change/": (302, 302, 302, 302, 302, 403, 302),
-    "admin/auth/group/<path:object_id>/": (302, 302, 302, 302, 302, 302, 302),
     "admin/accounts/team/": (302, 302, 302, 302, 302, 200, 302),
     "admin/accounts/team/add/": (302, 302, 302, 302, 302, 200, 302),
     "admin/accounts/team/<path:object_id>/history/": (302, 302, 302, 302, 302, 200, 302),
@@ -88,6 +83,7 @@ EXPECTED: dict[str, tuple[int, ...]] = {
     "admin/accounts/user/<path:object_id>/delete/": (302, 302, 302, 302, 302, 403, 302),
     "admin/accounts/user/<path:object_id>/change/": (302, 302, 302, 302, 302, 200, 302),
     "admin/accounts/user/<path:object_id>/": (302, 302, 302, 302, 302, 302, 302),
+    "admin/audit/auditevent/export/": (302, 302, 302, 302, 302, 200, 302),
     "admin/audit/auditevent/": (302, 302, 302, 302, 302, 200, 302),
     "admin/audit/auditevent/add/": (302, 302, 302, 302, 302, 403, 302),
     "admin/audit/auditevent/<path:object_id>/history/": (302, 302, 302, 302, 302, 200, 302),
@@ -132,7 +128,16 @@ EXPECTED: dict[str, tuple[int, ...]] = {
     "admin/accounts/userchange/<path:object_id>/delete/": (302, 302, 302, 302, 302, 403, 302),
     "admin/accounts/userchange/<path:object_id>/change/": (302, 302, 302, 302, 302, 200, 302),
     "admin/accounts/userchange/<path:object_id>/": (302, 302, 302, 302, 302, 302, 302),
-    "admin/^(?P<app_label>auth|accounts|otp_totp|audit|advice|axes)/$": (302, 302, 302, 302, 302, 200, 302),
+    "admin/^(?P<app_label>auth|accounts|otp_totp|audit|advice|axes|outbox)/$": (
+        302, 302, 302, 302, 302, 200, 302
+    ),
+    # Emails that could not be sent: seen and sent again (an action on the list), never added or deleted.
+    "admin/outbox/failedemail/": (302, 302, 302, 302, 302, 200, 302),
+    "admin/outbox/failedemail/add/": (302, 302, 302, 302, 302, 403, 302),
+    "admin/outbox/failedemail/<path:object_id>/history/": (302, 302, 302, 302, 302, 200, 302),
+    "admin/outbox/failedemail/<path:object_id>/delete/": (302, 302, 302, 302, 302, 403, 302),
+    "admin/outbox/failedemail/<path:object_id>/change/": (302, 302, 302, 302, 302, 200, 302),
+    "admin/outbox/failedemail/<path:object_id>/": (302, 302, 302, 302, 302, 302, 302),
     "admin/(?P<url>.*)$": (302, 302, 302, 302, 302, 404, 302),
     "api/v1/openapi.json": (200, 200, 200, 200, 200, 200, 200),
     "api/v1/children/": (200, 200, 200, 200, 200, 200, 401),
@@ -179,6 +184,12 @@ EXPECTED: dict[str, tuple[int, ...]] = {
     "closures/<int:pk>/history/": (403, 404, 200, 404, 403, 404, 302),
     "census/quality/": (403, 403, 200, 200, 200, 403, 302),
     "census/download/": (403, 403, 403, 403, 200, 403, 302),
+    # Background exports and imports: the data officer's; a job is for the one who started it alone.
+    "jobs/": (403, 403, 403, 403, 200, 403, 302),
+    "jobs/census-export/": (405, 405, 405, 405, 405, 405, 302),
+    "jobs/ssd-import/": (403, 403, 403, 403, 200, 403, 302),
+    "jobs/<int:pk>/": (404, 404, 404, 404, 200, 404, 302),
+    "jobs/<int:pk>/file/": (404, 404, 404, 404, 200, 404, 302),
     "reports/": (403, 403, 200, 200, 200, 403, 302),
     "reports/<slug:key>.csv": (403, 403, 200, 200, 200, 403, 302),
     "two-factor/setup/": (200, 200, 302, 200, 200, 200, 302),
@@ -213,8 +224,19 @@ QUERY = {"census/download/": f"?year={year_choices()[0][0]}"}
 
 
 @pytest.fixture
-def scenario(case, authorised):
+def scenario(case, authorised, settings, tmp_path):
     admin = User.objects.create_user("a", role=Role.ADMINISTRATOR, is_staff=True)
+    settings.MEDIA_ROOT = tmp_path
+    job = Job.objects.create(
+        kind=JobKind.CENSUS_EXPORT, requested_by=case.data, status=JobStatus.DONE, file="jobs/census.xml",
+        file_name="census.xml", params={"year": 2027},
+    )  # fmt: skip
+    (tmp_path / "jobs").mkdir()
+    (tmp_path / "jobs" / "census.xml").write_text("<Message/>")
+    failed_email = OutboxEmail.objects.create(
+        to=["m@example.invalid"], subject="Closure Record to authorise", body="…", status=EmailStatus.FAILED,
+        attempts=5, next_attempt_at=timezone.now(), last_error="SMTPRecipientsRefused: 451",
+    )  # fmt: skip
     copy = documents.copy_give(
         actor=case.worker,
         record=authorised,
@@ -223,7 +245,6 @@ def scenario(case, authorised):
         method="in_person",
     )
     signature = Signature.objects.filter(record=authorised).order_by("pk").first()
-    group = Group.objects.create(name="Readers")
     word = AdviceWord.objects.first() or AdviceWord.objects.create(
         kind=WordKind.JARGON, term="utilise", plain="use"
     )
@@ -252,13 +273,14 @@ def scenario(case, authorised):
         "record": authorised,
         "copy": copy,
         "signature": signature,
-        "group": group,
         "word": word,
         "event": event,
         "users": users,
         "open": open_case,
         "device": device,
         "change": change,
+        "job": job,
+        "failed_email": failed_email,
     }
 
 
@@ -277,13 +299,14 @@ def fill(route: str, s: dict) -> str:
         "api/v1/episodes/": case.episode.pk,
         "api/v1/contacts/": case.visit.pk,
         "closures/start/": open_case["episode"].pk,
-        "admin/auth/group/": s["group"].pk,
         "admin/accounts/team/": case.east.pk,
         "admin/accounts/user/": case.worker.pk,
         "admin/audit/auditevent/": s["event"].pk,
         "admin/advice/adviceword/": s["word"].pk,
         "admin/otp_totp/totpdevice/": s["device"].pk,
         "admin/accounts/userchange/": s["change"].pk,
+        "admin/outbox/failedemail/": s["failed_email"].pk,
+        "jobs/": s["job"].pk,
     }
     pk = next((v for prefix, v in by_prefix.items() if route.startswith(prefix)), record.pk)
     names = {
@@ -448,7 +471,8 @@ def test_the_administrator_sees_no_childs_data_in_the_admin(scenario):
     for path in admin_pages(scenario):
         response = client.get(path)
         assert response.status_code == 200, path
-        page = html.unescape(response.content.decode())
+        body = b"".join(response.streaming_content) if response.streaming else response.content
+        page = html.unescape(body.decode())
         found = [word for word in words if word and word in page]
         if found:
             seen[path] = found
