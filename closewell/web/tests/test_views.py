@@ -413,7 +413,7 @@ def test_an_object_of_another_child_is_not_found(as_user, web):
 
 def test_contact_form_lists_only_the_childs_people(as_user, web):
     html = as_user("worker").get(f"/children/{web.child.pk}/contacts/add/").content.decode()
-    assert "Laura Hartley (Mother)" in html and "Mark Hartley (Father)" in html
+    assert "Laura Hartley (mother)" in html and "Mark Hartley (father)" in html
     assert "Not Linked" not in html
     assert 'class="govuk-date-input"' in html and 'name="occurred_at_day"' in html
     assert " required" not in html  # GOV.UK forms do not use the browser's validation
