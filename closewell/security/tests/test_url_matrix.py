@@ -308,6 +308,7 @@ def scenario(case, authorised, settings, tmp_path):
         "device": device,
         "change": change,
         "mapping": mapping,
+        "handover": handover,
         "job": job,
         "failed_email": failed_email,
     }
@@ -335,6 +336,8 @@ def fill(route: str, s: dict) -> str:
         "admin/otp_totp/totpdevice/": s["device"].pk,
         "admin/accounts/userchange/": s["change"].pk,
         "admin/security/groupmapping/": s["mapping"].pk,
+        "family-help/handovers/": s["handover"].pk,
+        "api/v1/handovers/": s["handover"].pk,
         "admin/outbox/failedemail/": s["failed_email"].pk,
         "jobs/": s["job"].pk,
     }
