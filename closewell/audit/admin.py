@@ -175,17 +175,25 @@ class KindFilter(admin.SimpleListFilter):
 
 @admin.register(AuditEvent)
 class AuditEventAdmin(admin.ModelAdmin):
-    list_display = ["at", "person", "action", "kind", "object_id"]
+    list_display = ["when", "person", "action", "kind", "record"]
     list_filter = [PersonFilter, "action", KindFilter, DateFilter]
     search_fields = ["actor__username", "actor__first_name", "actor__last_name", "=object_id"]
     search_help_text = "A person's name or username, or a record's number."
-    fields = ["at", "person", "action", "kind", "object_id"]
+    fields = ["when", "person", "action", "kind", "record"]
     readonly_fields = fields
     ordering = ["-at", "-pk"]
     list_select_related = ["actor"]
     show_full_result_count = False
     show_facets = admin.ShowFacets.NEVER
     change_list_template = "admin/audit/auditevent/change_list.html"
+
+    @admin.display(description="When", ordering="at")
+    def when(self, event):
+        return event.at
+
+    @admin.display(description="Record number", ordering="object_id")
+    def record(self, event):
+        return event.object_id
 
     @admin.display(description="Person", ordering="actor__last_name")
     def person(self, event):

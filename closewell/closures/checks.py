@@ -276,7 +276,8 @@ def check_dates(record: ClosureRecord):
     if future:  # the case closes, at the latest, when authorised: nothing is dated after today
         yield Problem(
             Section.INTERVENTIONS,
-            "A contact is dated in the future. Correct its date: nothing can be recorded after closure.",
+            "The date of a contact must be today or in the past. Correct it on the case: nothing can be "
+            "recorded after closure.",
         )
 
 

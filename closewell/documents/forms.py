@@ -266,7 +266,7 @@ class CopyForm(GovukForm):
 
 def recipient_label(person: dict) -> str:
     """A family member as a copy's recipient; one who harmed a member of the family says so."""
-    label = f"{person['name']} ({person['relationship']})"
+    label = f"{person['name']} ({person['relationship'].lower()})"
     if person.get("perpetrator"):
         label += " — has harmed a member of the family: a restricted copy a team manager must release"
     return label

@@ -37,7 +37,7 @@ def _signers(record, signatures) -> list[tuple[str, str]]:
     episode = record.episode
     choices = [] if child_done else [("child", f"{episode.child.full_name} (the child)")]
     choices += [
-        (str(link.person_id), f"{link.person.full_name} ({link.get_relationship_display()})")
+        (str(link.person_id), f"{link.person.full_name} ({link.get_relationship_display().lower()})")
         for link in parents_and_carers(episode)
         if link.person_id not in signed
     ]

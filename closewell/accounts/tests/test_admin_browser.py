@@ -27,8 +27,8 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 # Links the crawl does not follow: signing out, Django's translations script, the CSV download (a file,
 # not a page: test_audit_admin checks it), and "view on site" redirects.
 NOT_PAGES = ("/admin/logout/", "/admin/jsi18n/", "/admin/audit/auditevent/export/", "/admin/r/")
-# Query keys that only re-sort or page a list already checked.
-SAME_PAGE = {"o", "p", "_changelist_filters", "e"}
+# Query keys that only re-sort, page or count (facets) a list already checked.
+SAME_PAGE = {"o", "p", "_changelist_filters", "e", "_facets"}
 MOST_PAGES = 200
 
 

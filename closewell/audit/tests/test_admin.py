@@ -9,6 +9,8 @@ import pytest
 import time_machine
 from django.test import Client
 from django.utils import timezone
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from closewell.accounts.models import Role, User
 from closewell.accounts.tests.factories import UserFactory
@@ -129,3 +131,22 @@ def test_only_the_administrator_exports(trail):
         client.force_login(user)
         assert client.get(EXPORT).status_code == 302
     assert not AuditEvent.objects.filter(action=Action.EXPORT).exists()
+
+
+def test_no_value_typed_into_the_trails_search_or_filters_is_a_server_error(admin_client, trail):
+    text = st.text(st.characters(exclude_categories=["Cs"]), max_size=40)
+
+    @settings(
+        max_examples=40,
+        deadline=None,
+        database=None,
+        derandomize=True,
+        suppress_health_check=list(HealthCheck),
+    )
+    @given(name=st.sampled_from(["q", "person", "from", "to", "kind", "action__exact"]), value=text)
+    def check(name, value):
+        for path in (LIST, EXPORT):
+            response = admin_client.get(path, {name: value})
+            assert response.status_code in (200, 302, 400), (path, name, value, response.status_code)
+
+    check()

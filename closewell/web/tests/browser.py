@@ -43,7 +43,8 @@ AXE_TAGS_AND_BEST_PRACTICE = [*AXE_TAGS, "best-practice"]
 
 
 def axe_violations(page, tags: list[str] = AXE_TAGS) -> list[dict]:
-    """Run axe-core on the page as it is now; return its violations of `tags` (WCAG 2.2 A/AA)."""
+    """Run axe-core on the page as it is now; return its violations of the rules with these tags
+    (WCAG 2.2 A/AA unless told; the accessibility crawl adds axe's best-practice rules)."""
     if not page.evaluate("() => typeof window.axe !== 'undefined'"):
         # Evaluated through DevTools, not as a <script> tag: the pages' Content-Security-Policy
         # forbids inline script, and the tests must not weaken it.
