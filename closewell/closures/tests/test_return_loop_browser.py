@@ -16,7 +16,7 @@ from closewell.closures import services as closures
 from closewell.closures.models import ClosureRecord, Status
 from closewell.documents.models import Signature
 from closewell.documents.tests.test_demo import _fill
-from closewell.web.tests.browser import check_page, click, sign_in
+from closewell.web.tests.browser import ARTIFACTS, check_page, click, sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -139,6 +139,7 @@ def test_the_return_loop_closes(page, jayden):
     views.get_by_text("Add a comment").click()
     views.locator("textarea").first.fill("When and where did Jayden say this?")
     check_page(page, "review-comments-beside-sections")
+    page.locator("#comments-reason").screenshot(path=str(ARTIFACTS / "review-comments-beside-reason.png"))
     click(page, 'button:has-text("Return for amendment")')
     record.refresh_from_db()
     assert record.status == Status.RETURNED
@@ -198,3 +199,7 @@ def test_the_return_loop_closes(page, jayden):
     assert page.locator("#diff-child_views").inner_text().startswith("Nothing in this section changed")
     page.locator("#comments-reason").scroll_into_view_if_needed()
     check_page(page, "review-answers-and-difference")
+    # The part a person looks at, at a readable size: the reason's card, its comments and difference.
+    page.locator("#section-reason, #comments-reason").last.screenshot(
+        path=str(ARTIFACTS / "review-answers-and-difference-reason.png")
+    )
