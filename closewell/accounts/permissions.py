@@ -368,6 +368,8 @@ class RecordPermissions:
         return self.record.is_editable and self.works_on_case
 
     can_submit = can_edit
+    # The worker answers a manager's comments while the record is returned (or a draft again).
+    can_answer_comments = can_edit
 
     @property
     def is_reviewer(self) -> bool:

@@ -21,8 +21,10 @@ from closewell.audit.services import log_event
 from closewell.cases.models import ChildPerson, Episode, PlannedAction
 from closewell.core.dates import add_working_days, day_span
 
-from . import sections
-from .models import LIVE, ClosureRecord, Status
+from . import changes, sections
+from .checks import SIGNATURES, SIGNATURES_LABEL
+from .content import parents_and_carers
+from .models import LIVE, ClosureRecord, ReturnComment, Status
 
 
 def record_get_for_user(user, pk: int, *, audit_read: bool = True) -> ClosureRecord:
@@ -211,15 +213,17 @@ class TaskStatus:
 def task_list(record: ClosureRecord) -> list[dict]:
     """The GOV.UK task list: each section due on this record with its status and problems.
 
-    Needs attention: a manager's open comment on the section. Completed: no problem left.
+    Needs attention: a manager's comment on the section not yet dealt with. Completed: no problem
+    left. Each task carries the comments of the latest return on its section, answered or not, so
+    the worker sees each beside its section.
     """
     found = sections.problems(record)
-    comments = list(record.comments.filter(resolved=False))
+    comments = latest_comments(record)
     tasks = []
     for spec in sections.due(record):
         section_problems = [p for p in found if p.section == spec.key]
         section_comments = [c for c in comments if c.section == spec.key]
-        if section_comments:
+        if any(not c.resolved for c in section_comments):
             status = TaskStatus.NEEDS_ATTENTION
         elif spec.optional and not spec.started(record):
             status = TaskStatus.OPTIONAL
@@ -240,6 +244,83 @@ def task_list(record: ClosureRecord) -> list[dict]:
             }
         )
     return tasks
+
+
+def latest_comments(record: ClosureRecord) -> list[ReturnComment]:
+    """The comments of the record's latest return (a record returned twice shows the second
+    return's), oldest first, with who wrote and answered them."""
+    comments = record.comments.select_related("author", "answered_by").order_by("-round", "pk")
+    latest = comments.values_list("round", flat=True).first()
+    return [] if latest is None else list(comments.filter(round=latest))
+
+
+def return_loop(record: ClosureRecord) -> dict[str, dict]:
+    """For the manager reading a record that comes back: by section, the comments of the latest
+    return with the worker's answers, and what changed in the section since the return (word by
+    word, from the section as it stood then to what it says now)."""
+    if record.is_authorised:
+        return {}
+    by_section: dict[str, dict] = {}
+    for comment in latest_comments(record):
+        entry = by_section.get(comment.section)
+        if entry is None:
+            spec = sections.get(comment.section)
+            now = sections.json_safe(spec.content_of(record))
+            before = comment.section_before
+            pieces = [] if before is None else changes.word_diff(before, now)
+            entry = by_section[comment.section] = {
+                "title": spec.title,
+                "comments": [],
+                "pieces": pieces,
+                "changed": changes.changed(pieces),
+                "returned_at": comment.created_at,
+            }
+        entry["comments"].append(comment)
+    return by_section
+
+
+class SignatureStatus:
+    NOT_STARTED = "Not started"
+    IN_PROGRESS = "In progress"
+    COMPLETED = "Completed"
+    OUT_OF_DATE = "Out of date"
+
+
+def signatures_task(record: ClosureRecord) -> dict:
+    """The signatures as a task of the record: the child's and each parent's or carer's signature
+    (or why they did not sign), each marked out of date when the record changed after they signed
+    (the SHA-256 they signed against the record's now: sections.signed_sha256).
+
+    Status: Out of date when any signature is; Completed when the child and every parent or carer
+    have one and none is out of date; In progress when some have; Not started when none has."""
+    digest = sections.signed_sha256(record)
+    signatures = list(
+        record.signatures.select_related("witness", "kept_by", "person").order_by("signer_kind", "pk")
+    )
+    for signature in signatures:
+        signature.out_of_date = signature.is_out_of_date(digest)
+    signed = {s.person_id for s in signatures if s.person_id}
+    child = record.episode.child
+    missing = [] if any(s.signer_kind == "child" for s in signatures) else [child.full_name]
+    missing += [
+        link.person.full_name for link in parents_and_carers(record.episode) if link.person_id not in signed
+    ]
+    if any(s.out_of_date for s in signatures):
+        status = SignatureStatus.OUT_OF_DATE
+    elif not signatures:
+        status = SignatureStatus.NOT_STARTED
+    elif missing:
+        status = SignatureStatus.IN_PROGRESS
+    else:
+        status = SignatureStatus.COMPLETED
+    return {
+        "key": SIGNATURES,
+        "label": SIGNATURES_LABEL,
+        "status": status,
+        "signatures": signatures,
+        "missing": missing,
+        "digest": digest,
+    }
 
 
 def letter_note(record: ClosureRecord) -> str:

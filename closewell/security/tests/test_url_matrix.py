@@ -35,6 +35,7 @@ from closewell.cases.tests.factories import (
     PlannedActionFactory,
 )
 from closewell.census.forms import year_choices
+from closewell.closures.models import ReturnComment
 from closewell.documents import services as documents
 from closewell.documents.models import Signature
 from closewell.familyhelp.models import Handover
@@ -166,6 +167,7 @@ EXPECTED: dict[str, tuple[int, ...]] = {
     "api/v1/contacts/<int:pk>/": (200, 404, 200, 404, 200, 404, 401, 404),
     "api/v1/closure-records/": (200, 200, 200, 200, 200, 200, 401, 404),
     "api/v1/closure-records/<int:pk>/": (200, 404, 200, 404, 200, 404, 401, 404),
+    "api/v1/closure-records/<int:pk>/comments/<int:comment_pk>/": (200, 404, 200, 404, 200, 404, 401, 404),
     "api/v1/closure-records/<int:pk>/sections/<str:section>/": (405, 405, 405, 405, 405, 405, 401, 404),
     "api/v1/closure-records/<int:pk>/submit/": (405, 405, 405, 405, 405, 405, 401, 404),
     "api/v1/closure-records/<int:pk>/return/": (405, 405, 405, 405, 405, 405, 401, 404),
@@ -184,6 +186,7 @@ EXPECTED: dict[str, tuple[int, ...]] = {
     "api/v1/^(?P<rest>[\\s\\S]*)$": (404, 404, 404, 404, 404, 404, 404, 404),
     "documents/records/<int:pk>/signatures/": (200, 404, 200, 404, 404, 404, 302, 404),
     "documents/records/<int:pk>/signatures/<int:signature_pk>/remove/": (405, 405, 405, 405, 405, 405, 302, 404),  # noqa: E501
+    "documents/records/<int:pk>/signatures/<int:signature_pk>/keep/": (302, 404, 302, 404, 404, 404, 302, 404),  # noqa: E501
     "documents/records/<int:pk>/signatures/<int:signature_pk>/image.png": (200, 404, 200, 404, 404, 404, 302, 404),  # noqa: E501
     "documents/records/<int:pk>/copies/": (200, 404, 200, 404, 404, 404, 302, 404),
     "documents/records/<int:pk>/copies/give/": (200, 404, 200, 404, 404, 404, 302, 404),
@@ -196,6 +199,7 @@ EXPECTED: dict[str, tuple[int, ...]] = {
     "closures/start/<int:episode_pk>/": (200, 404, 200, 404, 403, 404, 302, 404),
     "closures/<int:pk>/": (200, 404, 200, 404, 200, 404, 302, 404),
     "closures/<int:pk>/section/<str:section>/": (403, 404, 403, 404, 403, 404, 302, 404),
+    "closures/<int:pk>/comments/<int:comment_pk>/": (403, 404, 403, 404, 403, 404, 302, 404),
     "closures/<int:pk>/check/": (403, 404, 403, 404, 403, 404, 302, 404),
     "closures/<int:pk>/review/": (403, 404, 200, 404, 403, 404, 302, 404),
     "closures/<int:pk>/authorise/": (405, 405, 405, 405, 405, 405, 302, 404),
@@ -265,6 +269,9 @@ def scenario(case, authorised, settings, tmp_path):
         method="in_person",
     )
     signature = Signature.objects.filter(record=authorised).order_by("pk").first()
+    comment = ReturnComment.objects.create(
+        record=authorised, section="reason", text="Say more.", author=case.manager, resolved=True
+    )
     word = AdviceWord.objects.first() or AdviceWord.objects.create(
         kind=WordKind.JARGON, term="utilise", plain="use"
     )
@@ -301,6 +308,7 @@ def scenario(case, authorised, settings, tmp_path):
         "record": authorised,
         "copy": copy,
         "signature": signature,
+        "comment": comment,
         "word": word,
         "event": event,
         "users": users,
@@ -350,6 +358,7 @@ def fill(route: str, s: dict) -> str:
         "action_pk": open_case["action"].pk,
         "person_pk": open_case["person"].pk,
         "signature_pk": s["signature"].pk,
+        "comment_pk": s["comment"].pk,
         "copy_pk": s["copy"].pk,
         "withholding_pk": 1,
         "place_pk": 1,
