@@ -29,6 +29,7 @@ from django.conf import settings
 from django.core.management import call_command
 from django.test import Client
 from django.utils import timezone
+from playwright.sync_api import Error as PlaywrightError
 
 from closewell.accounts.models import User
 from closewell.cases.models import Episode
@@ -68,10 +69,8 @@ ADMIN_PENDING: set[tuple[str, str]] = {
     ("/admin/accounts/", "axe link-in-text-block"),
     ("/admin/accounts/team/<id>/change/", "title"),
     ("/admin/accounts/user/", "axe target-size"),
-    ("/admin/accounts/user/<id>/change/", "axe link-in-text-block"),
     ("/admin/accounts/user/<id>/change/", "title"),
     ("/admin/accounts/user/<id>/password/", "label"),
-    ("/admin/accounts/user/add/", "axe aria-prohibited-attr"),
     ("/admin/accounts/userchange/", "axe link-in-text-block"),
     ("/admin/accounts/userchange/", "axe target-size"),
     ("/admin/advice/", "axe link-in-text-block"),
@@ -94,7 +93,6 @@ ADMIN_PENDING: set[tuple[str, str]] = {
     ("/admin/axes/accesslog/", "axe target-size"),
     ("/admin/otp_totp/", "axe link-in-text-block"),
     ("/admin/otp_totp/totpdevice/", "axe label-title-only"),
-    ("/admin/otp_totp/totpdevice/", "axe link-in-text-block"),
     ("/admin/otp_totp/totpdevice/", "axe target-size"),
     ("/admin/password_change/", "axe link-in-text-block"),
 }
@@ -244,7 +242,12 @@ class Crawl:
 
     def visit(self, page, role: str, path: str) -> list[str]:
         """Open a page, check it, and return the links on it."""
-        response = page.goto(path)
+        try:
+            response = page.goto(path)
+        except PlaywrightError as error:
+            if "Download is starting" in str(error):  # a file (an export), not a page
+                return []
+            raise
         if response is None or "text/html" not in (response.headers.get("content-type") or ""):
             return []
         self.check(page, role, page.url)
@@ -256,11 +259,12 @@ class Crawl:
         page = context.new_page()
         seen: set[str] = set()
         per_pattern: Counter = Counter()
+        seeds = {start, *also}  # always visited: records in other states share their URL's pattern
         queue = deque([start, *also])
         while queue:
             path = queue.popleft()
             key = pattern(path)
-            if path in seen or per_pattern[key] >= CAP_PER_PATTERN:
+            if path in seen or (per_pattern[key] >= CAP_PER_PATTERN and path not in seeds):
                 continue
             seen.add(path)
             per_pattern[key] += 1
@@ -315,7 +319,7 @@ def scenario(transactional_db, case, signed_record):
     record = closures.closure_submit(actor=worker, record=record)
     record = closures.closure_authorise(actor=manager, record=record)
     for kind, person in (("child", None), ("person", family["Leanne"]), ("person", family["Ryan"])):
-        documents.copy_give(
+        awaiting = documents.copy_give(
             actor=worker,
             record=record,
             recipient_kind=kind,
@@ -331,7 +335,14 @@ def scenario(transactional_db, case, signed_record):
     # A submitted record (the Closure Record tests' case) for the manager to review.
     submitted = closures.closure_submit(actor=case.worker, record=signed_record)
     manager.managed_teams.add(case.east)
-    return {**users, "jayden": record, "draft": draft, "submitted": submitted, "child": other.child}
+    return {
+        **users,
+        "jayden": record,
+        "awaiting": awaiting,
+        "draft": draft,
+        "submitted": submitted,
+        "child": other.child,
+    }
 
 
 def test_every_page_every_role(browser, live_server, scenario):
@@ -344,10 +355,23 @@ def test_every_page_every_role(browser, live_server, scenario):
         "worker",
         scenario["worker.west"],
         "/",
-        also=(f"/closures/{draft.pk}/", f"/closures/{draft.pk}/check/", f"/closures/{jayden.pk}/"),
+        also=(
+            f"/closures/{draft.pk}/",
+            f"/closures/{draft.pk}/check/",
+            f"/closures/{jayden.pk}/",
+            f"/documents/records/{jayden.pk}/copies/",
+            f"/documents/records/{jayden.pk}/signatures/",
+        ),
     )
     crawl.crawl(
-        "manager", scenario["manager"], "/", also=(f"/closures/{submitted.pk}/review/", "/two-factor/setup/")
+        "manager",
+        scenario["manager"],
+        "/",
+        also=(
+            f"/closures/{submitted.pk}/review/",
+            f"/documents/records/{jayden.pk}/copies/{scenario['awaiting'].pk}/release/",
+            "/two-factor/setup/",
+        ),
     )
     crawl.crawl("data-officer", scenario["data"], "/")
     crawl.crawl("administrator", scenario["admin"], "/")
@@ -370,5 +394,7 @@ def test_every_page_every_role(browser, live_server, scenario):
     report = "\n".join(f"{role} {url}: {what}" for role, url, _, what in found)
     print(f"Accessibility crawl: {crawl.pages} pages checked in {time.monotonic() - started:.0f} s")  # noqa: T201 (the figure for the report)
     assert crawl.pages > 40, f"only {crawl.pages} pages were reached"
-    assert not stale, f"ADMIN_PENDING entries that pass now (remove them): {sorted(stale)}"
-    assert not found, f"{len(found)} problems on {crawl.pages} pages:\n{report}"
+    assert not found and not stale, (
+        f"{len(found)} problems on {crawl.pages} pages:\n{report}\n"
+        f"ADMIN_PENDING entries that pass now (remove them): {sorted(stale)}"
+    )
