@@ -124,7 +124,7 @@ def test_the_admin_index_the_audit_trail_searched_and_the_person_form(page, coun
     sign_in(page, "admin")
     page.goto("/admin/")
     check(page, "admin-index")
-    text = page.inner_text("#content-main")
+    text = page.text_content("#content-main")
     for name in ("People and teams", "Sign-in lockouts", "Authenticator apps", "Audit trail"):
         assert name in text
     for code_name in ("AXES", "OTP_TOTP", "Groups", "Child", "Axes", "Otp_Totp"):
