@@ -12,6 +12,7 @@ from closewell.api.services import token_create
 from closewell.cases.models import Episode, EpisodeStatus
 from closewell.cases.services import episode_open
 from closewell.cases.tests.factories import ChildFactory, EpisodeFactory, at_ten
+from closewell.closures import services as closure_services
 from closewell.familyhelp.models import Acknowledgement, Handover
 from closewell.familyhelp.services import handover_acknowledge
 from closewell.reports import figures
@@ -195,3 +196,18 @@ def test_the_report_counts_by_handover_answer(case, authorised_handover, lead, c
     lines = {line.split(",")[0]: line.split(",")[1:] for line in csv.splitlines()[1:]}
     assert lines["Team: East"][:3] == ["1", "1", "1"]
     assert lines["Handover accepted"][:3] == ["1", "1", "1"]
+
+
+def test_a_return_comment_cannot_name_the_handover_yet(case, handed_over, client):
+    """ReturnComment.section's choices wait for a closures migration: the review page does not offer
+    the handover, and the API refuses it with a 400 rather than failing."""
+    record = closure_services.closure_submit(actor=case.worker, record=handed_over)
+    client.force_login(case.manager)
+    page = client.get(f"/closures/{record.pk}/review/").content.decode()
+    assert 'value="reason"' in page and 'value="handover"' not in page
+    refused = api_client(case.manager).post(
+        f"/api/v1/closure-records/{record.pk}/return/",
+        {"comments": [{"section": "handover", "text": "Name the school."}]},
+        content_type="application/json",
+    )
+    assert refused.status_code == 400
