@@ -49,14 +49,14 @@ def lines(part, prefix: str = "") -> list[str]:
                 out += lines(value, f"{prefix}{_label(key)}: ")
             else:
                 text = _scalar(value)
-                if text:
+                if text.strip():
                     out.append(f"{prefix}{_label(key)}: {text}")
     elif isinstance(part, list):
         for item in part:
             out += lines(item, prefix)
     else:
         text = _scalar(part)
-        if text:
+        if text.strip():
             out.append(f"{prefix}{text}" if prefix else text)
     return out
 
@@ -71,10 +71,21 @@ def _words(part) -> list[str]:
     return words
 
 
+def _aligned(before, after):
+    """`before` with its keys in `after`'s order, all the way down: a part stored as JSON may come
+    back with its keys reordered (PostgreSQL's jsonb), and order alone is not a change."""
+    if isinstance(before, dict) and isinstance(after, dict):
+        keys = [key for key in after if key in before] + [key for key in before if key not in after]
+        return {key: _aligned(before[key], after.get(key)) for key in keys}
+    if isinstance(before, list) and isinstance(after, list):
+        return [_aligned(item, after[n] if n < len(after) else None) for n, item in enumerate(before)]
+    return before
+
+
 def word_diff(before, after) -> list[Piece]:
     """The words of `after` against `before`: runs of words the same, added or removed, in order
     (a replaced run is its removed words, then its added ones)."""
-    old, new = _words(before), _words(after)
+    old, new = _words(_aligned(before, after)), _words(after)
     pieces: list[Piece] = []
     matcher = difflib.SequenceMatcher(a=old, b=new, autojunk=False)
     for op, a1, a2, b1, b2 in matcher.get_opcodes():

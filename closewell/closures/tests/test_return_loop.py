@@ -390,3 +390,10 @@ def test_the_schema_documents_the_comment_endpoint(client):
     assert {"get", "put"} <= set(path)
     assert "ReturnComment" in schema["components"]["schemas"]
     assert "out_of_date" in schema["components"]["schemas"]["Signature"]["properties"]
+
+
+def test_key_order_alone_is_not_a_change():
+    """PostgreSQL's jsonb gives a stored part back with its keys in its own order."""
+    before = {"views": "Ruby said “yes”.", "date": "2026-11-20", "discussed": True}
+    after = {"discussed": True, "date": "2026-11-20", "views": "Ruby said “yes”."}
+    assert not changes.changed(changes.word_diff(before, after))
