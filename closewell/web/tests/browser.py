@@ -38,6 +38,10 @@ def require_chromium() -> None:
     pytest.skip(f"Chromium not found at {CHROMIUM} (install Debian's chromium to run browser tests)")
 
 
+# The admin is held to best practice too (closewell/accounts/tests/test_admin_browser.py).
+AXE_TAGS_AND_BEST_PRACTICE = [*AXE_TAGS, "best-practice"]
+
+
 def axe_violations(page, tags: list[str] = AXE_TAGS) -> list[dict]:
     """Run axe-core on the page as it is now; return its violations of the rules with these tags
     (WCAG 2.2 A/AA unless told; the accessibility crawl adds axe's best-practice rules)."""
