@@ -95,6 +95,13 @@ ADMIN_PENDING: set[tuple[str, str]] = {
     ("/admin/otp_totp/totpdevice/", "axe label-title-only"),
     ("/admin/otp_totp/totpdevice/", "axe target-size"),
     ("/admin/password_change/", "axe link-in-text-block"),
+    ("/admin/audit/auditevent/", "axe label-title-only"),
+    ("/admin/outbox/", "axe link-in-text-block"),
+    ("/admin/outbox/failedemail/", "axe link-in-text-block"),
+    ("/admin/security/", "axe link-in-text-block"),
+    ("/admin/security/groupmapping/", "axe link-in-text-block"),
+    ("/admin/security/groupmapping/", "axe target-size"),
+    ("/admin/security/groupmapping/add/", "axe aria-prohibited-attr"),
 }
 
 
