@@ -153,10 +153,10 @@ def test_the_admin_index_the_audit_trail_searched_and_the_person_form(page, coun
     for never in ("is_superuser", "groups", "user_permissions", "is_staff"):
         assert page.locator(f"[name={never}]").count() == 0
     check(page, "admin-person-form")
-    page.get_by_label("Role").select_option("team_manager")
+    page.locator("#id_role").select_option("team_manager")
     assert page.locator(".field-managed_teams").is_visible()
     assert not page.locator(".field-team").is_visible()
-    page.get_by_label("Role").select_option("data_officer")
+    page.locator("#id_role").select_option("data_officer")
     assert (
         not page.locator(".field-managed_teams").is_visible() and not page.locator(".field-team").is_visible()
     )
@@ -168,6 +168,6 @@ def test_the_admin_index_the_audit_trail_searched_and_the_person_form(page, coun
     check(page, "admin-person-form-errors")
     page.goto("/admin/accounts/user/")
     page.locator("tr", has_text="worker.west").locator("input[type=checkbox]").check()
-    page.get_by_label("Action").select_option("issue_enrolment_code")
+    page.locator("select[name=action]").select_option("issue_enrolment_code")
     click(page, "button[name=index]")
     check(page, "admin-enrolment-codes")
