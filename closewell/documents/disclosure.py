@@ -493,6 +493,7 @@ SECTIONS = {
     "parent_views": "6. Views of parents and carers",
     "domestic_abuse": "7. Domestic abuse",
     "interpreting": "8. Interpreting",
+    "handover": "Handover to Family Help",
 }
 SUMMARY = "Summary"
 # Not scanned: what the engine itself reads, codes the product prints, identifiers and dates.

@@ -97,12 +97,16 @@ def test_frozen_with_the_record(authorised_handover):
 def test_a_perpetrators_copy_shows_none_of_the_lead_practitioners_contact_details(case, authorised_handover):
     snapshot = authorised_handover.record.snapshot
     for profile, person in (("perpetrator", case.father.pk), ("file", None)):
-        content = disclosure.disclose(snapshot, disclosure.Recipient(profile, person)).content
-        printed = str(sections.printed(content))
+        copy = disclosure.disclose(snapshot, disclosure.Recipient(profile, person))
+        printed = str(sections.printed(copy.content))
         shown = profile == "file"
         assert ("01632 960123" in printed) is shown
         assert ("lee.oak@elm-school.example" in printed) is shown
         assert "Weekly sessions with Lee Oak" in printed
+        if not shown:  # the register names the section each withholding came from
+            assert {"phone", "email"} <= {
+                w["kind"] for w in copy.withheld if w["section"] == "Handover to Family Help"
+            }
 
 
 # --- The lead practitioner's answer ---------------------------------------------------------------
