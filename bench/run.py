@@ -161,7 +161,7 @@ def ensure_caseload(
 # --- Measurements ------------------------------------------------------------------------------------
 
 
-def measure(env: dict, args) -> dict:
+def measure(env: dict, args, *extra: str) -> dict:
     result = subprocess.run(
         [
             PY,
@@ -175,6 +175,7 @@ def measure(env: dict, args) -> dict:
             str(args.pdf_runs),
             "--advice-runs",
             str(args.advice_runs),
+            *extra,
         ],
         cwd=ROOT,
         env=env,
@@ -390,6 +391,13 @@ def main(argv=None) -> None:
     parser.add_argument("--ssd-children", type=int, default=2000, help="Children in the SSD extract.")
     parser.add_argument("--no-load", action="store_true", help="Skip the locust load test.")
     parser.add_argument(
+        "--search-children",
+        type=int,
+        default=PROFILES["large"]["children"],
+        help="Child search is measured again at this size (the large preset) when --children differs; "
+        "0 skips it.",
+    )
+    parser.add_argument(
         "--profiles", nargs="*", default=list(PROFILES), choices=list(PROFILES), help="Load test profiles."
     )
     parser.add_argument("--spawn-rate", type=int, default=5)
@@ -413,6 +421,13 @@ def main(argv=None) -> None:
         r = {"children": children, "generate_seconds": gen_seconds}
         log(f"{engine}: pages, search, PDF, advice")
         r.update(measure(env, args))
+        if args.search_children and args.search_children != children:
+            # Search time grows with the caseload: the target is at a large council's size.
+            large_env, have, _ = ensure_caseload(
+                engine, args.search_children, fresh=args.fresh, name="closewell-bench-large"
+            )
+            log(f"{engine}: child search at {have:,} children")
+            r["search_large"] = {**measure(large_env, args, "--search-only")["search"], "children": have}
         log(f"{engine}: CIN census export")
         r["census"] = census.run(env=env, output=VAR / f"census-{engine}.xml")
         log(f"{engine}: SSD import")

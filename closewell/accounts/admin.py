@@ -284,6 +284,12 @@ class TOTPDeviceAdmin(BaseTOTPDeviceAdmin):
     approves it, and its owner then sets up a new one with an enrolment code."""
 
     actions = ["ask_removal"]
+    list_display = ["user", "name", "confirmed", "created_at", "last_used_at"]
+
+    def get_fieldsets(self, request, obj=None):
+        """Whose app, what they called it, whether it is set up, when it was last used: not the
+        library's settings (step, drift, throttling), which mean nothing to an administrator."""
+        return [(None, {"fields": ["user", "name", "confirmed", "created_at", "last_used_at"]})]
 
     def get_actions(self, request):
         actions = super().get_actions(request)

@@ -15,13 +15,19 @@ from .models import Role, Team, User
 
 
 def team_ids_for(user: User) -> list[int] | None:
-    """The teams whose cases a user works on; None means every team (read-only roles)."""
+    """The teams whose cases a user works on; None means every team (read-only roles).
+
+    A manager's teams are read once per user object, which is once per request (request.user), as
+    Django caches a user's permissions (`_perm_cache`): a page asks several permission objects."""
     if not user.is_authenticated or not user.is_active:
         return []
     if user.role == Role.SOCIAL_WORKER:
         return [user.team_id] if user.team_id else []
     if user.role == Role.TEAM_MANAGER:
-        return list(user.managed_teams.values_list("pk", flat=True))
+        cached = getattr(user, "_managed_team_ids", None)
+        if cached is None:
+            cached = user._managed_team_ids = list(user.managed_teams.values_list("pk", flat=True))
+        return list(cached)
     if user.role == Role.DATA_OFFICER:
         return None
     return []
@@ -288,7 +294,12 @@ class ChildPermissions:
 
 
 def child_permissions(user, child) -> ChildPermissions:
-    return ChildPermissions(user, child)
+    """One answer per user and child object: a page asks it in several places (the case page's
+    navigation and its list of who viewed the case)."""
+    asked = child.__dict__.setdefault("_permissions_for", {})
+    if user.pk not in asked:
+        asked[user.pk] = ChildPermissions(user, child)
+    return asked[user.pk]
 
 
 # --- Separation of duties (four eyes) ---------------------------------------------------------------
@@ -307,7 +318,10 @@ def four_eyes_refusal(user: User, record) -> str | None:
     manager who returns a record, rewrites it and submits it again still cannot authorise it."""
     if record.author_id == user.pk:
         return FOUR_EYES_MESSAGE.format(what="wrote")
-    kinds = set(record.contributions.filter(user_id=user.pk).values_list("kind", flat=True))
+    if "contributions" in getattr(record, "_prefetched_objects_cache", {}):  # a queue, read at once
+        kinds = {c.kind for c in record.contributions.all() if c.user_id == user.pk}
+    else:
+        kinds = set(record.contributions.filter(user_id=user.pk).values_list("kind", flat=True))
     if not kinds:
         return None
     words = {
@@ -354,6 +368,8 @@ class RecordPermissions:
         return self.record.is_editable and self.works_on_case
 
     can_submit = can_edit
+    # The worker answers a manager's comments while the record is returned (or a draft again).
+    can_answer_comments = can_edit
 
     @property
     def is_reviewer(self) -> bool:

@@ -45,6 +45,11 @@ urlpatterns = [
     path(
         "closure-records/<int:pk>/sections/<str:section>/", api(closures.RecordSection), name="record-section"
     ),
+    path(
+        "closure-records/<int:pk>/comments/<int:comment_pk>/",
+        api(closures.RecordComment),
+        name="record-comment",
+    ),
     path("closure-records/<int:pk>/submit/", api(closures.RecordSubmit), name="record-submit"),
     path("closure-records/<int:pk>/return/", api(closures.RecordReturn), name="record-return"),
     path("closure-records/<int:pk>/authorise/", api(closures.RecordAuthorise), name="record-authorise"),

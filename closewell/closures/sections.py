@@ -11,10 +11,13 @@ To add a section: README.md, "How to add a section".
 
 from __future__ import annotations
 
+import hashlib
+import json
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
 
 from closewell.cases.models import PlannedAction
@@ -754,7 +757,10 @@ def problems(record: ClosureRecord) -> list:
     found = [problem for spec in due(record) for problem in spec.problems(record)]
     if on_record(record):
         found += [*checks.check_census(record), *checks.check_dates(record)]
-    order = [spec.key for spec in SECTIONS]
+    found += checks.check_comments(record)
+    if not record.is_authorised:
+        found += checks.check_signatures(record, signed_sha256(record))
+    order = [spec.key for spec in SECTIONS] + [checks.SIGNATURES]
     return sorted(found, key=lambda p: order.index(p.section))
 
 
@@ -765,6 +771,34 @@ def build_content(record: ClosureRecord) -> dict:
         **content.record_header(record),
         **{spec.part_key: spec.content_of(record) for spec in SECTIONS},
     }
+
+
+def json_safe(content):
+    """Content as JSON holds it (dates as ISO strings): what is frozen and what is hashed."""
+    return json.loads(json.dumps(content, cls=DjangoJSONEncoder))
+
+
+def canonical_sha256(content) -> str:
+    """The SHA-256 of content serialised one way only (keys sorted, no spaces, UTF-8), so the same
+    content always has the same digest."""
+    canonical = json.dumps(json_safe(content), sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    return hashlib.sha256(canonical.encode()).hexdigest()
+
+
+def signed_part(said: dict) -> dict:
+    """What a person signs of what a record says: all of it, less what changes by itself (the child's
+    age today) and what is added only at authorisation (who authorised it, when)."""
+    said = {key: value for key, value in said.items() if key != "authorisation"}
+    if "child" in said:
+        said["child"] = {key: value for key, value in said["child"].items() if key != "age"}
+    return said
+
+
+def signed_sha256(record: ClosureRecord) -> str:
+    """The digest a signature taken now is bound to (the record as built now; once authorised, as
+    frozen): when it differs from the one a signature holds, the record changed after they signed."""
+    said = record.snapshot if record.is_authorised and record.snapshot else build_content(record)
+    return canonical_sha256(signed_part(said))
 
 
 def shown(said: dict) -> list[tuple[SectionSpec, Any]]:

@@ -486,7 +486,7 @@ SECTIONS = {
     "addendum_text": "Correction (addendum)",
     "family": "Family and important people",
     "involvement": "1. Reason for involvement",
-    "interventions": "2. Interventions and dates seen",
+    "interventions": "2. Details of interventions since assessment, admission or last review",
     "review": "3. Review of planned actions",
     "reason": "4. Reason for closure",
     "child_views": "5. Views of the child or young person",

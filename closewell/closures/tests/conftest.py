@@ -203,6 +203,15 @@ def complete_record(case):
     return record
 
 
+def deal_with_comments(record, actor, answer: str = "Done: see the section.") -> None:
+    """The worker answers each of the manager's open comments and marks it dealt with, as the record
+    must have before it is submitted again."""
+    for comment in record.comments.filter(resolved=False):
+        services.comment_answer(
+            actor=actor, comment=comment, version=comment.version, answer=answer, dealt_with=True
+        )
+
+
 def handover_ready(case, record):
     """The record with a handover to Family Help added, a lead practitioner named and the family's
     consent recorded (the text is each test's own)."""

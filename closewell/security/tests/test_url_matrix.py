@@ -35,11 +35,13 @@ from closewell.cases.tests.factories import (
     PlannedActionFactory,
 )
 from closewell.census.forms import year_choices
+from closewell.closures.models import ReturnComment
 from closewell.documents import services as documents
 from closewell.documents.models import Signature
 from closewell.familyhelp.models import Handover
 from closewell.jobs.models import Job, JobKind, JobStatus
 from closewell.outbox.models import EmailStatus, OutboxEmail
+from closewell.security.models import GroupMapping
 
 ROLES = ("worker", "other_worker", "manager", "other_manager", "data", "admin", "anonymous", "lead")
 
@@ -136,9 +138,9 @@ EXPECTED: dict[str, tuple[int, ...]] = {
     # Sign-in groups mapped to role and team (single sign-on): changes wait for a second administrator.
     "admin/security/groupmapping/": (302, 302, 302, 302, 302, 200, 302, 404),
     "admin/security/groupmapping/add/": (302, 302, 302, 302, 302, 200, 302, 404),
-    "admin/security/groupmapping/<path:object_id>/history/": (302, 302, 302, 302, 302, 302, 302, 404),
+    "admin/security/groupmapping/<path:object_id>/history/": (302, 302, 302, 302, 302, 200, 302, 404),
     "admin/security/groupmapping/<path:object_id>/delete/": (302, 302, 302, 302, 302, 403, 302, 404),
-    "admin/security/groupmapping/<path:object_id>/change/": (302, 302, 302, 302, 302, 302, 302, 404),
+    "admin/security/groupmapping/<path:object_id>/change/": (302, 302, 302, 302, 302, 200, 302, 404),
     "admin/security/groupmapping/<path:object_id>/": (302, 302, 302, 302, 302, 302, 302, 404),
     # Emails that could not be sent: seen and sent again (an action on the list), never added or deleted.
     "admin/outbox/failedemail/": (302, 302, 302, 302, 302, 200, 302, 404),
@@ -165,6 +167,7 @@ EXPECTED: dict[str, tuple[int, ...]] = {
     "api/v1/contacts/<int:pk>/": (200, 404, 200, 404, 200, 404, 401, 404),
     "api/v1/closure-records/": (200, 200, 200, 200, 200, 200, 401, 404),
     "api/v1/closure-records/<int:pk>/": (200, 404, 200, 404, 200, 404, 401, 404),
+    "api/v1/closure-records/<int:pk>/comments/<int:comment_pk>/": (200, 404, 200, 404, 200, 404, 401, 404),
     "api/v1/closure-records/<int:pk>/sections/<str:section>/": (405, 405, 405, 405, 405, 405, 401, 404),
     "api/v1/closure-records/<int:pk>/submit/": (405, 405, 405, 405, 405, 405, 401, 404),
     "api/v1/closure-records/<int:pk>/return/": (405, 405, 405, 405, 405, 405, 401, 404),
@@ -183,6 +186,7 @@ EXPECTED: dict[str, tuple[int, ...]] = {
     "api/v1/^(?P<rest>[\\s\\S]*)$": (404, 404, 404, 404, 404, 404, 404, 404),
     "documents/records/<int:pk>/signatures/": (200, 404, 200, 404, 404, 404, 302, 404),
     "documents/records/<int:pk>/signatures/<int:signature_pk>/remove/": (405, 405, 405, 405, 405, 405, 302, 404),  # noqa: E501
+    "documents/records/<int:pk>/signatures/<int:signature_pk>/keep/": (302, 404, 302, 404, 404, 404, 302, 404),  # noqa: E501
     "documents/records/<int:pk>/signatures/<int:signature_pk>/image.png": (200, 404, 200, 404, 404, 404, 302, 404),  # noqa: E501
     "documents/records/<int:pk>/copies/": (200, 404, 200, 404, 404, 404, 302, 404),
     "documents/records/<int:pk>/copies/give/": (200, 404, 200, 404, 404, 404, 302, 404),
@@ -195,6 +199,7 @@ EXPECTED: dict[str, tuple[int, ...]] = {
     "closures/start/<int:episode_pk>/": (200, 404, 200, 404, 403, 404, 302, 404),
     "closures/<int:pk>/": (200, 404, 200, 404, 200, 404, 302, 404),
     "closures/<int:pk>/section/<str:section>/": (403, 404, 403, 404, 403, 404, 302, 404),
+    "closures/<int:pk>/comments/<int:comment_pk>/": (403, 404, 403, 404, 403, 404, 302, 404),
     "closures/<int:pk>/check/": (403, 404, 403, 404, 403, 404, 302, 404),
     "closures/<int:pk>/review/": (403, 404, 200, 404, 403, 404, 302, 404),
     "closures/<int:pk>/authorise/": (405, 405, 405, 405, 405, 405, 302, 404),
@@ -264,12 +269,18 @@ def scenario(case, authorised, settings, tmp_path):
         method="in_person",
     )
     signature = Signature.objects.filter(record=authorised).order_by("pk").first()
+    comment = ReturnComment.objects.create(
+        record=authorised, section="reason", text="Say more.", author=case.manager, resolved=True
+    )
     word = AdviceWord.objects.first() or AdviceWord.objects.create(
         kind=WordKind.JARGON, term="utilise", plain="use"
     )
     event = AuditEvent.objects.order_by("pk").first()
     device = TOTPDevice.objects.create(user=case.manager, name="Authenticator app")
     change = user_password_request(actor=admin, user=case.worker, password="a-long-new-password-9")
+    mapping = GroupMapping.objects.create(
+        group="closewell-east-workers", role=Role.SOCIAL_WORKER, team=case.east, requested_by=admin
+    )
     # An open case of the East team, allocated to its worker: the case pages that record on it.
     open_episode = EpisodeFactory(team=case.east, worker=case.worker)
     open_case = {
@@ -297,12 +308,14 @@ def scenario(case, authorised, settings, tmp_path):
         "record": authorised,
         "copy": copy,
         "signature": signature,
+        "comment": comment,
         "word": word,
         "event": event,
         "users": users,
         "open": open_case,
         "device": device,
         "change": change,
+        "mapping": mapping,
         "handover": handover,
         "job": job,
         "failed_email": failed_email,
@@ -330,6 +343,7 @@ def fill(route: str, s: dict) -> str:
         "admin/advice/adviceword/": s["word"].pk,
         "admin/otp_totp/totpdevice/": s["device"].pk,
         "admin/accounts/userchange/": s["change"].pk,
+        "admin/security/groupmapping/": s["mapping"].pk,
         "family-help/handovers/": s["handover"].pk,
         "api/v1/handovers/": s["handover"].pk,
         "admin/outbox/failedemail/": s["failed_email"].pk,
@@ -344,6 +358,7 @@ def fill(route: str, s: dict) -> str:
         "action_pk": open_case["action"].pk,
         "person_pk": open_case["person"].pk,
         "signature_pk": s["signature"].pk,
+        "comment_pk": s["comment"].pk,
         "copy_pk": s["copy"].pk,
         "withholding_pk": 1,
         "place_pk": 1,
