@@ -231,6 +231,13 @@ def date_checks(record: ClosureRecord) -> list[tuple]:
         ("child_discussed_date", "closure.child_discussed_date", record.child_discussed_date, {}),
         ("interpreted_on", "closure.interpreted_on", record.interpreted_on, {}),
     ]
+    # The handover to Family Help's one date (its row is the familyhelp app's).
+    consent = None
+    if record.pk:
+        consent = ClosureRecord.objects.filter(pk=record.pk).values_list("handover__consent_date", flat=True)[
+            0
+        ]
+    found.append(("consent_date", "handover.consent_date", consent, {}))
     if record.pk:
         for view in record.parent_views.select_related("person"):
             found.append(
@@ -248,6 +255,7 @@ DATE_SECTIONS = {
     "decision_date": Section.REASON,
     "child_discussed_date": Section.CHILD_VIEWS,
     "interpreted_on": Section.INTERPRETING,
+    "consent_date": Section.HANDOVER,
 }
 
 

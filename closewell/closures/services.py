@@ -217,6 +217,8 @@ def _refuse_impossible_dates(record: ClosureRecord, section: str, data: dict) ->
         changed = {
             f"parent_{int(pk)}_discussed_date" for pk, values in data.items() if "discussed_date" in values
         }
+    elif section == Section.HANDOVER:  # one row, by the record's id
+        changed = {name for values in data.values() for name in values}
     else:
         changed = set(data)
     checks = [

@@ -2,7 +2,6 @@
 
 from closewell.closures.checks import Problem
 from closewell.closures.models import ClosureRecord, Section
-from closewell.core import date_rules
 
 from .models import Handover
 
@@ -24,14 +23,8 @@ def check_handover(record: ClosureRecord):
     elif handover.consent_given:
         if _blank(handover.consent_by):
             yield Problem(Section.HANDOVER, "Enter who gave consent.", "consent_by")
-        if handover.consent_date is None:
+        if handover.consent_date is None:  # a date that makes no sense: closures.checks.check_dates
             yield Problem(Section.HANDOVER, "Enter the date consent was given.", "consent_date")
-        else:
-            message = date_rules.check(
-                "handover.consent_date", handover.consent_date, date_rules.context_for(record=record)
-            )
-            if message:
-                yield Problem(Section.HANDOVER, message, "consent_date")
     if _blank(handover.continuing_support):
         yield Problem(
             Section.HANDOVER, "Write what support continues and who provides it.", "continuing_support"
