@@ -16,5 +16,5 @@ def service(request):
         "service_name": settings.SERVICE_NAME,
         "feedback_url": settings.FEEDBACK_URL,
         "access": SimpleLazyObject(lambda: user_permissions(request.user)),
-        "two_factor_pending": SimpleLazyObject(lambda: needs_two_factor(request.user)),
+        "two_factor_pending": SimpleLazyObject(lambda: needs_two_factor(request)),
     }

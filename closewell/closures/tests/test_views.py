@@ -543,7 +543,10 @@ def test_an_authorised_record_shows_its_snapshot_not_the_live_case(complete_reco
     case.child.save()
     case.action.outcome = "Rewritten after authorisation."
     case.action.save()
-    text = client_for(case, "data").get(f"/closures/{record.pk}/").content.decode()
+    page = client_for(case, "data").get(f"/closures/{record.pk}/").content.decode()
+    # The back link leads to the case as it is now, under the child's name now; the record is as signed.
+    assert "Back to Renamed Hale's case" in page
+    text = page.replace("Back to Renamed Hale's case", "")
     assert "Ruby Hale" in text and "Fewer nightmares." in text
     assert "Renamed" not in text and "Rewritten after authorisation." not in text
     assert record.snapshot_sha256 in text
