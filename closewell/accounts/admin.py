@@ -48,14 +48,19 @@ class TeamAdmin(admin.ModelAdmin):
 
 
 # What each role's form shows beyond the name and role: a social worker's team, a team manager's
-# teams. Nothing else applies to anyone (superuser status, groups and single permissions never).
-ROLE_FIELDS = {Role.SOCIAL_WORKER: ["team"], Role.TEAM_MANAGER: ["managed_teams"]}
-TEAM_FIELDS = ["team", "managed_teams"]
+# teams, a Family Help lead practitioner's organisation. Nothing else applies to anyone (superuser
+# status, groups and single permissions never).
+ROLE_FIELDS = {
+    Role.SOCIAL_WORKER: ["team"],
+    Role.TEAM_MANAGER: ["managed_teams"],
+    Role.LEAD_PRACTITIONER: ["organisation"],
+}
+ROLE_SPECIFIC_FIELDS = ["team", "managed_teams", "organisation"]
 NAME_FIELDS = ["username", "first_name", "last_name", "email"]
 
 
 def applies(field: str, role: str) -> bool:
-    return field not in TEAM_FIELDS or field in ROLE_FIELDS.get(role, [])
+    return field not in ROLE_SPECIFIC_FIELDS or field in ROLE_FIELDS.get(role, [])
 
 
 class RoleFieldsForm(forms.ModelForm):
@@ -85,6 +90,8 @@ class RoleFieldsForm(forms.ModelForm):
             return data
         if "team" in self.fields and not applies("team", role):
             data["team"] = None
+        if "organisation" in self.fields and not applies("organisation", role):
+            data["organisation"] = ""
         if "managed_teams" in self.fields:
             if not applies("managed_teams", role):
                 data["managed_teams"] = Team.objects.none()
@@ -113,7 +120,7 @@ class UserAdmin(BaseUserAdmin):
     list_filter = ["role", "team", "is_active"]
     add_fieldsets = [
         (None, {"fields": [*NAME_FIELDS, "usable_password", "password1", "password2"]}),
-        ("Role and team", {"fields": ["role", *TEAM_FIELDS, "organisation"]}),
+        ("Role and team", {"fields": ["role", *ROLE_SPECIFIC_FIELDS]}),
     ]
     actions = ["issue_enrolment_code"]
 
@@ -131,10 +138,10 @@ class UserAdmin(BaseUserAdmin):
         own = obj.pk == request.user.pk
         # Another person's form has every team field, shown as the role is chosen; one's own
         # (read only) shows those of one's role alone.
-        team_fields = [f for f in TEAM_FIELDS if not own or applies(f, obj.role)]
+        team_fields = [f for f in ROLE_SPECIFIC_FIELDS if not own or applies(f, obj.role)]
         return [
             (None, {"fields": [*NAME_FIELDS, "password"]}),
-            ("Role and team", {"fields": ["role", *team_fields, "organisation"]}),
+            ("Role and team", {"fields": ["role", *team_fields]}),
             ("Account", {"fields": ["is_active", "last_login", "date_joined"]}),
         ]
 

@@ -191,7 +191,8 @@ def test_the_person_form_shows_what_applies_to_the_role(administrator):
     client = signed_in(administrator)
     page = form_page(client, UserFactory())
     assert 'data-fields-for-role="{&quot;social_worker&quot;: [&quot;team&quot;], ' in page
-    assert "&quot;team_manager&quot;: [&quot;managed_teams&quot;]}" in page
+    assert "&quot;team_manager&quot;: [&quot;managed_teams&quot;], " in page
+    assert "&quot;lead_practitioner&quot;: [&quot;organisation&quot;]}" in page
     assert 'name="team"' in page and 'name="managed_teams"' in page
     own = form_page(client, administrator)
     assert "field-team" not in own and "field-managed_teams" not in own
@@ -216,11 +217,13 @@ def test_what_does_not_apply_to_the_role_is_dropped_and_a_manager_needs_teams(ad
             "role": Role.DATA_OFFICER,
             "team": team.pk,
             "managed_teams": [team.pk],
+            "organisation": "Northmoor Academy",
         },
     )
     assert response.status_code == 302
     after = UserChange.objects.get(user__username="dee.data").payload["after"]
     assert (after["team"], after["managed_teams"]) == (None, [])
+    assert User.objects.get(username="dee.data").organisation == ""
     # A team manager without teams is told to choose them.
     response = client.post(
         "/admin/accounts/user/add/",

@@ -150,12 +150,15 @@ def test_the_admin_index_the_audit_trail_searched_and_the_person_form(page, coun
     click(page, "text=worker.east")
     assert page.locator(".field-team").is_visible()
     assert not page.locator(".field-managed_teams").is_visible()
+    assert not page.locator(".field-organisation").is_visible()
     for never in ("is_superuser", "groups", "user_permissions", "is_staff"):
         assert page.locator(f"[name={never}]").count() == 0
     check(page, "admin-person-form")
     page.locator("#id_role").select_option("team_manager")
     assert page.locator(".field-managed_teams").is_visible()
     assert not page.locator(".field-team").is_visible()
+    page.locator("#id_role").select_option("lead_practitioner")
+    assert page.locator(".field-organisation").is_visible()
     page.locator("#id_role").select_option("data_officer")
     assert (
         not page.locator(".field-managed_teams").is_visible() and not page.locator(".field-team").is_visible()
