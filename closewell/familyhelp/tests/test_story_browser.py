@@ -90,7 +90,7 @@ def test_closed_into_family_help_and_referred_again(page):
 
     # RC9 puts the handover on the task list; it is written like any section.
     page.goto(f"/closures/{record.pk}/")
-    assert "Handover to Family Help" in page.locator(".govuk-task-list").inner_text()
+    assert "Handover to Family Help" in page.locator(".govuk-task-list").first.inner_text()
     page.goto(f"/closures/{record.pk}/section/handover/")
     page.select_option("#id_lead_practitioner", str(lead.pk))
     page.fill("#id_lead_contact", "Northmoor Youth Trust reception, 01632 960777")

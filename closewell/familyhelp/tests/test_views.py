@@ -204,7 +204,7 @@ def test_a_return_comment_cannot_name_the_handover_yet(case, handed_over, client
     record = closure_services.closure_submit(actor=case.worker, record=handed_over)
     client.force_login(case.manager)
     page = client.get(f"/closures/{record.pk}/review/").content.decode()
-    assert 'value="reason"' in page and 'value="handover"' not in page
+    assert 'name="add" value="reason"' in page and 'name="add" value="handover"' not in page
     refused = api_client(case.manager).post(
         f"/api/v1/closure-records/{record.pk}/return/",
         {"comments": [{"section": "handover", "text": "Name the school."}]},
