@@ -101,7 +101,9 @@ class RoleFieldsForm(forms.ModelForm):
 
 
 class UserChangeForm(RoleFieldsForm, BaseUserAdmin.form):
-    pass
+    class Meta(BaseUserAdmin.form.Meta):
+        # Shown read only (UserAdmin.get_readonly_fields): nobody types when someone last signed in.
+        exclude = ["last_login", "date_joined"]
 
 
 class UserCreationForm(RoleFieldsForm, BaseUserAdmin.add_form):
