@@ -56,8 +56,11 @@ def job_start(*, actor, kind: str, params: dict, upload=None) -> Job:
         raise PermissionDenied
     job = Job.objects.create(kind=kind, requested_by=actor, params=params)
     if upload is not None:
-        folder = jobs_dir(job) / "extract"
-        _unzip(upload, folder)
+        try:
+            _unzip(upload, jobs_dir(job) / "extract")
+        except DomainError:
+            shutil.rmtree(jobs_dir(job), ignore_errors=True)  # the Job row rolls back: its files go too
+            raise
     log_event(
         actor=actor,
         action=Action.CREATE,

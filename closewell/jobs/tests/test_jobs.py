@@ -116,7 +116,7 @@ def test_a_file_that_is_not_a_zip_is_refused_with_the_field_named():
 
 
 @pytest.mark.django_db
-def test_a_zip_without_csv_files_is_refused():
+def test_a_zip_without_csv_files_is_refused(settings):
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w") as archive:
         archive.writestr("readme.txt", "nothing")
@@ -124,6 +124,7 @@ def test_a_zip_without_csv_files_is_refused():
     response = client.post("/jobs/ssd-import/", {"extract": SimpleUploadedFile("e.zip", buffer.getvalue())})
     assert response.status_code == 400 and "has no CSV files" in response.content.decode()
     assert not Job.objects.exists()
+    assert not list((Path(settings.MEDIA_ROOT) / "jobs").glob("*/*")), "nothing left of the upload"
 
 
 @pytest.mark.django_db
