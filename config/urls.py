@@ -15,6 +15,7 @@ urlpatterns = [
     path("closures/", include("closewell.closures.urls")),
     path("census/", include("closewell.census.urls")),
     path("reports/", include("closewell.reports.urls")),
+    path("family-help/", include("closewell.familyhelp.urls")),
     path("jobs/", include("closewell.jobs.urls")),
     path("two-factor/", include("closewell.security.urls")),
     path("sso/", include("closewell.security.sso_urls")),

@@ -113,7 +113,7 @@ class UserAdmin(BaseUserAdmin):
     list_filter = ["role", "team", "is_active"]
     add_fieldsets = [
         (None, {"fields": [*NAME_FIELDS, "usable_password", "password1", "password2"]}),
-        ("Role and team", {"fields": ["role", *TEAM_FIELDS]}),
+        ("Role and team", {"fields": ["role", *TEAM_FIELDS, "organisation"]}),
     ]
     actions = ["issue_enrolment_code"]
 
@@ -134,7 +134,7 @@ class UserAdmin(BaseUserAdmin):
         team_fields = [f for f in TEAM_FIELDS if not own or applies(f, obj.role)]
         return [
             (None, {"fields": [*NAME_FIELDS, "password"]}),
-            ("Role and team", {"fields": ["role", *team_fields]}),
+            ("Role and team", {"fields": ["role", *team_fields, "organisation"]}),
             ("Account", {"fields": ["is_active", "last_login", "date_joined"]}),
         ]
 
@@ -284,6 +284,12 @@ class TOTPDeviceAdmin(BaseTOTPDeviceAdmin):
     approves it, and its owner then sets up a new one with an enrolment code."""
 
     actions = ["ask_removal"]
+    list_display = ["user", "name", "confirmed", "created_at", "last_used_at"]
+
+    def get_fieldsets(self, request, obj=None):
+        """Whose app, what they called it, whether it is set up, when it was last used: not the
+        library's settings (step, drift, throttling), which mean nothing to an administrator."""
+        return [(None, {"fields": ["user", "name", "confirmed", "created_at", "last_used_at"]})]
 
     def get_actions(self, request):
         actions = super().get_actions(request)

@@ -107,8 +107,12 @@ class UserPermissions:
 
     @property
     def can_search(self) -> bool:
-        """Everyone who reads cases searches them; the administrator never reads children's records."""
-        return self.user.is_authenticated and self.user.role != Role.ADMINISTRATOR
+        """Everyone who reads cases searches them; the administrator never reads children's records,
+        nor does a Family Help lead practitioner (only the handovers of the children handed to them)."""
+        return self.user.is_authenticated and self.user.role not in (
+            Role.ADMINISTRATOR,
+            Role.LEAD_PRACTITIONER,
+        )
 
     @property
     def can_use_admin(self) -> bool:
@@ -150,6 +154,54 @@ class UserPermissions:
     def can_start_jobs(self) -> bool:
         """The exports and imports that run in the background (closewell.jobs): the data officer's."""
         return self.can_export_census or self.can_import_ssd
+
+    # --- Family Help ---------------------------------------------------------------------------------
+
+    @property
+    def is_lead_practitioner(self) -> bool:
+        """A Family Help lead practitioner (who may work for a school, health or a charity) sees the
+        handovers of the children handed to them, and nothing else of Closewell's."""
+        return self.role == Role.LEAD_PRACTITIONER
+
+    can_list_handed_over = is_lead_practitioner
+
+    @property
+    def can_list_team_handovers(self) -> bool:
+        """A team manager sees the handovers their teams made, the overdue ones first."""
+        return self.role == Role.TEAM_MANAGER
+
+    def may_reach(self, match) -> bool:
+        """May this user reach the URL resolved as `match` at all? A lead practitioner reaches their
+        handovers (pages and API), signing in and out, two-factor and the drafts of their own forms;
+        any other URL answers 404 for them, as if it did not exist (familyhelp.middleware for the
+        pages, api.authentication.ReachesView for the API)."""
+        if not self.is_lead_practitioner:
+            return True
+        if match is None:
+            return False
+        return match.namespace in LEAD_PRACTITIONER_NAMESPACES or match.view_name in LEAD_PRACTITIONER_URLS
+
+
+# What a lead practitioner may reach: UserPermissions.may_reach.
+LEAD_PRACTITIONER_NAMESPACES = frozenset({"drafts"})
+LEAD_PRACTITIONER_URLS = frozenset(
+    {
+        "home",
+        "login",
+        "logout",
+        "accessibility",
+        "favicon",
+        "healthz",
+        "two_factor_setup",
+        "two_factor_verify",
+        "familyhelp:mine",
+        "familyhelp:handover",
+        "api:schema",
+        "api:handovers",
+        "api:handover",
+        "api:handover-acknowledge",
+    }
+)
 
 
 def user_permissions(user) -> UserPermissions:
@@ -316,6 +368,8 @@ class RecordPermissions:
         return self.record.is_editable and self.works_on_case
 
     can_submit = can_edit
+    # The worker answers a manager's comments while the record is returned (or a draft again).
+    can_answer_comments = can_edit
 
     @property
     def is_reviewer(self) -> bool:
@@ -371,6 +425,70 @@ class RecordPermissions:
 
 def record_permissions(user, record) -> RecordPermissions:
     return RecordPermissions(user, record)
+
+
+# --- One handover to Family Help ---------------------------------------------------------------------
+
+AUTHORISED = "authorised"
+
+
+class HandoverPermissions:
+    """What a user may do with one handover to Family Help (familyhelp.models.Handover).
+
+    The case's own people read it with the record (record_permissions); the lead practitioner it names
+    reads it once the record is authorised (the case has closed into Family Help), and then only the
+    handover: what the family agreed to share, never the rest of the record or the case."""
+
+    def __init__(self, user, handover):
+        self.user, self.handover = user, handover
+        self.site = UserPermissions(user)
+        self.record = RecordPermissions(user, handover.record)
+
+    @cached_property
+    def is_its_lead_practitioner(self) -> bool:
+        return (
+            self.site.is_lead_practitioner
+            and self.handover.lead_practitioner_id == self.user.pk
+            and self.handover.record.status == AUTHORISED
+        )
+
+    @property
+    def can_view(self) -> bool:
+        return self.is_its_lead_practitioner or self.record.can_view
+
+    @property
+    def can_acknowledge(self) -> bool:
+        """Only the lead practitioner named accepts it or says why they cannot, once."""
+        return self.is_its_lead_practitioner and self.handover.acknowledgement == "waiting"
+
+    @property
+    def sees_what_was_shared(self) -> bool:
+        """The summary, the outstanding actions and the signs to watch for: the case's people always;
+        the lead practitioner only when the family agreed to share them."""
+        if self.record.can_view:
+            return True
+        return self.is_its_lead_practitioner and self.handover.consent_given is True
+
+    @property
+    def can_see_record(self) -> bool:
+        """The Closure Record itself: the case's people, never the lead practitioner."""
+        return self.record.can_view
+
+
+def handover_permissions(user, handover) -> HandoverPermissions:
+    return HandoverPermissions(user, handover)
+
+
+def scope_handovers(user: User, handovers: QuerySet) -> QuerySet:
+    """Handovers a user may read: the lead practitioner's own once authorised; the teams' for the
+    case's people; every one for read-only roles; none for others."""
+    site = UserPermissions(user)
+    if site.is_lead_practitioner:
+        return handovers.filter(lead_practitioner=user, record__status=AUTHORISED)
+    teams = site.team_ids
+    if teams is None:
+        return handovers
+    return handovers.filter(record__episode__team_id__in=teams)
 
 
 class CopyPermissions:

@@ -31,6 +31,11 @@ ALLOWED_LOOKUPS = {
     "actor__exact",
     "actor__id__exact",
     "actor__pk__exact",
+    # The filters' own (PersonFilter, KindFilter, DateFilter).
+    "person",
+    "kind",
+    "from",
+    "to",
 }
 # Kinds of thing on the trail that are not a table.
 KINDS = {
@@ -170,17 +175,25 @@ class KindFilter(admin.SimpleListFilter):
 
 @admin.register(AuditEvent)
 class AuditEventAdmin(admin.ModelAdmin):
-    list_display = ["at", "person", "action", "kind", "object_id"]
+    list_display = ["when", "person", "action", "kind", "record"]
     list_filter = [PersonFilter, "action", KindFilter, DateFilter]
     search_fields = ["actor__username", "actor__first_name", "actor__last_name", "=object_id"]
     search_help_text = "A person's name or username, or a record's number."
-    fields = ["at", "person", "action", "kind", "object_id"]
+    fields = ["when", "person", "action", "kind", "record"]
     readonly_fields = fields
     ordering = ["-at", "-pk"]
     list_select_related = ["actor"]
     show_full_result_count = False
     show_facets = admin.ShowFacets.NEVER
     change_list_template = "admin/audit/auditevent/change_list.html"
+
+    @admin.display(description="When", ordering="at")
+    def when(self, event):
+        return event.at
+
+    @admin.display(description="Record number", ordering="object_id")
+    def record(self, event):
+        return event.object_id
 
     @admin.display(description="Person", ordering="actor__last_name")
     def person(self, event):
@@ -225,6 +238,8 @@ class AuditEventAdmin(admin.ModelAdmin):
         newest = events.order_by("-pk").values_list("pk", flat=True).first()
         filters = {name: value for name, value in changelist.params.items() if name != "o"}
         audit_trail_exported(actor=request.user, events=count, up_to=newest, filters=filters)
+        # The events there were when it was asked for (not the export's own, nor any since).
+        events = events.filter(pk__lte=newest or 0)
         response = StreamingHttpResponse(_csv_rows(events), content_type="text/csv; charset=utf-8")
         name = f"closewell-audit-trail-{timezone.localtime():%Y%m%d-%H%M}.csv"
         response["Content-Disposition"] = f'attachment; filename="{name}"'

@@ -1,6 +1,8 @@
 """Background work's pages: start the census export or an SSD import, follow its progress, download
-its file. The status page refreshes itself (a meta refresh: no script needed) until the work ends."""
+its file. The status page has a Refresh link (no script needed); with scripts it follows the progress
+by itself (jobs/progress.js)."""
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404
@@ -92,6 +94,7 @@ def detail(request, pk):
             "job": job,
             "refresh": None if job.is_finished else REFRESH_SECONDS,
             "can_download": job_permissions(request.user, job).can_download,
+            "keep_days": settings.JOB_FILES_DAYS,
         },
     )
 

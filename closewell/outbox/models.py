@@ -20,12 +20,12 @@ class OutboxEmail(models.Model):
     subject = models.CharField(max_length=200)
     body = models.TextField()
     status = models.CharField(max_length=10, choices=EmailStatus.choices, default=EmailStatus.PENDING)
-    attempts = models.PositiveSmallIntegerField(default=0)
+    attempts = models.PositiveSmallIntegerField("tries", default=0)
     next_attempt_at = models.DateTimeField(help_text="When it is next tried, while it waits to be sent.")
-    last_attempt_at = models.DateTimeField(null=True, blank=True)
-    last_error = models.TextField(blank=True)
+    last_attempt_at = models.DateTimeField("last tried", null=True, blank=True)
+    last_error = models.TextField("the mail server's answer", blank=True)
     sent_at = models.DateTimeField(null=True, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField("written", auto_now_add=True)
 
     class Meta:
         ordering = ["-created_at", "-pk"]

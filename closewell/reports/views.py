@@ -16,7 +16,7 @@ from . import figures
 from .charts import bar_chart
 from .forms import ReportFilterForm
 
-FIGURES = ("closures", "overdue", "timeliness", "returns", "re_referrals", "copies")
+FIGURES = ("closures", "overdue", "timeliness", "returns", "re_referrals", "loop", "copies")
 
 
 def _filtered(request):
@@ -49,6 +49,8 @@ def _figure(key: str, chosen: dict, episodes, records) -> figures.Figure:
         return figures.returns(records, start, end)
     if key == "re_referrals":
         return figures.re_referrals(episodes, start, end)
+    if key == "loop":
+        return figures.loop_back(episodes, start, end)
     if key == "copies":
         return figures.copies_and_signatures(records, start, end)
     raise Http404("No such report.")

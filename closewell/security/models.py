@@ -6,7 +6,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
 
-from closewell.accounts.models import Role, Team
+from closewell.accounts.models import COUNCIL_ROLES, Role, Team
 from closewell.core.models import TimeStampedModel
 
 
@@ -62,7 +62,7 @@ class GroupMapping(TimeStampedModel):
     label = models.CharField(
         "what the group is", max_length=200, blank=True, help_text="For example “East social workers”."
     )
-    role = models.CharField(max_length=20, choices=Role.choices)
+    role = models.CharField(max_length=20, choices=COUNCIL_ROLES)
     team = models.ForeignKey(
         Team,
         null=True,

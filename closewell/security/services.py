@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.contrib.auth.hashers import check_password, make_password
 from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
 from django.db import transaction
 from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -20,6 +21,7 @@ from closewell.accounts.services import access_of, describe_access
 from closewell.audit.models import Action
 from closewell.audit.services import log_event
 from closewell.core.errors import DomainError, NotPermitted
+from closewell.core.text import clean_text
 
 from .models import EnrolmentCode, ExternalIdentity, GroupMapping, MappingStatus
 
@@ -177,7 +179,11 @@ def groups_of(claims: dict) -> list[str]:
     groups = claims.get(name) or []
     if isinstance(groups, str):
         groups = [groups]
-    return sorted({str(group).strip() for group in groups if str(group).strip()})
+    if not isinstance(groups, list | tuple):
+        return []
+    # A group name is at most a mapping's 200 characters.
+    names = {_plain(str(group)) for group in groups if isinstance(group, str | int)}
+    return sorted(name for name in names if 0 < len(name) <= 200)
 
 
 def access_from_groups(groups: list[str]) -> Access:
@@ -210,11 +216,29 @@ def access_from_groups(groups: list[str]) -> Access:
     )
 
 
+def _plain(value: str) -> str:
+    """Claim text as it can be stored: no NUL, no lone surrogate (JSON can escape one), no control
+    or bidi characters (closewell.core.text)."""
+    return clean_text(value.replace("\x00", "").encode("utf-8", "ignore").decode()).strip()
+
+
+def _claim_text(claims: dict, name: str, limit: int) -> str:
+    value = claims.get(name)
+    return _plain(value)[:limit] if isinstance(value, str) else ""
+
+
 def _names(claims: dict) -> dict:
+    """Names and email as the provider has them, cleaned as typed text is; an email that is not
+    one is left out (it is only shown, never used to find anyone)."""
+    email = _claim_text(claims, "email", 254)
+    try:
+        validate_email(email)
+    except ValidationError:
+        email = ""
     return {
-        "first_name": str(claims.get("given_name") or "")[:150],
-        "last_name": str(claims.get("family_name") or "")[:150],
-        "email": str(claims.get("email") or "")[:254],
+        "first_name": _claim_text(claims, "given_name", 150),
+        "last_name": _claim_text(claims, "family_name", 150),
+        "email": email,
     }
 
 
@@ -228,8 +252,9 @@ def sso_sign_in(*, issuer: str, claims: dict) -> User:
     admin (accounts.services). Someone in no mapped group (or in groups that disagree) is refused,
     and an account they had is switched off, audited; a later sign-in in a mapped group switches it
     back on. An account an administrator switched off stays off. Raises SignInRefused."""
-    subject = str(claims.get(settings.OIDC_SUBJECT_CLAIM) or "")
-    if not subject:
+    subject = claims.get(settings.OIDC_SUBJECT_CLAIM)
+    subject = str(subject) if isinstance(subject, str | int) else ""
+    if not subject or len(subject) > 300 or subject != _plain(subject):
         raise SignInRefused(NO_SUBJECT)
     identity = ExternalIdentity.objects.filter(issuer=issuer, subject=subject).select_related("user").first()
     try:
@@ -270,7 +295,7 @@ def asserts_mfa(claims: dict) -> bool:
 
 
 def _first_sign_in(*, issuer: str, subject: str, claims: dict, access: Access) -> User:
-    username = str(claims.get(settings.OIDC_USERNAME_CLAIM) or claims.get("email") or subject)[:150]
+    username = _claim_text(claims, settings.OIDC_USERNAME_CLAIM, 150) or _names(claims)["email"] or subject
     if User.objects.filter(username__iexact=username).exists():
         raise SignInRefused(NAME_TAKEN.format(username=username))
     user = User(username=username, role=access.role, team=access.team, is_active=True, **_names(claims))

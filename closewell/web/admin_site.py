@@ -8,7 +8,7 @@ from django.conf import settings
 from django.contrib import admin
 
 # The sections of the admin's index, in the order an administrator needs them (by app label).
-SECTIONS = ["accounts", "axes", "otp_totp", "audit", "advice"]
+SECTIONS = ["accounts", "security", "axes", "otp_totp", "outbox", "audit", "advice"]
 
 
 class CouncilAdminSite(admin.AdminSite):

@@ -83,6 +83,8 @@ def home(request):
     access = user_permissions(request.user)
     if access.can_use_admin:
         return redirect("admin:index")
+    if access.can_list_handed_over:
+        return redirect("familyhelp:mine")
     if access.can_authorise_records:
         return redirect("cases:team_cases")
     if access.can_list_own_cases:

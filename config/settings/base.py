@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "closewell.security",
     "closewell.demo",
     "closewell.drafts",
+    "closewell.familyhelp",
     "closewell.web.apps.SignInsConfig",
     "django_otp",
     "closewell.web.apps.AuthenticatorAppsConfig",
@@ -82,6 +83,8 @@ MIDDLEWARE = [
     "closewell.drafts.middleware.DraftMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "closewell.security.middleware.TwoFactorMiddleware",
+    # A Family Help lead practitioner reaches their handovers only: any other URL answers 404.
+    "closewell.familyhelp.middleware.ConfinedRoleMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Last, as django-axes requires: turns a locked-out sign-in into the lockout page.
@@ -342,6 +345,9 @@ def require_secret_key() -> None:
 # decision to close, or not authorised within this many working days of submission.
 CLOSURE_SUBMIT_WORKING_DAYS = int(os.environ.get("CLOSURE_SUBMIT_WORKING_DAYS", "15"))
 CLOSURE_AUTHORISE_WORKING_DAYS = int(os.environ.get("CLOSURE_AUTHORISE_WORKING_DAYS", "5"))
+# A handover to Family Help not accepted or declined within this many working days of the record's
+# authorisation is overdue: listed for the closing team's managers.
+HANDOVER_ACKNOWLEDGE_WORKING_DAYS = int(os.environ.get("HANDOVER_ACKNOWLEDGE_WORKING_DAYS", "5"))
 
 # Writing advice on the Closure Record (never blocking): the council's target for Flesch reading
 # ease (higher is easier; 60 is plain English) and the sentence length, in words, that is marked long.
@@ -354,7 +360,10 @@ ADVICE_LONG_SENTENCE_WORDS = int(os.environ.get("ADVICE_LONG_SENTENCE_WORDS", "2
 API_TOKEN_DAYS = int(os.environ.get("API_TOKEN_DAYS", "90"))
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": ["closewell.api.authentication.TokenAuthentication"],
-    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_PERMISSION_CLASSES": [
+        "rest_framework.permissions.IsAuthenticated",
+        "closewell.api.authentication.ReachesView",
+    ],
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     "DEFAULT_PARSER_CLASSES": ["closewell.api.parsers.SafeJSONParser"],
     "DEFAULT_PAGINATION_CLASS": "closewell.api.pagination.Pagination",

@@ -10,14 +10,17 @@ from urllib.parse import parse_qs, urlencode, urlsplit, urlunsplit
 import pytest
 import requests
 from django.test import Client
+from hypothesis import given
+from hypothesis import strategies as st
 
 from closewell.accounts.models import Role, Team, User
 from closewell.accounts.tests.factories import AdministratorFactory, TeamFactory, UserFactory
 from closewell.audit.models import AuditEvent
 from closewell.core.errors import DomainError, NotPermitted
-from closewell.security import services
+from closewell.security import checks, services
 from closewell.security.models import ExternalIdentity, GroupMapping, MappingStatus
 from closewell.security.tests.oidc_provider.management.commands.provider_user import PASSWORD
+from closewell.security.tests.test_properties import SETTINGS
 
 pytestmark = pytest.mark.slow
 
@@ -417,3 +420,58 @@ def test_the_admin_asks_and_another_administrator_approves(db, east):
     mapping.refresh_from_db()
     assert mapping.status == MappingStatus.APPROVED and mapping.decided_by == other
     assert Team.objects.count() == 1
+
+
+# --- What a provider sends is input too -------------------------------------------------------------------
+
+TEXT = st.text(alphabet=st.one_of(st.characters(), st.sampled_from("\x00\ud800\u202e\n@.")), max_size=320)
+CLAIM = st.one_of(
+    st.none(), TEXT, st.integers(), st.lists(TEXT, max_size=3), st.dictionaries(TEXT, TEXT, max_size=2)
+)
+
+
+@SETTINGS
+@given(
+    claims=st.fixed_dictionaries(
+        {
+            "sub": st.one_of(TEXT, st.integers(), CLAIM),
+            "preferred_username": CLAIM,
+            "given_name": CLAIM,
+            "family_name": CLAIM,
+            "email": st.one_of(CLAIM, st.just("jo@example.invalid")),
+            "amr": CLAIM,
+            "groups": st.one_of(
+                CLAIM, st.lists(st.one_of(TEXT, st.just(EAST_WORKERS), st.integers()), max_size=4)
+            ),
+        }
+    )
+)
+def test_any_claims_sign_in_or_are_refused_in_words(mappings, claims):
+    """Whatever the claims hold (NUL, lone surrogates, bidi controls, huge or wrong types), signing in
+    makes or updates a user, or refuses with a message for the person: never a server error."""
+    try:
+        user = services.sso_sign_in(issuer="https://idp.example.invalid", claims=claims)
+    except services.SignInRefused as refusal:
+        assert refusal.message
+    else:
+        user.refresh_from_db()
+        assert user.is_active and user.role == Role.SOCIAL_WORKER
+        assert "\x00" not in user.first_name + user.last_name + user.username
+
+
+# --- Checks of the configuration -------------------------------------------------------------------------
+
+
+def test_a_half_configured_single_sign_on_is_an_error_at_start_up(settings):
+    settings.OIDC_ENABLED, settings.OIDC_OP_TOKEN_ENDPOINT = True, ""
+    settings.OIDC_RP_CLIENT_SECRET = settings.OIDC_OP_AUTHORIZATION_ENDPOINT = "set"
+    settings.OIDC_OP_JWKS_ENDPOINT = "set"
+    [error] = checks.single_sign_on_complete(None)
+    assert error.id == "security.E901" and "OIDC_OP_TOKEN_ENDPOINT" in error.msg
+    settings.OIDC_OP_TOKEN_ENDPOINT = "https://login.microsoftonline.com/tenant/oauth2/v2.0/token"
+    assert checks.single_sign_on_complete(None) == []
+
+
+def test_plain_http_endpoints_are_a_deploy_warning(sso):
+    [warning] = checks.single_sign_on_over_https(None)
+    assert warning.id == "security.W902"

@@ -20,7 +20,14 @@ class Command(BaseCommand):
     def handle(self, *args, burst, interval, **options):
         verbosity = options["verbosity"]
         if settings.TASK_QUEUE == "redis":
-            call_command("rqworker", "default", with_scheduler=True, burst=burst, verbosity=verbosity)
+            call_command(
+                "rqworker",
+                "default",
+                job_class="django_tasks_rq.Job",  # runs the task as django-tasks defines it
+                with_scheduler=True,
+                burst=burst,
+                verbosity=verbosity,
+            )
         else:
             call_command(
                 "db_worker",
