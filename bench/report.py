@@ -183,7 +183,6 @@ def benchmarks_md(results: dict) -> str:
     engines = results["engines"]
     names = [ENGINES[e] for e in engines]
     by_engine = {e: rows(r) for e, r in engines.items()}
-    first = next(iter(by_engine.values()))
     lines = [
         "# Benchmarks",
         "",
@@ -201,8 +200,11 @@ def benchmarks_md(results: dict) -> str:
         "| what | target | " + " | ".join(names) + " |",
         "|---|---|" + "---|" * len(names),
     ]
-    for i, (what, target, _) in enumerate(first):
-        lines.append(f"| {what} | {target} | " + " | ".join(by_engine[e][i][2] for e in engines) + " |")
+    # Rows by what they measure: an engine without a row (audit appends are PostgreSQL's) shows "—".
+    ordered = max(by_engine.values(), key=len)
+    found = {e: {what: value for what, _, value in measured} for e, measured in by_engine.items()}
+    for what, target, _ in ordered:
+        lines.append(f"| {what} | {target} | " + " | ".join(found[e].get(what, "—") for e in engines) + " |")
     lines += [
         "",
         "Times are server times measured in one process through Django's test Client (full middleware,",
