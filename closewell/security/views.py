@@ -198,7 +198,7 @@ def sso_callback(request):
         return _refused(request, PROVIDER_UNAVAILABLE, status=502)
     if user is None or not user.is_active:
         return _refused(request, NOT_COMPLETED, status=400)
-    next_url = request.session.get("oidc_login_next") or settings.LOGIN_REDIRECT_URL
+    next_url = request.session.pop("oidc_login_next", None) or settings.LOGIN_REDIRECT_URL
     auth.login(request, user, backend=sso.BACKEND)
     if sso.asserts_mfa(backend.claims):
         request.session[IDP_MFA_SESSION_KEY] = True
