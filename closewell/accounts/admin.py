@@ -102,8 +102,9 @@ class RoleFieldsForm(forms.ModelForm):
 
 class UserChangeForm(RoleFieldsForm, BaseUserAdmin.form):
     class Meta(BaseUserAdmin.form.Meta):
-        # Shown read only (UserAdmin.get_readonly_fields): nobody types when someone last signed in.
-        exclude = ["last_login", "date_joined"]
+        # What the administrator edits; when someone joined and last signed in are shown read only.
+        model = User
+        fields = [*NAME_FIELDS, "role", *ROLE_SPECIFIC_FIELDS, "is_active"]
 
 
 class UserCreationForm(RoleFieldsForm, BaseUserAdmin.add_form):
