@@ -194,6 +194,17 @@ def contacts(request, pk: int, episode_pk: int):
 # --- Recording on a case --------------------------------------------------------------------------
 
 
+CLOSED_CASE = (
+    "A closed case cannot be changed: nothing more can be recorded on it once its Closure Record "
+    "is authorised."
+)
+
+
+def _refuse_recording(episode) -> None:
+    """403, saying why when the reason is that the case is closed (the 403 page says so only then)."""
+    raise PermissionDenied(CLOSED_CASE if episode.is_closed else "")
+
+
 def _open_case(request, pk: int, *, audit: bool):
     """The child and their open episode, when this user may record on it; 403 otherwise.
 
@@ -202,8 +213,10 @@ def _open_case(request, pk: int, *, audit: bool):
     child = child_get_for_user(request.user, pk, audit=audit)
     case = child_case(child)
     episode = case["current"]
-    if episode is None or not case_permissions(request.user, episode).can_edit:
-        raise PermissionDenied
+    if episode is None:
+        raise PermissionDenied(CLOSED_CASE)
+    if not case_permissions(request.user, episode).can_edit:
+        _refuse_recording(episode)
     return child, case, episode
 
 
@@ -260,7 +273,7 @@ def contact_edit(request, pk: int, contact_pk: int):
         episode__child=child,
     )
     if not case_permissions(request.user, contact.episode).can_edit:
-        raise PermissionDenied
+        _refuse_recording(contact.episode)
     family = list(ChildPerson.objects.filter(child=child).select_related("person"))
 
     def saved_now():
@@ -324,7 +337,7 @@ def action_edit(request, pk: int, action_pk: int):
         episode__child=child,
     )
     if not case_permissions(request.user, action.episode).can_edit:
-        raise PermissionDenied
+        _refuse_recording(action.episode)
     plans = list(action.episode.plans.all())
     return _form_page(
         request,

@@ -153,7 +153,9 @@ def test_the_api_refuses_a_section_that_is_not_due_on_the_record(case):
 
 
 def test_an_addendum_never_changes_the_planned_actions_of_the_closed_case(case, authorised):
-    addendum = closures.addendum_start(actor=case.worker, record=authorised)
+    addendum = closures.addendum_start(
+        reason="A date in the record is wrong.", actor=case.worker, record=authorised
+    )
     case.action.refresh_from_db()
     before = case.action.outcome
     response = api_client(case.worker).put(
