@@ -239,6 +239,7 @@ def section_edit(request, pk: int, section: str):
             "section_label": spec.title,
             "title": spec.title,
             "saved": saved,
+            "unread": spec.unread(record),
             "advice": advice_for_section(record, section),
         },
     )

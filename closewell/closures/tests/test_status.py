@@ -58,6 +58,9 @@ def test_pre_filled_sections_show_check_until_the_worker_saves_them(case):
     assert record.confirmed_sections == ["involvement"]
     tasks = {t["section"]: t["status"] for t in selectors.task_list(record)}
     assert tasks["involvement"] == "Completed" and tasks["interventions"] == "Check"
+    worker = page(case.worker)
+    assert 'id="pre-filled"' in worker.get(f"/closures/{record.pk}/section/interventions/").content.decode()
+    assert 'id="pre-filled"' not in worker.get(f"/closures/{record.pk}/section/involvement/").content.decode()
 
 
 def test_a_planned_action_recorded_on_the_case_makes_the_review_a_check(case):
