@@ -67,7 +67,8 @@ def _notify(recipients, subject: str, body: str) -> None:
 
 def _prefill_involvement(episode: Episode) -> str:
     """What the case records about why services were provided, as facts for the worker to read and
-    rewrite (dates, who referred, the primary need, each assessment and its factors). Nothing the
+    rewrite (dates, who referred, each assessment and what it found; the census's primary need, in
+    its formal words, is left to the worker to say plainly). Nothing the
     worker typed elsewhere (an assessment's summary) is copied in as prose: the pre-filled text is
     prompts to replace, and it passes the writing advice (closewell.advice)."""
     name = episode.child.first_name
@@ -75,8 +76,6 @@ def _prefill_involvement(episode: Episode) -> str:
         f"{name} was referred to us on {long_date(episode.referral_date)}. "
         f"Who referred: {episode.get_referral_source_display().lower()}."
     ]
-    if episode.primary_need:
-        lines.append(f"The main need we recorded: {episode.get_primary_need_display().lower()}.")
     for assessment in episode.assessments.all():
         text = f"{assessment.get_kind_display()} started on {long_date(assessment.start_date)}."
         if assessment.factors:

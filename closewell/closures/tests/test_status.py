@@ -360,3 +360,27 @@ def test_the_case_pages_stale_message_does_not_guess_who_either():
 
     assert "Someone" not in CASE_STALE and "changed after you opened it" in CASE_STALE
     assert "Someone" not in services.STALE_MESSAGE and "Someone" not in services.STALE_ACTION_MESSAGE
+
+
+def test_the_pre_filled_text_of_every_demo_case_passes_the_writing_advice(transactional_db):
+    """The demo's cases (a fair sample of what councils record): every open case's pre-filled
+    reason for involvement and interventions get no writing advice at all."""
+    from django.core.management import call_command
+
+    from closewell.cases.models import EpisodeStatus
+
+    call_command("load_demo", verbosity=0)
+    open_episodes = Episode.objects.exclude(status=EpisodeStatus.CLOSED).select_related("child")
+    assert open_episodes.count() >= 5
+    for episode in open_episodes:
+        record = ClosureRecord(
+            episode=episode,
+            author=episode.worker,
+            decision_date=episode.referral_date,
+            decision_by="Invented",
+            reason_for_involvement=services._prefill_involvement(episode),
+            interventions=services._prefill_interventions(episode),
+        )
+        for section in ("involvement", "interventions"):
+            advice = advice_for_section(record, section)
+            assert advice.items == [], (episode.child, section, [a.message for a in advice.items])
