@@ -24,10 +24,13 @@ def main(argv=None) -> dict:
     parser.add_argument("--cases", type=int, default=40)
     parser.add_argument("--pdf-runs", type=int, default=20)
     parser.add_argument("--advice-runs", type=int, default=50)
+    parser.add_argument("--search-only", action="store_true", help="Only the child search.")
     args = parser.parse_args(argv)
     users = bench_users()
+    if args.search_only:
+        return {"search": search.run(officer=users["bench.officer"], requests=args.requests)}
     out = {}
-    out["pages"] = pages.run(requests=args.requests, cases=args.cases)
+    out["pages"] = pages.run(requests=args.requests, cases=args.cases, officer=users["bench.officer"])
     out["search"] = search.run(officer=users["bench.officer"], requests=args.requests)
     # The 5-contact case: its interventions list is short, so the written sections fill the pages.
     record = pages.closure_records([sized_cases()[5]])[0]

@@ -1,13 +1,26 @@
-"""Case page and Closure Record page: server time through Django's test Client with logged-in
-workers, SQL queries for a 5- and a 500-contact case, throughput against a bare "hello" view."""
+"""The lists and the case pages: server time through Django's test Client with signed-in workers,
+managers and a data officer, SQL queries for a 5- and a 500-contact case, and each page's throughput
+against /bench/hello/ (the full middleware, signed in), whose own throughput is compared with a bare
+Django "hello" (no middleware, no database), all interleaved in one run."""
 
 import statistics
 
 from django.db import connection
-from django.test import Client
+from django.test import Client, override_settings
 from django.test.utils import CaptureQueriesContext
 
+from . import search
 from .common import Timings, closure_records, open_episodes, sized_cases, summary, timed
+
+# The pages measured against hello: (key, label). Lists first, then one case and its records.
+PAGES = {
+    "my_cases": "My cases (a worker)",
+    "team_cases": "Team cases (a manager)",
+    "search": "Search by name (data officer, whole caseload)",
+    "queue": "Closure Records queue (a manager)",
+    "case": "Case page",
+    "record": "Closure Record page (the worker's task list)",
+}
 
 
 class Clients:
@@ -40,30 +53,56 @@ def _loop(targets, n: int) -> list[float]:
 
 
 def _queries(client: Client, url: str) -> int:
+    """The page's own queries: the audit sealer, which runs after a commit at most every few seconds
+    per process (audit.services), is held off so its batch does not land in one page's count."""
     _get(client, url)
-    with CaptureQueriesContext(connection) as ctx:
+    with override_settings(AUDIT_SEAL_SECONDS=10**9), CaptureQueriesContext(connection) as ctx:
         _get(client, url)
     return len(ctx.captured_queries)
 
 
-def run(*, requests: int = 200, cases: int = 40) -> dict:
+def bare_client() -> Client:
+    """A Client whose handler loads no middleware: the floor for /bench/hello/ itself."""
+    client = Client()
+    with override_settings(MIDDLEWARE=[]):
+        _get(client, "/bench/bare/")  # the handler loads its (empty) middleware on the first request
+    return client
+
+
+def run(*, requests: int = 200, cases: int = 40, officer=None) -> dict:
+    from closewell.accounts.models import User
+
     clients = Clients()
     sized = sized_cases()
     episodes = [e for e in open_episodes(cases + 2) if e.pk not in {s.pk for s in sized.values()}][:cases]
     records = closure_records(episodes[: max(1, cases // 2)])
     sized_records = dict(zip(sized, closure_records(list(sized.values())), strict=True))
+    managers = list(
+        User.objects.filter(managed_teams__in={e.team_id for e in episodes}).distinct().order_by("pk")[:10]
+    )
+    workers = list({e.worker_id: e.worker for e in episodes}.values())[:10]
 
-    case_targets = [(clients(e.worker), f"/children/{e.child_id}/") for e in episodes]
-    record_targets = [(clients(r.episode.worker), f"/closures/{r.pk}/") for r in records]
+    targets = {
+        "my_cases": [(clients(w), "/cases/") for w in workers],
+        "team_cases": [(clients(m), "/team/") for m in managers],
+        "search": [(clients(officer), f"/search/?q={q}") for q in search.queries(50)] if officer else [],
+        "queue": [(clients(m), "/closures/") for m in managers],
+        "case": [(clients(e.worker), f"/children/{e.child_id}/") for e in episodes],
+        "record": [(clients(r.episode.worker), f"/closures/{r.pk}/") for r in records],
+    }
+    targets = {key: found for key, found in targets.items() if found}
     hello_targets = [(clients(episodes[0].worker), "/bench/hello/")]
+    bare_targets = [(bare_client(), "/bench/bare/")]
 
-    # Interleave the three so that background load on the machine affects them alike.
-    hello, case, record = Timings(), Timings(), Timings()
+    # Interleave them all so that background load on the machine affects them alike.
+    hello, bare = Timings(), Timings()
+    timings = {key: Timings() for key in targets}
     rounds = 4
     for _ in range(rounds):
+        bare += _loop(bare_targets, max(1, requests // rounds))
         hello += _loop(hello_targets, max(1, requests // rounds))
-        case += _loop(case_targets, max(1, requests // rounds))
-        record += _loop(record_targets, max(1, requests // rounds))
+        for key, found in targets.items():
+            timings[key] += _loop(found, max(1, requests // rounds))
 
     queries = {}
     for size, episode in sized.items():
@@ -72,20 +111,18 @@ def run(*, requests: int = 200, cases: int = 40) -> dict:
         queries[("record", size)] = _queries(client, f"/closures/{sized_records[size].pk}/")
 
     hello_mean = statistics.fmean(hello)
-    return {
-        "hello": summary(hello),
-        "case": {
-            **summary(case),
-            "queries_5": queries[("case", 5)],
-            "queries_500": queries[("case", 500)],
-            "throughput_vs_hello": hello_mean / statistics.fmean(case),
-        },
-        "record": {
-            **summary(record),
-            "queries_5": queries[("record", 5)],
-            "queries_500": queries[("record", 500)],
-            "throughput_vs_hello": hello_mean / statistics.fmean(record),
-        },
-        "cases_sampled": len(case_targets),
-        "records_sampled": len(record_targets),
+    out = {
+        "bare": summary(bare),
+        "hello": {**summary(hello), "throughput_vs_bare": statistics.fmean(bare) / hello_mean},
+        "cases_sampled": len(targets["case"]),
+        "records_sampled": len(targets["record"]),
     }
+    for key, measured in timings.items():
+        out[key] = {
+            **summary(measured),
+            "label": PAGES[key],
+            "throughput_vs_hello": hello_mean / statistics.fmean(measured),
+        }
+    for key in ("case", "record"):
+        out[key].update(queries_5=queries[(key, 5)], queries_500=queries[(key, 500)])
+    return out

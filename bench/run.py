@@ -161,7 +161,7 @@ def ensure_caseload(
 # --- Measurements ------------------------------------------------------------------------------------
 
 
-def measure(env: dict, args) -> dict:
+def measure(env: dict, args, *extra: str) -> dict:
     result = subprocess.run(
         [
             PY,
@@ -175,6 +175,7 @@ def measure(env: dict, args) -> dict:
             str(args.pdf_runs),
             "--advice-runs",
             str(args.advice_runs),
+            *extra,
         ],
         cwd=ROOT,
         env=env,
@@ -251,6 +252,12 @@ def load_profiles(engine: str, env: dict, children: int, args) -> dict:
     return out
 
 
+def spawn_rate(users: int, args) -> int:
+    """People signing in per second: at least --spawn-rate, and fast enough that everyone is signed in
+    within the first quarter of the run (1,000 people at 5 a second would take 200 s)."""
+    return max(args.spawn_rate, -(-users // max(1, args.duration // 4)))
+
+
 def load(engine: str, env: dict, args, *, users: int, think: tuple[float, float], tag: str) -> dict:
     """gunicorn on loopback against the bench database, with production's config/gunicorn.py (the app
     and the advice dictionaries loaded before the workers fork); locust headless for a bounded time."""
@@ -306,12 +313,15 @@ def load(engine: str, env: dict, args, *, users: int, think: tuple[float, float]
                 "-u",
                 str(users),
                 "-r",
-                str(args.spawn_rate),
+                str(spawn_rate(users, args)),
                 "-t",
                 f"{args.duration}s",
                 "--csv",
                 str(prefix),
                 "--only-summary",
+                # Figures from when everyone is signed in: the sign-ins of the first quarter are the
+                # morning's, not a working day's pace.
+                "--reset-stats",
                 "--loglevel",
                 "WARNING",
             ],
@@ -330,6 +340,7 @@ def load(engine: str, env: dict, args, *, users: int, think: tuple[float, float]
             "think": list(think),
             "duration": args.duration,
             "gunicorn_workers": workers,
+            "spawn_rate": spawn_rate(users, args),
             "database_ms": _database_ms(env) - database_before,
         }
     finally:
@@ -390,6 +401,13 @@ def main(argv=None) -> None:
     parser.add_argument("--ssd-children", type=int, default=2000, help="Children in the SSD extract.")
     parser.add_argument("--no-load", action="store_true", help="Skip the locust load test.")
     parser.add_argument(
+        "--search-children",
+        type=int,
+        default=PROFILES["large"]["children"],
+        help="Child search is measured again at this size (the large preset) when --children differs; "
+        "0 skips it.",
+    )
+    parser.add_argument(
         "--profiles", nargs="*", default=list(PROFILES), choices=list(PROFILES), help="Load test profiles."
     )
     parser.add_argument("--spawn-rate", type=int, default=5)
@@ -397,11 +415,24 @@ def main(argv=None) -> None:
     parser.add_argument("--gunicorn-workers", type=int, default=0)
     parser.add_argument("--docs", default=str(ROOT / "docs"), help="Where benchmarks.md and load.md go.")
     parser.add_argument(
+        "--load-only", action="store_true", help="Only the load test, into var/bench/results.json."
+    )
+    parser.add_argument(
         "--report-only", action="store_true", help="Write the docs again from var/bench/results.json."
     )
     args = parser.parse_args(argv)
     if args.report_only:
         write_docs(json.loads((VAR / "results.json").read_text()), Path(args.docs))
+        return
+    if args.load_only:
+        # The load test again (its profiles, on PostgreSQL) into the last run's results, the rest kept.
+        results = json.loads((VAR / "results.json").read_text())
+        results["load_machine"] = machine(["postgres"])
+        env, children, _ = ensure_caseload("postgres", args.children, fresh=False)
+        engine = results["engines"].setdefault("postgres", {"children": children})
+        engine.setdefault("load", {}).update(load_profiles("postgres", env, children, args))
+        (VAR / "results.json").write_text(json.dumps(results, indent=2, default=str))
+        write_docs(results, Path(args.docs))
         return
 
     results = {"requested_children": args.children, "engines": {}}
@@ -413,6 +444,13 @@ def main(argv=None) -> None:
         r = {"children": children, "generate_seconds": gen_seconds}
         log(f"{engine}: pages, search, PDF, advice")
         r.update(measure(env, args))
+        if args.search_children and args.search_children != children:
+            # Search time grows with the caseload: the target is at a large council's size.
+            large_env, have, _ = ensure_caseload(
+                engine, args.search_children, fresh=args.fresh, name="closewell-bench-large"
+            )
+            log(f"{engine}: child search at {have:,} children")
+            r["search_large"] = {**measure(large_env, args, "--search-only")["search"], "children": have}
         log(f"{engine}: CIN census export")
         r["census"] = census.run(env=env, output=VAR / f"census-{engine}.xml")
         log(f"{engine}: SSD import")

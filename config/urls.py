@@ -1,14 +1,9 @@
 """URL map: the pages, the admin and the health check."""
 
-from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 
 from closewell.web.health import healthz
-
-admin.site.site_header = f"{settings.SERVICE_NAME} administration: {settings.COUNCIL_NAME}"
-admin.site.site_title = f"{settings.SERVICE_NAME} administration"
-admin.site.index_title = "People, teams, advice words and the audit trail"
 
 handler404 = "closewell.web.views.page_not_found"
 
@@ -20,7 +15,10 @@ urlpatterns = [
     path("closures/", include("closewell.closures.urls")),
     path("census/", include("closewell.census.urls")),
     path("reports/", include("closewell.reports.urls")),
+    path("family-help/", include("closewell.familyhelp.urls")),
+    path("jobs/", include("closewell.jobs.urls")),
     path("two-factor/", include("closewell.security.urls")),
+    path("sso/", include("closewell.security.sso_urls")),
     path("drafts/", include("closewell.drafts.urls")),
     path("", include("closewell.web.urls")),
 ]

@@ -22,9 +22,10 @@ def caseload(settings):
 
 
 def test_measurements_run_on_a_tiny_caseload(caseload):
-    measured = pages.run(requests=4, cases=3)
+    measured = pages.run(requests=4, cases=3, officer=caseload["bench.officer"])
     assert measured["case"]["queries_5"] == measured["case"]["queries_500"]
     assert measured["record"]["n"] == 4
+    assert set(pages.PAGES) <= set(measured) and measured["bare"]["n"] == 4
     found = search.run(officer=caseload["bench.officer"], requests=5)
     record = pages.closure_records([sized_cases()[5]])[0]
     copy = pdf.run(record=record, runs=1, target_pages=1)
@@ -66,6 +67,7 @@ def test_measurements_run_on_a_tiny_caseload(caseload):
         }
     )
     assert "| Case page: SQL queries, case with 5 contacts and with 500 | the same |" in table
+    assert "against a bare Django hello" in table and "Team cases (a manager): throughput" in table
     assert "Audit appends, 8 connections against 1" in table
 
 

@@ -3,10 +3,16 @@ setting someone's password and removing an authenticator app are asked for here 
 administrator and made only when a second approves them (accounts.services); nobody changes their
 own role, team or active status."""
 
+import json
+
+from axes.admin import AccessAttemptAdmin, AccessFailureLogAdmin, AccessLogAdmin
+from axes.models import AccessAttempt, AccessFailureLog, AccessLog
+from django import forms
 from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.contrib.auth.models import Group
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponseRedirect
 from django.template.response import TemplateResponse
@@ -18,13 +24,18 @@ from closewell.core.errors import DomainError
 from closewell.security.services import enrolment_code_issue
 
 from . import services
-from .models import Team, User, UserChange
+from .models import Role, Team, User, UserChange
 
 ACCESS_FIELDS = ["role", "team", "managed_teams", "is_active"]
 WAITING = (
     "{what} for {user} waits for another administrator to approve it "
     "(“Changes waiting for a second administrator”)."
 )
+
+
+# Groups and single permissions are never used: what a person may do follows their role
+# (closewell.accounts.permissions).
+admin.site.unregister(Group)
 
 
 @admin.register(Team)
@@ -36,47 +47,100 @@ class TeamAdmin(admin.ModelAdmin):
         return False
 
 
+# What each role's form shows beyond the name and role: a social worker's team, a team manager's
+# teams. Nothing else applies to anyone (superuser status, groups and single permissions never).
+ROLE_FIELDS = {Role.SOCIAL_WORKER: ["team"], Role.TEAM_MANAGER: ["managed_teams"]}
+TEAM_FIELDS = ["team", "managed_teams"]
+NAME_FIELDS = ["username", "first_name", "last_name", "email"]
+
+
+def applies(field: str, role: str) -> bool:
+    return field not in TEAM_FIELDS or field in ROLE_FIELDS.get(role, [])
+
+
+class RoleFieldsForm(forms.ModelForm):
+    """Keeps only what applies to the chosen role: a team for a social worker, managed teams for
+    a team manager (a value left in a field the page hid is dropped, never saved)."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if "role" in self.fields:
+            # The page shows each role's fields as the role is chosen (closewell-admin.js).
+            self.fields["role"].widget.attrs["data-fields-for-role"] = json.dumps(ROLE_FIELDS)
+        if "is_active" in self.fields:
+            self.fields["is_active"].label = "Account switched on"
+            self.fields["is_active"].help_text = (
+                "Switch a leaver's account off; people are never deleted (the audit trail keeps who "
+                "did what). Switching an account on waits for a second administrator."
+            )
+        if "managed_teams" in self.fields:
+            self.fields["managed_teams"].widget = forms.CheckboxSelectMultiple(
+                choices=self.fields["managed_teams"].choices
+            )
+
+    def clean(self):
+        data = super().clean()
+        role = data.get("role")
+        if role is None:
+            return data
+        if "team" in self.fields and not applies("team", role):
+            data["team"] = None
+        if "managed_teams" in self.fields:
+            if not applies("managed_teams", role):
+                data["managed_teams"] = Team.objects.none()
+            elif not data.get("managed_teams"):
+                self.add_error("managed_teams", "Choose the teams this team manager manages.")
+        return data
+
+
+class UserChangeForm(RoleFieldsForm, BaseUserAdmin.form):
+    pass
+
+
+class UserCreationForm(RoleFieldsForm, BaseUserAdmin.add_form):
+    pass
+
+
 @admin.register(User)
 class UserAdmin(BaseUserAdmin):
+    """A person's name, role and what their role needs (a team, managed teams), and whether their
+    account is on. Admin access follows the role (is_staff is set from it); nobody grants superuser
+    status, groups or single permissions here; nobody changes their own role, team or active status."""
+
+    form = UserChangeForm
+    add_form = UserCreationForm
     list_display = ["username", "first_name", "last_name", "role", "team", "is_active"]
     list_filter = ["role", "team", "is_active"]
-    fieldsets = [
-        *BaseUserAdmin.fieldsets,
-        ("Closewell", {"fields": ["role", "team", "managed_teams"]}),
-    ]
     add_fieldsets = [
-        (
-            None,
-            {
-                "classes": ["wide"],
-                "fields": [
-                    "username",
-                    "first_name",
-                    "last_name",
-                    "email",
-                    "usable_password",
-                    "password1",
-                    "password2",
-                ],
-            },
-        ),
-        ("Closewell", {"fields": ["role", "team", "managed_teams"]}),
+        (None, {"fields": [*NAME_FIELDS, "usable_password", "password1", "password2"]}),
+        ("Role and team", {"fields": ["role", *TEAM_FIELDS, "organisation"]}),
     ]
-    filter_horizontal = ["managed_teams", "groups", "user_permissions"]
     actions = ["issue_enrolment_code"]
+
+    class Media:
+        js = ["closewell-admin.js"]
 
     def has_delete_permission(self, request, obj=None):
         # People are switched off, never deleted (the audit trail keeps who did what); and the
         # confirmation page would list what hangs on them, children's records included.
         return False
 
+    def get_fieldsets(self, request, obj=None):
+        if obj is None:
+            return self.add_fieldsets
+        own = obj.pk == request.user.pk
+        # Another person's form has every team field, shown as the role is chosen; one's own
+        # (read only) shows those of one's role alone.
+        team_fields = [f for f in TEAM_FIELDS if not own or applies(f, obj.role)]
+        return [
+            (None, {"fields": [*NAME_FIELDS, "password"]}),
+            ("Role and team", {"fields": ["role", *team_fields, "organisation"]}),
+            ("Account", {"fields": ["is_active", "last_login", "date_joined"]}),
+        ]
+
     def get_readonly_fields(self, request, obj=None):
-        """Admin access follows the role (is_staff is set from it). Only a superuser grants
-        superuser status, groups or single permissions: an administrator cannot raise their own.
-        Nobody changes their own role, team or active status."""
-        fields = ["is_staff", "last_login", "date_joined"]
-        if not request.user.is_superuser:
-            fields += ["is_superuser", "groups", "user_permissions"]
+        """Nobody changes their own role, team or active status."""
+        fields = ["last_login", "date_joined"]
         if obj is not None and obj.pk == request.user.pk:
             fields += ACCESS_FIELDS
         return fields
@@ -220,6 +284,12 @@ class TOTPDeviceAdmin(BaseTOTPDeviceAdmin):
     approves it, and its owner then sets up a new one with an enrolment code."""
 
     actions = ["ask_removal"]
+    list_display = ["user", "name", "confirmed", "created_at", "last_used_at"]
+
+    def get_fieldsets(self, request, obj=None):
+        """Whose app, what they called it, whether it is set up, when it was last used: not the
+        library's settings (step, drift, throttling), which mean nothing to an administrator."""
+        return [(None, {"fields": ["user", "name", "confirmed", "created_at", "last_used_at"]})]
 
     def get_actions(self, request):
         actions = super().get_actions(request)
@@ -251,3 +321,54 @@ class TOTPDeviceAdmin(BaseTOTPDeviceAdmin):
         for device in queryset.select_related("user"):
             services.user_authenticator_removal_request(actor=request.user, device=device)
         messages.warning(request, WAITING.format(what="Removing the authenticator apps", user="their owners"))
+
+
+# --- Sign-ins (django-axes): its own admin pages are off (AXES_ENABLE_ADMIN); these name things plainly.
+
+
+@admin.register(AccessAttempt)
+class SignInLockoutAdmin(AccessAttemptAdmin):
+    """Failed sign-ins counted by username and address: at the limit the account is locked out for
+    a while. Deleting the row unlocks it."""
+
+    list_display = ["username", "when", "failures", "status", "address"]
+    list_filter = ["attempt_time"]
+    date_hierarchy = None
+    show_facets = admin.ShowFacets.NEVER
+
+    @admin.display(description="Last failed sign-in", ordering="attempt_time")
+    def when(self, obj):
+        return obj.attempt_time
+
+    @admin.display(description="Failed sign-ins", ordering="failures_since_start")
+    def failures(self, obj):
+        return obj.failures_since_start
+
+    @admin.display(description="Network address", ordering="ip_address")
+    def address(self, obj):
+        return obj.ip_address
+
+
+@admin.register(AccessLog)
+class SignInLogAdmin(AccessLogAdmin):
+    list_display = ["username", "signed_in", "signed_out", "address"]
+    list_filter = ["attempt_time"]
+    date_hierarchy = None
+    show_facets = admin.ShowFacets.NEVER
+
+    @admin.display(description="Signed in", ordering="attempt_time")
+    def signed_in(self, obj):
+        return obj.attempt_time
+
+    @admin.display(description="Signed out", ordering="logout_time")
+    def signed_out(self, obj):
+        return obj.logout_time
+
+    @admin.display(description="Network address", ordering="ip_address")
+    def address(self, obj):
+        return obj.ip_address
+
+
+@admin.register(AccessFailureLog)
+class FailedSignInAdmin(AccessFailureLogAdmin):
+    date_hierarchy = None

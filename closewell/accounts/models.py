@@ -22,6 +22,14 @@ class Role(models.TextChoices):
     TEAM_MANAGER = "team_manager", "Team manager"
     DATA_OFFICER = "data_officer", "Performance and data officer"
     ADMINISTRATOR = "administrator", "Administrator"
+    # Family Help (Families First Partnership): may work for a school, health or a charity; sees only
+    # the handovers of the children handed to them (accounts.permissions, familyhelp).
+    LEAD_PRACTITIONER = "lead_practitioner", "Family Help lead practitioner"
+
+
+# The roles a group in the council's identity provider can give (security.GroupMapping): a Family Help
+# lead practitioner often works outside the council, so their account is made by the administrators.
+COUNCIL_ROLES = [(value, label) for value, label in Role.choices if value != Role.LEAD_PRACTITIONER]
 
 
 class Manager(UserManager):
@@ -43,6 +51,12 @@ class User(AbstractUser):
     )
     managed_teams = models.ManyToManyField(
         Team, blank=True, related_name="managers", help_text="Teams a team manager manages."
+    )
+    organisation = models.CharField(
+        max_length=200,
+        blank=True,
+        help_text="Who they work for when not the council: a Family Help lead practitioner's school, "
+        "health service or charity.",
     )
 
     objects = Manager()

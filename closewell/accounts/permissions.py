@@ -15,13 +15,19 @@ from .models import Role, Team, User
 
 
 def team_ids_for(user: User) -> list[int] | None:
-    """The teams whose cases a user works on; None means every team (read-only roles)."""
+    """The teams whose cases a user works on; None means every team (read-only roles).
+
+    A manager's teams are read once per user object, which is once per request (request.user), as
+    Django caches a user's permissions (`_perm_cache`): a page asks several permission objects."""
     if not user.is_authenticated or not user.is_active:
         return []
     if user.role == Role.SOCIAL_WORKER:
         return [user.team_id] if user.team_id else []
     if user.role == Role.TEAM_MANAGER:
-        return list(user.managed_teams.values_list("pk", flat=True))
+        cached = getattr(user, "_managed_team_ids", None)
+        if cached is None:
+            cached = user._managed_team_ids = list(user.managed_teams.values_list("pk", flat=True))
+        return list(cached)
     if user.role == Role.DATA_OFFICER:
         return None
     return []
@@ -101,8 +107,12 @@ class UserPermissions:
 
     @property
     def can_search(self) -> bool:
-        """Everyone who reads cases searches them; the administrator never reads children's records."""
-        return self.user.is_authenticated and self.user.role != Role.ADMINISTRATOR
+        """Everyone who reads cases searches them; the administrator never reads children's records,
+        nor does a Family Help lead practitioner (only the handovers of the children handed to them)."""
+        return self.user.is_authenticated and self.user.role not in (
+            Role.ADMINISTRATOR,
+            Role.LEAD_PRACTITIONER,
+        )
 
     @property
     def can_use_admin(self) -> bool:
@@ -111,6 +121,12 @@ class UserPermissions:
     @property
     def sees_every_team(self) -> bool:
         """Read-only roles see every team's cases (the census and reports cover the council)."""
+        return self.role == Role.DATA_OFFICER
+
+    @property
+    def can_view_overview(self) -> bool:
+        """The council's figures at a glance (the census return's size, closures, links to the census,
+        reports and search): the data officer's start page."""
         return self.role == Role.DATA_OFFICER
 
     @property
@@ -128,12 +144,96 @@ class UserPermissions:
         """Reports on closures: data officers for every team, team managers for the teams they manage."""
         return self.role in (Role.DATA_OFFICER, Role.TEAM_MANAGER)
 
+    @property
+    def can_import_ssd(self) -> bool:
+        """The data officer brings the council's case-system extract (SSD) in from a page; the import
+        writes only the register's census facts, never a Closure Record, and is audited as one run."""
+        return self.role == Role.DATA_OFFICER
+
+    @property
+    def can_start_jobs(self) -> bool:
+        """The exports and imports that run in the background (closewell.jobs): the data officer's."""
+        return self.can_export_census or self.can_import_ssd
+
+    # --- Family Help ---------------------------------------------------------------------------------
+
+    @property
+    def is_lead_practitioner(self) -> bool:
+        """A Family Help lead practitioner (who may work for a school, health or a charity) sees the
+        handovers of the children handed to them, and nothing else of Closewell's."""
+        return self.role == Role.LEAD_PRACTITIONER
+
+    can_list_handed_over = is_lead_practitioner
+
+    @property
+    def can_list_team_handovers(self) -> bool:
+        """A team manager sees the handovers their teams made, the overdue ones first."""
+        return self.role == Role.TEAM_MANAGER
+
+    def may_reach(self, match) -> bool:
+        """May this user reach the URL resolved as `match` at all? A lead practitioner reaches their
+        handovers (pages and API), signing in and out, two-factor and the drafts of their own forms;
+        any other URL answers 404 for them, as if it did not exist (familyhelp.middleware for the
+        pages, api.authentication.ReachesView for the API)."""
+        if not self.is_lead_practitioner:
+            return True
+        if match is None:
+            return False
+        return match.namespace in LEAD_PRACTITIONER_NAMESPACES or match.view_name in LEAD_PRACTITIONER_URLS
+
+
+# What a lead practitioner may reach: UserPermissions.may_reach.
+LEAD_PRACTITIONER_NAMESPACES = frozenset({"drafts"})
+LEAD_PRACTITIONER_URLS = frozenset(
+    {
+        "home",
+        "login",
+        "logout",
+        "accessibility",
+        "favicon",
+        "healthz",
+        "two_factor_setup",
+        "two_factor_verify",
+        "familyhelp:mine",
+        "familyhelp:handover",
+        "api:schema",
+        "api:handovers",
+        "api:handover",
+        "api:handover-acknowledge",
+    }
+)
+
 
 def user_permissions(user) -> UserPermissions:
     return UserPermissions(user)
 
 
+class JobPermissions:
+    """What a user may do with one export or import run in the background (closewell.jobs.Job)."""
+
+    def __init__(self, user, job):
+        self.user, self.job = user, job
+
+    @property
+    def can_view(self) -> bool:
+        """Its progress, outcome and file are for the person who started it, while they still hold the
+        role that may start it (a census return holds every child's identifiers)."""
+        return self.job.requested_by_id == self.user.pk and UserPermissions(self.user).can_start_jobs
+
+    @property
+    def can_download(self) -> bool:
+        return self.can_view and bool(self.job.file) and self.job.status == "done"
+
+
+def job_permissions(user, job) -> JobPermissions:
+    return JobPermissions(user, job)
+
+
 # --- One case (an episode) and one child ------------------------------------------------------------
+
+CLOSED_CASE_REFUSAL = (
+    "This case is closed: nothing more can be recorded on it once its Closure Record is authorised."
+)
 
 
 class CasePermissions:
@@ -158,6 +258,14 @@ class CasePermissions:
 
         CIN rule 8565: no activity is recorded after an episode is closed."""
         return not self.episode.is_closed and self.site.writes_records and self.in_team
+
+    @property
+    def edit_refusal(self) -> str:
+        """Why can_edit is no, in words for the 403 page ("" when it is yes, or for a role that never
+        records, whose 403 page says so itself)."""
+        if self.can_edit or not (self.site.writes_records and self.in_team):
+            return ""
+        return CLOSED_CASE_REFUSAL
 
     @property
     def can_start_closure(self) -> bool:
@@ -186,7 +294,12 @@ class ChildPermissions:
 
 
 def child_permissions(user, child) -> ChildPermissions:
-    return ChildPermissions(user, child)
+    """One answer per user and child object: a page asks it in several places (the case page's
+    navigation and its list of who viewed the case)."""
+    asked = child.__dict__.setdefault("_permissions_for", {})
+    if user.pk not in asked:
+        asked[user.pk] = ChildPermissions(user, child)
+    return asked[user.pk]
 
 
 # --- Separation of duties (four eyes) ---------------------------------------------------------------
@@ -205,7 +318,10 @@ def four_eyes_refusal(user: User, record) -> str | None:
     manager who returns a record, rewrites it and submits it again still cannot authorise it."""
     if record.author_id == user.pk:
         return FOUR_EYES_MESSAGE.format(what="wrote")
-    kinds = set(record.contributions.filter(user_id=user.pk).values_list("kind", flat=True))
+    if "contributions" in getattr(record, "_prefetched_objects_cache", {}):  # a queue, read at once
+        kinds = {c.kind for c in record.contributions.all() if c.user_id == user.pk}
+    else:
+        kinds = set(record.contributions.filter(user_id=user.pk).values_list("kind", flat=True))
     if not kinds:
         return None
     words = {
@@ -252,6 +368,8 @@ class RecordPermissions:
         return self.record.is_editable and self.works_on_case
 
     can_submit = can_edit
+    # The worker answers a manager's comments while the record is returned (or a draft again).
+    can_answer_comments = can_edit
 
     @property
     def is_reviewer(self) -> bool:
@@ -307,6 +425,70 @@ class RecordPermissions:
 
 def record_permissions(user, record) -> RecordPermissions:
     return RecordPermissions(user, record)
+
+
+# --- One handover to Family Help ---------------------------------------------------------------------
+
+AUTHORISED = "authorised"
+
+
+class HandoverPermissions:
+    """What a user may do with one handover to Family Help (familyhelp.models.Handover).
+
+    The case's own people read it with the record (record_permissions); the lead practitioner it names
+    reads it once the record is authorised (the case has closed into Family Help), and then only the
+    handover: what the family agreed to share, never the rest of the record or the case."""
+
+    def __init__(self, user, handover):
+        self.user, self.handover = user, handover
+        self.site = UserPermissions(user)
+        self.record = RecordPermissions(user, handover.record)
+
+    @cached_property
+    def is_its_lead_practitioner(self) -> bool:
+        return (
+            self.site.is_lead_practitioner
+            and self.handover.lead_practitioner_id == self.user.pk
+            and self.handover.record.status == AUTHORISED
+        )
+
+    @property
+    def can_view(self) -> bool:
+        return self.is_its_lead_practitioner or self.record.can_view
+
+    @property
+    def can_acknowledge(self) -> bool:
+        """Only the lead practitioner named accepts it or says why they cannot, once."""
+        return self.is_its_lead_practitioner and self.handover.acknowledgement == "waiting"
+
+    @property
+    def sees_what_was_shared(self) -> bool:
+        """The summary, the outstanding actions and the signs to watch for: the case's people always;
+        the lead practitioner only when the family agreed to share them."""
+        if self.record.can_view:
+            return True
+        return self.is_its_lead_practitioner and self.handover.consent_given is True
+
+    @property
+    def can_see_record(self) -> bool:
+        """The Closure Record itself: the case's people, never the lead practitioner."""
+        return self.record.can_view
+
+
+def handover_permissions(user, handover) -> HandoverPermissions:
+    return HandoverPermissions(user, handover)
+
+
+def scope_handovers(user: User, handovers: QuerySet) -> QuerySet:
+    """Handovers a user may read: the lead practitioner's own once authorised; the teams' for the
+    case's people; every one for read-only roles; none for others."""
+    site = UserPermissions(user)
+    if site.is_lead_practitioner:
+        return handovers.filter(lead_practitioner=user, record__status=AUTHORISED)
+    teams = site.team_ids
+    if teams is None:
+        return handovers
+    return handovers.filter(record__episode__team_id__in=teams)
 
 
 class CopyPermissions:
@@ -398,10 +580,29 @@ def user_change_refusal(user: User, change) -> str | None:
     return None
 
 
+def group_mapping_refusal(user: User, mapping) -> str | None:
+    """Why `user` may not approve a sign-in group's access (single sign-on), or None: an active
+    administrator who did not ask for it and was not, at their own last sign-in, in the group (the
+    mapping would change their own access)."""
+    if not _is_administrator(user):
+        return "Only an administrator approves a sign-in group's access."
+    if mapping.requested_by_id == user.pk:
+        return "You asked for this mapping: another administrator must approve it."
+    identity = getattr(user, "external_identity", None)
+    own = {group.casefold() for group in (identity.groups if identity else [])}
+    if mapping.group.strip().casefold() in own:
+        return (
+            "You are in this group, so the mapping changes your own access: another administrator "
+            "must approve it."
+        )
+    return None
+
+
 # What the administrator role may do in the admin: people and teams (never delete a user: deactivate
 # them, so the audit trail keeps who did what), the council's advice words, unlocking accounts
 # locked by failed sign-ins, asking for a lost authenticator app to be removed, approving another
-# administrator's changes, and seeing who did what kind of thing when in the audit trail. A role,
+# administrator's changes, asking for and approving sign-in groups' access (single sign-on), and seeing
+# who did what kind of thing when in the audit trail. A role,
 # team, password or authenticator change waits for a second administrator (accounts.services).
 # No child's record, and nothing of a child's in the audit trail, is in the admin.
 ADMINISTRATOR_PERMISSIONS = frozenset(
@@ -423,6 +624,13 @@ ADMINISTRATOR_PERMISSIONS = frozenset(
         "audit.view_auditevent",
         "otp_totp.view_totpdevice",
         "otp_totp.delete_totpdevice",
+        "security.view_groupmapping",
+        "security.add_groupmapping",
+        "security.change_groupmapping",
+        # Emails that could not be sent (to whom, about what, the server's error; never the body): the
+        # change permission is the "send again" action, nothing is edited.
+        "outbox.view_failedemail",
+        "outbox.change_failedemail",
     }
 )
 

@@ -25,7 +25,7 @@ OWN_ACCESS = (
 )
 
 
-def _access(user: User) -> dict:
+def access_of(user: User) -> dict:
     return {
         "role": user.role,
         "team": user.team_id,
@@ -39,7 +39,7 @@ def _team_names(ids) -> str:
     return ", ".join(names) or "none"
 
 
-def _describe_access(before: dict, after: dict) -> str:
+def describe_access(before: dict, after: dict) -> str:
     parts = []
     if before["role"] != after["role"]:
         parts.append(f"role: {Role(before['role']).label} → {Role(after['role']).label}")
@@ -81,7 +81,7 @@ def user_access_request(
     if user.pk == actor.pk:
         raise NotPermitted(OWN_ACCESS)
     user = User.objects.select_for_update().get(pk=user.pk)
-    before = _access(user)
+    before = access_of(user)
     after = {
         "role": role,
         "team": team.pk if team else None,
@@ -99,10 +99,10 @@ def user_access_request(
             obj=user,
             summary=f"Switched off the account of {user.username}",
         )
-        before = _access(user)
+        before = access_of(user)
         if before == after:
             return None
-    description = _describe_access(before, after)
+    description = describe_access(before, after)
     if new:
         description = (
             f"Switch on a new account: {Role(role).label}"
@@ -149,7 +149,7 @@ def user_authenticator_removal_request(*, actor, device: TOTPDevice) -> UserChan
 def _make(change: UserChange, user: User) -> dict:
     """Make an approved change; returns what the audit keeps of before and after (never a hash)."""
     if change.kind == ChangeKind.ACCESS:
-        before, after = _access(user), change.payload["after"]
+        before, after = access_of(user), change.payload["after"]
         if before != change.payload["before"]:
             raise DomainError(
                 f"{user.username}'s account has changed since this was asked for. Decline it and ask again."

@@ -14,8 +14,7 @@ from django.conf import settings
 from django.db.models import Count, Max
 from django.utils import timezone
 
-from closewell.cases.models import ChildPerson
-from closewell.closures import sections
+from closewell.closures import content, sections
 from closewell.closures.models import ClosureRecord
 
 from . import engine
@@ -56,7 +55,7 @@ def facts_for(record: ClosureRecord) -> engine.Facts:
     """The case's people (so their names are neither misspelt nor flagged) and the episode's dates."""
     episode = record.episode
     child = episode.child
-    family = [link.person for link in ChildPerson.objects.filter(child_id=child.pk).select_related("person")]
+    family = [link.person for link in content.family_links(episode)]
     family_names = _name_parts(
         child.first_name, child.last_name, child.preferred_name, *(p.full_name for p in family)
     )
@@ -183,12 +182,16 @@ def _section_fields(
 
 
 def advice_for_section(
-    record: ClosureRecord, section: str, *, facts: engine.Facts | None = None
+    record: ClosureRecord,
+    section: str,
+    *,
+    facts: engine.Facts | None = None,
+    words: engine.Lexicon | None = None,
 ) -> SectionAdvice:
     """Advice on one section as the worker writes it. Never blocks anything."""
     goals = targets()
     spec = sections.get(section)
-    fields = _section_fields(record, spec, lexicon(), facts or facts_for(record), goals)
+    fields = _section_fields(record, spec, words or lexicon(), facts or facts_for(record), goals)
     return SectionAdvice(section=spec.key, label=spec.title, fields=fields, target=goals.reading_ease)
 
 
@@ -198,4 +201,5 @@ def advice_for_record(record: ClosureRecord) -> RecordAdvice:
     # An addendum is its correction (the original is authorised); a section with no prose to read
     # (interpreting: names, a language and a date) has nothing to advise on.
     due = [spec.key for spec in sections.due(record) if spec.advises]
-    return RecordAdvice(sections=[advice_for_section(record, key, facts=facts) for key in due])
+    words = lexicon()  # once for the page: each call checks the word lists are unchanged
+    return RecordAdvice(sections=[advice_for_section(record, key, facts=facts, words=words) for key in due])

@@ -4,7 +4,9 @@ import datetime as dt
 
 from django.utils import timezone
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
-from rest_framework import authentication, exceptions
+from rest_framework import authentication, exceptions, permissions
+
+from closewell.accounts.permissions import user_permissions
 
 from .models import ApiToken, hash_key
 
@@ -45,6 +47,16 @@ class TokenAuthentication(authentication.BaseAuthentication):
 
     def authenticate_header(self, request):
         return 'Bearer realm="api"'
+
+
+class ReachesView(permissions.BasePermission):
+    """A role confined to a few endpoints (the Family Help lead practitioner: their handovers) gets
+    404 from every other, as from the pages (UserPermissions.may_reach)."""
+
+    def has_permission(self, request, view) -> bool:
+        if request.user and not user_permissions(request.user).may_reach(request.resolver_match):
+            raise exceptions.NotFound()
+        return True
 
 
 class TokenScheme(OpenApiAuthenticationExtension):

@@ -2,6 +2,7 @@
 authorise — through the same services and permission checks as the pages."""
 
 from django.core.exceptions import FieldDoesNotExist, ValidationError
+from django.http import Http404
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
 from rest_framework import generics, serializers, status
 from rest_framework.response import Response
@@ -9,9 +10,11 @@ from rest_framework.views import APIView
 
 from closewell.cases.selectors import episode_get_for_user
 from closewell.closures import actions, sections, services
-from closewell.closures.models import ClosureRecord, ParentView, Section, Status
-from closewell.closures.selectors import record_get_for_user, records_for_user
+from closewell.closures.models import COMMENTABLE, ClosureRecord, ParentView, ReturnComment, Section, Status
+from closewell.closures.selectors import record_get_for_user, records_for_user, return_loop, signatures_task
 from closewell.core.errors import DomainError
+from closewell.core.text import TEXT_MAX
+from closewell.documents.models import Signature
 
 from .common import DateRulesMixin, UserSerializer, int_param
 from .episodes import ActionSerializer
@@ -27,8 +30,92 @@ class ParentViewSerializer(serializers.ModelSerializer):
 
 
 class CommentSerializer(serializers.Serializer):
-    section = serializers.ChoiceField(choices=Section.choices)
+    section = serializers.ChoiceField(choices=COMMENTABLE)
     text = serializers.CharField()
+
+
+class ChangePieceSerializer(serializers.Serializer):
+    kind = serializers.ChoiceField(choices=["equal", "added", "removed"])
+    text = serializers.CharField()
+
+
+class ReturnCommentSerializer(serializers.ModelSerializer):
+    """A manager's comment from a return, the worker's answer and whether it is dealt with."""
+
+    author = UserSerializer()
+    answered_by = UserSerializer(allow_null=True)
+    returned_at = serializers.DateTimeField(source="created_at")
+    dealt_with = serializers.BooleanField(source="resolved")
+    changes = serializers.SerializerMethodField(
+        help_text="For the latest return's comments: the section's words since the return, word by "
+        "word (equal, added, removed); [] for earlier returns."
+    )
+
+    class Meta:
+        model = ReturnComment
+        fields = [
+            "id",
+            "section",
+            "text",
+            "author",
+            "round",
+            "returned_at",
+            "answer",
+            "answered_by",
+            "answered_at",
+            "dealt_with",
+            "dealt_with_at",
+            "version",
+            "changes",
+        ]
+
+    @extend_schema_field(ChangePieceSerializer(many=True))
+    def get_changes(self, comment):
+        loop = self.context.get("return_loop")
+        if loop is None:
+            loop = return_loop(comment.record)
+        entry = loop.get(comment.section)
+        if entry is None or comment not in entry["comments"]:
+            return []
+        return [{"kind": piece.kind, "text": piece.text} for piece in entry["pieces"]]
+
+
+class CommentAnswerSerializer(serializers.Serializer):
+    version = serializers.IntegerField(
+        min_value=1, max_value=2**31 - 1, help_text="The comment's version when you read it."
+    )
+    answer = serializers.CharField(allow_blank=True, max_length=TEXT_MAX)
+    dealt_with = serializers.BooleanField()
+
+
+class SignatureSerializer(serializers.ModelSerializer):
+    """A signature (or why someone did not sign), what it was bound to and whether it still covers
+    the record."""
+
+    witness = UserSerializer()
+    signed_sha256 = serializers.CharField(
+        source="content_sha256", help_text="SHA-256 of the record as it was signed."
+    )
+    out_of_date = serializers.BooleanField(help_text="The record changed after they signed.")
+
+    class Meta:
+        model = Signature
+        fields = [
+            "id",
+            "signer_kind",
+            "signer_name",
+            "relationship",
+            "method",
+            "signed_on",
+            "not_signed_reason",
+            "not_signed_detail",
+            "comment",
+            "witness",
+            "signed_sha256",
+            "out_of_date",
+            "kept_sha256",
+            "kept_reason",
+        ]
 
 
 class RecordSerializer(serializers.ModelSerializer):
@@ -38,7 +125,15 @@ class RecordSerializer(serializers.ModelSerializer):
     parent_views = ParentViewSerializer(many=True)
     actions = serializers.SerializerMethodField(help_text="The episode's actions, reviewed in section 3.")
     problems = serializers.SerializerMethodField(help_text="What must be put right before it can go forward.")
-    comments = serializers.SerializerMethodField(help_text="A manager's open comments, by section.")
+    comments = serializers.SerializerMethodField(
+        help_text="The managers' comments from every return, with the worker's answers."
+    )
+    signatures = serializers.SerializerMethodField(
+        help_text="The signatures, each marked out of date or not."
+    )
+    content_sha256 = serializers.SerializerMethodField(
+        help_text="SHA-256 of what the record says now: what a signature taken now is bound to."
+    )
     decision_maker_name = serializers.CharField(
         read_only=True, help_text="Who made the decision, as the record prints it."
     )
@@ -77,6 +172,8 @@ class RecordSerializer(serializers.ModelSerializer):
             "actions",
             "problems",
             "comments",
+            "signatures",
+            "content_sha256",
             "submitted_at",
             "authorised_at",
             "authorised_by",
@@ -96,9 +193,18 @@ class RecordSerializer(serializers.ModelSerializer):
             for p in sections.problems(record)
         ]
 
-    @extend_schema_field(CommentSerializer(many=True))
+    @extend_schema_field(ReturnCommentSerializer(many=True))
     def get_comments(self, record):
-        return [{"section": c.section, "text": c.text} for c in record.comments.filter(resolved=False)]
+        comments = record.comments.select_related("author", "answered_by").order_by("round", "pk")
+        context = {"return_loop": return_loop(record)}
+        return ReturnCommentSerializer(comments, many=True, context=context).data
+
+    @extend_schema_field(SignatureSerializer(many=True))
+    def get_signatures(self, record):
+        return SignatureSerializer(signatures_task(record)["signatures"], many=True).data
+
+    def get_content_sha256(self, record) -> str:
+        return sections.signed_sha256(record)
 
 
 class RecordSummarySerializer(serializers.ModelSerializer):
@@ -387,3 +493,37 @@ class RecordAuthorise(APIView):
     def post(self, request, pk: int):
         """A manager of the team (not the author) authorises it: the case is closed from now."""
         return _detail(actions.AuthoriseRecord(request.user, _get(request, pk)).execute())
+
+
+class RecordComment(APIView):
+    @extend_schema(responses=ReturnCommentSerializer)
+    def get(self, request, pk: int, comment_pk: int):
+        """One of the managers' comments on the record, with the worker's answer."""
+        record = record_get_for_user(request.user, pk)
+        return Response(ReturnCommentSerializer(_comment(record, comment_pk)).data)
+
+    @extend_schema(request=CommentAnswerSerializer, responses=ReturnCommentSerializer)
+    def put(self, request, pk: int, comment_pk: int):
+        """Answer a comment and mark it dealt with (or not yet): while the record is returned, by
+        those who may edit it. Refused if the comment changed since `version`; dealt with needs an
+        answer. A record with a comment not dealt with cannot be submitted."""
+        record = _get(request, pk)
+        comment = _comment(record, comment_pk)
+        serializer = CommentAnswerSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        comment = services.comment_answer(
+            actor=request.user,
+            comment=comment,
+            version=data["version"],
+            answer=data["answer"],
+            dealt_with=data["dealt_with"],
+        )
+        return Response(ReturnCommentSerializer(comment).data)
+
+
+def _comment(record: ClosureRecord, comment_pk: int) -> ReturnComment:
+    comment = record.comments.select_related("author", "answered_by").filter(pk=comment_pk).first()
+    if comment is None:
+        raise Http404("No such comment.")
+    return comment

@@ -1,25 +1,32 @@
 """Episodes (CIN referrals) and their plans with each planned action."""
 
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
 from rest_framework import generics, serializers
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from closewell.cases.models import Episode, EpisodeStatus, Plan, PlannedAction
 from closewell.cases.selectors import episode_get_for_user, episode_plans_for_user, episodes_list_for_user
+from closewell.familyhelp.selectors import loop_back
 
 from .common import TeamSerializer, UserSerializer, int_param
+from .handovers import LoopBackSerializer
 
 
 class EpisodeSerializer(serializers.ModelSerializer):
     team = TeamSerializer()
     worker = UserSerializer(allow_null=True)
     child_name = serializers.CharField(source="child.full_name")
+    loop_back = serializers.SerializerMethodField(
+        help_text="Referred again within 12 months of a closure: that closure, its Closure Record and "
+        "its handover to Family Help, with the signs that were to be watched for. Null otherwise."
+    )
 
     class Meta:
         model = Episode
         fields = [
             "id",
+            "loop_back",
             "child",
             "child_name",
             "referral_date",
@@ -36,6 +43,11 @@ class EpisodeSerializer(serializers.ModelSerializer):
             "is_re_referral",
             "source_id",
         ]
+
+    @extend_schema_field(LoopBackSerializer(allow_null=True))
+    def get_loop_back(self, episode):
+        loop = loop_back(episode) if episode.is_re_referral else None
+        return LoopBackSerializer(loop).data if loop else None
 
 
 class EpisodeList(generics.ListAPIView):

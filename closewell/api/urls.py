@@ -7,7 +7,7 @@ from django.urls import path, re_path
 from django.views.decorators.csrf import csrf_exempt
 from drf_spectacular.views import SpectacularJSONAPIView
 
-from . import children, closures, contacts, copies, episodes, people
+from . import children, closures, contacts, copies, episodes, handovers, people
 
 app_name = "api"
 
@@ -45,6 +45,11 @@ urlpatterns = [
     path(
         "closure-records/<int:pk>/sections/<str:section>/", api(closures.RecordSection), name="record-section"
     ),
+    path(
+        "closure-records/<int:pk>/comments/<int:comment_pk>/",
+        api(closures.RecordComment),
+        name="record-comment",
+    ),
     path("closure-records/<int:pk>/submit/", api(closures.RecordSubmit), name="record-submit"),
     path("closure-records/<int:pk>/return/", api(closures.RecordReturn), name="record-return"),
     path("closure-records/<int:pk>/authorise/", api(closures.RecordAuthorise), name="record-authorise"),
@@ -54,5 +59,8 @@ urlpatterns = [
     path(
         "closure-records/<int:pk>/copies/<int:copy_pk>/release/", api(copies.CopyRelease), name="copy-release"
     ),
+    path("handovers/", api(handovers.HandoverList), name="handovers"),
+    path("handovers/<int:pk>/", api(handovers.HandoverDetail), name="handover"),
+    path("handovers/<int:pk>/acknowledge/", api(handovers.HandoverAcknowledge), name="handover-acknowledge"),
     re_path(r"^(?P<rest>[\s\S]*)$", not_found),  # any path, line breaks included
 ]

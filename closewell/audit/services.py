@@ -11,6 +11,7 @@ import json
 import logging
 import threading
 import time
+from types import SimpleNamespace
 
 from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
@@ -86,6 +87,29 @@ def log_event(
     event.save(force_insert=True)
     transaction.on_commit(_seal_soon, robust=True)
     return event
+
+
+class AuditTrail:
+    """What an export of the trail is about: the trail, up to the newest event exported (there is no
+    row for an export; the event's object id is that newest event's id, 0 when none was)."""
+
+    _meta = SimpleNamespace(label="audit.AuditTrail")
+
+    def __init__(self, up_to: int | None):
+        self.pk = up_to or 0
+
+
+def audit_trail_exported(*, actor, events: int, up_to: int | None, filters: dict[str, str]) -> AuditEvent:
+    """Who took a copy of the trail, when, and which part (its filters and search): an investigation's
+    export is itself on the trail."""
+    shown = "; ".join(f"{name}={value}" for name, value in sorted(filters.items())) or "everything"
+    return log_event(
+        actor=actor,
+        action=Action.EXPORT,
+        obj=AuditTrail(up_to),
+        summary=f"Exported the audit trail ({events} events): {shown}",
+        after={"events": events, "filters": filters},
+    )
 
 
 _last_seal = 0.0

@@ -87,7 +87,8 @@ class ContactForm(VersionedForm):
         super().__init__(*args, **kwargs)
         self.episode = episode
         labels = {
-            link.person_id: f"{link.person.full_name} ({link.get_relationship_display()})" for link in family
+            link.person_id: f"{link.person.full_name} ({link.get_relationship_display().lower()})"
+            for link in family
         }
         field = self.fields["people_seen"]
         field.queryset = Person.objects.filter(pk__in=labels).order_by("last_name", "first_name")

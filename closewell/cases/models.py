@@ -253,7 +253,7 @@ class ChildPerson(TimeStampedModel):
         ]
 
     def __str__(self) -> str:
-        return f"{self.person} ({self.get_relationship_display()} of {self.child})"
+        return f"{self.person} ({self.get_relationship_display().lower()} of {self.child})"
 
     @property
     def is_parent_or_carer(self) -> bool:

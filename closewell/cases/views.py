@@ -12,7 +12,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
-from closewell.accounts.permissions import case_permissions, user_permissions
+from closewell.accounts.permissions import CLOSED_CASE_REFUSAL, case_permissions, user_permissions
 from closewell.web.editing import versioned_edit
 from closewell.web.pagination import page_query, pagination
 
@@ -31,7 +31,7 @@ from .selectors import (
 PAGE_SIZE = 25
 STATUS_TAGS = {
     EpisodeStatus.OPEN: "govuk-tag--blue",
-    EpisodeStatus.CLOSING: "govuk-tag--yellow",
+    EpisodeStatus.CLOSING: "govuk-tag--purple",  # yellow reads as the keyboard focus highlight
     EpisodeStatus.CLOSED: "govuk-tag--grey",
 }
 
@@ -194,17 +194,6 @@ def contacts(request, pk: int, episode_pk: int):
 # --- Recording on a case --------------------------------------------------------------------------
 
 
-CLOSED_CASE = (
-    "A closed case cannot be changed: nothing more can be recorded on it once its Closure Record "
-    "is authorised."
-)
-
-
-def _refuse_recording(episode) -> None:
-    """403, saying why when the reason is that the case is closed (the 403 page says so only then)."""
-    raise PermissionDenied(CLOSED_CASE if episode.is_closed else "")
-
-
 def _open_case(request, pk: int, *, audit: bool):
     """The child and their open episode, when this user may record on it; 403 otherwise.
 
@@ -214,9 +203,10 @@ def _open_case(request, pk: int, *, audit: bool):
     case = child_case(child)
     episode = case["current"]
     if episode is None:
-        raise PermissionDenied(CLOSED_CASE)
-    if not case_permissions(request.user, episode).can_edit:
-        _refuse_recording(episode)
+        raise PermissionDenied(CLOSED_CASE_REFUSAL)
+    access = case_permissions(request.user, episode)
+    if not access.can_edit:
+        raise PermissionDenied(access.edit_refusal)
     return child, case, episode
 
 
@@ -273,7 +263,7 @@ def contact_edit(request, pk: int, contact_pk: int):
         episode__child=child,
     )
     if not case_permissions(request.user, contact.episode).can_edit:
-        _refuse_recording(contact.episode)
+        raise PermissionDenied
     family = list(ChildPerson.objects.filter(child=child).select_related("person"))
 
     def saved_now():
@@ -337,7 +327,7 @@ def action_edit(request, pk: int, action_pk: int):
         episode__child=child,
     )
     if not case_permissions(request.user, action.episode).can_edit:
-        _refuse_recording(action.episode)
+        raise PermissionDenied
     plans = list(action.episode.plans.all())
     return _form_page(
         request,

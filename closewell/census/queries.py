@@ -13,6 +13,7 @@ import bisect
 import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
 
 from django.db.models import Exists, OuterRef, Prefetch, Q
 
@@ -174,6 +175,31 @@ def to_record(child: Child, year: int, cp_history: list[tuple[dt.date, int]] | N
         # An unborn child's disability is left blank (DfE's guide; rule 8540 asks only of the born).
         disabilities=list(child.disabilities or []) if child.date_of_birth else [],
         episodes=episodes,
+    )
+
+
+@dataclass(frozen=True)
+class ReturnCounts:
+    """How big a census return is."""
+
+    children: int
+    episodes: int
+    closures: int
+
+
+def return_counts(year: int, *, team_ids: Iterable[int] | None = None) -> ReturnCounts:
+    """The children in the return of `year`, their episodes open in the year, and the closures in it:
+    episodes whose closure date falls in the year (a closure after 31 March is next year's). Counted in
+    the database, so the pages can show them without reading every child."""
+    episodes = Episode.objects.filter(episodes_in_year_q(year))
+    if team_ids is not None:
+        episodes = episodes.filter(team_id__in=list(team_ids))
+    return ReturnCounts(
+        children=children_in_year(year, team_ids=team_ids).count(),
+        episodes=episodes.count(),
+        closures=episodes.filter(
+            closure_date__gte=year_start(year), closure_date__lte=reference_date(year)
+        ).count(),
     )
 
 

@@ -14,7 +14,7 @@ from closewell.web.pagination import pagination
 
 from .forms import CensusYearForm, current_census_year
 from .quality import check_children
-from .queries import stream_children
+from .queries import return_counts, stream_children
 from .services import census_header, export_audit
 from .writer import iter_census
 
@@ -58,6 +58,7 @@ def quality(request):
         {
             "form": form,
             "year": year,
+            "counts": return_counts(year, team_ids=teams),
             "page": page,
             "pages": pagination(request, page),
             "children_count": len(rows),

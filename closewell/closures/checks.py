@@ -17,6 +17,10 @@ from closewell.core import date_rules
 from .content import identified_domestic_abuse, needs_interpreter, parents_and_carers
 from .models import ClosureRecord, Section
 
+# The signatures are a task of the record, not a section it writes: its problems name this key.
+SIGNATURES = "signatures"
+SIGNATURES_LABEL = "Signatures"
+
 
 @dataclass(frozen=True)
 class Problem:
@@ -28,7 +32,7 @@ class Problem:
 
     @property
     def section_label(self) -> str:
-        return Section(self.section).label
+        return SIGNATURES_LABEL if self.section == SIGNATURES else Section(self.section).label
 
     def __str__(self) -> str:
         return f"{self.lead}{self.section_label}: {self.message}"
@@ -228,6 +232,13 @@ def date_checks(record: ClosureRecord) -> list[tuple]:
         ("child_discussed_date", "closure.child_discussed_date", record.child_discussed_date, {}),
         ("interpreted_on", "closure.interpreted_on", record.interpreted_on, {}),
     ]
+    # The handover to Family Help's one date (its row is the familyhelp app's).
+    consent = None
+    if record.pk:
+        consent = ClosureRecord.objects.filter(pk=record.pk).values_list("handover__consent_date", flat=True)[
+            0
+        ]
+    found.append(("consent_date", "handover.consent_date", consent, {}))
     if record.pk:
         for view in record.parent_views.select_related("person"):
             found.append(
@@ -245,6 +256,7 @@ DATE_SECTIONS = {
     "decision_date": Section.REASON,
     "child_discussed_date": Section.CHILD_VIEWS,
     "interpreted_on": Section.INTERPRETING,
+    "consent_date": Section.HANDOVER,
 }
 
 
@@ -273,7 +285,8 @@ def check_dates(record: ClosureRecord):
     if future:  # the case closes, at the latest, when authorised: nothing is dated after today
         yield Problem(
             Section.INTERVENTIONS,
-            "A contact is dated in the future. Correct its date: nothing can be recorded after closure.",
+            "The date of a contact must be today or in the past. Correct it on the case: nothing can be "
+            "recorded after closure.",
         )
 
 
@@ -287,3 +300,35 @@ def check_letter(record: ClosureRecord):
     absence for a child of 5 or over is a note on check answers and the manager's review
     (closures.selectors.letter_note), never a problem."""
     return iter(())
+
+
+def check_comments(record: ClosureRecord):
+    """Each of the manager's comments is answered and marked dealt with before the record goes back:
+    a return loop closes only when the worker has said what they did about every comment."""
+    for comment in record.comments.filter(resolved=False).order_by("pk"):
+        yield Problem(
+            comment.section,
+            "Answer the manager's comment and mark it dealt with: “" + _quote(comment.text) + "”",
+            "",
+            rule="comment",
+        )
+
+
+def _quote(text: str, limit: int = 80) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[:limit].rsplit(" ", 1)[0] + "…"
+
+
+def check_signatures(record: ClosureRecord, digest: str):
+    """A signature is bound to what was signed (its SHA-256). Once the record says something else,
+    the signature no longer covers it: the person signs again, or the worker records why their
+    signature still stands (documents.services.signature_keep), before submit and authorisation."""
+    for signature in record.signatures.all():
+        if signature.is_out_of_date(digest):
+            yield Problem(
+                SIGNATURES,
+                f"{signature.signer_name}'s signature is out of date: the record changed after they "
+                "signed. Ask them to sign again, or record why their signature still stands.",
+                "",
+                rule="signature",
+            )

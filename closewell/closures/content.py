@@ -34,12 +34,18 @@ def period_start(episode: Episode) -> dt.date:
     return max(starts)
 
 
+def family_links(episode: Episode) -> list[ChildPerson]:
+    """The child's family (ChildPerson links with their person), in the order they were added: from
+    the prefetch of selectors.record_get_for_user when the record was read through it, so the page's
+    many helpers read the family once."""
+    child = episode.child
+    if "relationships" in getattr(child, "_prefetched_objects_cache", {}):
+        return list(child.relationships.all())
+    return list(ChildPerson.objects.filter(child_id=child.pk).select_related("person").order_by("pk"))
+
+
 def parents_and_carers(episode: Episode) -> list[ChildPerson]:
-    return [
-        link
-        for link in ChildPerson.objects.filter(child_id=episode.child_id).select_related("person")
-        if link.relationship in PARENT_OR_CARER
-    ]
+    return [link for link in family_links(episode) if link.relationship in PARENT_OR_CARER]
 
 
 def needs_interpreter(episode: Episode) -> list[ChildPerson]:
@@ -68,9 +74,7 @@ def dates_seen(episode: Episode, on: dt.date | None = None) -> dict:
         .prefetch_related("people_seen")
         .order_by("occurred_at")
     )
-    relation = {
-        link.person_id: link.get_relationship_display() for link in ChildPerson.objects.filter(child=child)
-    }
+    relation = {link.person_id: link.get_relationship_display() for link in family_links(episode)}
     child_rows: list[dict] = []
     people: dict[int, dict] = {}
     for contact in contacts:
@@ -124,7 +128,10 @@ def review_groups(episode: Episode) -> dict:
     looked_after = episode.child.is_looked_after() or any(
         p.start_date >= episode.referral_date for p in episode.child.looked_after_periods.all()
     )
-    actions = list(episode.actions.all().order_by("start_date", "pk"))
+    if "actions" in getattr(episode, "_prefetched_objects_cache", {}):  # ordered so by the record selector
+        actions = list(episode.actions.all())
+    else:
+        actions = list(episode.actions.order_by("start_date", "pk"))
     groups = [
         {
             "title": Domain(domain).label
@@ -173,9 +180,7 @@ def family(episode: Episode) -> list[dict]:
             "lives_with_child": link.lives_with_child,
             "may_share": link.may_share_contact_details,
         }
-        for link in ChildPerson.objects.filter(child_id=episode.child_id)
-        .select_related("person")
-        .order_by("pk")
+        for link in family_links(episode)
     ]
 
 

@@ -508,48 +508,55 @@ class AddendumForm(SectionForm):
     )
 
 
-COMMENT_ROWS = 3
+# A page's "Add another comment" stops here on one section (the API takes any number).
+MAX_COMMENTS_PER_SECTION = 20
+RETURN_FORM_ID = "return-form"
 
 
 class ReturnForm(GovukForm):
-    """A manager's comments, each tied to a section; empty rows are ignored."""
+    """A manager's comments, written beside the sections they are about: each section's card on the
+    review page has a box ("Add a comment"), and "Add another comment" gives it one more, so a
+    section takes any number. Empty boxes are ignored; at least one comment is needed.
 
-    non_field_error_anchor = "id_comment_1_text"
+    The boxes sit beside the cards, outside the form element, and belong to it by its id
+    (RETURN_FORM_ID); `counts` says how many boxes each section has ({section: n})."""
 
-    def __init__(self, *args, sections: list[tuple[str, str]], **kwargs):
+    def __init__(self, *args, sections: list[tuple[str, str]], counts: dict | None = None, **kwargs):
         super().__init__(*args, **kwargs)
-        choices = [("", "Choose a section"), *sections]
-        for n in range(1, COMMENT_ROWS + 1):
-            self.fields[f"comment_{n}_section"] = forms.ChoiceField(
-                label="Section",
-                choices=choices,
-                required=False,
-                error_messages={"invalid_choice": "Choose a section from the list"},
-            )
-            self.fields[f"comment_{n}_text"] = forms.CharField(
-                label="What needs amending",
-                required=False,
-                widget=forms.Textarea(attrs={"rows": 4}),
-            )
+        self.section_titles = dict(sections)
+        self.counts = {}
+        for key, title in sections:
+            n = _count((counts or {}).get(key))
+            self.counts[key] = n
+            for i in range(1, n + 1):
+                self.fields[f"comment_{key}_{i}"] = forms.CharField(
+                    label=f"Comment on “{title}”" if n == 1 else f"Comment {i} on “{title}”",
+                    required=False,
+                    widget=forms.Textarea(attrs={"rows": 3, "form": RETURN_FORM_ID}),
+                )
+        if sections:
+            self.non_field_error_anchor = f"id_comment_{sections[0][0]}_1"
 
-    def rows(self):
-        for n in range(1, COMMENT_ROWS + 1):
-            yield n, self[f"comment_{n}_section"], self[f"comment_{n}_text"]
+    def boxes(self, key: str) -> list:
+        """The comment boxes beside one section's card."""
+        return [self[f"comment_{key}_{i}"] for i in range(1, self.counts.get(key, 0) + 1)]
+
+    def has_text(self, key: str) -> bool:
+        return any((box.value() or "").strip() for box in self.boxes(key))
 
     def clean(self):
         cleaned = super().clean()
-        for n in range(1, COMMENT_ROWS + 1):
-            section = cleaned.get(f"comment_{n}_section")
-            words = (cleaned.get(f"comment_{n}_text") or "").strip()
-            if words and not section:
-                self.add_error(f"comment_{n}_section", f"Choose the section comment {n} is about")
+        if not any((value or "").strip() for name, value in cleaned.items() if name.startswith("comment_")):
+            raise forms.ValidationError("Write a comment beside each section that needs amending")
         return cleaned
 
     def comments(self) -> list[tuple[str, str]]:
+        """(section, text) of each comment written, in the record's order."""
         return [
-            (self.cleaned_data[f"comment_{n}_section"], self.cleaned_data[f"comment_{n}_text"])
-            for n in range(1, COMMENT_ROWS + 1)
-            if (self.cleaned_data.get(f"comment_{n}_text") or "").strip()
+            (key, self.cleaned_data[f"comment_{key}_{i}"])
+            for key, n in self.counts.items()
+            for i in range(1, n + 1)
+            if (self.cleaned_data.get(f"comment_{key}_{i}") or "").strip()
         ]
 
 
@@ -563,6 +570,55 @@ class AddendumReasonForm(GovukForm):
         widget=forms.Textarea(attrs={"rows": 4}),
         error_messages={"required": "Enter why the authorised record needs an addendum"},
     )
+
+
+def _count(value) -> int:
+    """How many boxes a section has, from the page (a number the browser sent back): 1 to the most."""
+    try:
+        n = int(value)
+    except (TypeError, ValueError):
+        return 1
+    return max(1, min(n, MAX_COMMENTS_PER_SECTION))
+
+
+def return_counts(data, sections: list[tuple[str, str]]) -> tuple[dict, str]:
+    """The boxes each section had on the page posted, plus one on the section whose "Add another
+    comment" was pressed (that section's key, or "")."""
+    counts = {key: _count(data.get(f"count_{key}")) for key, _ in sections}
+    added = data.get("add", "")
+    if added in counts:
+        counts[added] = min(counts[added] + 1, MAX_COMMENTS_PER_SECTION)
+    else:
+        added = ""
+    return counts, added
+
+
+class CommentAnswerForm(GovukForm):
+    """The worker's answer to one of the manager's comments, and whether it is dealt with."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput)
+    answer = forms.CharField(
+        label="Your answer",
+        help_text="Say what you changed, or why you did not change anything.",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    dealt_with = forms.BooleanField(label="I have dealt with this comment", required=False)
+
+    def __init__(self, *args, comment, **kwargs):
+        kwargs.setdefault("prefix", f"comment-{comment.pk}")
+        kwargs.setdefault(
+            "initial", {"version": comment.version, "answer": comment.answer, "dealt_with": comment.resolved}
+        )
+        super().__init__(*args, **kwargs)
+        self.comment = comment
+        self.non_field_error_anchor = self["answer"].anchor
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("dealt_with") and not (cleaned.get("answer") or "").strip():
+            self.add_error("answer", "Write your answer before marking the comment dealt with")
+        return cleaned
 
 
 class WithdrawForm(GovukForm):

@@ -42,8 +42,14 @@ class Section(models.TextChoices):
     PARENT_VIEWS = "parent_views", "Views of parents and carers"
     DOMESTIC_ABUSE = "domestic_abuse", "Domestic abuse"
     INTERPRETING = "interpreting", "Interpreting"
+    HANDOVER = "handover", "Handover to Family Help"
     LETTER = "letter", "A letter to the child"
     ADDENDUM = "addendum", "Correction (addendum)"
+
+
+# The sections a manager's return comment may name: every one but the handover to Family Help, whose
+# rows live in the familyhelp app, until a closures migration widens ReturnComment.section's choices.
+COMMENTABLE = [(key, label) for key, label in Section.choices if key != "handover"]
 
 
 class ClosureRecord(TimeStampedModel):
@@ -220,13 +226,29 @@ class Contribution(models.Model):
 
 
 class ReturnComment(TimeStampedModel):
-    """A manager's comment on a section when returning a record for amendment."""
+    """A manager's comment beside a section when returning a record for amendment, and the worker's
+    answer to it.
+
+    `round` numbers the returns (the first return's comments are round 1), so the manager reading the
+    record submitted again sees the comments of their latest return. `section_before` is the section's
+    part of the record as it stood at the return (sections.SectionSpec.content_of, JSON-safe): the
+    page shows what changed in the section since. The worker answers each comment and marks it dealt
+    with (`resolved`); a record with a comment not dealt with cannot be submitted again."""
 
     record = models.ForeignKey(ClosureRecord, on_delete=models.CASCADE, related_name="comments")
-    section = models.CharField(max_length=20, choices=Section.choices)
+    section = models.CharField(max_length=20, choices=COMMENTABLE)
     text = models.TextField()
     author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    resolved = models.BooleanField(default=False)
+    resolved = models.BooleanField("dealt with", default=False)
+    round = models.PositiveIntegerField("return", default=1)
+    section_before = models.JSONField("the section when it was returned", null=True, blank=True)
+    answer = models.TextField("your answer", blank=True)
+    answered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    answered_at = models.DateTimeField(null=True, blank=True)
+    dealt_with_at = models.DateTimeField(null=True, blank=True)
+    version = models.PositiveIntegerField(default=1)
 
     class Meta:
         ordering = ["pk"]

@@ -11,14 +11,21 @@ To add a section: README.md, "How to add a section".
 
 from __future__ import annotations
 
+import hashlib
+import json
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
 
 from closewell.cases.models import PlannedAction
 from closewell.core.printing import date_words, paragraphs
+from closewell.familyhelp import checks as handover_checks
+from closewell.familyhelp import content as handover
+from closewell.familyhelp.forms import HandoverForm
+from closewell.familyhelp.models import Handover
 
 from . import checks, content, forms
 from .models import ClosureRecord, ParentView, Section
@@ -64,6 +71,9 @@ class Rows:
     of: Callable[[ClosureRecord], Iterable[models.Model]]
     key: str  # the attribute `data` names each row by
     missing: str  # the refusal when `data` names a row that is not this record's
+    # For a section of one row the record may not have yet (the handover): the new, unsaved row,
+    # made on the first save of the section (when `data` names the record's own id).
+    make: Callable[[ClosureRecord], models.Model] | None = None
 
 
 @dataclass(frozen=True)
@@ -513,6 +523,24 @@ def letter_advice(record: ClosureRecord, spec: SectionSpec) -> list[AdviceTarget
     ]
 
 
+# The handover's prose, in the order the writing advice reads it.
+HANDOVER_PROSE = ("summary", "signs_to_watch", "continuing_support", "outstanding_actions", "consent_scope")
+
+
+def handover_advice(record: ClosureRecord, spec: SectionSpec) -> list[AdviceTarget]:
+    """The handover's prose, written for someone outside children's social care."""
+    row = Handover.objects.filter(record=record).first() or Handover(record=record)
+    return [
+        AdviceTarget(
+            name,
+            str(Handover._meta.get_field(name).verbose_name).capitalize(),
+            getattr(row, name),
+            {"min_words": spec.min_words if name == "summary" else 0, "about": spec.about},
+        )
+        for name in HANDOVER_PROSE
+    ]
+
+
 # --- The registry -----------------------------------------------------------------------------------
 
 SECTIONS: tuple[SectionSpec, ...] = (
@@ -648,6 +676,39 @@ SECTIONS: tuple[SectionSpec, ...] = (
         # Names, a language and a date: nothing for the writing advice to read.
     ),
     SectionSpec(
+        Section.HANDOVER,
+        form=HandoverForm,
+        check=handover_checks.check_handover,
+        due=handover.handover_due,
+        rows=Rows(
+            model=Handover,
+            fields=(
+                "lead_practitioner",
+                "lead_contact",
+                "consent_given",
+                "consent_by",
+                "consent_date",
+                "consent_scope",
+                "continuing_support",
+                "outstanding_actions",
+                "signs_to_watch",
+                "summary",
+            ),
+            of=lambda record: Handover.objects.filter(record=record),
+            key="record_id",
+            missing="Give the handover by the record's own id.",
+            make=lambda record: Handover(record=record),
+        ),
+        build=handover.handover_content,
+        printed=handover.print_handover,
+        layout="fields",
+        card="familyhelp/record/handover.html",
+        template="familyhelp/section.html",
+        advice=handover_advice,
+        min_words=40,
+        about="what the lead practitioner needs to know",
+    ),
+    SectionSpec(
         Section.LETTER,
         form=forms.LetterForm,
         check=checks.check_letter,
@@ -717,7 +778,10 @@ def problems(record: ClosureRecord) -> list:
     found += [checks.Problem(spec.key, "read it and save it", lead="Check ") for spec in unread(record)]
     if on_record(record):
         found += [*checks.check_census(record), *checks.check_dates(record)]
-    order = [spec.key for spec in SECTIONS]
+    found += checks.check_comments(record)
+    if not record.is_authorised:
+        found += checks.check_signatures(record, signed_sha256(record))
+    order = [spec.key for spec in SECTIONS] + [checks.SIGNATURES]
     return sorted(found, key=lambda p: order.index(p.section))
 
 
@@ -728,6 +792,34 @@ def build_content(record: ClosureRecord) -> dict:
         **content.record_header(record),
         **{spec.part_key: spec.content_of(record) for spec in SECTIONS},
     }
+
+
+def json_safe(content):
+    """Content as JSON holds it (dates as ISO strings): what is frozen and what is hashed."""
+    return json.loads(json.dumps(content, cls=DjangoJSONEncoder))
+
+
+def canonical_sha256(content) -> str:
+    """The SHA-256 of content serialised one way only (keys sorted, no spaces, UTF-8), so the same
+    content always has the same digest."""
+    canonical = json.dumps(json_safe(content), sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    return hashlib.sha256(canonical.encode()).hexdigest()
+
+
+def signed_part(said: dict) -> dict:
+    """What a person signs of what a record says: all of it, less what changes by itself (the child's
+    age today) and what is added only at authorisation (who authorised it, when)."""
+    said = {key: value for key, value in said.items() if key != "authorisation"}
+    if "child" in said:
+        said["child"] = {key: value for key, value in said["child"].items() if key != "age"}
+    return said
+
+
+def signed_sha256(record: ClosureRecord) -> str:
+    """The digest a signature taken now is bound to (the record as built now; once authorised, as
+    frozen): when it differs from the one a signature holds, the record changed after they signed."""
+    said = record.snapshot if record.is_authorised and record.snapshot else build_content(record)
+    return canonical_sha256(signed_part(said))
 
 
 def shown(said: dict) -> list[tuple[SectionSpec, Any]]:

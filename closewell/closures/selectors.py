@@ -2,9 +2,10 @@
 
 import datetime as dt
 import re
+from dataclasses import dataclass
 
 from django.conf import settings
-from django.db.models import QuerySet
+from django.db.models import Prefetch, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
@@ -17,11 +18,13 @@ from closewell.accounts.permissions import (
 )
 from closewell.audit.models import Action, AuditEvent
 from closewell.audit.services import log_event
-from closewell.cases.models import Episode
-from closewell.core.dates import add_working_days
+from closewell.cases.models import ChildPerson, Episode, PlannedAction
+from closewell.core.dates import add_working_days, day_span
 
-from . import sections
-from .models import LIVE, ClosureRecord, Status
+from . import changes, sections
+from .checks import SIGNATURES, SIGNATURES_LABEL
+from .content import parents_and_carers
+from .models import LIVE, ClosureRecord, ReturnComment, Status
 
 
 def record_get_for_user(user, pk: int, *, audit_read: bool = True) -> ClosureRecord:
@@ -29,7 +32,21 @@ def record_get_for_user(user, pk: int, *, audit_read: bool = True) -> ClosureRec
     Reading a Closure Record is audited."""
     episodes = scope_episodes(user, Episode.objects.all())
     record = (
-        ClosureRecord.objects.select_related("episode__child", "episode__team", "author", "authorised_by")
+        ClosureRecord.objects.select_related(
+            "episode__child", "episode__team", "episode__worker", "author", "authorised_by"
+        )
+        # What the record's pages, checks and advice each read of the case, read once
+        # (content.family_links, content.period_start, content.review_groups, the sections' rules).
+        .prefetch_related(
+            "parent_views",
+            "episode__assessments",
+            "episode__child__looked_after_periods",
+            Prefetch(
+                "episode__child__relationships",
+                queryset=ChildPerson.objects.select_related("person").order_by("pk"),
+            ),
+            Prefetch("episode__actions", queryset=PlannedAction.objects.order_by("start_date", "pk")),
+        )
         .filter(pk=pk, episode__in=episodes)
         .first()
     )
@@ -154,6 +171,8 @@ def awaiting_authorisation(user) -> QuerySet:
     return (
         ClosureRecord.objects.filter(status=Status.SUBMITTED, episode__team_id__in=access.team_ids or [])
         .select_related("episode__child", "episode__team", "author")
+        # Who wrote, changed or submitted each one (four eyes), read for the whole queue at once.
+        .prefetch_related("contributions")
         .order_by("submitted_at", "pk")
     )
 
@@ -196,16 +215,18 @@ class TaskStatus:
 def task_list(record: ClosureRecord) -> list[dict]:
     """The GOV.UK task list: each section due on this record with its status and problems.
 
-    Needs attention: a manager's open comment on the section. Check: it holds what was pre-filled
-    from the case and nobody has opened and saved it yet. Completed: no problem left.
+    Needs attention: a manager's comment on the section not yet dealt with. Check: it holds what was
+    pre-filled from the case and nobody has opened and saved it yet. Completed: no problem left. Each
+    task carries the comments of the latest return on its section, answered or not, so the worker
+    sees each beside its section.
     """
     found = sections.problems(record)
-    comments = list(record.comments.filter(resolved=False))
+    comments = latest_comments(record)
     tasks = []
     for spec in sections.due(record):
         section_problems = [p for p in found if p.section == spec.key]
         section_comments = [c for c in comments if c.section == spec.key]
-        if section_comments:
+        if any(not c.resolved for c in section_comments):
             status = TaskStatus.NEEDS_ATTENTION
         elif spec.optional and not spec.started(record):
             status = TaskStatus.OPTIONAL
@@ -274,6 +295,83 @@ def authorise_consequences(record: ClosureRecord) -> dict:
     }
 
 
+def latest_comments(record: ClosureRecord) -> list[ReturnComment]:
+    """The comments of the record's latest return (a record returned twice shows the second
+    return's), oldest first, with who wrote and answered them."""
+    comments = record.comments.select_related("author", "answered_by").order_by("-round", "pk")
+    latest = comments.values_list("round", flat=True).first()
+    return [] if latest is None else list(comments.filter(round=latest))
+
+
+def return_loop(record: ClosureRecord) -> dict[str, dict]:
+    """For the manager reading a record that comes back: by section, the comments of the latest
+    return with the worker's answers, and what changed in the section since the return (word by
+    word, from the section as it stood then to what it says now)."""
+    if record.is_authorised:
+        return {}
+    by_section: dict[str, dict] = {}
+    for comment in latest_comments(record):
+        entry = by_section.get(comment.section)
+        if entry is None:
+            spec = sections.get(comment.section)
+            now = sections.json_safe(spec.content_of(record))
+            before = comment.section_before
+            pieces = [] if before is None else changes.word_diff(before, now)
+            entry = by_section[comment.section] = {
+                "title": spec.title,
+                "comments": [],
+                "pieces": pieces,
+                "changed": changes.changed(pieces),
+                "returned_at": comment.created_at,
+            }
+        entry["comments"].append(comment)
+    return by_section
+
+
+class SignatureStatus:
+    NOT_STARTED = "Not started"
+    IN_PROGRESS = "In progress"
+    COMPLETED = "Completed"
+    OUT_OF_DATE = "Out of date"
+
+
+def signatures_task(record: ClosureRecord) -> dict:
+    """The signatures as a task of the record: the child's and each parent's or carer's signature
+    (or why they did not sign), each marked out of date when the record changed after they signed
+    (the SHA-256 they signed against the record's now: sections.signed_sha256).
+
+    Status: Out of date when any signature is; Completed when the child and every parent or carer
+    have one and none is out of date; In progress when some have; Not started when none has."""
+    digest = sections.signed_sha256(record)
+    signatures = list(
+        record.signatures.select_related("witness", "kept_by", "person").order_by("signer_kind", "pk")
+    )
+    for signature in signatures:
+        signature.out_of_date = signature.is_out_of_date(digest)
+    signed = {s.person_id for s in signatures if s.person_id}
+    child = record.episode.child
+    missing = [] if any(s.signer_kind == "child" for s in signatures) else [child.full_name]
+    missing += [
+        link.person.full_name for link in parents_and_carers(record.episode) if link.person_id not in signed
+    ]
+    if any(s.out_of_date for s in signatures):
+        status = SignatureStatus.OUT_OF_DATE
+    elif not signatures:
+        status = SignatureStatus.NOT_STARTED
+    elif missing:
+        status = SignatureStatus.IN_PROGRESS
+    else:
+        status = SignatureStatus.COMPLETED
+    return {
+        "key": SIGNATURES,
+        "label": SIGNATURES_LABEL,
+        "status": status,
+        "signatures": signatures,
+        "missing": missing,
+        "digest": digest,
+    }
+
+
 def letter_note(record: ClosureRecord) -> str:
     """'Sam is 9: there is no letter to Sam', for a Closure Record of a child of 5 or over with no
     letter to the child (sections.LETTER_EXPECTED_FROM). A note for the worker and the manager: the
@@ -287,10 +385,62 @@ def letter_note(record: ClosureRecord) -> str:
     return f"{child.first_name} is {age}: there is no letter to {child.first_name}."
 
 
-def record_history(record: ClosureRecord) -> QuerySet:
-    """Who did what to a record, and who read it, oldest first (shown to managers)."""
-    return (
+@dataclass
+class HistoryEntry:
+    """One line of a record's History page: an event, or one person's repeated views of the record
+    between two changes to it (`views` of them, from `first_at` to `at`)."""
+
+    at: dt.datetime
+    actor: object
+    action: str
+    summary: str
+    views: int = 0
+    first_at: dt.datetime | None = None
+
+    @property
+    def is_views(self) -> bool:
+        return self.views > 1
+
+    @property
+    def days(self) -> str:
+        """The days the views were on, in local time."""
+        return day_span(timezone.localdate(self.first_at or self.at), timezone.localdate(self.at))
+
+
+def record_history(record: ClosureRecord) -> list[HistoryEntry]:
+    """Who did what to a record, and who read it, newest first (shown to managers). Reads between two
+    changes are one line per reader ("Viewed 14 times by Sam Jones, 3–25 November 2026"), so the
+    changes are not lost among them; every change is a line of its own."""
+    events = (
         AuditEvent.objects.filter(object_type="closures.ClosureRecord", object_id=str(record.pk))
         .select_related("actor")
-        .order_by("pk")
+        .order_by("-at", "-pk")
     )
+    return group_reads(events.iterator(chunk_size=2000))
+
+
+def group_reads(events) -> list[HistoryEntry]:
+    """Events, newest first, as history lines: each person's reads between two other events become
+    one line, placed by their latest read; every other event is a line of its own."""
+    entries: list[HistoryEntry] = []
+    reads: dict[int | None, HistoryEntry] = {}
+
+    def close_reads() -> None:
+        entries.extend(sorted(reads.values(), key=lambda entry: entry.at, reverse=True))
+        reads.clear()
+
+    for event in events:
+        if event.action != Action.VIEW:
+            close_reads()
+            entries.append(HistoryEntry(event.at, event.actor, event.action, event.summary))
+            continue
+        seen = reads.get(event.actor_id)
+        if seen is None:
+            reads[event.actor_id] = HistoryEntry(
+                event.at, event.actor, event.action, event.summary, views=1, first_at=event.at
+            )
+        else:
+            seen.views += 1
+            seen.first_at = event.at
+    close_reads()
+    return entries

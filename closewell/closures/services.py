@@ -4,18 +4,13 @@ Every status change goes through transition(); authorisation closes the episode 
 transaction, because the case is closed from the moment a team manager authorises the record.
 """
 
-import hashlib
-import json
-
 from django.core.exceptions import PermissionDenied
-from django.core.mail import send_mail
-from django.core.serializers.json import DjangoJSONEncoder
 from django.db import transaction
 from django.utils import timezone
 
 from closewell.accounts.models import User
 from closewell.accounts.permissions import case_permissions, record_permissions
-from closewell.audit.models import Action
+from closewell.audit.models import Action, AuditEvent
 from closewell.audit.services import log_event
 from closewell.cases.models import Episode, EpisodeStatus, WorkKind
 from closewell.cases.services import field_values
@@ -23,6 +18,7 @@ from closewell.core import date_rules
 from closewell.core.dates import long_date
 from closewell.core.errors import DomainError, NotPermitted
 from closewell.core.text import TEXT_MAX
+from closewell.outbox.services import email_queue
 
 from . import sections
 from .checks import Problem, date_checks
@@ -60,9 +56,8 @@ class RecordIncomplete(DomainError):
 
 
 def _notify(recipients, subject: str, body: str) -> None:
-    emails = [u.email for u in recipients if u.email]
-    if emails:
-        transaction.on_commit(lambda: send_mail(subject, body, None, emails, fail_silently=True))
+    """Tell people of a change, through the outbox: in the change's transaction, sent after it commits."""
+    email_queue(to=[u.email for u in recipients], subject=subject, body=body)
 
 
 def _prefill_involvement(episode: Episode) -> str:
@@ -250,6 +245,8 @@ def _write_rows(spec: sections.SectionSpec, record: ClosureRecord, data: dict) -
     """A section that writes other rows (the review's actions, the parents' views): each row named
     in `data` must be the record's; a row with a version moves to the next one."""
     rows = {getattr(row, spec.rows.key): row for row in spec.rows.of(record)}
+    if spec.rows.make and not rows:  # a one-row section written for the first time (the handover)
+        rows = {record.pk: spec.rows.make(record)}
     for key, values in data.items():
         row = rows.get(int(key))
         if row is None:
@@ -260,8 +257,8 @@ def _write_rows(spec: sections.SectionSpec, record: ClosureRecord, data: dict) -
         if unknown:
             raise DomainError(f"Unknown fields for this section: {', '.join(sorted(unknown))}.")
         for name in spec.rows.fields:
-            if name in values:
-                setattr(row, name, values[name])
+            if name in values:  # a foreign key (the handover's lead practitioner) is given by its id
+                setattr(row, row._meta.get_field(name).attname, values[name])
         if spec.clear:
             spec.clear(row)
         changed = list(spec.rows.fields)
@@ -269,7 +266,10 @@ def _write_rows(spec: sections.SectionSpec, record: ClosureRecord, data: dict) -
             _claim_row(row, read)
             changed.append("version")
         row.full_clean()
-        row.save(update_fields=[*changed, "updated_at"])
+        if row.pk is None:
+            row.save()
+        else:
+            row.save(update_fields=[*changed, "updated_at"])
 
 
 def _refuse_impossible_dates(record: ClosureRecord, section: str, data: dict) -> None:
@@ -279,6 +279,8 @@ def _refuse_impossible_dates(record: ClosureRecord, section: str, data: dict) ->
         changed = {
             f"parent_{int(pk)}_discussed_date" for pk, values in data.items() if "discussed_date" in values
         }
+    elif section == Section.HANDOVER:  # one row, by the record's id
+        changed = {name for values in data.values() for name in values}
     else:
         changed = set(data)
     checks = [
@@ -335,6 +337,7 @@ def closure_update(*, actor, record: ClosureRecord, section: str, version: int, 
     record.full_clean()
     record.save()
     contribution_note(record=record, user=actor, kind=ContributionKind.EDITED)
+    note_signatures_out_of_date(actor=actor, record=record, why=f"“{spec.title}” was changed")
     log_event(
         actor=actor,
         action=Action.UPDATE,
@@ -345,6 +348,42 @@ def closure_update(*, actor, record: ClosureRecord, section: str, version: int, 
         after={"section": section, "data": data, **field_values(record)},
     )
     return record
+
+
+def note_signatures_out_of_date(*, actor, record: ClosureRecord, why: str) -> list:
+    """After a change to what the record says: each signature that covered the record until now and
+    no longer does is audited as out of date (once, when it goes out of date). The state itself is
+    worked out from the digests whenever it is shown or checked (checks.check_signatures)."""
+    bound = [s for s in record.signatures.all() if s.is_bound]
+    if not bound:
+        return []
+    digest = sections.signed_sha256(record)
+    gone = []
+    for signature in bound:
+        if not signature.is_out_of_date(digest):
+            continue
+        already = AuditEvent.objects.filter(
+            object_type=signature._meta.label,
+            object_id=str(signature.pk),
+            summary__startswith=OUT_OF_DATE_SUMMARY,
+            at__gte=signature.kept_at or signature.created_at,
+        ).exists()
+        if already:
+            continue
+        log_event(
+            actor=actor,
+            action=Action.UPDATE,
+            obj=signature,
+            child_id=record.episode.child_id,
+            summary=f"{OUT_OF_DATE_SUMMARY}: {signature.signer_name} ({why})",
+            before={"signed_sha256": signature.content_sha256, "kept_sha256": signature.kept_sha256},
+            after={"record_sha256": digest},
+        )
+        gone.append(signature)
+    return gone
+
+
+OUT_OF_DATE_SUMMARY = "Signature out of date"
 
 
 DECISION_FIELDS = ("decision_maker", "decision_by", "decision_by_role")
@@ -393,7 +432,6 @@ def closure_submit(*, actor, record: ClosureRecord) -> ClosureRecord:
     if not record_permissions(actor, record).can_submit:
         raise PermissionDenied
     _require_complete(record)
-    record.comments.filter(resolved=False).update(resolved=True)
     contribution_note(record=record, user=actor, kind=ContributionKind.SUBMITTED)
     record = transition(
         actor=actor,
@@ -412,24 +450,53 @@ def closure_submit(*, actor, record: ClosureRecord) -> ClosureRecord:
 
 @transaction.atomic
 def closure_return(*, actor, record: ClosureRecord, comments: list[tuple[str, str]]) -> ClosureRecord:
-    """Return a submitted record for amendment with comments tied to sections."""
+    """Return a submitted record for amendment with comments, each beside the section it is about
+    (any number, several on one section too). Each comment keeps the section as it stands now, so
+    when the record comes back the manager sees what changed in that section since the return."""
     record = _lock(record)
     if not record_permissions(actor, record).is_reviewer:
         raise PermissionDenied
-    comments = [(section, text.strip()) for section, text in comments if text and text.strip()]
+    comments = [(section, (text or "").strip()) for section, text in comments]
+    comments = [(section, text) for section, text in comments if text]
     if not comments:
         raise DomainError("Write at least one comment saying what to amend.", field="comments")
-    if any(sections.get(section) is None for section, _ in comments):
+    if any(not sections.section_required(record, section) for section, _ in comments):
         raise DomainError("Choose the section each comment is about.", field="comments")
+    last = record.comments.order_by("-round").values_list("round", flat=True).first() or 0
+    before = {
+        section: sections.json_safe(sections.get(section).content_of(record)) for section, _ in comments
+    }
     new = [
-        ReturnComment(record=record, section=section, text=text, author=actor) for section, text in comments
+        ReturnComment(
+            record=record,
+            section=section,
+            text=text,
+            author=actor,
+            round=last + 1,
+            section_before=before[section],
+        )
+        for section, text in comments
     ]
     for comment in new:
         comment.full_clean()
     record = transition(
         actor=actor, record=record, to=Status.RETURNED, summary="Returned the Closure Record for amendment"
     )
-    ReturnComment.objects.bulk_create(new)
+    for comment in new:
+        comment.save()
+        log_event(
+            actor=actor,
+            action=Action.CREATE,
+            obj=comment,
+            child_id=record.episode.child_id,
+            summary=f"Commented on “{comment.get_section_display()}” returning the Closure Record",
+            after={
+                "record": record.pk,
+                "section": comment.section,
+                "round": comment.round,
+                "text": comment.text,
+            },
+        )
     _notify(
         [record.author],
         "Closure Record returned for amendment",
@@ -439,12 +506,73 @@ def closure_return(*, actor, record: ClosureRecord, comments: list[tuple[str, st
     return record
 
 
+@transaction.atomic
+def comment_answer(
+    *, actor, comment: ReturnComment, version: int, answer: str, dealt_with: bool
+) -> ReturnComment:
+    """The worker answers a manager's comment and marks it dealt with (or not yet). A comment is
+    dealt with only once answered, so the manager reads what was done about it. While the record
+    may be edited only; `version` is the comment's version as read, so a second tab never silently
+    overwrites an answer."""
+    record = _lock(comment.record)
+    if not record_permissions(actor, record).can_answer_comments:
+        if not record.is_editable:
+            raise DomainError(
+                f"This record is {record.get_status_display().lower()}: its comments cannot be answered."
+            )
+        raise PermissionDenied
+    comment = ReturnComment.objects.select_for_update().get(pk=comment.pk, record=record)
+    if comment.version != version:
+        raise DomainError(COMMENT_STALE_MESSAGE, field="answer")
+    answer = (answer or "").strip()
+    if dealt_with and not answer:
+        raise DomainError("Write your answer before marking the comment dealt with.", field="answer")
+    before = {"answer": comment.answer, "dealt_with": comment.resolved}
+    now = timezone.now()
+    if answer != comment.answer:
+        comment.answer, comment.answered_by, comment.answered_at = answer, actor, now
+    if dealt_with != comment.resolved:
+        comment.resolved = dealt_with
+        comment.dealt_with_at = now if dealt_with else None
+    comment.version += 1
+    comment.full_clean()
+    comment.save()
+    where = f"“{comment.get_section_display()}”"
+    if before["answer"] != comment.answer:
+        log_event(
+            actor=actor,
+            action=Action.UPDATE,
+            obj=comment,
+            child_id=record.episode.child_id,
+            summary=f"Answered the manager's comment on {where}",
+            before={"answer": before["answer"]},
+            after={"answer": comment.answer},
+        )
+    if before["dealt_with"] != comment.resolved:
+        log_event(
+            actor=actor,
+            action=Action.UPDATE,
+            obj=comment,
+            child_id=record.episode.child_id,
+            summary=f"Marked the manager's comment on {where} "
+            + ("dealt with" if comment.resolved else "not dealt with yet"),
+            before={"dealt_with": before["dealt_with"]},
+            after={"dealt_with": comment.resolved},
+        )
+    return comment
+
+
+COMMENT_STALE_MESSAGE = (
+    "This answer was changed since you opened the page. Your text is shown below: check the answer "
+    "saved now, then save yours again."
+)
+
+
 def freeze(record: ClosureRecord) -> tuple[dict, str]:
     """The record's content (sections.build_content) as JSON-safe data and its SHA-256: the
     authorised record, for ever (ClosureRecord.snapshot)."""
-    content = json.loads(json.dumps(sections.build_content(record), cls=DjangoJSONEncoder))
-    canonical = json.dumps(content, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
-    return content, hashlib.sha256(canonical.encode()).hexdigest()
+    content = sections.json_safe(sections.build_content(record))
+    return content, sections.canonical_sha256(content)
 
 
 @transaction.atomic

@@ -11,6 +11,7 @@ urlpatterns = [
     path("start/<int:episode_pk>/", views.start, name="start"),
     path("<int:pk>/", views.record_detail, name="record"),
     path("<int:pk>/section/<str:section>/", views.section_edit, name="section"),
+    path("<int:pk>/comments/<int:comment_pk>/", views.comment, name="comment"),
     path("<int:pk>/check/", views.check, name="check"),
     path("<int:pk>/review/", views.review, name="review"),
     path("<int:pk>/authorise/", views.authorise, name="authorise"),

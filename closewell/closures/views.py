@@ -23,8 +23,9 @@ from closewell.core.errors import DomainError, NotPermitted
 from closewell.web.editing import versioned_edit
 
 from . import actions, sections, selectors, services
-from .forms import AddendumReasonForm, ReturnForm, StartForm, WithdrawForm
-from .models import LIVE, ClosureRecord, Status
+from .checks import SIGNATURES
+from .forms import AddendumReasonForm, CommentAnswerForm, ReturnForm, StartForm, WithdrawForm, return_counts
+from .models import COMMENTABLE, LIVE, ClosureRecord, ReturnComment, Status
 
 TASK_TAGS = {
     selectors.TaskStatus.OPTIONAL: "govuk-tag--grey",
@@ -33,6 +34,7 @@ TASK_TAGS = {
     selectors.TaskStatus.IN_PROGRESS: "govuk-tag--light-blue",
     selectors.TaskStatus.NEEDS_ATTENTION: "govuk-tag--red",
     selectors.TaskStatus.COMPLETED: "",
+    selectors.SignatureStatus.OUT_OF_DATE: "govuk-tag--red",
 }
 STATUS_TAGS = {
     Status.DRAFT: "govuk-tag--grey",
@@ -53,7 +55,16 @@ def _record(request, pk: int) -> ClosureRecord:
 
 
 def _section_url(record: ClosureRecord, section: str) -> str:
+    if section == SIGNATURES:
+        return reverse("documents:signatures", args=[record.pk])
     return reverse("closures:section", args=[record.pk, section])
+
+
+def _signatures_task(record: ClosureRecord) -> dict:
+    task = selectors.signatures_task(record)
+    task["tag"] = TASK_TAGS.get(task["status"], "govuk-tag--blue")
+    task["url"] = _section_url(record, SIGNATURES)
+    return task
 
 
 def problem_links(record: ClosureRecord, problems) -> list[tuple[str, str]]:
@@ -62,7 +73,7 @@ def problem_links(record: ClosureRecord, problems) -> list[tuple[str, str]]:
     links, section_forms = [], {}
     for problem in problems:
         url = _section_url(record, problem.section)
-        if problem.field:
+        if problem.field and problem.section != SIGNATURES:
             spec = sections.get(problem.section)
             if spec.key not in section_forms:
                 section_forms[spec.key] = spec.form(record=record)
@@ -153,6 +164,7 @@ def record_detail(request, pk: int):
             {
                 **context,
                 "tasks": tasks,
+                "signatures_task": _signatures_task(record),
                 "comments": comments,
                 "completed": sum(
                     t["status"] == selectors.TaskStatus.COMPLETED for t in tasks if not t["optional"]
@@ -233,7 +245,11 @@ def section_edit(request, pk: int, section: str):
         {
             **_page_context(request, record),
             **spec.context(record),
-            "comments": list(record.comments.filter(resolved=False, section=section)),
+            "answers": [
+                CommentAnswerForm(comment=comment)
+                for comment in selectors.latest_comments(record)
+                if comment.section == section
+            ],
             "form": form,
             "section": section,
             "section_label": spec.title,
@@ -276,7 +292,50 @@ def check(request, pk: int):
             "problems": problems,
             "error": error,
             "sections": {t["section"]: t for t in selectors.task_list(record)},
+            "signatures_task": _signatures_task(record),
             "letter_note": selectors.letter_note(record),
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def comment(request, pk: int, comment_pk: int):
+    """The worker's answer to one of the manager's comments (the section's page shows the same form
+    beside the comment and posts here); a refused answer is shown again here with what was typed."""
+    record = _record(request, pk)
+    comment = ReturnComment.objects.filter(record=record, pk=comment_pk).select_related("author").first()
+    if comment is None:
+        raise Http404("No such comment.")
+    if not record_permissions(request.user, record).can_answer_comments:
+        raise PermissionDenied
+    form = CommentAnswerForm(request.POST or None, comment=comment)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.comment_answer(
+                actor=request.user,
+                comment=comment,
+                version=form.cleaned_data["version"],
+                answer=form.cleaned_data["answer"],
+                dealt_with=form.cleaned_data["dealt_with"],
+            )
+        except DomainError as error:
+            form.add_domain_error(error)
+            comment.refresh_from_db()
+        else:
+            messages.success(
+                request,
+                f"Comment on “{comment.get_section_display()}” "
+                + ("marked dealt with" if form.cleaned_data["dealt_with"] else "answered"),
+            )
+            return redirect(_section_url(record, comment.section) + f"#comment-{comment.pk}")
+    return render(
+        request,
+        "closures/comment.html",
+        {
+            **_page_context(request, record),
+            "comment": comment,
+            "form": form,
+            "section_url": _section_url(record, comment.section),
         },
     )
 
@@ -298,13 +357,27 @@ def _review_page(request, record: ClosureRecord, form: ReturnForm, problems=(), 
             "today": timezone.localdate(),
             "advice": advice_for_record(record),
             "letter_note": "" if record.is_authorised else selectors.letter_note(record),
+            "return_loop": selectors.return_loop(record),
+            "signatures_task": None if record.is_authorised else _signatures_task(record),
         },
         status=status,
     )
 
 
 def _return_form(record: ClosureRecord, data=None) -> ReturnForm:
-    return ReturnForm(data, sections=[(spec.key, spec.title) for spec in sections.due(record)])
+    """The comment boxes beside each section. "Add another comment" (data["add"]) gives its section
+    one more box and shows the page again with everything typed, unchecked."""
+    commentable = dict(COMMENTABLE)
+    titles = [(spec.key, spec.title) for spec in sections.due(record) if spec.key in commentable]
+    if data is None:
+        return ReturnForm(sections=titles)
+    counts, added = return_counts(data, titles)
+    if added:
+        typed = {name: value for name, value in data.items() if name.startswith("comment_")}
+        form = ReturnForm(sections=titles, counts=counts, initial=typed)
+        form.added = added
+        return form
+    return ReturnForm(data, sections=titles, counts=counts)
 
 
 @require_http_methods(["GET", "POST"])
@@ -315,7 +388,7 @@ def review(request, pk: int):
         return redirect(record)  # a worker following a manager's link reads the record instead
     action.check()
     form = _return_form(record, request.POST if request.method == "POST" else None)
-    if request.method == "POST" and form.is_valid():
+    if form.is_bound and form.is_valid():
         try:
             action.execute(comments=form.comments())
         except DomainError as error:

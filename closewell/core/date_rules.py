@@ -105,6 +105,13 @@ RULES: dict[str, DateRule] = {
     "closure.interpreted_on": DateRule(
         "the date the record was explained", pre_birth=True, in_episode=True, until_authorised=True
     ),
+    # The handover to Family Help (familyhelp): the family's consent to share, given before closing.
+    "handover.consent_date": DateRule(
+        "the date the family agreed to share information",
+        pre_birth=True,
+        in_episode=True,
+        until_authorised=True,
+    ),
     # Signatures and copies.
     "signature.signed_on": DateRule(
         "the date they signed", pre_birth=True, in_episode=True, until_authorised=True

@@ -47,3 +47,18 @@ def working_days_between(start: dt.date, end: dt.date) -> int:
 def long_date(date: dt.date) -> str:
     """A date as people write it: 22 November 2026."""
     return f"{date.day} {date:%B %Y}"
+
+
+def day_span(first: dt.date, last: dt.date) -> str:
+    """Days from `first` to `last` as people write them: "3 November 2026", "3–25 November 2026",
+    "28 October – 3 November 2026", "28 December 2025 – 3 January 2026"."""
+    if first > last:
+        first, last = last, first
+    end = f"{last.day} {last:%B %Y}"
+    if first == last:
+        return end
+    if (first.year, first.month) == (last.year, last.month):
+        return f"{first.day}–{end}"
+    if first.year == last.year:
+        return f"{first.day} {first:%B} – {end}"
+    return f"{first.day} {first:%B %Y} – {end}"

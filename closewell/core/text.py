@@ -87,3 +87,10 @@ def clean_model_text(instance) -> dict[str, list[str]]:
 def refuse(errors: dict[str, list[str]]) -> None:
     if errors:
         raise ValidationError(errors)
+
+
+def spreadsheet_safe(cell):
+    """A CSV cell a spreadsheet will not run as a formula (CSV injection)."""
+    if isinstance(cell, str) and cell[:1] in ("=", "+", "-", "@", "\t", "\r"):
+        return "'" + cell
+    return cell

@@ -30,6 +30,7 @@ from closewell.cases.models import (
 from closewell.cases.services import action_create, child_create, contact_create, episode_open, person_add
 from closewell.census.rules import upn_check_letter
 from closewell.core.dates import birthday
+from closewell.demo import handover
 
 DEMO_PASSWORD = "closewell-demo"  # noqa: S105 (shared, printed demo password; demo data only)
 
@@ -80,6 +81,14 @@ USERS = [
         "first_name": "Sam",
         "last_name": "Ilesanmi",
         "role": Role.ADMINISTRATOR,
+    },
+    # A Family Help lead practitioner outside the council, handed Lily-Mae Dawson (demo/handover.py).
+    {
+        "username": "lead.practitioner",
+        "first_name": "Bethan",
+        "last_name": "Okafor",
+        "role": Role.LEAD_PRACTITIONER,
+        "organisation": "Brookside Family Hub (Northmoor Community Trust)",
     },
     # A second administrator: a role, team, password or authenticator change one asks for, the other
     # approves (README, "Two administrators").
@@ -1943,6 +1952,7 @@ def _users() -> dict[str, User]:
         user.email = f"{spec['username']}@northmoor.example"
         user.role = spec["role"]
         user.team = teams[spec["team"]] if "team" in spec else None
+        user.organisation = spec.get("organisation", "")
         user.is_superuser = False  # the administrator's admin access comes from the role
         user.is_active = True
         user.set_password(DEMO_PASSWORD)
@@ -2133,7 +2143,14 @@ def load_demo(today: dt.date | None = None) -> dict:
             continue
         _load_case(case, users, d)
         created.append(la_id)
+    load_handover(users)
     return {"users": list(users.values()), "created": created, "skipped": skipped}
+
+
+def load_handover(users: dict[str, User]) -> None:
+    """Lily-Mae Dawson's case closed to early help (RC9): its authorised Closure Record, handed over
+    to the demo lead practitioner and not yet answered (demo/handover.py)."""
+    handover.load(users)
 
 
 def logins_table(users) -> str:

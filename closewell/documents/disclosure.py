@@ -486,13 +486,14 @@ SECTIONS = {
     "addendum_text": "Correction (addendum)",
     "family": "Family and important people",
     "involvement": "1. Reason for involvement",
-    "interventions": "2. Interventions and dates seen",
+    "interventions": "2. Details of interventions since assessment, admission or last review",
     "review": "3. Review of planned actions",
     "reason": "4. Reason for closure",
     "child_views": "5. Views of the child or young person",
     "parent_views": "6. Views of parents and carers",
     "domestic_abuse": "7. Domestic abuse",
     "interpreting": "8. Interpreting",
+    "handover": "Handover to Family Help",
 }
 SUMMARY = "Summary"
 # Not scanned: what the engine itself reads, codes the product prints, identifiers and dates.

@@ -65,6 +65,13 @@ class SignatureForm(GovukForm):
         required=False,
         max_length=2000,
     )
+    comment = forms.CharField(
+        label="Their comment (optional)",
+        help_text="What they want to say about the record, in their own words. It is printed beside "
+        "their signature on the record and on every copy.",
+        widget=forms.Textarea(attrs={"rows": 4}),
+        required=False,
+    )
 
     def __init__(self, *args, signers: list[tuple[str, str]], record=None, **kwargs):
         """signers: (value, label) of the child and each parent or carer still to sign."""
@@ -128,7 +135,20 @@ class SignatureForm(GovukForm):
             "not_signed_detail": data.get("not_signed_detail", "")
             if method == SignatureMethod.NOT_SIGNED
             else "",
+            "comment": data.get("comment", ""),
         }
+
+
+class SignatureKeepForm(GovukForm):
+    """Why an out-of-date signature still stands for the record as it says now."""
+
+    reason = forms.CharField(
+        label="Why does their signature still stand?",
+        help_text="For example, a misspelt street name was put right; nothing they read and signed "
+        "changed in meaning. If what they read changed, ask them to sign again instead.",
+        widget=forms.Textarea(attrs={"rows": 4}),
+        error_messages={"required": "Say why their signature still stands for the record as changed"},
+    )
 
 
 class FindingKeysField(forms.MultipleChoiceField):
@@ -148,13 +168,13 @@ class CopyForm(GovukForm):
         },
     )
     name = forms.CharField(
-        label="Professional's name (if another professional)",
+        label="Their name",
         required=False,
         max_length=200,
         error_messages={"max_length": "The name must be 200 characters or fewer"},
     )
     role = forms.CharField(
-        label="Their role and organisation (if another professional)",
+        label="Their role and organisation",
         required=False,
         max_length=200,
         help_text="For example, designated safeguarding lead, St Aidan's Primary",
@@ -246,7 +266,7 @@ class CopyForm(GovukForm):
 
 def recipient_label(person: dict) -> str:
     """A family member as a copy's recipient; one who harmed a member of the family says so."""
-    label = f"{person['name']} ({person['relationship']})"
+    label = f"{person['name']} ({person['relationship'].lower()})"
     if person.get("perpetrator"):
         label += " — has harmed a member of the family: a restricted copy a team manager must release"
     return label

@@ -50,6 +50,18 @@ class Signature(TimeStampedModel):
     scan_content_type = models.CharField(max_length=40, blank=True)
     scan_name = models.CharField(max_length=200, blank=True)
     witness = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    # The signer's own words about the record, printed with their signature on the record and copies.
+    comment = models.TextField("their comment", blank=True)
+    # What was signed: the SHA-256 of the record's content as the signer saw it
+    # (closures.sections.signed_sha256). Blank on a signature taken before signatures were bound.
+    content_sha256 = models.CharField("SHA-256 of the record as signed", max_length=64, blank=True)
+    # A signature that still stands for the record as changed since, and why (the worker's word).
+    kept_sha256 = models.CharField("SHA-256 of the record it was kept for", max_length=64, blank=True)
+    kept_reason = models.TextField("why the signature still stands", blank=True)
+    kept_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    kept_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["signer_kind", "pk"]
@@ -82,6 +94,17 @@ class Signature(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.signer_name}: {self.get_method_display().lower()}"
+
+    @property
+    def is_bound(self) -> bool:
+        """A signature given (on screen or on paper) and bound to what was signed; "did not sign"
+        attests to nothing, and a signature taken before binding says nothing of what it covered."""
+        return self.method != SignatureMethod.NOT_SIGNED and bool(self.content_sha256)
+
+    def is_out_of_date(self, digest: str) -> bool:
+        """The record says something else now (`digest`) than what was signed, and no reason was
+        recorded for keeping the signature for exactly what it says now."""
+        return self.is_bound and digest not in (self.content_sha256, self.kept_sha256)
 
     @property
     def reason_text(self) -> str:

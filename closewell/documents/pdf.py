@@ -147,6 +147,9 @@ def signature_data(signature) -> dict:
         )
     else:
         statement = f"Did not sign ({when}). {signature.reason_text.strip()}"
+    # The signer's own words go in the statement, so a copy's disclosure scan reads them too.
+    if (signature.comment or "").strip():
+        statement += f" Their comment: “{signature.comment.strip()}”"
     return {
         "name": signature.signer_name,
         "relationship": signature.relationship,

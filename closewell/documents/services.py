@@ -17,6 +17,7 @@ from django.utils import timezone
 from closewell.accounts.permissions import copy_permissions, record_permissions
 from closewell.audit.models import Action
 from closewell.audit.services import log_event
+from closewell.closures import sections
 from closewell.closures.content import family as family_of
 from closewell.closures.content import parents_and_carers
 from closewell.closures.contributors import contribution_note
@@ -165,10 +166,14 @@ def signature_add(
     image: bytes = b"",
     scan: bytes = b"",
     scan_name: str = "",
+    comment: str = "",
 ) -> Signature:
     """Record that the child or a parent or carer signed (on screen or on paper), or why they did not.
 
     signer: "child" or a parent's or carer's Person id. The worker recording it is the witness.
+    The signature is bound to the SHA-256 of the record as it says now (sections.signed_sha256):
+    what the person was shown and signed. When the record changes afterwards the signature is out
+    of date (Signature.is_out_of_date). `comment`: the signer's own words, printed beside it.
     Drawn signatures must be real PNG images; a scan must be a PDF, JPG or PNG of at most 10 MB,
     checked by its content.
     """
@@ -197,6 +202,8 @@ def signature_add(
         method=method,
         signed_on=signed_on,
         witness=actor,
+        comment=(comment or "").strip(),
+        content_sha256=sections.signed_sha256(record),
     )
     if method == SignatureMethod.DRAWN:
         width, height = png_size(image, max_bytes=MAX_DRAWN_BYTES, field="image", decode=True)
@@ -257,7 +264,45 @@ def _signature_summary(signature: Signature) -> dict:
         "not_signed_detail": signature.not_signed_detail,
         "file_sha256": hashlib.sha256(content).hexdigest() if content else "",
         "witness": signature.witness_id,
+        "comment": signature.comment,
+        "signed_sha256": signature.content_sha256,
+        "kept_sha256": signature.kept_sha256,
+        "kept_reason": signature.kept_reason,
     }
+
+
+@transaction.atomic
+def signature_keep(*, actor, signature: Signature, reason: str) -> Signature:
+    """Keep an out-of-date signature for the record as it says now, with the reason it still stands
+    (a spelling put right, say, that changes nothing the person agreed to). The reason covers exactly
+    what the record says now: a later change puts the signature out of date again."""
+    record = _lock_for_signing(actor, signature.record)
+    signature = Signature.objects.select_for_update().get(pk=signature.pk, record=record)
+    digest = sections.signed_sha256(record)
+    if not signature.is_out_of_date(digest):
+        raise DomainError(f"{signature.signer_name}'s signature is not out of date.", field="reason")
+    reason = (reason or "").strip()
+    if not reason:
+        raise DomainError(
+            f"Say why {signature.signer_name}'s signature still stands for the record as changed.",
+            field="reason",
+        )
+    before = _signature_summary(signature)
+    signature.kept_sha256, signature.kept_reason = digest, reason
+    signature.kept_by, signature.kept_at = actor, timezone.now()
+    signature.full_clean(exclude=["image", "scan"], validate_constraints=False)
+    signature.save(update_fields=["kept_sha256", "kept_reason", "kept_by", "kept_at", "updated_at"])
+    log_event(
+        actor=actor,
+        action=Action.UPDATE,
+        obj=signature,
+        child_id=record.episode.child_id,
+        summary=f"Kept the out-of-date signature of {signature.signer_name}: {reason[:150]}",
+        before=before,
+        after=_signature_summary(signature),
+    )
+    contribution_note(record=record, user=actor, kind=ContributionKind.SIGNATURES)
+    return signature
 
 
 @transaction.atomic

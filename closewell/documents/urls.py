@@ -14,6 +14,11 @@ urlpatterns = [
         name="signature_remove",
     ),
     path(
+        "records/<int:pk>/signatures/<int:signature_pk>/keep/",
+        views.signature_keep,
+        name="signature_keep",
+    ),
+    path(
         "records/<int:pk>/signatures/<int:signature_pk>/image.png",
         views.signature_image,
         name="signature_image",

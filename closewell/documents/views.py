@@ -14,10 +14,11 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from closewell.accounts.permissions import copy_permissions, record_permissions
 from closewell.closures.content import family as family_of
 from closewell.closures.content import parents_and_carers
+from closewell.closures.selectors import signatures_task
 from closewell.core.errors import DomainError
 
 from . import services
-from .forms import CopyForm, SignatureForm, WithholdingForm
+from .forms import CopyForm, SignatureForm, SignatureKeepForm, WithholdingForm
 from .models import KIND_LABELS, Signature, SignerKind, Withholding, WithholdReason
 from .selectors import copies_for, copy_get, record_for_documents, signatures_for
 
@@ -36,7 +37,7 @@ def _signers(record, signatures) -> list[tuple[str, str]]:
     episode = record.episode
     choices = [] if child_done else [("child", f"{episode.child.full_name} (the child)")]
     choices += [
-        (str(link.person_id), f"{link.person.full_name} ({link.get_relationship_display()})")
+        (str(link.person_id), f"{link.person.full_name} ({link.get_relationship_display().lower()})")
         for link in parents_and_carers(episode)
         if link.person_id not in signed
     ]
@@ -47,7 +48,8 @@ def _signers(record, signatures) -> list[tuple[str, str]]:
 def signatures(request, pk: int):
     """The record's signatures and, until it is authorised, the form to add one."""
     record = record_for_documents(request.user, pk, audit_read=request.method == "GET")
-    current = signatures_for(record)
+    task = signatures_task(record)
+    current = task["signatures"]
     can_sign = record.status in services.SIGNABLE
     form = None
     if can_sign:
@@ -78,9 +80,36 @@ def signatures(request, pk: int):
             "record": record,
             "child": record.episode.child,
             "signatures": current,
+            "task": task,
             "form": form,
             "can_sign": can_sign,
         },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def signature_keep(request, pk: int, signature_pk: int):
+    """Keep an out-of-date signature for the record as changed, saying why (or go back and take a
+    new one); once the record is authorised there is nothing to change."""
+    record = record_for_documents(request.user, pk, audit_read=request.method == "GET")
+    signature = get_object_or_404(Signature, pk=signature_pk, record=record)
+    if record.status not in services.SIGNABLE:
+        return redirect("documents:signatures", pk=record.pk)
+    form = SignatureKeepForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.signature_keep(
+                actor=request.user, signature=signature, reason=form.cleaned_data["reason"]
+            )
+        except DomainError as error:
+            form.add_domain_error(error)
+        else:
+            messages.success(request, f"Signature of {signature.signer_name} kept for the record as changed")
+            return redirect("documents:signatures", pk=record.pk)
+    return render(
+        request,
+        "documents/signature_keep.html",
+        {"record": record, "child": record.episode.child, "signature": signature, "form": form},
     )
 
 

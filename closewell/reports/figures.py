@@ -19,6 +19,7 @@ from closewell.closures.models import LIVE, ClosureRecord, ReturnComment, Sectio
 from closewell.closures.selectors import is_overdue
 from closewell.core.dates import working_days_between
 from closewell.documents.models import Copy, RecipientKind, Signature, SignerKind
+from closewell.familyhelp.models import Acknowledgement, Handover
 
 FAMILY_RECIPIENTS = frozenset({RecipientKind.CHILD, RecipientKind.PERSON})
 
@@ -48,10 +49,24 @@ def _months(date_from: dt.date, date_to: dt.date) -> list[dt.date]:
 
 
 def closures_by_reason(episodes: QuerySet, date_from: dt.date, date_to: dt.date) -> Figure:
-    """Episodes closed (the Closure Record authorised) in the range, by month and census reason code."""
+    """Episodes closed (the Closure Record authorised) in the range, by month and census reason code.
+
+    Every closed episode counts, including those closed in the council's case system before Closewell
+    (imported with their closure date and reason): the census counts them too. The note says how many
+    were closed through a Closure Record authorised here, the count the other reports start from
+    ("Records authorised"), so the two figures are never shown side by side unexplained."""
+    closed = episodes.filter(
+        status=EpisodeStatus.CLOSED, closure_date__gte=date_from, closure_date__lte=date_to
+    )
+    through_record = closed.filter(
+        Exists(
+            ClosureRecord.objects.filter(
+                episode=OuterRef("pk"), status=Status.AUTHORISED, addendum_to__isnull=True
+            )
+        )
+    ).count()
     counts = (
-        episodes.filter(status=EpisodeStatus.CLOSED, closure_date__gte=date_from, closure_date__lte=date_to)
-        .annotate(month=TruncMonth("closure_date"))
+        closed.annotate(month=TruncMonth("closure_date"))
         .values("month", "reason_for_closure")
         .annotate(n=Count("pk"))
     )
@@ -77,6 +92,10 @@ def closures_by_reason(episodes: QuerySet, date_from: dt.date, date_to: dt.date)
         bars_title="Closures each month",
         unit="closures",
         note="A case is closed on the date its Closure Record is authorised. "
+        + f"Of these {sum(totals)} closures, {through_record} "
+        + f"{'was' if through_record == 1 else 'were'} closed through a Closure Record authorised in "
+        + "Closewell (the records counted as 'Records authorised' below); the others were closed in the "
+        + "council's case system before Closewell and imported. "
         + "; ".join(f"{c.value}: {c.label}" for c in ReasonForClosure)
         + ".",
     )
@@ -196,7 +215,9 @@ def timeliness(records: QuerySet, date_from: dt.date, date_to: dt.date) -> Figur
         bars=bars,
         bars_title="Median working days at each stage",
         unit="working days",
-        note="Records authorised in the period. Working days are Monday to Friday; bank holidays are "
+        note="Closure Records authorised in Closewell in the period (not addenda); closures imported from "
+        "the council's case system have no record, so this can be fewer than the closures above. "
+        "Working days are Monday to Friday; bank holidays are "
         "counted. After a return, submission is the latest one.",
     )
 
@@ -338,6 +359,121 @@ def copies_and_signatures(records: QuerySet, date_from: dt.date, date_to: dt.dat
         bars=[("Authorised", total), ("Family copy given", with_copy), ("All signatures", complete)],
         bars_title="Authorised records, with a family copy and with every signature",
         unit="records",
-        note="Expected signatures: the child's and each parent or carer with parental responsibility; "
+        note="Records authorised: Closure Records authorised in Closewell in the period (not addenda), "
+        "so fewer than the closures above when some cases were closed before Closewell. "
+        "Expected signatures: the child's and each parent or carer with parental responsibility; "
         "a recorded refusal to sign, with its reason, counts.",
+    )
+
+
+def months_after(date: dt.date, months: int) -> dt.date:
+    """The same day `months` later (the month's last day when it has no such day: 31 May + 3 → 31 Aug,
+    30 Nov + 3 → 28 Feb or 29 Feb)."""
+    month = date.month - 1 + months
+    year, month = date.year + month // 12, month % 12 + 1
+    for day in (date.day, 30, 29, 28):
+        try:
+            return dt.date(year, month, day)
+        except ValueError:
+            continue
+    raise ValueError(date)
+
+
+def _handover_state(handover: str | None) -> str:
+    return {
+        None: "No handover",
+        Acknowledgement.WAITING: "Handover not yet answered",
+        Acknowledgement.ACCEPTED: "Handover accepted",
+        Acknowledgement.DECLINED: "Handover declined",
+    }[handover]
+
+
+HANDOVER_STATES = ("No handover", "Handover not yet answered", "Handover accepted", "Handover declined")
+
+
+def loop_back(episodes: QuerySet, date_from: dt.date, date_to: dt.date) -> Figure:
+    """Of episodes closed in the range, how many children were referred again, by closing team, by
+    reason for closure and by whether a handover to Family Help was made and accepted, under both
+    measures, each named:
+
+    - Closewell's: the next referral within 3, and within 12, months of the closure date;
+    - DfE's (the national indicator): the next referral within 12 months of the previous referral
+      (this closed episode's referral date), whenever the episode closed.
+
+    The next referral is the child's next episode by referral date, in any team."""
+    closed = list(
+        episodes.filter(
+            status=EpisodeStatus.CLOSED, closure_date__gte=date_from, closure_date__lte=date_to
+        ).values_list("pk", "child_id", "referral_date", "closure_date", "reason_for_closure", "team__name")
+    )
+    children = {row[1] for row in closed}
+    referrals: dict[int, list[tuple[dt.date, int]]] = {}
+    for child_id, referred, pk in Episode.objects.filter(child_id__in=children).values_list(
+        "child_id", "referral_date", "pk"
+    ):
+        referrals.setdefault(child_id, []).append((referred, pk))
+    handovers = dict(
+        Handover.objects.filter(
+            record__episode_id__in=[row[0] for row in closed],
+            record__status=Status.AUTHORISED,
+            record__addendum_to__isnull=True,
+        ).values_list("record__episode_id", "acknowledgement")
+    )
+    groups: dict[str, list[int]] = {}
+    order = (
+        [f"Team: {team}" for team in sorted({row[5] for row in closed})]
+        + [f"Reason {code}" for code in ReasonForClosure.values]
+        + list(HANDOVER_STATES)
+        + ["All closures"]
+    )
+    for name in order:
+        groups[name] = [0, 0, 0, 0]
+    for pk, child_id, referred, closed_on, reason, team in closed:
+        later = [(d, p) for d, p in referrals.get(child_id, []) if (d, p) > (referred, pk) and p != pk]
+        next_referral = min(later)[0] if later else None
+        counts = (
+            1,
+            int(bool(next_referral and next_referral < months_after(closed_on, 3))),
+            int(bool(next_referral and next_referral < months_after(closed_on, 12))),
+            int(bool(next_referral and next_referral < months_after(referred, 12))),
+        )
+        for name in (f"Team: {team}", f"Reason {reason}", _handover_state(handovers.get(pk)), "All closures"):
+            bucket = groups.setdefault(name, [0, 0, 0, 0])
+            for i, n in enumerate(counts):
+                bucket[i] += n
+
+    def pct(n, d):
+        return round(100 * n / d, 1) if d else ""
+
+    rows = [
+        [name, n, in3, in12, pct(in12, n), dfe, pct(dfe, n)]
+        for name, (n, in3, in12, dfe) in groups.items()
+        if n or name == "All closures" or name in HANDOVER_STATES
+    ]
+    return Figure(
+        key="loop",
+        title="Referred again after closing: by team, reason and handover to Family Help",
+        headers=[
+            "Group",
+            "Episodes closed",
+            "Referred again within 3 months of the closure (Closewell)",
+            "Referred again within 12 months of the closure (Closewell)",
+            "Within 12 months of the closure (per cent)",
+            "Referred again within 12 months of the previous referral (DfE)",
+            "Within 12 months of the previous referral (per cent)",
+        ],
+        rows=rows,
+        bars=[
+            (name.removeprefix("Team: "), pct(in12, n) or 0)
+            for name, (n, in3, in12, _) in groups.items()
+            if name.startswith("Team: ") and n
+        ],
+        bars_title="Referred again within 12 months of the closure (Closewell), per cent, by closing team",
+        unit="per cent",
+        note=(
+            "Two measures, named: Closewell's counts a child referred again within 3 or 12 months of "
+            "the closure date; DfE's (the national re-referral indicator) counts a referral within 12 "
+            "months of the previous referral, here the closed episode's referral. Closures in the last "
+            "12 months have not yet had 12 months in which to be referred again."
+        ),
     )

@@ -10,12 +10,13 @@ from django.views.decorators.http import require_GET
 from closewell.accounts.permissions import scope_episodes, user_permissions
 from closewell.cases.models import Episode
 from closewell.closures.models import ClosureRecord
+from closewell.core.text import spreadsheet_safe
 
 from . import figures
 from .charts import bar_chart
 from .forms import ReportFilterForm
 
-FIGURES = ("closures", "overdue", "timeliness", "returns", "re_referrals", "copies")
+FIGURES = ("closures", "overdue", "timeliness", "returns", "re_referrals", "loop", "copies")
 
 
 def _filtered(request):
@@ -48,6 +49,8 @@ def _figure(key: str, chosen: dict, episodes, records) -> figures.Figure:
         return figures.returns(records, start, end)
     if key == "re_referrals":
         return figures.re_referrals(episodes, start, end)
+    if key == "loop":
+        return figures.loop_back(episodes, start, end)
     if key == "copies":
         return figures.copies_and_signatures(records, start, end)
     raise Http404("No such report.")
@@ -84,12 +87,5 @@ def figure_csv(request, key: str):
     response["Content-Disposition"] = f'attachment; filename="{name}"'
     writer = csv.writer(response)
     writer.writerow(figure.headers)
-    writer.writerows([_safe(cell) for cell in row] for row in figure.rows)
+    writer.writerows([spreadsheet_safe(cell) for cell in row] for row in figure.rows)
     return response
-
-
-def _safe(cell):
-    """A cell a spreadsheet will not run as a formula (CSV injection)."""
-    if isinstance(cell, str) and cell[:1] in ("=", "+", "-", "@", "\t", "\r"):
-        return "'" + cell
-    return cell

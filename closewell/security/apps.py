@@ -7,7 +7,7 @@ from django.core.signals import got_request_exception
 class SecurityConfig(AppConfig):
     name = "closewell.security"
     label = "security"
-    verbose_name = "Security"
+    verbose_name = "Single sign-on"
 
     def ready(self) -> None:
         # The middleware module reads auth models, which exist only once the apps are ready.

@@ -118,15 +118,30 @@ class DatabaseUnavailableMiddleware:
 
 
 # URL names a user who still owes the second factor may reach.
-TWO_FACTOR_OPEN = {"two_factor_setup", "two_factor_verify", "logout", "login", "accessibility", "healthz"}
+TWO_FACTOR_OPEN = {
+    "two_factor_setup",
+    "two_factor_verify",
+    "logout",
+    "login",
+    "accessibility",
+    "healthz",
+    "sso_start",
+    "oidc_authentication_callback",
+}
+# Set by the single sign-on callback when the council's provider said it checked a second factor.
+IDP_MFA_SESSION_KEY = "closewell_idp_mfa"
 
 
-def needs_two_factor(user) -> bool:
+def needs_two_factor(request) -> bool:
+    """A role that needs a second factor, not yet given in this session: Closewell's authenticator
+    code, or a single sign-on whose provider asserted it checked one (its amr claim)."""
+    user = request.user
     return (
         settings.REQUIRE_TWO_FACTOR
         and user.is_authenticated
         and user.role in settings.OTP_REQUIRED_FOR_ROLES
         and not user.is_verified()
+        and not request.session.get(IDP_MFA_SESSION_KEY)
     )
 
 
@@ -134,7 +149,8 @@ class TwoFactorMiddleware:
     """Managers and administrators (OTP_REQUIRED_FOR_ROLES), when REQUIRE_TWO_FACTOR is on, give a
     6-digit code from an authenticator app after their password before they see anything: they
     authorise closures and administer accounts, so a stolen password alone must not be enough.
-    One without a confirmed device is sent to set one up first."""
+    One without a confirmed device is sent to set one up first. After single sign-on the same is
+    asked unless the provider asserted it checked a second factor itself."""
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -143,7 +159,7 @@ class TwoFactorMiddleware:
         return self.get_response(request)
 
     def process_view(self, request, view_func, view_args, view_kwargs):
-        if not needs_two_factor(request.user):
+        if not needs_two_factor(request):
             return None
         match = request.resolver_match
         if match is None or match.url_name in TWO_FACTOR_OPEN or request.path.startswith(settings.STATIC_URL):

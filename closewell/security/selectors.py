@@ -1,6 +1,9 @@
-"""Reads for the security pages: who has viewed a child's case."""
+"""Reads for the security pages: who has viewed a child's case; whether a two-factor code was used."""
+
+import time
 
 from django.db.models import QuerySet
+from django_otp.oath import TOTP
 
 from closewell.accounts.permissions import child_permissions
 from closewell.audit.models import Action, AuditEvent
@@ -18,3 +21,16 @@ def case_views(user, child) -> QuerySet:
         .select_related("actor")
         .order_by("-pk")[:VIEWS_SHOWN]
     )
+
+
+def code_already_used(device, code: str) -> bool:
+    """Whether a code the app shows is one this device has already accepted (django-otp refuses a
+    code twice, so a replayed code cannot sign anyone in): the page then says so, instead of
+    calling a right code wrong."""
+    try:
+        token = int(code)
+    except ValueError:
+        return False
+    totp = TOTP(device.bin_key, device.step, device.t0, device.digits, device.drift)
+    totp.time = time.time()
+    return totp.verify(token, device.tolerance) and totp.t() <= device.last_t

@@ -57,6 +57,7 @@ from .mapping import (
     WARNING,
     BadValue,
     Row,
+    closewell_pk,
     file_names,
 )
 from .models import ImportRun
@@ -236,6 +237,14 @@ def _fold(text: str) -> str:
     """A name as compared for identity: case, accents and spacing aside."""
     decomposed = unicodedata.normalize("NFKD", text or "")
     return " ".join("".join(c for c in decomposed if not unicodedata.combining(c)).casefold().split())
+
+
+def _same(new, old) -> bool:
+    """Equal as the register means it: a list of codes (disabilities, assessment factors) is a set,
+    so the same codes in another order are no change."""
+    if isinstance(new, list) and isinstance(old, list):
+        return sorted(map(str, new)) == sorted(map(str, old))
+    return new == old
 
 
 def chunks(items: list, size: int = CHUNK) -> Iterable[list]:
@@ -797,10 +806,22 @@ class Importer:
         return username in self._usernames
 
     def _load_existing_episodes(self) -> dict[str, dict]:
-        rows = Episode.objects.filter(source_id__startswith="cin_episodes:").values(
-            "pk", "source_id", "child__la_child_id", "referral_date", "closure_date", "team__name"
-        )
-        return {r["source_id"].removeprefix("cin_episodes:"): r for r in rows}
+        """The register's episodes an extract can name: those imported (by their referral id) and
+        those made in Closewell that the extract names by their export id ("closewell-<pk>")."""
+        columns = ("pk", "source_id", "child__la_child_id", "referral_date", "closure_date", "team__name")
+        rows = Episode.objects.filter(source_id__startswith="cin_episodes:").values(*columns)
+        found = {r["source_id"].removeprefix("cin_episodes:"): r for r in rows}
+        named = {
+            pk
+            for table, entries in self.entries.items()
+            for e in entries
+            for ref in (e.values.get("referral"), e.values.get("id") if table == "cin_episodes" else None)
+            if ref and (pk := closewell_pk(ref)) is not None
+        }
+        for part in chunks(sorted(named)):
+            for r in Episode.objects.filter(pk__in=part, source_id="").values(*columns):
+                found[f"closewell-{r['pk']}"] = r
+        return found
 
     def _episode_spans(self) -> dict[str, list[tuple]]:
         """Each child's episodes as (referral date, closure date, referral id), latest first."""
@@ -1054,6 +1075,8 @@ class Importer:
         for part in chunks(keys):
             for row in model.objects.filter(**{f"{key}__in": part}).values("pk", key, *fields):
                 existing[row[key]] = row
+        if key == "source_id":
+            existing.update(self._made_here(model, [k for k in keys if k not in existing], fields))
         new, changed = [], []
         for k, values in desired.items():
             row = existing.get(k)
@@ -1062,7 +1085,7 @@ class Importer:
                 continue
             kept = set(keep(row)) if keep else set()
             merged = {f: (row[f] if f in kept else values.get(f, row[f])) for f in fields}
-            if any(merged[f] != row[f] for f in fields):
+            if any(not _same(merged[f], row[f]) for f in fields):
                 changed.append(model(pk=row["pk"], updated_at=self.now, **merged))
         bar = self.progress(total=len(new) + len(changed), desc=f"Writing {label}", unit="rows")
         insert_rows(model, new, bar)
@@ -1075,6 +1098,17 @@ class Importer:
         for part in chunks([row[key] for row in new]):
             pks.update(model.objects.filter(**{f"{key}__in": part}).values_list(key, "pk"))
         return pks
+
+    @staticmethod
+    def _made_here(model, keys: list[str], fields: list[str]) -> dict[str, dict]:
+        """Rows made in Closewell, named in the extract by the id an export gave them
+        ("table:closewell-<pk>"): the same rows, so an import of an export changes nothing."""
+        by_pk = {pk: k for k in keys if (pk := closewell_pk(k.partition(":")[2])) is not None}
+        found = {}
+        for part in chunks(list(by_pk)):
+            for row in model.objects.filter(pk__in=part, source_id="").values("pk", "source_id", *fields):
+                found[by_pk[row["pk"]]] = row
+        return found
 
     def _write_teams(self) -> dict[str, int]:
         names = {
@@ -1134,7 +1168,9 @@ class Importer:
         leavers = {e.values["person"]: e.values["status"] for e in self._rows("care_leavers")}
         existing = {}
         for part in chunks([p for p in self.child_ids if p in self.persons]):
-            for row in Child.objects.filter(la_child_id__in=part).values("la_child_id", "upn", "upn_unknown"):
+            for row in Child.objects.filter(la_child_id__in=part).values(
+                "la_child_id", "upn", "upn_unknown", "disabilities"
+            ):
                 existing[row["la_child_id"]] = row
         desired = {}
         for person_id in sorted(self.child_ids):
@@ -1149,8 +1185,10 @@ class Importer:
                 old = existing.get(person_id)
                 upn, unknown = (old["upn"], old["upn_unknown"]) if old else ("", UPNUnknown.UN5)
             codes = disabilities.get(person_id)
-            # No disability rows: NONE for a born child; an unborn child's is left blank (DfE's guide).
-            default = ["NONE"] if v["date_of_birth"] else []
+            # No disability rows: what the register has (the extract leaves it blank); for a child new
+            # to the register, NONE when born, and blank when unborn (DfE's guide).
+            old = existing.get(person_id)
+            default = old["disabilities"] if old else ["NONE"] if v["date_of_birth"] else []
             desired[person_id] = {
                 "first_name": v["first_name"],
                 "last_name": v["last_name"],

@@ -125,6 +125,21 @@ NOT_IMPORTED = {
 }
 
 
+# A row made in Closewell has no case-system id: an export (exporter.py) names it "closewell-<pk>",
+# and the importer reads that id back as the same row, so that importing an export changes nothing.
+CLOSEWELL_ID = re.compile(r"closewell-([1-9][0-9]{0,18})")
+
+
+def closewell_id(pk: int) -> str:
+    return f"closewell-{pk}"
+
+
+def closewell_pk(ssd_id: str) -> int | None:
+    """The primary key a "closewell-<pk>" id names, else None (the case system's own id)."""
+    match = CLOSEWELL_ID.fullmatch(ssd_id or "")
+    return int(match[1]) if match else None
+
+
 def file_names(table: str) -> tuple[str, ...]:
     """The file names a table may have in an extract folder: ssd_person.csv or person.csv."""
     return (f"ssd_{table}.csv", f"{table}.csv")

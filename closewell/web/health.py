@@ -1,9 +1,13 @@
-"""GET /healthz: says whether the database answered, for load balancers and monitoring."""
+"""GET /healthz: says whether the database answered, for load balancers and monitoring.
+GET /healthz?worker=1 adds the background worker's last heartbeat and the tasks waiting (503 when
+the heartbeat is older than WORKER_STALE_SECONDS), for the monitoring of the worker processes."""
 
 from django.contrib.auth.decorators import login_not_required
 from django.db import DatabaseError, connection
 from django.http import JsonResponse
 from django.views.decorators.http import require_GET
+
+from closewell.jobs.health import worker_health
 
 
 @login_not_required
@@ -15,4 +19,8 @@ def healthz(request):
             cursor.fetchone()
     except DatabaseError:
         return JsonResponse({"status": "unavailable", "database": "unavailable"}, status=503)
+    if request.GET.get("worker"):
+        worker = worker_health()
+        body = {"status": "ok" if worker.ok else "unavailable", "database": "ok", "worker": worker.as_dict()}
+        return JsonResponse(body, status=200 if worker.ok else 503)
     return JsonResponse({"status": "ok", "database": "ok"})

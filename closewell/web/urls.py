@@ -12,7 +12,12 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("login/", views.LoginView.as_view(), name="login"),
     path("logout/", LogoutView.as_view(), name="logout"),
-    path("favicon.ico", login_not_required(RedirectView.as_view(url=f"{settings.STATIC_URL}favicon.svg"))),
+    path(
+        "favicon.ico",
+        login_not_required(RedirectView.as_view(url=f"{settings.STATIC_URL}favicon.svg")),
+        name="favicon",
+    ),
     path("accessibility/", views.accessibility, name="accessibility"),
+    path("overview/", views.overview, name="overview"),
     path("", include("closewell.cases.urls")),
 ]

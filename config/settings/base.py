@@ -28,7 +28,6 @@ DEBUG = env_bool("DEBUG")
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost")
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -42,6 +41,9 @@ INSTALLED_APPS = [
     "closewell.documents",
     "closewell.audit",
     "closewell.web",
+    # After closewell.web, whose templates/admin/ restyle the admin; the council's admin site and the
+    # third-party apps' plain names are in closewell/web/apps.py.
+    "closewell.web.apps.CouncilAdminConfig",
     "closewell.ssd",
     "closewell.api",
     "rest_framework",
@@ -52,10 +54,17 @@ INSTALLED_APPS = [
     "closewell.security",
     "closewell.demo",
     "closewell.drafts",
-    "axes",
+    "closewell.familyhelp",
+    "closewell.web.apps.SignInsConfig",
     "django_otp",
-    "django_otp.plugins.otp_totp",
+    "closewell.web.apps.AuthenticatorAppsConfig",
+    "django_tasks",
+    "django_tasks_db",
+    "closewell.outbox",
+    "closewell.jobs",
 ]
+# The admin registers its own versions of django-axes' pages (closewell/accounts/admin.py).
+AXES_ENABLE_ADMIN = False
 
 MIDDLEWARE = [
     # Outermost: a database that does not answer gives the 503 page, whatever inside needed it.
@@ -74,6 +83,8 @@ MIDDLEWARE = [
     "closewell.drafts.middleware.DraftMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "closewell.security.middleware.TwoFactorMiddleware",
+    # A Family Help lead practitioner reaches their handovers only: any other URL answers 404.
+    "closewell.familyhelp.middleware.ConfinedRoleMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Last, as django-axes requires: turns a locked-out sign-in into the lockout page.
@@ -96,6 +107,8 @@ TEMPLATES = [
                 "closewell.web.context_processors.service",
                 "closewell.drafts.context_processors.session_timeout",
             ],
+            # {% heading %}, {% table_region %} and the small filters in every template without a load.
+            "builtins": ["closewell.web.templatetags.closewell"],
         },
     },
 ]
@@ -123,8 +136,11 @@ LOGOUT_REDIRECT_URL = "login"
 # django-axes first: it refuses a locked-out username and address before the password is checked.
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    # Django's password backend, keeping to LOCAL_SIGN_IN when single sign-on is on.
+    "closewell.security.sso.PasswordBackend",
     "closewell.accounts.permissions.RoleBackend",
+    # Single sign-on: authenticates only from a verified callback (closewell.security.sso).
+    "closewell.security.sso.Backend",
 ]
 
 PASSWORD_HASHERS = [
@@ -158,6 +174,37 @@ if REDIS_URL:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
     SESSION_ENGINE = "django.contrib.sessions.backends.cache"
 
+# Background work (emails, exports, imports) goes through Django's task interface (the django-tasks
+# backport of Django 6's django.tasks): one task definition, run by the queue TASK_QUEUE names.
+# "database" (the default): tasks wait in a table of the app's own database (SQLite or PostgreSQL),
+# nothing else to install; `manage.py run_worker` runs them. "redis": RQ on TASK_REDIS_URL (default
+# REDIS_URL), for several workers across machines; `manage.py run_worker` then runs an RQ worker.
+TASK_QUEUE = os.environ.get("TASK_QUEUE", "database").strip().lower()
+TASK_REDIS_URL = os.environ.get("TASK_REDIS_URL", REDIS_URL or "redis://127.0.0.1:6379/0")
+TASK_BACKENDS = {
+    "database": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]},
+    "redis": {"BACKEND": "django_tasks_rq.RQBackend", "QUEUES": ["default"]},
+}
+if TASK_QUEUE not in TASK_BACKENDS:
+    raise ImproperlyConfigured(f"TASK_QUEUE must be one of {', '.join(TASK_BACKENDS)}, not {TASK_QUEUE!r}.")
+TASKS = {"default": TASK_BACKENDS[TASK_QUEUE]}
+RQ_QUEUES = {"default": {"URL": TASK_REDIS_URL, "DEFAULT_TIMEOUT": 3600}}
+if TASK_QUEUE == "redis":
+    INSTALLED_APPS.append("django_rq")  # its rqworker command, which run_worker calls
+# The worker proves it is alive by running a heartbeat task the scheduler (`manage.py run_scheduler`)
+# queues every WORKER_HEARTBEAT_SECONDS; `manage.py worker_health` and /healthz?worker=1 fail when the
+# last one ran longer ago than WORKER_STALE_SECONDS.
+WORKER_HEARTBEAT_SECONDS = int(os.environ.get("WORKER_HEARTBEAT_SECONDS", "60"))
+WORKER_STALE_SECONDS = int(os.environ.get("WORKER_STALE_SECONDS", "300"))
+# Every email goes through the outbox (closewell.outbox): written in the transaction of the change it
+# tells of, then sent by a task. A failed send is tried again after OUTBOX_RETRY_SECONDS, doubling
+# each time, OUTBOX_MAX_ATTEMPTS times in all; then it shows in the admin as an email that could not
+# be sent. An SMTP server that does not answer is given up on after EMAIL_TIMEOUT seconds.
+OUTBOX_MAX_ATTEMPTS = int(os.environ.get("OUTBOX_MAX_ATTEMPTS", "5"))
+OUTBOX_RETRY_SECONDS = int(os.environ.get("OUTBOX_RETRY_SECONDS", "60"))
+# Files an export or import started from a page writes (closewell.jobs), kept this many days.
+JOB_FILES_DAYS = int(os.environ.get("JOB_FILES_DAYS", "7"))
+
 # The audit sealer runs after a commit at most this often per process (closewell.audit.services).
 AUDIT_SEAL_SECONDS = float(os.environ.get("AUDIT_SEAL_SECONDS", "5"))
 
@@ -190,6 +237,39 @@ OTP_TOTP_ISSUER = os.environ.get("OTP_TOTP_ISSUER", "Closewell")
 # The admin never shows an authenticator's secret or QR code: an administrator can remove a lost
 # device, not copy someone's second factor.
 OTP_ADMIN_HIDE_SENSITIVE_DATA = True
+
+# Single sign-on with the council's identity provider (OpenID Connect, e.g. Microsoft Entra ID), through
+# mozilla-django-oidc (closewell/security/sso.py). On when a client id and the provider's issuer are set;
+# without them local passwords are the only way in, as for the demo and councils without a provider.
+# Role and team come from the groups claim through the mappings administrators set (security.GroupMapping).
+OIDC_RP_CLIENT_ID = os.environ.get("OIDC_RP_CLIENT_ID", "")
+OIDC_RP_CLIENT_SECRET = os.environ.get("OIDC_RP_CLIENT_SECRET", "")
+OIDC_OP_ISSUER = os.environ.get("OIDC_OP_ISSUER", "")
+OIDC_OP_AUTHORIZATION_ENDPOINT = os.environ.get("OIDC_OP_AUTHORIZATION_ENDPOINT", "")
+OIDC_OP_TOKEN_ENDPOINT = os.environ.get("OIDC_OP_TOKEN_ENDPOINT", "")
+OIDC_OP_JWKS_ENDPOINT = os.environ.get("OIDC_OP_JWKS_ENDPOINT", "")
+# The ID token carries every claim used; a userinfo endpoint is asked too only if set.
+OIDC_OP_USER_ENDPOINT = os.environ.get("OIDC_OP_USER_ENDPOINT", "")
+OIDC_ENABLED = bool(OIDC_RP_CLIENT_ID and OIDC_OP_ISSUER)
+OIDC_RP_SIGN_ALGO = os.environ.get("OIDC_RP_SIGN_ALGO", "RS256")
+OIDC_RP_SCOPES = os.environ.get("OIDC_RP_SCOPES", "openid profile email")
+OIDC_USE_PKCE = env_bool("OIDC_USE_PKCE", True)
+OIDC_TIMEOUT = int(os.environ.get("OIDC_TIMEOUT_SECONDS", "10"))
+# Shown on the sign-in page's button: "Sign in with <name>".
+OIDC_PROVIDER_NAME = os.environ.get("OIDC_PROVIDER_NAME", "your council account")
+# Which claims say who someone is: a stable id (Entra ID: "oid"), the username shown in Closewell, and
+# the groups (Entra ID: "groups", object ids unless the app is set to send names).
+OIDC_SUBJECT_CLAIM = os.environ.get("OIDC_SUBJECT_CLAIM", "sub")
+OIDC_USERNAME_CLAIM = os.environ.get("OIDC_USERNAME_CLAIM", "preferred_username")
+OIDC_GROUPS_CLAIM = os.environ.get("OIDC_GROUPS_CLAIM", "groups")
+# The provider's `amr` values that mean it checked a second factor: then Closewell does not ask for its
+# own authenticator code as well. Empty: always ask (REQUIRE_TWO_FACTOR and the role decide).
+OIDC_MFA_AMR_VALUES = env_list("OIDC_MFA_AMR_VALUES", "mfa")
+# Whether people may still sign in with a Closewell password when single sign-on is on: "all",
+# "administrators" (a break-glass account for when the provider is down) or "none".
+LOCAL_SIGN_IN = os.environ.get("LOCAL_SIGN_IN", "all")
+if LOCAL_SIGN_IN not in {"all", "administrators", "none"}:
+    raise ImproperlyConfigured("LOCAL_SIGN_IN must be all, administrators or none.")
 
 # Content-Security-Policy: scripts only from our own static files (no inline script, no eval),
 # nothing may frame the pages, forms post only to us. Signatures are drawn to a canvas and shown as
@@ -228,11 +308,21 @@ MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", VAR_DIR / "media"))
 
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "closewell@example.invalid")
+EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
+EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "25"))
+EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS")
+EMAIL_TIMEOUT = int(os.environ.get("EMAIL_TIMEOUT", "30"))
 
 # The council running this copy: shown in the header and printed on every record.
 COUNCIL_NAME = os.environ.get("COUNCIL_NAME", "Northmoor Borough Council")
 COUNCIL_LA_CODE = os.environ.get("COUNCIL_LA_CODE", "999")
 SERVICE_NAME = "Closewell"
+# Where the Beta banner's "Tell the digital team" link goes: a mailto: address or a form's URL.
+FEEDBACK_URL = os.environ.get(
+    "FEEDBACK_URL", "mailto:digital.team@northmoor.example?subject=Closewell%20feedback"
+)
 
 LOGGING = {
     "version": 1,
@@ -255,6 +345,9 @@ def require_secret_key() -> None:
 # decision to close, or not authorised within this many working days of submission.
 CLOSURE_SUBMIT_WORKING_DAYS = int(os.environ.get("CLOSURE_SUBMIT_WORKING_DAYS", "15"))
 CLOSURE_AUTHORISE_WORKING_DAYS = int(os.environ.get("CLOSURE_AUTHORISE_WORKING_DAYS", "5"))
+# A handover to Family Help not accepted or declined within this many working days of the record's
+# authorisation is overdue: listed for the closing team's managers.
+HANDOVER_ACKNOWLEDGE_WORKING_DAYS = int(os.environ.get("HANDOVER_ACKNOWLEDGE_WORKING_DAYS", "5"))
 
 # Writing advice on the Closure Record (never blocking): the council's target for Flesch reading
 # ease (higher is easier; 60 is plain English) and the sentence length, in words, that is marked long.
@@ -267,7 +360,10 @@ ADVICE_LONG_SENTENCE_WORDS = int(os.environ.get("ADVICE_LONG_SENTENCE_WORDS", "2
 API_TOKEN_DAYS = int(os.environ.get("API_TOKEN_DAYS", "90"))
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": ["closewell.api.authentication.TokenAuthentication"],
-    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_PERMISSION_CLASSES": [
+        "rest_framework.permissions.IsAuthenticated",
+        "closewell.api.authentication.ReachesView",
+    ],
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     "DEFAULT_PARSER_CLASSES": ["closewell.api.parsers.SafeJSONParser"],
     "DEFAULT_PAGINATION_CLASS": "closewell.api.pagination.Pagination",

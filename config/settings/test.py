@@ -20,3 +20,7 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
     DATABASES["default"]["TEST"] = {  # noqa: F405
         "NAME": str(Path(tempfile.gettempdir()) / f"closewell-test-{os.getpid()}.sqlite3")
     }
+
+# Tasks run as soon as they are queued (after the commit), so a test sees their effect at once; the
+# queue tests (closewell/outbox/tests) run the real database and Redis queues with their workers.
+TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}

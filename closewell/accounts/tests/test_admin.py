@@ -37,7 +37,7 @@ def test_admin_access_follows_the_role():
 def test_administrator_manages_people_and_teams_from_the_role_alone(administrator):
     client = signed_in(administrator)
     index = client.get("/admin/").content.decode()
-    for model in ("Users", "Teams", "Words and phrases", "Audit events", "Access attempts"):
+    for model in ("Users", "Teams", "Words and phrases", "Audit events", "Sign-in lockouts"):
         assert model in index
     assert client.get("/admin/accounts/user/").status_code == 200
     team = TeamFactory(name="Northmoor Fostering")
@@ -102,7 +102,7 @@ def test_administrator_cannot_raise_their_own_privileges_or_delete_people(admini
     assert not administrator.user_permissions.exists()
     worker = UserFactory()
     assert client.get(f"/admin/accounts/user/{worker.pk}/delete/").status_code == 403
-    assert client.get("/admin/auth/group/").status_code == 403
+    assert client.get("/admin/auth/group/").status_code == 404
 
 
 def test_other_roles_have_no_admin_permissions():
@@ -131,3 +131,101 @@ def test_no_one_reads_an_authenticator_secret_in_the_admin(administrator):
     # An administrator asks for a lost one to be removed; a second approves (test_two_administrators).
     signed_in(administrator).post(f"/admin/otp_totp/totpdevice/{device.pk}/delete/", {"post": "yes"})
     assert TOTPDevice.objects.filter(pk=device.pk).exists()
+
+
+# --- Names an administrator understands; what a person's form shows --------------------------------
+
+
+def test_the_admin_names_things_plainly_and_holds_nothing_about_children(administrator):
+    from django.contrib import admin
+
+    index = signed_in(administrator).get("/admin/").content.decode()
+    for name in (
+        "People and teams",
+        "Sign-ins",
+        "Sign-in lockouts",
+        "Two-factor sign-in",
+        "Authenticator apps",
+    ):
+        assert name in index
+    assert "Audit trail" in index and "Writing advice" in index
+    for code_name in (
+        "Axes",
+        "AXES",
+        "Otp_Totp",
+        "OTP_TOTP",
+        "TOTP",
+        "Access attempts",
+        "Groups",
+        "Authentication",
+    ):
+        assert code_name not in index, code_name
+    # No model about children (or their records) is in the admin, for anyone.
+    childrens = {"cases", "closures", "documents", "census", "drafts", "ssd"}
+    assert not [model for model in admin.site._registry if model._meta.app_label in childrens]
+    superuser = User.objects.create_superuser("root.admin", password="x")
+    for child_model in ("cases/child", "cases/episode", "closures/closurerecord", "documents/copy"):
+        assert signed_in(superuser).get(f"/admin/{child_model}/").status_code == 404
+
+
+def form_page(client, user) -> str:
+    return client.get(f"/admin/accounts/user/{user.pk}/change/").content.decode()
+
+
+def test_the_person_form_never_offers_superuser_groups_or_permissions(administrator):
+    superuser = User.objects.create_superuser("root.admin", password="x")
+    worker = UserFactory()
+    for client in (signed_in(administrator), signed_in(superuser)):
+        for page in (
+            form_page(client, worker),
+            form_page(client, administrator),
+            client.get("/admin/accounts/user/add/").content.decode(),
+        ):
+            for never in ("is_superuser", "groups", "user_permissions", "is_staff"):
+                assert f'name="{never}"' not in page and f"field-{never}" not in page, never
+
+
+def test_the_person_form_shows_what_applies_to_the_role(administrator):
+    """Another person's form has the role's fields, which the page shows as the role is chosen (the
+    browser test); one's own shows only those of one's role."""
+    client = signed_in(administrator)
+    page = form_page(client, UserFactory())
+    assert 'data-fields-for-role="{&quot;social_worker&quot;: [&quot;team&quot;], ' in page
+    assert "&quot;team_manager&quot;: [&quot;managed_teams&quot;]}" in page
+    assert 'name="team"' in page and 'name="managed_teams"' in page
+    own = form_page(client, administrator)
+    assert "field-team" not in own and "field-managed_teams" not in own
+
+
+def test_what_does_not_apply_to_the_role_is_dropped_and_a_manager_needs_teams(administrator):
+    from closewell.accounts.models import UserChange
+
+    client = signed_in(administrator)
+    team = TeamFactory(name="Northmoor Fostering")
+    base = {
+        "usable_password": "true",
+        "password1": "a-long-new-password-9",
+        "password2": "a-long-new-password-9",
+    }
+    # A data officer with a team and managed teams ticked (a page without its script): neither is kept.
+    response = client.post(
+        "/admin/accounts/user/add/",
+        {
+            **base,
+            "username": "dee.data",
+            "role": Role.DATA_OFFICER,
+            "team": team.pk,
+            "managed_teams": [team.pk],
+        },
+    )
+    assert response.status_code == 302
+    after = UserChange.objects.get(user__username="dee.data").payload["after"]
+    assert (after["team"], after["managed_teams"]) == (None, [])
+    # A team manager without teams is told to choose them.
+    response = client.post(
+        "/admin/accounts/user/add/",
+        {**base, "username": "mo.manager", "role": Role.TEAM_MANAGER, "team": team.pk},
+    )
+    assert response.status_code == 200
+    assert "Choose the teams this team manager manages." in response.content.decode()
+    assert not User.objects.filter(username="mo.manager").exists()

@@ -75,3 +75,10 @@ def test_the_default_labels_and_reviewed_jargon_are_seeded():
     assert AdviceWord.objects.filter(kind=WordKind.FIELD_WORD, term="intergenerational").exists()
     assert "pre-proceedings" not in AdviceWord.objects.get(kind=WordKind.JARGON, term="PLO").plain
     assert not AdviceWord.objects.filter(kind=WordKind.JARGON, term="disguised compliance").exists()
+
+
+def test_each_words_switch_on_the_list_is_named_after_its_word(client, admin_user):
+    """A hundred "active" checkboxes with no name are a hundred unlabelled fields (WCAG 4.1.2)."""
+    client.force_login(admin_user)
+    page = client.get("/admin/advice/adviceword/", {"q": "ICPC"}).content.decode()
+    assert 'aria-label="Use “ICPC”"' in page

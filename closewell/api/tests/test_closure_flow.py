@@ -78,7 +78,8 @@ def test_close_a_case_through_the_api(case, client_for):
         f"{url}/return/", {"comments": [{"section": "reason", "text": "Say why now."}]}, format="json"
     )
     assert returned.json()["status"] == "returned"
-    assert returned.json()["comments"] == [{"section": "reason", "text": "Say why now."}]
+    [comment] = returned.json()["comments"]
+    assert (comment["section"], comment["text"], comment["dealt_with"]) == ("reason", "Say why now.", False)
     version = returned.json()["version"]
     response = worker.put(
         f"{url}/sections/reason/",
@@ -87,6 +88,14 @@ def test_close_a_case_through_the_api(case, client_for):
         format="json",
     )  # fmt: skip
     assert response.status_code == 200
+    refused = worker.post(f"{url}/submit/")
+    assert refused.status_code == 400 and refused.json()["problems"][0]["section"] == "reason"
+    answered = worker.put(
+        f"{url}/comments/{comment['id']}/",
+        {"version": comment["version"], "answer": "Said why now.", "dealt_with": True},
+        format="json",
+    )
+    assert answered.status_code == 200 and answered.json()["dealt_with"] is True
     assert worker.post(f"{url}/submit/").json()["status"] == "submitted"
 
     authorised = manager.post(f"{url}/authorise/")

@@ -20,6 +20,7 @@ from schemathesis.core.failures import FailureGroup
 from closewell.audit.models import Action, AuditEvent
 from closewell.closures import services as closures
 from closewell.closures.models import ClosureRecord, Status
+from closewell.closures.tests.conftest import deal_with_comments
 from closewell.core.errors import DomainError
 from config.wsgi import application
 
@@ -93,7 +94,9 @@ def four_eyes(ctx, response, case):
 def returned_to_the_worker(keep_connection, case, complete_record):  # noqa: F811
     """The worker's complete record, submitted and returned by the team's manager."""
     record = closures.closure_submit(actor=case.worker, record=complete_record)
-    return closures.closure_return(actor=case.manager, record=record, comments=[("reason", "Say why now.")])
+    record = closures.closure_return(actor=case.manager, record=record, comments=[("reason", "Say why now.")])
+    deal_with_comments(record, case.worker)
+    return record
 
 
 def test_api_stateful_links_keep_the_rules(case, client_for, returned_to_the_worker):  # noqa: F811

@@ -4,6 +4,7 @@ import datetime as dt
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from closewell.accounts.models import Role, Team, User
 from closewell.audit.models import Action, AuditEvent
@@ -92,3 +93,26 @@ def test_download_streams_a_valid_return_and_is_audited(client, scene):
     assert {c.findtext("ChildIdentifiers/LAchildID") for c in doc.iter("Child")} == {"EAST1", "WEST1"}
     event = AuditEvent.objects.get(action=Action.EXPORT)
     assert event.actor == scene["data"] and event.object_id == str(scene["year"])
+
+
+def test_the_quality_page_counts_the_return_not_only_its_problems(client, scene):
+    """Children in the return, their episodes and the closures in the year: every team for the data
+    officer, the manager's teams for a manager (issue 21)."""
+    year = scene["year"]
+    EpisodeFactory(
+        child=ChildFactory(la_child_id="EAST2"),
+        team=scene["east_child"].episodes.get().team,
+        referral_date=dt.date(year - 1, 5, 4),
+        closure_date=dt.date(year - 1, 9, 1),
+        closed_at=timezone.make_aware(dt.datetime(year - 1, 9, 1, 12)),
+        reason_for_closure="RC7",
+        status="closed",
+    )
+    client.force_login(scene["data"])
+    response = client.get(reverse("census:quality"), {"year": year})
+    counts = response.context["counts"]
+    assert (counts.children, counts.episodes, counts.closures) == (3, 3, 1)
+    assert "Children in the return" in response.content.decode()
+    client.force_login(scene["manager"])
+    counts = client.get(reverse("census:quality"), {"year": year}).context["counts"]
+    assert (counts.children, counts.episodes, counts.closures) == (2, 2, 1)

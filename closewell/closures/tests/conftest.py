@@ -19,6 +19,7 @@ from closewell.cases.models import (
     PlannedAction,
 )
 from closewell.closures import services
+from closewell.familyhelp.services import handover_add
 
 TODAY = dt.date.today()
 
@@ -200,3 +201,36 @@ def complete_record(case):
         actor=case.worker, record=record, section="parent_views", version=record.version, data=views
     )
     return record
+
+
+def deal_with_comments(record, actor, answer: str = "Done: see the section.") -> None:
+    """The worker answers each of the manager's open comments and marks it dealt with, as the record
+    must have before it is submitted again."""
+    for comment in record.comments.filter(resolved=False):
+        services.comment_answer(
+            actor=actor, comment=comment, version=comment.version, answer=answer, dealt_with=True
+        )
+
+
+def handover_ready(case, record):
+    """The record with a handover to Family Help added, a lead practitioner named and the family's
+    consent recorded (the text is each test's own)."""
+    lead = User.objects.create_user(
+        "lead", role=Role.LEAD_PRACTITIONER, first_name="Lee", last_name="Oak", organisation="Elm School"
+    )
+    handover_add(actor=case.worker, record=record)
+    record.refresh_from_db()
+    return services.closure_update(
+        actor=case.worker,
+        record=record,
+        section="handover",
+        version=record.version,
+        data={
+            record.pk: {
+                "lead_practitioner": lead.pk,
+                "consent_given": True,
+                "consent_by": "Jess Hale",
+                "consent_date": days_ago(4),
+            }
+        },
+    )

@@ -27,7 +27,7 @@ from closewell.closures.models import ClosureRecord, Contribution, Status
 from closewell.core.errors import NotPermitted
 from closewell.documents.services import signature_add
 
-from .conftest import days_ago
+from .conftest import days_ago, deal_with_comments
 from .test_views import date_parts, error_summary, version_on
 
 
@@ -41,9 +41,11 @@ def second_manager(case):
 
 def _returned(case, record):
     record = services.closure_submit(actor=case.worker, record=record)
-    return services.closure_return(
+    record = services.closure_return(
         actor=case.manager, record=record, comments=[("reason", "Say more about why it is safe now.")]
     )
+    deal_with_comments(record, case.worker)
+    return record
 
 
 def _api(user) -> APIClient:

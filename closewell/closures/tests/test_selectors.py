@@ -87,8 +87,8 @@ def test_task_list_needs_attention_after_return(case, complete_record):
     assert tasks["reason"]["status"] == "Completed"
 
 
-def test_history_lists_every_event_of_the_record(case, complete_record):
+def test_history_lists_every_event_of_the_record_newest_first(case, complete_record):
     record = services.closure_submit(actor=case.worker, record=complete_record)
     history = list(selectors.record_history(record))
-    assert history[0].action == "create" and history[-1].action == "transition"
+    assert history[0].action == "transition" and history[-1].action == "create"
     assert ClosureRecord.objects.get(pk=record.pk).status == Status.SUBMITTED

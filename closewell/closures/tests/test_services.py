@@ -18,7 +18,7 @@ from closewell.closures import services
 from closewell.closures.models import TRANSITIONS, ClosureRecord, Status
 from closewell.core.errors import DomainError
 
-from .conftest import days_ago
+from .conftest import days_ago, deal_with_comments
 
 
 def submit(record, actor):
@@ -135,7 +135,7 @@ def test_return_needs_a_comment_and_a_manager_of_the_team(
     assert mail.outbox[-1].to == ["w@example.invalid"]
 
 
-def test_resubmission_after_return_resolves_comments(case, complete_record):
+def test_resubmission_after_return_needs_each_comment_dealt_with(case, complete_record):
     record = submit(complete_record, case.worker)
     record = services.closure_return(actor=case.manager, record=record, comments=[("reason", "Say more.")])
     record = services.closure_update(
@@ -144,6 +144,17 @@ def test_resubmission_after_return_resolves_comments(case, complete_record):
         section="reason",
         version=record.version,
         data={"reason_for_closure": "Ruby is safe; school attendance 98%."},
+    )
+    with pytest.raises(services.RecordIncomplete) as refused:
+        submit(record, case.worker)
+    assert [p.rule for p in refused.value.problems] == ["comment"]
+    comment = record.comments.get()
+    services.comment_answer(
+        actor=case.worker,
+        comment=comment,
+        version=comment.version,
+        answer="Added the figures.",
+        dealt_with=True,
     )
     record = submit(record, case.worker)
     assert record.status == Status.SUBMITTED
@@ -340,6 +351,7 @@ def test_re_referral_within_12_months_links_to_the_last_closure(case, complete_r
 def test_every_step_is_audited_and_the_chain_holds(case, complete_record):
     record = submit(complete_record, case.worker)
     record = services.closure_return(actor=case.manager, record=record, comments=[("reason", "More.")])
+    deal_with_comments(record, case.worker)
     record = submit(record, case.worker)
     services.closure_authorise(actor=case.manager, record=record)
     summaries = list(

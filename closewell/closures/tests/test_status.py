@@ -176,12 +176,12 @@ def test_an_authorised_record_opened_for_writing_lands_on_the_authorised_record(
 def test_the_403_page_says_a_closed_case_cannot_be_changed_only_when_that_is_why(case, complete_record):
     data = page(case.data).get(f"/closures/{complete_record.pk}/section/involvement/")
     assert data.status_code == 403
-    assert "A closed case cannot be changed" not in text_of(data)
+    assert "This case is closed" not in text_of(data)
     assert "Only the case's social worker and team managers write its Closure Record." in text_of(data)
     to_state(complete_record, case, "authorised")
     closed = page(case.worker).get(f"{case.child.get_absolute_url()}contacts/add/")
     assert closed.status_code == 403
-    assert "A closed case cannot be changed" in text_of(closed)
+    assert "This case is closed" in text_of(closed)
 
 
 # --- The worker's list and My cases -----------------------------------------------------------------

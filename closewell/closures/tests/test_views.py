@@ -14,7 +14,7 @@ from closewell.cases.models import Episode, EpisodeStatus
 from closewell.closures import selectors, services
 from closewell.closures.models import ClosureRecord, Status
 
-from .conftest import days_ago
+from .conftest import days_ago, deal_with_comments
 
 ROLES = ["worker", "other_worker", "manager", "other_manager", "data", "admin", "anonymous"]
 STATES = ["draft", "submitted", "returned", "authorised"]
@@ -40,6 +40,7 @@ def to_state(record: ClosureRecord, case, state: str) -> ClosureRecord:
         record = services.closure_return(
             actor=case.manager, record=record, comments=[("reason", "Say what the family were told.")]
         )
+        deal_with_comments(record, case.worker)
     if state == "authorised":
         record = services.closure_authorise(actor=case.manager, record=record)
     record.refresh_from_db()
@@ -327,7 +328,8 @@ def test_the_whole_story_from_start_to_a_closed_case(case):
         },
     )
     tasks = worker.get(f"/closures/{record.pk}/").content.decode()
-    assert "Not started" not in tasks and "In progress" not in tasks
+    sections_listed = tasks[: tasks.index('id="task-signatures-status"')]
+    assert "Not started" not in sections_listed and "In progress" not in sections_listed
 
     check = worker.get(f"/closures/{record.pk}/check/").content.decode()
     assert "Fewer nightmares." in check and "I feel safe now." in check
@@ -342,10 +344,9 @@ def test_the_whole_story_from_start_to_a_closed_case(case):
     response = manager.post(
         f"/closures/{record.pk}/review/",
         {
-            "comment_1_section": "reason",
-            "comment_1_text": "Say what the family were told about getting back in touch.",
-            "comment_2_section": "",
-            "comment_2_text": "",
+            "count_reason": "1",
+            "comment_reason_1": "Say what the family were told about getting back in touch.",
+            "comment_child_views_1": "",
         },
     )
     assert response.status_code == 302
@@ -366,6 +367,19 @@ def test_the_whole_story_from_start_to_a_closed_case(case):
             **date_parts("decision_date", days_ago(4)),
         },
     )
+    refused = worker.post(f"/closures/{record.pk}/check/")
+    assert "Answer the manager&#x27;s comment and mark it dealt with" in error_summary(refused)
+    comment = ClosureRecord.objects.get(pk=record.pk).comments.get()
+    answered = worker.post(
+        f"/closures/{record.pk}/comments/{comment.pk}/",
+        {
+            f"comment-{comment.pk}-version": comment.version,
+            f"comment-{comment.pk}-answer": "Jess knows to call the front door team.",
+            f"comment-{comment.pk}-dealt_with": "on",
+        },
+    )
+    assert answered.status_code == 302
+    assert "Completed" in worker.get(f"/closures/{record.pk}/").content.decode()
     assert worker.post(f"/closures/{record.pk}/check/").status_code == 302
     assert ClosureRecord.objects.get(pk=record.pk).status == Status.SUBMITTED
 
@@ -487,13 +501,13 @@ def test_a_stale_save_keeps_the_typed_text_and_shows_what_is_saved_now(complete_
 
 def test_a_return_without_any_comment_is_refused(complete_record, case):
     record = to_state(complete_record, case, "submitted")
-    response = client_for(case, "manager").post(f"/closures/{record.pk}/review/", {"comment_1_text": ""})
-    assert "Write at least one comment saying what to amend." in error_summary(response)
+    response = client_for(case, "manager").post(f"/closures/{record.pk}/review/", {"comment_reason_1": ""})
+    assert "Write a comment beside each section that needs amending" in error_summary(response)
+    # A box the page never offered (a section not on this record) is not a comment.
     response = client_for(case, "manager").post(
-        f"/closures/{record.pk}/review/", {"comment_1_text": "Which section is this?"}
+        f"/closures/{record.pk}/review/", {"comment_addendum_1": "Which section is this?"}
     )
-    assert "Choose the section comment 1 is about" in error_summary(response)
-    assert "Which section is this?" in response.content.decode()
+    assert "Write a comment beside each section that needs amending" in error_summary(response)
     assert ClosureRecord.objects.get(pk=record.pk).status == Status.SUBMITTED
 
 
@@ -549,7 +563,10 @@ def test_an_authorised_record_shows_its_snapshot_not_the_live_case(complete_reco
     case.child.save()
     case.action.outcome = "Rewritten after authorisation."
     case.action.save()
-    text = client_for(case, "data").get(f"/closures/{record.pk}/").content.decode()
+    page = client_for(case, "data").get(f"/closures/{record.pk}/").content.decode()
+    # The back link leads to the case as it is now, under the child's name now; the record is as signed.
+    assert "Back to Renamed Hale's case" in page
+    text = page.replace("Back to Renamed Hale's case", "")
     assert "Ruby Hale" in text and "Fewer nightmares." in text
     assert "Renamed" not in text and "Rewritten after authorisation." not in text
     assert record.snapshot_sha256 in text

@@ -30,6 +30,7 @@ from closewell.closures.models import ClosureRecord, Section
 from closewell.core import date_rules
 from closewell.documents.models import Copy, Signature
 from closewell.documents.tests import conftest as documents_scenario
+from closewell.familyhelp.services import handover_add
 from closewell.web.widgets import MAX_YEAR, MIN_YEAR, GovukDateField
 
 # The Closure Record and documents tests' scenario (Ruby Hale, referred 200 days ago).
@@ -203,7 +204,16 @@ def page_copy(s):
     return f"/documents/records/{record.pk}/copies/give/", data, {"given_on": "given_on"}, record
 
 
+def page_handover(s):
+    record = _record(s)
+    handover_add(actor=s.worker, record=record)
+    record.refresh_from_db()
+    data = {"version": record.version, "consent_given": "yes", "consent_by": "Jess Hale"}
+    return f"/closures/{record.pk}/section/handover/", data, {"consent_date": "consent_date"}, record
+
+
 PAGES = {
+    "HandoverForm": page_handover,
     "ContactForm": page_contact,
     "ActionForm": page_action,
     "StartForm": page_start,
@@ -400,6 +410,7 @@ SECTION_RULES = {
     ("child_views", "child_discussed_date"): "closure.child_discussed_date",
     ("interpreting", "interpreted_on"): "closure.interpreted_on",
     ("parent_views", "discussed_date"): "parent_view.discussed_date",
+    ("handover", "consent_date"): "handover.consent_date",
 }
 
 
@@ -441,6 +452,9 @@ def test_api_refuses_impossible_copy_dates(scenario, authorised):
 @pytest.mark.parametrize(("section", "name"), sorted(SECTION_RULES))
 def test_api_sections_refuse_impossible_dates(section, name, scenario):
     record = _record(scenario, **({"interpreting": True} if section == "interpreting" else {}))
+    if section == "handover":  # added by the worker: the section is then due
+        handover_add(actor=scenario.worker, record=record)
+        record.refresh_from_db()
     client = _api(scenario.worker)
     rule = SECTION_RULES[(section, name)]
     url = f"/api/v1/closure-records/{record.pk}/sections/{section}/"
@@ -450,6 +464,11 @@ def test_api_sections_refuse_impossible_dates(section, name, scenario):
         def wrap(value):
             data = {str(scenario.mother.pk): {"discussed": True, "discussed_date": value, "views": "Yes."}}
             return {"version": record.version, "data": data}
+    elif section == "handover":
+        field = name
+
+        def wrap(value):
+            return {"version": record.version, "data": {str(record.pk): {name: value}}}
     else:
         field = name
 

@@ -29,6 +29,7 @@ from closewell.cases.models import (
 )
 from closewell.census.rules import upn_check_letter
 from closewell.demo import demo
+from closewell.familyhelp.models import Handover
 
 MODELS = [
     Team,
@@ -262,3 +263,15 @@ def test_a_changed_demo_password_is_reset_by_loading_again(output, client):
     user.save()
     call_command("load_demo", stdout=io.StringIO())
     assert client.login(username="worker.east", password=demo.DEMO_PASSWORD)
+
+
+def test_the_lead_practitioner_is_handed_lily_mae_only(output, client):
+    handovers = Handover.objects.filter(lead_practitioner__username="lead.practitioner")
+    assert [h.record.episode.child.la_child_id for h in handovers] == ["NM100009"]
+    record = handovers.get().record
+    assert record.is_authorised and record.snapshot["handover"]["lead_practitioner"] == "Bethan Okafor"
+    assert "lead.practitioner" in output
+    client.login(username="lead.practitioner", password=demo.DEMO_PASSWORD)
+    assert "Lily-Mae Dawson" in client.get("/family-help/").content.decode()
+    demo.load_demo()  # again: nothing added
+    assert Handover.objects.count() == 1

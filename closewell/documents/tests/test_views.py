@@ -102,9 +102,9 @@ def test_authorised_record_shows_signatures_without_a_form(client, case, authori
 def test_give_a_copy_register_and_downloads(client, case, authorised):
     client.force_login(case.worker)
     form = client.get(_url("copy_give", authorised)).content.decode()
-    assert "Jess Hale (Mother)" in form and "Another professional" in form
+    assert "Jess Hale (mother)" in form and "Another professional" in form
     # The perpetrator is not offered as an ordinary recipient: the choice and the page warn.
-    assert "Dean Hale (Father) — has harmed a member of the family" in form
+    assert "Dean Hale (father) — has harmed a member of the family" in form
     assert "govuk-warning-text" in form
     fields = {
         "recipient": f"person:{case.father.pk}",
@@ -190,6 +190,18 @@ def test_give_a_copy_form_errors(client, case, authorised):
     assert "Enter the professional&#x27;s name" in html or "Enter the professional's name" in html
     assert "Enter the date the copy was given" in html
     assert not Copy.objects.exists()
+
+
+def test_the_professionals_name_and_role_show_only_for_another_professional(client, case, authorised):
+    """GOV.UK conditional reveal: the name and role are inside the part "Another professional" reveals
+    (closewell.js shows it while that radio is chosen), and no other radio reveals anything."""
+    client.force_login(case.worker)
+    html = client.get(_url("copy_give", authorised)).content.decode()
+    assert html.count("data-reveal=") == 1
+    assert 'value="professional" data-reveal="conditional-professional"' in html
+    part = html[html.index('id="conditional-professional"') :]
+    part = part[: part.index('<div class="govuk-radios__item">')]
+    assert 'name="name"' in part and 'name="role"' in part
 
 
 def test_copies_wait_for_authorisation(client, case, complete_record):

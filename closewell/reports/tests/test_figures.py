@@ -6,6 +6,7 @@ from closewell.cases.models import Episode
 from closewell.closures.models import ClosureRecord
 from closewell.reports import figures
 from closewell.reports.charts import bar_chart
+from closewell.reports.tests.conftest import close
 
 D = dt.date
 JUNE, JULY_END = D(2026, 6, 1), D(2026, 7, 31)
@@ -107,3 +108,17 @@ def test_bar_chart_geometry():
     assert chart.description == "A: 4 things; B: 2 things; C: 0 things"
     assert chart.height == 3 * 28 + 8
     assert bar_chart("k", "T", [("A", 0)], "x").bars[0].width == 0
+
+
+def test_closures_say_how_many_came_through_a_closure_record(scene):
+    """'Closures' counts every closed episode; 'Records authorised' only Closure Records authorised here:
+    the closures figure says how many of its closures are those records, so the two never disagree
+    unexplained (issue 21)."""
+    figure = figures.closures_by_reason(Episode.objects.all(), JUNE, JULY_END)
+    assert "Of these 3 closures, 3 were closed through a Closure Record" in figure.note
+    close(scene.east, scene.worker, "RC7", D(2026, 6, 25))  # closed in the case system, imported
+    figure = figures.closures_by_reason(Episode.objects.all(), JUNE, JULY_END)
+    assert "Of these 4 closures, 3 were closed through a Closure Record" in figure.note
+    copies = figures.copies_and_signatures(ClosureRecord.objects.all(), JUNE, JULY_END)
+    assert row(copies, "Records authorised")[1] == 3
+    assert "fewer than the closures above" in copies.note

@@ -282,3 +282,31 @@ def test_check_deploy_reports_nothing_with_production_settings():
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "System check identified no issues (0 silenced)." in result.stdout
+
+
+def test_with_the_code_owed_the_menu_shows_only_sign_out_and_set_up_says_it_worked(
+    two_factor, manager, time_machine
+):
+    """No menu links that would all lead back to the code page; a success message once the app is set
+    up; and a code just accepted, given again, is said to be used, not wrong."""
+    start = dt.datetime(2026, 11, 23, 9, 0, tzinfo=dt.UTC)
+    time_machine.move_to(start, tick=False)
+    client = Client()
+    sign_in(client, "mo")
+    code = enrolment_code_issue(actor=None, user=manager)
+    client.post("/two-factor/setup/", {"enrolment_code": code})
+    page = client.get("/two-factor/setup/").content.decode()
+    menu = page[page.index('id="navigation"') : page.index("</nav>")]
+    assert "Team cases" not in menu and "Search" not in menu and "Sign out" in menu
+    device = TOTPDevice.objects.get(user=manager, confirmed=False)
+    done = client.post("/two-factor/setup/", {"code": code_for(device)}, follow=True)
+    assert "Two-factor sign-in is set up" in done.content.decode()
+    assert "Team cases" in done.content.decode()
+
+    # The same code again, in the same 30 seconds, from a new sign-in.
+    again = Client()
+    sign_in(again, "mo")
+    device.refresh_from_db()
+    used = again.post("/two-factor/", {"code": code_for(device)}).content.decode()
+    assert "That code has already been used" in used
+    assert "The code is not right" not in used

@@ -338,8 +338,9 @@ def section_fields(s: dict) -> list[tuple[str, str | None, str]]:
     found = []
     for spec in sections.SECTIONS:
         if spec.rows:
-            row = next(iter(spec.rows.of(record)))
-            key = str(getattr(row, spec.rows.key))
+            rows = list(spec.rows.of(record))
+            # A one-row section not written yet (the handover) is named by the record's own id.
+            key = str(getattr(rows[0], spec.rows.key)) if rows else str(record.pk)
             found += [(spec.key, key, name) for name in (*spec.rows.fields, "version")]
         else:
             found += [(spec.key, None, name) for name in spec.fields]

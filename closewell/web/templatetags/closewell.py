@@ -1,6 +1,13 @@
 """Small template filters for the pages."""
 
+import re
+import secrets
+
 from django import template
+from django.template.base import NodeList
+from django.template.loader_tags import BlockNode
+from django.utils.html import format_html
+from django.utils.safestring import mark_safe
 
 register = template.Library()
 
@@ -17,3 +24,50 @@ def get_item(mapping, key):
 @register.filter
 def yes_no(value) -> str:
     return "Yes" if value else "No"
+
+
+@register.simple_tag(takes_context=True)
+def heading(context):
+    """The page's `{% block heading %}`, rendered where its h1 is. base.html renders the same block in
+    <title>, so the title and the h1 cannot drift apart (WCAG 2.4.2)."""
+    return BlockNode("heading", NodeList()).render(context)
+
+
+_CAPTION = re.compile(r"<caption\b([^>]*)>")
+_ID = re.compile(r'\bid="([^"]+)"')
+
+
+class TableRegionNode(template.Node):
+    def __init__(self, nodelist):
+        self.nodelist = nodelist
+
+    def render(self, context):
+        html = self.nodelist.render(context)
+        caption = _CAPTION.search(html)
+        if caption is None:
+            raise template.TemplateSyntaxError("table_region: the table needs a <caption> to name its region")
+        found = _ID.search(caption.group(1))
+        if found:
+            label = found.group(1)
+        else:
+            label = f"table-{secrets.token_hex(4)}"
+            html = f'{html[: caption.start()]}<caption id="{label}"{caption.group(1)}>{html[caption.end() :]}'
+        return format_html(
+            '<div class="closewell-table-region" role="region" aria-labelledby="{}" tabindex="0">{}</div>',
+            label,
+            mark_safe(html),  # noqa: S308 (the template's own rendered output)
+        )
+
+
+@register.tag
+def table_region(parser, token):
+    """{% table_region %}<table class="govuk-table"><caption …>…</caption>…</table>{% endtable_region %}
+
+    A wide table scrolls inside its own box instead of widening the page (WCAG 1.4.10 reflow at 320 CSS
+    pixels); the box is a region named by the table's caption that takes keyboard focus, so it can be
+    scrolled without a mouse. Every table on the pages goes in one."""
+    if len(token.split_contents()) != 1:
+        raise template.TemplateSyntaxError("table_region takes no arguments")
+    nodelist = parser.parse(("endtable_region",))
+    parser.delete_first_token()
+    return TableRegionNode(nodelist)

@@ -5,6 +5,7 @@ import re
 
 import pytest
 from django.db import connection
+from django.template import Context, Template, TemplateSyntaxError
 from django.template.loader import render_to_string
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -108,7 +109,7 @@ def test_sign_in_and_sign_out(client, web):
         ("worker", "/cases/"),
         ("other_worker", "/cases/"),
         ("manager", "/team/"),
-        ("data_officer", "/search/"),
+        ("data_officer", "/overview/"),
         ("admin", "/admin/"),
     ],
 )
@@ -412,7 +413,7 @@ def test_an_object_of_another_child_is_not_found(as_user, web):
 
 def test_contact_form_lists_only_the_childs_people(as_user, web):
     html = as_user("worker").get(f"/children/{web.child.pk}/contacts/add/").content.decode()
-    assert "Laura Hartley (Mother)" in html and "Mark Hartley (Father)" in html
+    assert "Laura Hartley (mother)" in html and "Mark Hartley (father)" in html
     assert "Not Linked" not in html
     assert 'class="govuk-date-input"' in html and 'name="occurred_at_day"' in html
     assert " required" not in html  # GOV.UK forms do not use the browser's validation
@@ -829,3 +830,62 @@ def test_case_forms_and_record_sections_share_one_versioned_edit():
         assert issubclass(form, VersionedForm), form
     assert "versioned_edit(" in inspect.getsource(case_views._form_page)
     assert "versioned_edit(" in inspect.getsource(closure_views.section_edit)
+
+
+# --- Issue 21: the page furniture every page shares -----------------------------------------------
+
+
+def test_the_header_says_who_is_signed_in_and_the_banner_links_to_feedback(as_user, settings):
+    settings.FEEDBACK_URL = "https://forms.example/closewell"
+    text = as_user("worker").get("/cases/").content.decode()
+    header = text[text.index("<header") : text.index("</header>")]
+    assert "Worker Tester" in header and "Social worker" in header
+    # The phase banner is inside the header landmark, and its feedback link goes where the council says.
+    assert "govuk-phase-banner" in header
+    assert 'href="https://forms.example/closewell"' in header
+
+
+def test_the_title_is_the_h1_and_says_error_first_when_the_form_has_errors(as_user, web):
+    client = as_user("worker")
+    page = client.get(f"/children/{web.child.pk}/contacts/add/").content.decode()
+    h1 = re.search(r"<h1[^>]*>(.*?)</h1>", page, re.S).group(1).strip()
+    title = re.search(r"<title>(.*?)</title>", page, re.S).group(1).strip()
+    assert title.startswith(h1)
+    sent = client.post(f"/children/{web.child.pk}/contacts/add/", {}).content.decode()
+    assert re.search(r"<title>(.*?)</title>", sent, re.S).group(1).strip().startswith(f"Error: {h1}")
+
+
+def test_the_403_page_gives_the_reason_it_was_given(as_user, web):
+    """A closed case says it is closed; a role that may not do a thing is not told about closed cases."""
+    closed = as_user("worker").get(f"/children/{web.closed_child.pk}/contacts/add/")
+    assert closed.status_code == 403
+    assert "This case is closed" in closed.content.decode()
+    refused = as_user("data_officer").get(f"/children/{web.child.pk}/contacts/add/")
+    assert refused.status_code == 403
+    assert "closed" not in refused.content.decode().split("<main", 1)[1]
+    assert "Your role does not allow you" in refused.content.decode()
+
+
+def test_the_data_officer_starts_on_the_overview_with_the_census_counts(as_user, web):
+    client = as_user("data_officer")
+    assert client.get("/")["Location"] == "/overview/"
+    response = client.get("/overview/")
+    assert response.status_code == 200
+    counts = response.context["counts"]
+    # The scenario's open cases (the north team's and the south team's) are in this year's return.
+    assert counts.children >= 2 and counts.episodes >= 2
+    text = response.content.decode()
+    assert "Children in the return" in text and "/census/quality/" in text and "/reports/" in text
+    assert as_user("manager").get("/overview/").status_code == 403
+
+
+def test_every_table_scrolls_in_a_region_named_by_its_caption():
+    html = Template(
+        '{% table_region %}<table class="govuk-table"><caption class="x">Cases</caption></table>'
+        "{% endtable_region %}"
+    ).render(Context())
+    label = re.search(r'aria-labelledby="([^"]+)"', html).group(1)
+    assert 'role="region"' in html and 'tabindex="0"' in html
+    assert f'<caption id="{label}" class="x">Cases</caption>' in html
+    with pytest.raises(TemplateSyntaxError):
+        Template("{% table_region %}<table></table>{% endtable_region %}").render(Context())

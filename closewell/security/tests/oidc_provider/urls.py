@@ -1,0 +1,9 @@
+"""The test provider's pages: its sign-in page and django-oauth-toolkit's OpenID Connect endpoints."""
+
+from django.contrib.auth.views import LoginView
+from django.urls import include, path
+
+urlpatterns = [
+    path("accounts/login/", LoginView.as_view(), name="login"),
+    path("o/", include("oauth2_provider.urls", namespace="oauth2_provider")),
+]

@@ -1,0 +1,220 @@
+"""Pages do only what they show: a page's SQL queries do not grow with the size of a case (2 contacts
+against 40, with family, actions and plans to match) or of a list (3 cases against 30), and no page
+reads the same rows twice. Behaviour, not timings: the timings are make bench's (bench/pages.py)."""
+
+import datetime as dt
+from collections import Counter
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from closewell.accounts.models import Role, Team, User
+from closewell.cases.models import (
+    Assessment,
+    Child,
+    ChildPerson,
+    Contact,
+    DomesticAbuse,
+    Episode,
+    Person,
+    Plan,
+    PlannedAction,
+)
+from closewell.closures import services
+from closewell.closures.contributors import contribution_note
+
+TODAY = dt.date.today()
+SURNAME = "Quennell"
+
+
+def days_ago(n: int) -> dt.date:
+    return TODAY - dt.timedelta(days=n)
+
+
+class Council:
+    """One team: a worker, a manager over it, a data officer; cases added to order."""
+
+    def __init__(self):
+        self.team = Team.objects.create(name="East")
+        self.worker = User.objects.create_user(
+            "w", role=Role.SOCIAL_WORKER, team=self.team, first_name="Wendy", last_name="Ash"
+        )
+        self.manager = User.objects.create_user(
+            "m", role=Role.TEAM_MANAGER, first_name="Mo", last_name="Birch"
+        )
+        self.manager.managed_teams.add(self.team, Team.objects.create(name="East 2"))
+        self.data = User.objects.create_user("d", role=Role.DATA_OFFICER)
+        self.made = 0
+
+    def case(self, contacts: int = 2) -> Episode:
+        """An open case of the team with `contacts` contacts, and family, actions and plans growing
+        with it: one family member, one planned action and one unplanned service for every 4 contacts."""
+        self.made += 1
+        n = self.made
+        child = Child.objects.create(
+            la_child_id=f"Q{n:05d}",
+            upn_unknown="UN5",
+            first_name=f"Child{n}",
+            last_name=SURNAME,
+            date_of_birth=days_ago(9 * 365 + n),
+            sex="F",
+            disabilities=["NONE"],
+        )
+        episode = Episode.objects.create(
+            child=child,
+            referral_date=days_ago(200),
+            referral_source="6",
+            primary_need="N1",
+            team=self.team,
+            worker=self.worker,
+        )
+        Episode.objects.create(
+            child=child,
+            referral_date=days_ago(900),
+            referral_source="6",
+            team=self.team,
+            worker=self.worker,
+            status="closed",
+            closure_date=days_ago(800),
+            closed_at=timezone.make_aware(dt.datetime.combine(days_ago(800), dt.time(10))),
+            reason_for_closure="RC7",
+        )
+        family = []
+        for i in range(1 + contacts // 4):
+            person = Person.objects.create(first_name=f"Parent{i}", last_name=SURNAME)
+            relationship = "mother" if i == 0 else "other"
+            ChildPerson.objects.create(child=child, person=person, relationship=relationship)
+            family.append(person)
+        if len(family) > 1:
+            DomesticAbuse.objects.create(
+                episode=episode, perpetrator=family[1], victim=family[0], custody_status="in_community"
+            )
+        Assessment.objects.create(
+            episode=episode, start_date=days_ago(195), authorisation_date=days_ago(170), factors=["3A"]
+        )
+        plan = Plan.objects.create(episode=episode, kind="cin", start_date=days_ago(160))
+        for i in range(1 + contacts // 4):
+            PlannedAction.objects.create(
+                episode=episode,
+                plan=plan,
+                dimension="health",
+                description=f"Action {i}",
+                responsible="service",
+                start_date=days_ago(150),
+            )
+            PlannedAction.objects.create(
+                episode=episode,
+                is_unplanned=True,
+                dimension="housing",
+                description=f"Service {i}",
+                responsible="service",
+            )
+        for i in range(contacts):
+            contact = Contact.objects.create(
+                episode=episode,
+                occurred_at=timezone.make_aware(dt.datetime.combine(days_ago(150 - i), dt.time(10))),
+                kind="home_visit",
+                child_seen=True,
+                note=f"Visit {i}",
+                worker=self.worker,
+            )
+            contact.people_seen.set(family)
+        return episode
+
+    def record(self, episode: Episode, *, submit: bool = False):
+        record = services.closure_start(
+            actor=self.worker, episode=episode, decision_date=days_ago(10), decision_by="Wendy with Mo"
+        )
+        if submit:
+            # Submitted as the service would after its checks (closures/tests cover the checks); what
+            # is measured here is the reading of a submitted record, whatever the sections hold.
+            contribution_note(record=record, user=self.worker, kind="submitted")
+            record = services.transition(
+                actor=self.worker,
+                record=record,
+                to="submitted",
+                summary="Submitted",
+                submitted_at=timezone.now(),
+            )
+        return record
+
+
+def page_queries(client, url: str) -> list[str]:
+    """The SQL of one GET of a page (after a first GET, which creates what any first request does)."""
+    assert client.get(url).status_code == 200, url
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(url)
+    assert response.status_code == 200, url
+    return [q["sql"] for q in captured.captured_queries]
+
+
+def repeated(queries: list[str]) -> list[str]:
+    """Statements run more than once on one page: the same rows read again."""
+    return [sql for sql, n in Counter(queries).items() if n > 1]
+
+
+@pytest.fixture
+def council(db):
+    return Council()
+
+
+def signed_in(client, user):
+    client.force_login(user)
+    return client
+
+
+def grow_list(council: Council, cases: int) -> None:
+    """The team has `cases` open cases, each with a Closure Record: every other one submitted (the
+    manager's queue), the rest drafts (the worker's)."""
+    while council.made < cases:
+        council.record(council.case(2), submit=council.made % 2 == 1)
+
+
+LISTS = {
+    "my cases": ("worker", lambda c: "/cases/"),
+    "team cases": ("manager", lambda c: "/team/"),
+    "team cases, sorted by last contact": ("manager", lambda c: "/team/?order=-last_contact"),
+    "search": ("data", lambda c: f"/search/?q={SURNAME}"),
+    "search, first and last name": ("data", lambda c: f"/search/?q=Child1+{SURNAME}"),
+    "manager's Closure Records queue": ("manager", lambda c: "/closures/"),
+    "worker's Closure Records queue": ("worker", lambda c: "/closures/"),
+    "reports": ("manager", lambda c: "/reports/"),
+}
+
+
+@pytest.mark.parametrize("page", LISTS)
+def test_a_list_reads_the_same_whatever_its_length(page, council, client):
+    who, url = LISTS[page]
+    signed_in(client, getattr(council, who))
+    grow_list(council, 3)
+    three = page_queries(client, url(council))
+    grow_list(council, 30)
+    thirty = page_queries(client, url(council))
+    assert len(thirty) == len(three), (len(three), len(thirty))
+    assert repeated(thirty) == []
+
+
+CASE_PAGES = {
+    "case page": ("worker", lambda e, r: f"/children/{e.child_id}/", False),
+    "case page, manager": ("manager", lambda e, r: f"/children/{e.child_id}/", False),
+    "contacts page": ("worker", lambda e, r: f"/children/{e.child_id}/episodes/{e.pk}/contacts/", False),
+    "Closure Record task list": ("worker", lambda e, r: f"/closures/{r.pk}/", False),
+    "Closure Record page": ("manager", lambda e, r: f"/closures/{r.pk}/", True),
+    "review page": ("manager", lambda e, r: f"/closures/{r.pk}/review/", True),
+}
+
+
+@pytest.mark.parametrize("page", CASE_PAGES)
+def test_a_case_page_reads_the_same_whatever_the_size_of_the_case(page, council, client):
+    who, url, submitted = CASE_PAGES[page]
+    signed_in(client, getattr(council, who))
+    counts = []
+    for contacts in (2, 40):
+        episode = council.case(contacts)
+        record = council.record(episode, submit=submitted)
+        queries = page_queries(client, url(episode, record))
+        assert repeated(queries) == []
+        counts.append(len(queries))
+    assert counts[0] == counts[1], counts
