@@ -134,6 +134,15 @@ class RecordSerializer(serializers.ModelSerializer):
     content_sha256 = serializers.SerializerMethodField(
         help_text="SHA-256 of what the record says now: what a signature taken now is bound to."
     )
+    decision_maker_name = serializers.CharField(
+        read_only=True, help_text="Who made the decision, as the record prints it."
+    )
+    confirmed_sections = serializers.ListField(
+        child=serializers.CharField(),
+        read_only=True,
+        help_text="The sections saved on this record. A section holding what was pre-filled from the "
+        "case that is not listed here must be read and saved before the record can be submitted.",
+    )
 
     class Meta:
         model = ClosureRecord
@@ -146,13 +155,18 @@ class RecordSerializer(serializers.ModelSerializer):
             "version",
             "author",
             "decision_date",
+            "decision_maker",
             "decision_by",
+            "decision_by_role",
+            "decision_maker_name",
+            "addendum_reason",
+            "confirmed_sections",
             # Each section's fields on the record, in the record's order (closures/sections.py).
             *dict.fromkeys(
                 name
                 for spec in sections.SECTIONS
                 for name in spec.fields
-                if name not in ("decision_date", "decision_by")
+                if name not in ("decision_date", *services.DECISION_FIELDS)
             ),
             "parent_views",
             "actions",
@@ -219,7 +233,42 @@ class RecordStartSerializer(DateRulesMixin, serializers.Serializer):
     date_rules = {"decision_date": "closure.decision_date"}
     episode = serializers.IntegerField(min_value=1)
     decision_date = serializers.DateField()
-    decision_by = serializers.CharField(max_length=200)
+    decision_maker = serializers.IntegerField(
+        min_value=1,
+        max_value=2**31 - 1,
+        required=False,
+        allow_null=True,
+        help_text="The team manager of the case's team who made the decision (their user id). "
+        "Or leave it out and give decision_by and decision_by_role.",
+    )
+    decision_by = serializers.CharField(
+        max_length=200,
+        required=False,
+        allow_blank=True,
+        help_text="When someone else made the decision: their name.",
+    )
+    decision_by_role = serializers.CharField(
+        max_length=200,
+        required=False,
+        allow_blank=True,
+        help_text="When someone else made the decision: their role.",
+    )
+
+    def validate(self, attrs):
+        """A manager of the team, or someone else with their name and role (as the page asks)."""
+        attrs = super().validate(attrs)
+        if attrs.get("decision_maker"):
+            return attrs
+        errors = {}
+        if not (attrs.get("decision_by") or "").strip():
+            errors["decision_by"] = [
+                "Give decision_maker (a team manager of the team), or the name of who made the decision."
+            ]
+        if not (attrs.get("decision_by_role") or "").strip():
+            errors["decision_by_role"] = ["Give the role of the person who made the decision."]
+        if errors:
+            raise serializers.ValidationError(errors)
+        return attrs
 
 
 class SectionSerializer(serializers.Serializer):
@@ -380,7 +429,9 @@ class RecordList(generics.ListAPIView):
             actor=request.user,
             episode=episode,
             decision_date=data["decision_date"],
-            decision_by=data["decision_by"],
+            decision_maker=data.get("decision_maker"),
+            decision_by=data.get("decision_by", ""),
+            decision_by_role=data.get("decision_by_role", ""),
         )
         return _detail(record, status.HTTP_201_CREATED)
 

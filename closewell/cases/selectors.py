@@ -166,6 +166,9 @@ def episode_contacts(child: Child, episode_pk: int) -> tuple[Episode, QuerySet]:
     return episode, contacts.order_by("-occurred_at", "-pk")
 
 
+RETURNED_RECORD = "returned"  # closures.models.Status.RETURNED
+
+
 def episodes_for_user(
     user,
     *,
@@ -194,7 +197,13 @@ def episodes_for_user(
     # Each a lookup in the (episode, occurred_at) index for the rows shown, not a join and group over
     # every contact of every case: a manager of several teams lists tens of thousands of cases.
     contacts = Contact.objects.filter(episode=OuterRef("pk"))
+    # A Closure Record returned for amendment is flagged on the list, with a link to it (its id).
+    # (The closures app's model, reached through the relation: the register does not import it.)
+    records = Episode.closure_records.field.model.objects.filter(
+        episode=OuterRef("pk"), status=RETURNED_RECORD
+    )
     episodes = episodes.annotate(
+        returned_record=Subquery(records.order_by("-pk").values("pk")[:1]),
         last_contact=Subquery(contacts.order_by("-occurred_at").values("occurred_at")[:1]),
         contact_count=Coalesce(
             Subquery(contacts.order_by().values("episode").annotate(n=Count("pk")).values("n")), 0

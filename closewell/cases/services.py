@@ -55,9 +55,10 @@ def _require_recording(actor, episode: Episode) -> None:
 # case register does not depend on the closures app).
 EDITABLE_RECORD = ("draft", "returned")
 
+# Never a guess at who: it may have been someone else, or the same person in another tab.
 STALE_MESSAGE = (
-    "Someone else changed this while you were editing it. Check their changes below, "
-    "then make yours again: what you typed is kept in the form."
+    "This was changed after you opened it. What you typed is kept in the form: check what is "
+    "saved now below, then make your change again."
 )
 
 

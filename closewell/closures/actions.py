@@ -28,9 +28,11 @@ class RecordAction:
     def is_available(self) -> bool:
         return getattr(self.permissions, self.available)
 
+    refusal: str = ""  # the 403 page's reason
+
     def check(self) -> None:
         if not getattr(self.permissions, self.allowed):
-            raise PermissionDenied
+            raise PermissionDenied(self.refusal)
 
     def execute(self, **kwargs):
         self.check()
@@ -49,6 +51,7 @@ class SubmitRecord(RecordAction):
 
 class ReturnRecord(RecordAction):
     available, allowed = "can_return", "is_reviewer"
+    refusal = "Only a team manager of the case's team who did not write the record reviews it."
 
     def run(self, *, comments):
         return services.closure_return(actor=self.user, record=self.record, comments=comments)
@@ -56,6 +59,7 @@ class ReturnRecord(RecordAction):
 
 class AuthoriseRecord(RecordAction):
     available, allowed = "can_authorise", "is_reviewer"
+    refusal = "Only a team manager of the case's team who did not write the record authorises it."
 
     def run(self):
         return services.closure_authorise(actor=self.user, record=self.record)
@@ -70,6 +74,7 @@ class WithdrawRecord(RecordAction):
 
 class StartAddendum(RecordAction):
     available, allowed = "can_start_addendum", "works_on_case"
+    refusal = "Only the case's social worker and team managers write an addendum."
 
-    def run(self):
-        return services.addendum_start(actor=self.user, record=self.record)
+    def run(self, *, reason):
+        return services.addendum_start(actor=self.user, record=self.record, reason=reason)

@@ -28,13 +28,14 @@ class Problem:
     message: str
     field: str = ""
     rule: str = ""
+    lead: str = ""  # put before the section's title: "Check " (a pre-filled section never saved)
 
     @property
     def section_label(self) -> str:
         return SIGNATURES_LABEL if self.section == SIGNATURES else Section(self.section).label
 
     def __str__(self) -> str:
-        return f"{self.section_label}: {self.message}"
+        return f"{self.lead}{self.section_label}: {self.message}"
 
 
 def _blank(text: str) -> bool:

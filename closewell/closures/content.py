@@ -223,7 +223,9 @@ def record_header(record: ClosureRecord) -> dict:
         },
         "family": family(episode),
         "places": places(episode),
-        "decision": {"date": record.decision_date, "by": record.decision_by},
+        # Who made the decision, in words: a manager of the team, or someone else with their role.
+        "decision": {"date": record.decision_date, "by": record.decision_maker_name},
+        "addendum_reason": record.addendum_reason,
         "author": str(record.author),
         "authorisation": {
             "by": str(record.authorised_by or ""),

@@ -20,7 +20,7 @@ from .content import review_groups
 from .models import ClosureRecord
 
 YES_NO = [("yes", "Yes"), ("no", "No")]
-DECISION_BY_HINT = "For example, Wendy Ash (social worker) with Mo Birch (team manager)"
+SOMEONE_ELSE = "other"
 
 
 def textarea(label: str, hint: str = "", rows: int = 8, name: str = "") -> forms.CharField:
@@ -69,7 +69,70 @@ def as_bool(value: str) -> bool | None:
     return {"yes": True, "no": False}.get(value)
 
 
-class StartForm(GovukForm):
+def decision_fields() -> tuple[forms.Field, forms.Field, forms.Field]:
+    """The three fields of "Who made the decision?", declared on each form that asks it."""
+    maker = forms.ChoiceField(
+        label="Who made the decision?",
+        help_text="The team manager who agreed that the case should close.",
+        choices=[],
+        widget=forms.RadioSelect,
+        error_messages={
+            "required": "Select who made the decision to close",
+            "invalid_choice": "Select who made the decision to close",
+        },
+    )
+    return (
+        maker,
+        text("Their name", width="20"),
+        text("Their role", "For example, independent reviewing officer", width="20"),
+    )
+
+
+class DecisionMakerFields:
+    """ "Who made the decision?": a team manager of the case's team (radios), or "Someone else",
+    which reveals their name and role. Stored as the manager (ClosureRecord.decision_maker) or the
+    name and role (decision_by, decision_by_role); the service checks the manager is the team's."""
+
+    def add_decision_fields(self, episode) -> None:
+        """The radios' choices: the team's managers, then "Someone else"."""
+        managers = episode.team.managers.filter(is_active=True).order_by("first_name", "last_name", "pk")
+        self.fields["decision_maker"].choices = [(str(m.pk), f"{m} (team manager)") for m in managers] + [
+            (SOMEONE_ELSE, "Someone else")
+        ]
+
+    def clean_decision(self, cleaned: dict) -> None:
+        if cleaned.get("decision_maker") != SOMEONE_ELSE:
+            return
+        if not (cleaned.get("decision_by") or "").strip():
+            self.add_error("decision_by", "Enter the name of the person who made the decision")
+        if not (cleaned.get("decision_by_role") or "").strip():
+            self.add_error("decision_by_role", "Enter the role of the person who made the decision")
+
+    def decision_data(self) -> dict:
+        """The decision as the services take it: a manager's id, or None with a name and role."""
+        chosen = self.cleaned_data["decision_maker"]
+        if chosen == SOMEONE_ELSE:
+            return {
+                "decision_maker": None,
+                "decision_by": self.cleaned_data["decision_by"].strip(),
+                "decision_by_role": self.cleaned_data["decision_by_role"].strip(),
+            }
+        return {"decision_maker": int(chosen), "decision_by": "", "decision_by_role": ""}
+
+    @staticmethod
+    def decision_initial(record: ClosureRecord) -> dict:
+        if record.decision_maker_id:
+            chosen = str(record.decision_maker_id)
+        else:
+            chosen = SOMEONE_ELSE if record.decision_by else ""
+        return {
+            "decision_maker": chosen,
+            "decision_by": record.decision_by,
+            "decision_by_role": record.decision_by_role,
+        }
+
+
+class StartForm(DecisionMakerFields, GovukForm):
     decision_date = dated(
         GovukDateField(
             label="When was the decision to close made?",
@@ -78,19 +141,20 @@ class StartForm(GovukForm):
         ),
         "closure.decision_date",
     )
-    decision_by = forms.CharField(
-        label="Who made the decision?",
-        help_text=DECISION_BY_HINT,
-        max_length=200,
-        error_messages={
-            "required": "Enter who made the decision to close",
-            "max_length": "Who made the decision must be 200 characters or fewer",
-        },
-    )
+    decision_maker, decision_by, decision_by_role = decision_fields()
 
     def __init__(self, *args, episode=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.episode = episode
+        self.add_decision_fields(episode)
+
+    def clean(self):
+        cleaned = super().clean()
+        self.clean_decision(cleaned)
+        return cleaned
+
+    def service_fields(self) -> dict:
+        return {"decision_date": self.cleaned_data["decision_date"], **self.decision_data()}
 
     def date_context(self):
         return context_for(episode=self.episode)
@@ -165,7 +229,7 @@ class InterventionsForm(SectionForm):
     )
 
 
-class ReasonForm(SectionForm):
+class ReasonForm(DecisionMakerFields, SectionForm):
     reason_for_closure = textarea(
         "Why is the case closing now?",
         "Why it has been decided to close the case at this time: the progress and success made, and what "
@@ -189,15 +253,22 @@ class ReasonForm(SectionForm):
         ),
         "closure.decision_date",
     )
-    decision_by = forms.CharField(
-        label="Who made the decision?",
-        help_text=DECISION_BY_HINT,
-        max_length=200,
-        error_messages={
-            "required": "Enter who made the decision to close",
-            "max_length": "Who made the decision must be 200 characters or fewer",
-        },
-    )
+    decision_maker, decision_by, decision_by_role = decision_fields()
+
+    def add_fields(self) -> None:
+        self.add_decision_fields(self.record.episode)
+
+    def clean(self):
+        cleaned = super().clean()
+        self.clean_decision(cleaned)
+        return cleaned
+
+    @classmethod
+    def initial_for(cls, record: ClosureRecord) -> dict:
+        return {**super().initial_for(record), **cls.decision_initial(record)}
+
+    def service_data(self) -> dict:
+        return {**super().service_data(), **self.decision_data()}
 
 
 class ChildViewsForm(SectionForm):
@@ -487,6 +558,18 @@ class ReturnForm(GovukForm):
             for i in range(1, n + 1)
             if (self.cleaned_data.get(f"comment_{key}_{i}") or "").strip()
         ]
+
+
+class AddendumReasonForm(GovukForm):
+    """Why an addendum is needed, asked before it is made: kept on it and in the audit trail."""
+
+    reason = forms.CharField(
+        label="Why does the authorised record need an addendum?",
+        help_text="What it got wrong or left out, in a sentence or two. For example, the date Ruby's "
+        "views were discussed is wrong: it was 3 March, not 13 March.",
+        widget=forms.Textarea(attrs={"rows": 4}),
+        error_messages={"required": "Enter why the authorised record needs an addendum"},
+    )
 
 
 def _count(value) -> int:

@@ -66,7 +66,22 @@ class ClosureRecord(TimeStampedModel):
     version = models.PositiveIntegerField(default=1)
     author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     decision_date = models.DateField("date the decision to close was made")
-    decision_by = models.CharField("who made the decision", max_length=200)
+    # Who made the decision: a team manager of the case's team, or someone else by name and role.
+    decision_maker = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name="team manager who made the decision",
+    )
+    decision_by = models.CharField("who made the decision", max_length=200, blank=True)
+    decision_by_role = models.CharField("their role", max_length=200, blank=True)
+    # The sections the worker has opened and saved on this record: one with content from the case
+    # that was never saved shows "Check" and stops the record being submitted.
+    confirmed_sections = models.JSONField(default=list, blank=True)
+    # Why an addendum was started (asked before it is created; shown on it and in the audit trail).
+    addendum_reason = models.TextField("why the addendum is needed", blank=True)
 
     # An addendum's correction, shown beneath the original.
     addendum_text = models.TextField("correction", blank=True)
@@ -123,6 +138,11 @@ class ClosureRecord(TimeStampedModel):
                 violation_error_message="An authorised record has its time, snapshot and digest.",
             ),
             models.CheckConstraint(
+                name="decision_maker_named",
+                condition=Q(decision_maker__isnull=False) | ~Q(decision_by=""),
+                violation_error_message="Say who made the decision to close.",
+            ),
+            models.CheckConstraint(
                 name="authoriser_is_not_author",
                 condition=Q(authorised_by__isnull=True) | ~Q(authorised_by=F("author")),
                 violation_error_message="A record cannot be authorised by its own author.",
@@ -135,6 +155,17 @@ class ClosureRecord(TimeStampedModel):
 
     def get_absolute_url(self) -> str:
         return reverse("closures:record", args=[self.pk])
+
+    @property
+    def decision_maker_name(self) -> str:
+        """Who made the decision, as the record shows and prints it: "Mo Birch (team manager)", or
+        the name and role of someone from outside the team (a name alone on records written before
+        the role was asked)."""
+        if self.decision_maker_id:
+            return f"{self.decision_maker} (team manager)"
+        if self.decision_by_role:
+            return f"{self.decision_by} ({self.decision_by_role})"
+        return self.decision_by
 
     @property
     def is_editable(self) -> bool:

@@ -52,6 +52,9 @@ def when_interpreter_needed(record: ClosureRecord) -> bool:
     return on_record(record) and bool(content.needs_interpreter(record.episode))
 
 
+# Asked when the record is started (who decided, and when): they do not make the reason section written.
+DECIDED_AT_START = frozenset({"decision_date", "decision_maker", "decision_by", "decision_by_role"})
+
 DEFAULT_CARD = "closures/record/_fields.html"
 DEFAULT_TEMPLATE = "closures/sections/_section.html"
 
@@ -212,8 +215,13 @@ class SectionSpec:
         return any(
             getattr(record, name) not in (None, "")
             for name in self.fields
-            if ClosureRecord._meta.get_field(name).blank
+            if ClosureRecord._meta.get_field(name).blank and name not in DECIDED_AT_START
         )
+
+    def unread(self, record: ClosureRecord) -> bool:
+        """Holds what the case put in (pre-filled), and nobody has opened and saved it on this record
+        yet: the task list says "Check", and the record cannot be submitted until it is saved."""
+        return not self.optional and self.key not in record.confirmed_sections and self.started(record)
 
     @property
     def advises(self) -> bool:
@@ -587,7 +595,14 @@ SECTIONS: tuple[SectionSpec, ...] = (
         Section.REASON,
         form=forms.ReasonForm,
         check=checks.check_reason,
-        fields=("decision_date", "decision_by", "reason_for_closure", "reason_code"),
+        fields=(
+            "decision_date",
+            "decision_maker",
+            "decision_by",
+            "decision_by_role",
+            "reason_for_closure",
+            "reason_code",
+        ),
         build=content.reason_content,
         printed=print_reason,
         layout="reason",
@@ -745,6 +760,11 @@ def due(record: ClosureRecord) -> list[SectionSpec]:
     return [spec for spec in SECTIONS if spec.is_due(record)]
 
 
+def unread(record: ClosureRecord) -> list[SectionSpec]:
+    """The due sections holding pre-filled content that nobody has opened and saved yet."""
+    return [spec for spec in due(record) if spec.unread(record)]
+
+
 def section_required(record: ClosureRecord, key: str) -> bool:
     spec = get(key)
     return spec is not None and spec.is_due(record)
@@ -755,6 +775,7 @@ def problems(record: ClosureRecord) -> list:
     section's rule, then (on a Closure Record, not an addendum) the CIN census rules and the case's
     dates."""
     found = [problem for spec in due(record) for problem in spec.problems(record)]
+    found += [checks.Problem(spec.key, "read it and save it", lead="Check ") for spec in unread(record)]
     if on_record(record):
         found += [*checks.check_census(record), *checks.check_dates(record)]
     found += checks.check_comments(record)

@@ -189,11 +189,12 @@ def returned_to(user) -> QuerySet:
 
 
 def in_progress_for(user) -> QuerySet:
-    """Drafts and returned records the user wrote, in the teams they are in now: a worker moved to
-    another team no longer sees the old team's children (access follows the team, not authorship)."""
+    """The records the user wrote that are not finished: drafts, those submitted and waiting for
+    authorisation, and those returned to them, in the teams they are in now (a worker moved to
+    another team no longer sees the old team's children: access follows the team, not authorship)."""
     return (
         ClosureRecord.objects.filter(
-            status__in=[Status.DRAFT, Status.RETURNED],
+            status__in=[Status.DRAFT, Status.SUBMITTED, Status.RETURNED],
             author=user,
             episode__team_id__in=team_ids_for(user) or [],
         )
@@ -204,6 +205,7 @@ def in_progress_for(user) -> QuerySet:
 
 class TaskStatus:
     OPTIONAL = "Optional"
+    CHECK = "Check"
     NOT_STARTED = "Not started"
     IN_PROGRESS = "In progress"
     COMPLETED = "Completed"
@@ -213,9 +215,10 @@ class TaskStatus:
 def task_list(record: ClosureRecord) -> list[dict]:
     """The GOV.UK task list: each section due on this record with its status and problems.
 
-    Needs attention: a manager's comment on the section not yet dealt with. Completed: no problem
-    left. Each task carries the comments of the latest return on its section, answered or not, so
-    the worker sees each beside its section.
+    Needs attention: a manager's comment on the section not yet dealt with. Check: it holds what was
+    pre-filled from the case and nobody has opened and saved it yet. Completed: no problem left. Each
+    task carries the comments of the latest return on its section, answered or not, so the worker
+    sees each beside its section.
     """
     found = sections.problems(record)
     comments = latest_comments(record)
@@ -227,6 +230,8 @@ def task_list(record: ClosureRecord) -> list[dict]:
             status = TaskStatus.NEEDS_ATTENTION
         elif spec.optional and not spec.started(record):
             status = TaskStatus.OPTIONAL
+        elif spec.unread(record):
+            status = TaskStatus.CHECK
         elif not section_problems:
             status = TaskStatus.COMPLETED
         elif spec.started(record):
@@ -244,6 +249,50 @@ def task_list(record: ClosureRecord) -> list[dict]:
             }
         )
     return tasks
+
+
+def waits_for_others(user, record: ClosureRecord) -> bool:
+    """Someone who works on the case but cannot review this record (its worker, or a manager who
+    wrote it) sees a submitted record as "Waiting for authorisation", not as a reviewer does."""
+    access = record_permissions(user, record)
+    return access.works_on_case and not access.is_reviewer
+
+
+def submission(record: ClosureRecord) -> dict:
+    """Who submitted the record and when (its latest submission), from the audit trail."""
+    event = (
+        AuditEvent.objects.filter(
+            object_type="closures.ClosureRecord",
+            object_id=str(record.pk),
+            action=Action.TRANSITION,
+            after__status=Status.SUBMITTED,
+        )
+        .select_related("actor")
+        .order_by("-pk")
+        .first()
+    )
+    return {"at": record.submitted_at, "by": event.actor if event else record.author}
+
+
+def who_can_authorise(record: ClosureRecord) -> list:
+    """The team's managers who may authorise the record now (not one who wrote, changed or submitted
+    it: accounts.permissions.can_authorise)."""
+    managers = record.episode.team.managers.filter(is_active=True).order_by("first_name", "last_name")
+    return [m for m in managers if record_permissions(m, record).can_authorise]
+
+
+def authorise_consequences(record: ClosureRecord) -> dict:
+    """What authorising now does, for the confirmation page: the case closes today (the closure date
+    is the authorisation date, DOMAIN.md) with the record's reason; its open plans end today."""
+    today = timezone.localdate()
+    episode = record.episode
+    return {
+        "today": today,
+        "reason_code": record.reason_code,
+        "reason_label": record.get_reason_code_display() if record.reason_code else "",
+        "open_plans": episode.plans.filter(end_date__isnull=True).count(),
+        "is_addendum": record.addendum_to_id is not None,
+    }
 
 
 def latest_comments(record: ClosureRecord) -> list[ReturnComment]:

@@ -8,6 +8,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
 
+from closewell.accounts.models import User
 from closewell.accounts.permissions import case_permissions, record_permissions
 from closewell.audit.models import Action, AuditEvent
 from closewell.audit.services import log_event
@@ -34,14 +35,15 @@ from .models import (
     Status,
 )
 
+# A stale save never guesses who: it may have been someone else, or the same person in another tab.
 STALE_MESSAGE = (
-    "Someone else saved this record while you were editing it. Your text is shown below: "
-    "check their changes on the record, then save yours again."
+    "This section was changed after you opened it. Your text is kept below, beside what is saved "
+    "now: check what changed, then save yours again."
 )
 
 STALE_ACTION_MESSAGE = (
-    "Someone changed the planned action “{action}” while you were editing this review. Your text is "
-    "shown below: check their change, then save yours again."
+    "The planned action “{action}” was changed after you opened this review. Your text is kept below: "
+    "check what changed, then save yours again."
 )
 
 
@@ -59,22 +61,40 @@ def _notify(recipients, subject: str, body: str) -> None:
 
 
 def _prefill_involvement(episode: Episode) -> str:
+    """What the case records about why services were provided, as facts for the worker to read and
+    rewrite (dates, who referred, each assessment and what it found; the census's primary need, in
+    its formal words, is left to the worker to say plainly). Nothing the
+    worker typed elsewhere (an assessment's summary) is copied in as prose: the pre-filled text is
+    prompts to replace, and it passes the writing advice (closewell.advice)."""
+    name = episode.child.first_name
     lines = [
-        f"Referred on {long_date(episode.referral_date)} by {episode.get_referral_source_display().lower()}"
-        + (f"; primary need: {episode.get_primary_need_display().lower()}." if episode.primary_need else ".")
+        f"{name} was referred to us on {long_date(episode.referral_date)}. "
+        f"Who referred: {episode.get_referral_source_display().lower()}."
     ]
     for assessment in episode.assessments.all():
-        text = f"{assessment.get_kind_display()} started {long_date(assessment.start_date)}"
+        text = f"{assessment.get_kind_display()} started on {long_date(assessment.start_date)}."
         if assessment.factors:
-            text += ": " + "; ".join(f.lower() for f in assessment.get_factors_display())
-        lines.append(text + ".")
-        if assessment.summary:
-            lines.append(assessment.summary)
+            found = (_factor_words(f, name) for f in assessment.get_factors_display())
+            text += " It found: " + "; ".join(found) + "."
+        lines.append(text)
     return "\n\n".join(lines)
 
 
+def _factor_words(label: str, name: str) -> str:
+    """A census factor in the record's words: the child by their name, not "the child" (Write
+    Enough), and "a parent or carer" for the census's "the parent(s) or carer(s)"."""
+    words = label[0].lower() + label[1:]
+    for census, plain in (
+        ("the parent(s) or carer(s) are", "a parent or carer is"),
+        ("the parent(s) or carer(s)", "a parent or carer"),
+        ("the child", name),
+    ):
+        words = words.replace(census, plain)
+    return words
+
+
 def first_sentence(text: str) -> str:
-    """The first sentence of a note, whole: a pre-filled line the worker then edits."""
+    """The first sentence of a note, whole."""
     lines = (text or "").strip().splitlines()
     line = lines[0] if lines else ""
     end = line.find(". ")
@@ -82,15 +102,17 @@ def first_sentence(text: str) -> str:
 
 
 def _prefill_interventions(episode: Episode) -> str:
-    """The direct work, one line a contact; on a long case the latest lines that fit within the
-    section's limit (closewell.core.text), so that the record can always be started."""
+    """The direct work as facts, one line a contact: its date, its kind and whether the child was
+    seen (never the note's words, which the worker turns into the account of the work). On a long
+    case the latest lines that fit within the section's limit (closewell.core.text), so that the
+    record can always be started."""
+    name = episode.child.first_name
     direct = episode.contacts.filter(work=WorkKind.DIRECT).order_by("-occurred_at")
     lines, length = [], 0
     for c in direct.iterator():
-        line = (
-            f"{long_date(timezone.localtime(c.occurred_at).date())}, {c.get_kind_display().lower()}: "
-            + first_sentence(c.note)
-        )[:TEXT_MAX]
+        seen = f"{name} seen alone" if c.child_seen_alone else (f"{name} seen" if c.child_seen else "")
+        line = f"{long_date(timezone.localtime(c.occurred_at).date())}: {c.get_kind_display().lower()}"
+        line = (line + (f", {seen}." if seen else "."))[:TEXT_MAX]
         length += len(line) + 1
         if length > TEXT_MAX + 1:
             break
@@ -98,11 +120,51 @@ def _prefill_interventions(episode: Episode) -> str:
     return "\n".join(reversed(lines))
 
 
+def decision_maker_for(episode: Episode, value) -> User | None:
+    """The team manager chosen as the one who made the decision (a User or their id), who must be a
+    manager of the case's team; None when someone else made it."""
+    if value in (None, ""):
+        return None
+    pk = getattr(value, "pk", value)
+    manager = episode.team.managers.filter(pk=pk).first() if str(pk).isdigit() else None
+    if manager is None:
+        raise DomainError(
+            "Choose a team manager of this team, or “Someone else” with their name and role.",
+            field="decision_maker",
+        )
+    return manager
+
+
+def _decide(record: ClosureRecord, *, maker, by: str, role: str) -> None:
+    """Who made the decision: a manager of the team (their name and role are then not kept), or
+    someone else by name (the pages and the API ask their role too)."""
+    record.decision_maker = decision_maker_for(record.episode, maker)
+    if record.decision_maker is not None:
+        record.decision_by = record.decision_by_role = ""
+        return
+    record.decision_by, record.decision_by_role = (by or "").strip(), (role or "").strip()
+    if not record.decision_by:
+        raise DomainError(
+            "Choose the team manager who made the decision, or enter the name and role of who made it.",
+            field="decision_maker",
+        )
+
+
 @transaction.atomic
-def closure_start(*, actor, episode: Episode, decision_date, decision_by: str) -> ClosureRecord:
+def closure_start(
+    *,
+    actor,
+    episode: Episode,
+    decision_date,
+    decision_maker=None,
+    decision_by: str = "",
+    decision_by_role: str = "",
+) -> ClosureRecord:
     """Start the Closure Record as soon as the decision to close is made, pre-filled from the case.
 
-    One live record per episode; the episode shows as closing until the record is authorised.
+    One live record per episode; the episode shows as closing until the record is authorised. The
+    decision was made by a manager of the case's team (`decision_maker`) or by someone else, named
+    with their role. The pre-filled sections show "Check" until the worker has saved them.
     """
     episode = Episode.objects.select_for_update().get(pk=episode.pk)
     if not case_permissions(actor, episode).can_start_closure:
@@ -117,10 +179,10 @@ def closure_start(*, actor, episode: Episode, decision_date, decision_by: str) -
         episode=episode,
         author=actor,
         decision_date=decision_date,
-        decision_by=decision_by,
         reason_for_involvement=_prefill_involvement(episode)[:TEXT_MAX],
         interventions=_prefill_interventions(episode),
     )
+    _decide(record, maker=decision_maker, by=decision_by, role=decision_by_role)
     record.full_clean()
     date_rules.refuse(
         date_rules.context_for(episode=episode), [("decision_date", "closure.decision_date", decision_date)]
@@ -255,11 +317,22 @@ def closure_update(*, actor, record: ClosureRecord, section: str, version: int, 
         unknown = set(data) - set(spec.fields)
         if unknown:
             raise DomainError(f"Unknown fields for this section: {', '.join(sorted(unknown))}.")
+        decision = {name: data[name] for name in DECISION_FIELDS if name in data}
         for name, value in data.items():
-            setattr(record, name, value)
+            if name not in DECISION_FIELDS:
+                setattr(record, name, value)
+        if decision:
+            _decide(
+                record,
+                maker=decision.get("decision_maker", record.decision_maker_id),
+                by=decision.get("decision_by", record.decision_by),
+                role=decision.get("decision_by_role", record.decision_by_role),
+            )
         if spec.clear:
             spec.clear(record)
     _refuse_impossible_dates(record, section, data)
+    if section not in record.confirmed_sections:
+        record.confirmed_sections = [*record.confirmed_sections, section]
     record.version += 1
     record.full_clean()
     record.save()
@@ -311,6 +384,9 @@ def note_signatures_out_of_date(*, actor, record: ClosureRecord, why: str) -> li
 
 
 OUT_OF_DATE_SUMMARY = "Signature out of date"
+
+
+DECISION_FIELDS = ("decision_maker", "decision_by", "decision_by_role")
 
 
 def transition(*, actor, record: ClosureRecord, to: str, summary: str, **changes) -> ClosureRecord:
@@ -577,10 +653,14 @@ def closure_withdraw(*, actor, record: ClosureRecord, reason: str) -> ClosureRec
 
 
 @transaction.atomic
-def addendum_start(*, actor, record: ClosureRecord) -> ClosureRecord:
+def addendum_start(*, actor, record: ClosureRecord, reason: str) -> ClosureRecord:
     """A correction to an authorised record: the original never changes; the addendum is written
-    and authorised the same way and shown beneath it. One addendum is written at a time: the
-    original's row is locked, so two people pressing "Write an addendum" at once make one."""
+    and authorised the same way and shown beneath it. Why it is needed is asked first, kept on the
+    addendum and written in the audit trail. One addendum is written at a time: the original's row
+    is locked, so two people pressing "Write an addendum" at once make one."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise DomainError("Say why the authorised record needs an addendum.", field="reason")
     record = _lock(record)
     if not record.is_authorised or record.addendum_to_id:
         raise DomainError("An addendum can only be added to an authorised Closure Record.")
@@ -595,7 +675,10 @@ def addendum_start(*, actor, record: ClosureRecord) -> ClosureRecord:
         addendum_to=record,
         author=actor,
         decision_date=record.decision_date,
+        decision_maker=record.decision_maker,
         decision_by=record.decision_by,
+        decision_by_role=record.decision_by_role,
+        addendum_reason=reason,
     )
     addendum.full_clean()
     addendum.save()
@@ -605,6 +688,7 @@ def addendum_start(*, actor, record: ClosureRecord) -> ClosureRecord:
         action=Action.CREATE,
         obj=addendum,
         child_id=record.episode.child_id,
-        summary="Started an addendum to the authorised Closure Record",
+        summary=f"Started an addendum to the authorised Closure Record: {reason[:200]}",
+        after={"addendum_reason": reason},
     )
     return addendum

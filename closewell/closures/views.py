@@ -13,7 +13,7 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods
 
 from closewell.accounts.permissions import case_permissions, record_permissions, user_permissions
 from closewell.advice.selectors import advice_for_record, advice_for_section
@@ -24,11 +24,12 @@ from closewell.web.editing import versioned_edit
 
 from . import actions, sections, selectors, services
 from .checks import SIGNATURES
-from .forms import CommentAnswerForm, ReturnForm, StartForm, WithdrawForm, return_counts
+from .forms import AddendumReasonForm, CommentAnswerForm, ReturnForm, StartForm, WithdrawForm, return_counts
 from .models import COMMENTABLE, LIVE, ClosureRecord, ReturnComment, Status
 
 TASK_TAGS = {
     selectors.TaskStatus.OPTIONAL: "govuk-tag--grey",
+    selectors.TaskStatus.CHECK: "govuk-tag--yellow",
     selectors.TaskStatus.NOT_STARTED: "govuk-tag--blue",
     selectors.TaskStatus.IN_PROGRESS: "govuk-tag--light-blue",
     selectors.TaskStatus.NEEDS_ATTENTION: "govuk-tag--red",
@@ -79,7 +80,7 @@ def problem_links(record: ClosureRecord, problems) -> list[tuple[str, str]]:
             form = section_forms[spec.key]
             anchor = form[problem.field].anchor if problem.field in form.fields else f"id_{problem.field}"
             url += f"#{anchor}"
-        links.append((f"{problem.section_label}: {problem.message}", url))
+        links.append((str(problem), url))
     return links
 
 
@@ -94,6 +95,30 @@ def _page_context(request, record: ClosureRecord) -> dict:
         "authorise_due": selectors.authorise_due(record),
         "record_access": record_permissions(request.user, record),
     }
+
+
+def _not_open_for_writing(request, record: ClosureRecord, *, posted: bool = False):
+    """Where someone who works on the case lands when they open a page for writing a record that is
+    no longer being written (Back after submitting, a bookmarked section, a manager's link): the
+    record's own page (for its worker, "Waiting for authorisation" while it is submitted), with a
+    message saying why, never a 403. A form posted there saved nothing, and says so."""
+    state = {
+        Status.SUBMITTED: f"submitted on {_when(record.submitted_at)} and is waiting for authorisation",
+        Status.AUTHORISED: f"authorised on {_when(record.authorised_at)}",
+        Status.WITHDRAWN: "withdrawn",
+    }.get(record.status, record.get_status_display().lower())
+    kind = "addendum" if record.addendum_to_id else "Closure Record"
+    if posted:
+        messages.error(
+            request, f"Your change was not saved: this {kind} was {state}, so it cannot be changed."
+        )
+    else:
+        messages.info(request, f"This {kind} was {state}: it cannot be changed now.")
+    return redirect(record)
+
+
+def _when(moment) -> str:
+    return timezone.localtime(moment).strftime("%-d %B %Y at %H:%M") if moment else "an earlier date"
 
 
 # --- Start ------------------------------------------------------------------------------------------
@@ -111,7 +136,7 @@ def start(request, episode_pk: int):
     form = StartForm(request.POST or None, episode=episode)
     if request.method == "POST" and form.is_valid():
         try:
-            record = services.closure_start(actor=request.user, episode=episode, **form.cleaned_data)
+            record = services.closure_start(actor=request.user, episode=episode, **form.service_fields())
         except (DomainError, ValidationError) as error:
             form.add_domain_error(error)
         else:
@@ -148,6 +173,17 @@ def record_detail(request, pk: int):
             },
         )
     said = selectors.record_content(record)
+    if record.status == Status.SUBMITTED and selectors.waits_for_others(request.user, record):
+        return render(
+            request,
+            "closures/waiting.html",
+            {
+                **context,
+                "content": said,
+                "submission": selectors.submission(record),
+                "authorisers": selectors.who_can_authorise(record),
+            },
+        )
     return render(
         request,
         "closures/record.html",
@@ -173,8 +209,11 @@ def section_edit(request, pk: int, section: str):
     spec = sections.get(section)
     if spec is None or not spec.is_due(record):
         raise Http404("No such section on this record.")
-    if not record_permissions(request.user, record).can_edit:
-        raise PermissionDenied
+    access = record_permissions(request.user, record)
+    if not access.can_edit:
+        if access.works_on_case:
+            return _not_open_for_writing(request, record, posted=request.method == "POST")
+        raise PermissionDenied("Only the case's social worker and team managers write its Closure Record.")
     form_class = spec.form
 
     def saved_now() -> dict:
@@ -216,6 +255,7 @@ def section_edit(request, pk: int, section: str):
             "section_label": spec.title,
             "title": spec.title,
             "saved": saved,
+            "unread": spec.unread(record),
             "advice": advice_for_section(record, section),
         },
     )
@@ -227,8 +267,11 @@ def section_edit(request, pk: int, section: str):
 @require_http_methods(["GET", "POST"])
 def check(request, pk: int):
     record = _record(request, pk)
-    if not record_permissions(request.user, record).can_submit:
-        raise PermissionDenied
+    access = record_permissions(request.user, record)
+    if not access.can_submit:
+        if access.works_on_case:
+            return _not_open_for_writing(request, record, posted=request.method == "POST")
+        raise PermissionDenied("Only the case's social worker and team managers submit its Closure Record.")
     problems, error = [], None
     if request.method == "POST":
         try:
@@ -341,6 +384,8 @@ def _return_form(record: ClosureRecord, data=None) -> ReturnForm:
 def review(request, pk: int):
     record = _record(request, pk)
     action = actions.ReturnRecord(request.user, record)
+    if not action.permissions.is_reviewer and action.permissions.works_on_case and request.method == "GET":
+        return redirect(record)  # a worker following a manager's link reads the record instead
     action.check()
     form = _return_form(record, request.POST if request.method == "POST" else None)
     if form.is_bound and form.is_valid():
@@ -356,12 +401,26 @@ def review(request, pk: int):
     return _review_page(request, record, form)
 
 
-@require_POST
+@require_http_methods(["GET", "POST"])
 def authorise(request, pk: int):
-    """The case is closed from this moment (services.closure_authorise)."""
+    """GET: what authorising will do ("The case will be closed today, … with reason RC7 …"), with
+    "Authorise and close the case" and a way back. POST: authorise; the case is closed from this
+    moment (services.closure_authorise). Refusals show on the review page, beside the record."""
     record = _record(request, pk)
+    action = actions.AuthoriseRecord(request.user, record)
+    if request.method == "GET":
+        if not action.permissions.is_reviewer and action.permissions.works_on_case:
+            return redirect(record)
+        action.check()
+        if not action.is_available:
+            return redirect("closures:review", pk=record.pk)  # the review page says why not
+        return render(
+            request,
+            "closures/authorise.html",
+            {**_page_context(request, record), "consequences": selectors.authorise_consequences(record)},
+        )
     try:
-        actions.AuthoriseRecord(request.user, record).execute()
+        action.execute()
     except services.RecordIncomplete as incomplete:
         return _review_page(
             request, record, _return_form(record), problems=problem_links(record, incomplete.problems)
@@ -384,22 +443,40 @@ def authorised(request, pk: int):
 # --- Addendum, withdraw -----------------------------------------------------------------------------
 
 
-@require_POST
+@require_http_methods(["GET", "POST"])
 def addendum(request, pk: int):
+    """Write an addendum: first why (GET asks, creating nothing), then the draft is made (POST)."""
     record = _record(request, pk)
-    try:
-        new = actions.StartAddendum(request.user, record).execute()
-    except DomainError as error:
-        messages.error(request, error.message)
+    action = actions.StartAddendum(request.user, record)
+    action.check()
+    if not action.is_available:
+        live = record.addenda.filter(status__in=LIVE).first()
+        if live is not None:
+            messages.info(
+                request, "This record already has an addendum in progress: finish or withdraw it first."
+            )
+            return redirect(live)
         return redirect(record)
-    messages.success(request, "Addendum started: write the correction, then submit it for authorisation")
-    return redirect(new)
+    form = AddendumReasonForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            new = action.execute(reason=form.cleaned_data["reason"])
+        except DomainError as error:
+            form.add_domain_error(error)
+        else:
+            messages.success(
+                request, "Addendum started: write the correction, then submit it for authorisation"
+            )
+            return redirect(new)
+    return render(request, "closures/addendum_reason.html", {**_page_context(request, record), "form": form})
 
 
 @require_http_methods(["GET", "POST"])
 def withdraw(request, pk: int):
     record = _record(request, pk)
     action = actions.WithdrawRecord(request.user, record)
+    if not action.is_available and action.permissions.works_on_case:
+        return _not_open_for_writing(request, record, posted=request.method == "POST")
     action.check()
     form = WithdrawForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -418,7 +495,8 @@ def withdraw(request, pk: int):
 
 @require_GET
 def queue(request):
-    """A manager's records to authorise; anyone writing records, their drafts and returned ones."""
+    """A manager's records to authorise; anyone writing records, theirs that are not finished:
+    drafts, those waiting for authorisation and those returned, each with its status tag."""
     user = request.user
     access = user_permissions(user)
     if not access.can_write_records:
@@ -443,7 +521,9 @@ def queue(request):
         {
             "record": record,
             "overdue": selectors.is_overdue(record, today),
-            "due": selectors.submit_due(record),
+            "due": selectors.authorise_due(record)
+            if record.status == Status.SUBMITTED
+            else selectors.submit_due(record),
         }
         for record in own
     ]
@@ -464,7 +544,7 @@ def history(request, pk: int):
     """Who did what to a record, and who read it: for the team's managers."""
     record = _record(request, pk)
     if not record_permissions(request.user, record).can_see_history:
-        raise PermissionDenied
+        raise PermissionDenied("Only the team's managers see who read and changed a Closure Record.")
     return render(
         request,
         "closures/history.html",

@@ -173,7 +173,9 @@ def test_the_managers_summary_counts_outstanding_advice(complete_record):
 def test_an_addendum_is_advised_on_its_correction_only(complete_record, case):
     record = services.closure_submit(actor=case.worker, record=complete_record)
     record = services.closure_authorise(actor=case.manager, record=record)
-    addendum = services.addendum_start(actor=case.worker, record=record)
+    addendum = services.addendum_start(
+        reason="A date in the record is wrong.", actor=case.worker, record=record
+    )
     addendum = write(addendum, case.worker, Section.ADDENDUM, addendum_text="Wrong date.")
     advice = selectors.advice_for_record(addendum)
     assert [s.section for s in advice.sections] == [Section.ADDENDUM]

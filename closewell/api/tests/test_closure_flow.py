@@ -30,7 +30,7 @@ def test_close_a_case_through_the_api(case, client_for):
     started = worker.post(
         "/api/v1/closure-records/",
         {"episode": case.episode.pk, "decision_date": (dt.date.today() - dt.timedelta(days=3)).isoformat(),
-         "decision_by": "Wendy Ash with Mo Birch"},
+         "decision_maker": case.manager.pk},
         format="json",
     )  # fmt: skip
     assert started.status_code == 201, started.content
@@ -147,7 +147,12 @@ def test_errors_name_their_fields(case, client_for):
     assert list(early.json()["errors"]) == ["occurred_at"]
     record = worker.post(
         "/api/v1/closure-records/",
-        {"episode": case.episode.pk, "decision_date": str(dt.date.today()), "decision_by": "W"},
+        {
+            "episode": case.episode.pk,
+            "decision_date": str(dt.date.today()),
+            "decision_by": "W",
+            "decision_by_role": "social worker",
+        },
         format="json",
     ).json()
     bad_date = worker.put(

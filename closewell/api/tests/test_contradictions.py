@@ -23,7 +23,11 @@ def api_record(case, client_for):
     worker = client_for(case.worker)
     started = worker.post(
         "/api/v1/closure-records/",
-        {"episode": case.episode.pk, "decision_date": str(dt.date.today()), "decision_by": "Wendy Ash"},
+        {
+            "episode": case.episode.pk,
+            "decision_date": str(dt.date.today()),
+            "decision_maker": case.manager.pk,
+        },
         format="json",
     )
     assert started.status_code == 201, started.content

@@ -111,6 +111,7 @@ def test_start_record(case, as_role, role, expected):
         "episode": case.episode.pk,
         "decision_date": dt.date.today().isoformat(),
         "decision_by": "Wendy Ash",
+        "decision_by_role": "social worker",
     }
     response = as_role(role).post("/api/v1/closure-records/", body, format="json")
     assert response.status_code == expected, response.content

@@ -109,7 +109,7 @@ def test_the_bypass_through_the_pages_is_refused_and_the_page_says_why(case, com
             "version": version_on(manager.get(section)),
             "reason_for_closure": "Rewritten on the section page.",
             "reason_code": "RC7",
-            "decision_by": "Mo Birch",
+            "decision_maker": str(case.manager.pk),
             **date_parts("decision_date", days_ago(10)),
         },
     )
@@ -132,7 +132,10 @@ def test_the_bypass_through_the_pages_is_refused_and_the_page_says_why(case, com
     assert ClosureRecord.objects.get(pk=record.pk).status == Status.SUBMITTED
 
     other = _page(second_manager)
-    assert "Authorise and close the case" in other.get(f"/closures/{record.pk}/review/").content.decode()
+    assert "Continue to authorise" in other.get(f"/closures/{record.pk}/review/").content.decode()
+    assert "Authorise and close the case" in other.get(f"/closures/{record.pk}/authorise/").content.decode()
+    # The one who may not authorise is sent back to the review, which says why.
+    assert manager.get(f"/closures/{record.pk}/authorise/")["Location"] == f"/closures/{record.pk}/review/"
     assert other.post(f"/closures/{record.pk}/authorise/").status_code == 302
     assert ClosureRecord.objects.get(pk=record.pk).status == Status.AUTHORISED
 
@@ -205,7 +208,9 @@ def test_the_contributors_are_kept_across_a_return(case, complete_record):
 def test_an_addendum_follows_the_same_rule(case, complete_record, second_manager):
     record = services.closure_submit(actor=case.worker, record=complete_record)
     record = services.closure_authorise(actor=case.manager, record=record)
-    addendum = services.addendum_start(actor=case.worker, record=record)
+    addendum = services.addendum_start(
+        reason="A date in the record is wrong.", actor=case.worker, record=record
+    )
     addendum = services.closure_update(
         actor=case.manager,
         record=addendum,

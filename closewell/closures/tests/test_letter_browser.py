@@ -47,7 +47,7 @@ def test_writing_a_letter_to_the_child(page):
     page.fill("#id_decision_date_day", "20")
     page.fill("#id_decision_date_month", "11")
     page.fill("#id_decision_date_year", "2026")
-    page.fill("#id_decision_by", "Priya Nandakumar with Helen Ashdown")
+    page.check("#id_decision_maker_0")
     click(page, 'button:has-text("Start the Closure Record")')
     record = ClosureRecord.objects.get(episode=episode)
 

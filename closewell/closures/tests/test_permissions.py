@@ -85,6 +85,6 @@ def test_a_step_the_state_does_not_allow_is_a_domain_error_for_whoever_may_take_
 def test_the_addendum_button_goes_while_one_is_in_progress(complete_record, case):
     record = to_state(complete_record, case, "authorised")
     assert actions.StartAddendum(case.worker, record).is_available
-    actions.StartAddendum(case.worker, record).execute()
+    actions.StartAddendum(case.worker, record).execute(reason="A date in the record is wrong.")
     assert not actions.StartAddendum(case.manager, record).is_available
     assert ClosureRecord.objects.filter(addendum_to=record).count() == 1

@@ -86,7 +86,9 @@ def written(case, complete_record, request):
         if other.problems(record):
             record = _write(case, record, other, "Polish")
     if spec.correction:  # the addendum: a correction to the authorised record
-        record = services.addendum_start(actor=case.worker, record=_authorise(case, record))
+        record = services.addendum_start(
+            reason="A date in the record is wrong.", actor=case.worker, record=_authorise(case, record)
+        )
     assert spec.is_due(record), f"{spec.key} is not due on the test's record"
     return spec, _write(case, record, spec)
 

@@ -64,7 +64,7 @@ def test_task_list_statuses(case):
     record.save()
     tasks = {t["section"]: t["status"] for t in selectors.task_list(record)}
     assert tasks["involvement"] == "Not started"
-    assert tasks["interventions"] == "Completed"  # pre-filled from the case's direct work
+    assert tasks["interventions"] == "Check"  # pre-filled from the case's direct work, not yet saved
     assert "domestic_abuse" in tasks and "interpreting" not in tasks and "addendum" not in tasks
     record = services.closure_update(
         actor=case.worker,

@@ -31,9 +31,11 @@ def test_start_prefills_from_the_case_and_marks_the_episode_closing(case):
     )
     case.episode.refresh_from_db()
     assert case.episode.status == EpisodeStatus.CLOSING
-    assert "Referred on" in record.reason_for_involvement
+    assert "Ruby was referred to us on" in record.reason_for_involvement
     assert "domestic abuse" in record.reason_for_involvement.lower()
-    assert "Saw Ruby in her room." in record.interventions
+    assert "home visit, Ruby seen" in record.interventions
+    # Facts from the case, never the worker's notes copied in as prose.
+    assert "Saw Ruby in her room." not in record.interventions
     assert "Called Jess." not in record.interventions  # indirect work is not pre-filled as a visit
     assert {v.person_id for v in record.parent_views.all()} == {case.mother.pk, case.father.pk}
     assert AuditEvent.objects.filter(object_type="closures.ClosureRecord", action="create").exists()
@@ -252,7 +254,9 @@ def test_withdraw_reopens_the_episode(case, complete_record):
 
 def test_addendum_is_written_and_authorised_the_same_way(case, complete_record):
     original = services.closure_authorise(actor=case.manager, record=submit(complete_record, case.worker))
-    addendum = services.addendum_start(actor=case.worker, record=original)
+    addendum = services.addendum_start(
+        reason="A date in the record is wrong.", actor=case.worker, record=original
+    )
     with pytest.raises(services.RecordIncomplete):
         submit(addendum, case.worker)
     addendum = services.closure_update(
@@ -272,11 +276,15 @@ def test_one_addendum_at_a_time(case, complete_record):
     """A second addendum is refused while one is in progress; once it is authorised (or withdrawn)
     the next correction can start."""
     original = services.closure_authorise(actor=case.manager, record=submit(complete_record, case.worker))
-    first = services.addendum_start(actor=case.worker, record=original)
+    first = services.addendum_start(
+        reason="A date in the record is wrong.", actor=case.worker, record=original
+    )
     with pytest.raises(DomainError, match="already has an addendum in progress"):
-        services.addendum_start(actor=case.manager, record=original)
+        services.addendum_start(reason="A date in the record is wrong.", actor=case.manager, record=original)
     services.closure_withdraw(actor=case.worker, record=first, reason="Started by mistake.")
-    second = services.addendum_start(actor=case.manager, record=original)
+    second = services.addendum_start(
+        reason="A date in the record is wrong.", actor=case.manager, record=original
+    )
     assert ClosureRecord.objects.filter(addendum_to=original, status=Status.DRAFT).get() == second
 
 
@@ -284,10 +292,14 @@ def test_only_the_team_starts_an_addendum(case, complete_record):
     original = services.closure_authorise(actor=case.manager, record=submit(complete_record, case.worker))
     for outsider in (case.data, case.other_worker, case.other_manager):
         with pytest.raises(PermissionDenied):
-            services.addendum_start(actor=outsider, record=original)
+            services.addendum_start(reason="A date in the record is wrong.", actor=outsider, record=original)
     with pytest.raises(DomainError, match="only be added to an authorised"):
         services.addendum_start(
-            actor=case.worker, record=services.addendum_start(actor=case.worker, record=original)
+            reason="Another correction.",
+            actor=case.worker,
+            record=services.addendum_start(
+                reason="A date in the record is wrong.", actor=case.worker, record=original
+            ),
         )
     assert not ClosureRecord.objects.filter(addendum_to__addendum_to=original).exists()
 
@@ -306,7 +318,7 @@ def test_two_people_starting_an_addendum_at_once_make_one(case, complete_record)
         try:
             mine = ClosureRecord.objects.select_related("episode__child").get(pk=original.pk)
             barrier.wait(timeout=10)
-            services.addendum_start(actor=actor, record=mine)
+            services.addendum_start(reason="A date in the record is wrong.", actor=actor, record=mine)
             outcomes.append("started")
         except DomainError as error:
             outcomes.append(error.message)

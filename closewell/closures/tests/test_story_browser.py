@@ -11,7 +11,7 @@ from closewell.cases.models import Episode, PlannedAction
 from closewell.closures.content import parents_and_carers
 from closewell.closures.models import ClosureRecord, Status
 from closewell.core.dates import long_date
-from closewell.web.tests.browser import check_page, sign_in, submit
+from closewell.web.tests.browser import check_page, click, sign_in, submit
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -41,7 +41,7 @@ def test_domestic_abuse_case_from_writing_to_closed(page):
     with page.expect_navigation():
         page.click("text=Close this case")
     fill_date(page, "id_decision_date", today)
-    page.fill("#id_decision_by", "Daniel Whitcombe with Helen Ashdown")
+    page.check("#id_decision_maker_0")
     submit(page, "Start the Closure Record")
     record = ClosureRecord.objects.get(episode=episode)
     check_page(page, "story-task-list")
@@ -59,6 +59,11 @@ def test_domestic_abuse_case_from_writing_to_closed(page):
             page.fill(f"#id_outcome_{action.pk}", f"Done by {long_date(today)}.")
     check_page(page, "story-review")
     submit(page, "Save and return to the record")
+
+    # The pre-filled sections show "Check" until the worker has read and saved them.
+    for section in ("involvement", "interventions"):
+        open_section(page, record, section)
+        submit(page, "Save and return to the record")
 
     open_section(page, record, "reason")
     page.fill("#id_reason_for_closure", "Jayden is safe at home with his mum. Ryan Doyle is in prison.")
@@ -122,6 +127,7 @@ def test_domestic_abuse_case_from_writing_to_closed(page):
     # The manager authorises: the case is closed from that moment.
     sign_in(page, "manager")
     page.goto(f"/closures/{record.pk}/review/")
+    click(page, "text=Continue to authorise")
     submit(page, "Authorise and close the case")
     check_page(page, "story-authorised")
     episode.refresh_from_db()

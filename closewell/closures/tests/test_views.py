@@ -86,7 +86,9 @@ WRITABLE = {"draft", "returned"}
 
 
 def _writer_codes(state: str) -> dict:
-    ok = 200 if state in WRITABLE else 403
+    """A page for writing the record: once it is no longer being written, those who work on the case
+    are taken to the record's own page (never a 403); other roles are refused."""
+    ok = 200 if state in WRITABLE else 302
     return expect(403, worker=ok, manager=ok, data=403, **OUTSIDERS)
 
 
@@ -95,12 +97,24 @@ MATRIX = {
     "record": lambda state: expect(200, **OUTSIDERS),
     "section": _writer_codes,
     "check": _writer_codes,
-    "review": lambda state: expect(403, manager=200, **OUTSIDERS),
+    # A worker following a manager's link is taken to the record.
+    "review": lambda state: expect(403, worker=302, manager=200, **OUTSIDERS),
     "history": lambda state: expect(403, manager=200, **OUTSIDERS),
     "withdraw": lambda state: expect(
         403,
-        worker=200 if state in WRITABLE else 403,
-        manager=200 if state != "authorised" else 403,
+        worker=200 if state in WRITABLE else 302,
+        manager=200 if state != "authorised" else 302,
+        **OUTSIDERS,
+    ),
+    # The confirmation page: the reviewer sees it while the record is submitted, else the review.
+    "authorise": lambda state: expect(
+        403, worker=302, manager=200 if state == "submitted" else 302, **OUTSIDERS
+    ),
+    # Why an addendum is needed, asked first: only of an authorised record.
+    "addendum": lambda state: expect(
+        403,
+        worker=200 if state == "authorised" else 302,
+        manager=200 if state == "authorised" else 302,
         **OUTSIDERS,
     ),
     "authorised": lambda state: expect(200 if state == "authorised" else 302, **OUTSIDERS),
@@ -113,6 +127,8 @@ PATHS = {
     "history": "/closures/{pk}/history/",
     "withdraw": "/closures/{pk}/withdraw/",
     "authorised": "/closures/{pk}/authorised/",
+    "authorise": "/closures/{pk}/authorise/",
+    "addendum": "/closures/{pk}/addendum/",
 }
 
 
@@ -137,8 +153,8 @@ def test_who_may_save_a_section(complete_record, case, state):
         )
         for role in ROLES
     }
-    ok = 302 if state in WRITABLE else 403
-    assert results == expect(403, worker=ok, manager=ok, **OUTSIDERS)
+    # Once it is no longer being written, the post saves nothing and lands on the record (not a 403).
+    assert results == expect(403, worker=302, manager=302, **OUTSIDERS)
     saved = ClosureRecord.objects.get(pk=record.pk).reason_for_involvement
     if state in WRITABLE:
         assert saved == "manager"  # the last who may write
@@ -165,7 +181,7 @@ def test_who_may_submit_return_authorise_and_withdraw(complete_record, case, sta
         assert submit["worker"] == 302
         assert ClosureRecord.objects.get(pk=pk).status == Status.SUBMITTED
     else:
-        assert submit["worker"] == 403 and submit["manager"] == 403
+        assert submit["worker"] == 302 and submit["manager"] == 302  # to the record, not a 403
     current = ClosureRecord.objects.get(pk=pk).status
     authorise = {
         role: codes_for_role(case, role, f"/closures/{pk}/authorise/", {})
@@ -194,7 +210,9 @@ def test_the_author_cannot_authorise_their_own_record(case):
         actor=case.manager, episode=case.episode, decision_date=days_ago(3), decision_by="Mo Birch"
     )
     client = client_for(case, "manager")
-    assert client.get(f"/closures/{record.pk}/review/").status_code == 403
+    # Their own record: they are taken to it, never shown the review or the authorise page.
+    assert client.get(f"/closures/{record.pk}/review/")["Location"] == f"/closures/{record.pk}/"
+    assert client.get(f"/closures/{record.pk}/authorise/")["Location"] == f"/closures/{record.pk}/"
     assert client.post(f"/closures/{record.pk}/authorise/").status_code == 403
 
 
@@ -205,10 +223,12 @@ def test_who_may_write_an_addendum(complete_record, case):
     assert codes_for_role(case, "other_worker", url, {}) == 404
     assert codes_for_role(case, "anonymous", url, {}) == "login"
     assert ClosureRecord.objects.filter(addendum_to=record).count() == 0
-    response = client_for(case, "worker").post(url)
+    assert client_for(case, "worker").get(url).status_code == 200  # asks why; creates nothing
+    assert ClosureRecord.objects.filter(addendum_to=record).count() == 0
+    response = client_for(case, "worker").post(url, {"reason": "The date Ruby was seen is wrong."})
     addendum = ClosureRecord.objects.get(addendum_to=record)
     assert response["Location"] == f"/closures/{addendum.pk}/"
-    assert client_for(case, "worker").get(url).status_code == 405
+    assert addendum.addendum_reason == "The date Ruby was seen is wrong."
 
 
 def test_the_queue_and_the_start_page_by_role(case):
@@ -247,7 +267,7 @@ def test_the_whole_story_from_start_to_a_closed_case(case):
 
     response = worker.post(
         f"/closures/start/{case.episode.pk}/",
-        {**date_parts("decision_date", days_ago(4)), "decision_by": "Wendy Ash with Mo Birch"},
+        {**date_parts("decision_date", days_ago(4)), "decision_maker": str(case.manager.pk)},
     )
     record = ClosureRecord.objects.get(episode=case.episode)
     assert response["Location"] == f"/closures/{record.pk}/"
@@ -277,7 +297,7 @@ def test_the_whole_story_from_start_to_a_closed_case(case):
         {
             "reason_for_closure": "Ruby is safe and settled.",
             "reason_code": "RC7",
-            "decision_by": "Wendy Ash with Mo Birch",
+            "decision_maker": str(case.manager.pk),
             **date_parts("decision_date", days_ago(4)),
         },
     )
@@ -343,7 +363,7 @@ def test_the_whole_story_from_start_to_a_closed_case(case):
         {
             "reason_for_closure": "Ruby is safe and settled. Jess knows how to get back in touch.",
             "reason_code": "RC7",
-            "decision_by": "Wendy Ash with Mo Birch",
+            "decision_maker": str(case.manager.pk),
             **date_parts("decision_date", days_ago(4)),
         },
     )
@@ -441,7 +461,7 @@ def test_a_rule_refusal_shows_on_its_field(complete_record, case):
             "version": complete_record.version,
             "reason_for_closure": "My reasons, typed with care.",
             "reason_code": "RC7",
-            "decision_by": "Wendy",
+            "decision_maker": str(case.manager.pk),
             **date_parts("decision_date", case.episode.referral_date - dt.timedelta(days=1)),
         },
     )
@@ -557,10 +577,11 @@ def test_an_addendum_is_shown_beneath_the_record_once_written(complete_record, c
     record = to_state(complete_record, case, "authorised")
     client = client_for(case, "worker")
     assert "Write an addendum" in client.get(f"/closures/{record.pk}/").content.decode()
-    client.post(f"/closures/{record.pk}/addendum/")
+    client.post(f"/closures/{record.pk}/addendum/", {"reason": "Jess's surname is wrong."})
     addendum = ClosureRecord.objects.get(addendum_to=record)
     tasks = client.get(f"/closures/{addendum.pk}/").content.decode()
     assert "Correction (addendum)" in tasks and "Reason for closure" not in tasks
+    assert "Why this addendum is needed" in tasks and "Jess&#x27;s surname is wrong." in tasks
     # The case's conditional sections belong to the record it corrects, not to the addendum.
     assert "Domestic abuse" not in tasks
     assert client.get(f"/closures/{addendum.pk}/section/domestic_abuse/").status_code == 404
@@ -568,7 +589,9 @@ def test_an_addendum_is_shown_beneath_the_record_once_written(complete_record, c
         f"/closures/{addendum.pk}/section/addendum/",
         {"version": addendum.version, "addendum_text": "Jess's surname is Hale-Smith."},
     )
-    assert "Jess&#x27;s surname is Hale-Smith." in client.get(f"/closures/{record.pk}/").content.decode()
+    page = client.get(f"/closures/{record.pk}/").content.decode()
+    assert "Jess&#x27;s surname is Hale-Smith." in page
+    assert '<strong>Why:</strong> <span class="closewell-note">Jess&#x27;s surname is wrong.</span>' in page
 
 
 def test_a_re_referral_links_the_previous_closure_record(complete_record, case):
@@ -639,9 +662,9 @@ def test_the_case_page_offers_to_close_or_continue_to_those_who_may(case):
 
 def test_a_second_addendum_is_refused_while_one_is_in_progress(complete_record, case):
     record = to_state(complete_record, case, "authorised")
-    client_for(case, "worker").post(f"/closures/{record.pk}/addendum/")
+    client_for(case, "worker").post(f"/closures/{record.pk}/addendum/", {"reason": "A date is wrong."})
     manager = client_for(case, "manager")
     assert "Write an addendum" not in manager.get(f"/closures/{record.pk}/").content.decode()
-    response = manager.post(f"/closures/{record.pk}/addendum/", follow=True)
+    response = manager.post(f"/closures/{record.pk}/addendum/", {"reason": "Again."}, follow=True)
     assert "already has an addendum in progress" in response.content.decode()
     assert ClosureRecord.objects.filter(addendum_to=record).count() == 1

@@ -148,7 +148,7 @@ def page_action(s):
 def page_start(s):
     return (
         f"/closures/start/{s.episode.pk}/",
-        {"decision_by": "Wendy Ash"},
+        {"decision_maker": "other", "decision_by": "Wendy Ash", "decision_by_role": "social worker"},
         {"decision_date": "decision_date"},
         s.episode,
     )
@@ -161,7 +161,13 @@ def _section(s, section, data, fields, **interpreting):
 
 
 def page_reason(s):
-    data = {"reason_for_closure": "Safe.", "reason_code": "RC7", "decision_by": "Wendy Ash"}
+    data = {
+        "reason_for_closure": "Safe.",
+        "reason_code": "RC7",
+        "decision_maker": "other",
+        "decision_by": "Wendy Ash",
+        "decision_by_role": "social worker",
+    }
     return _section(s, "reason", data, {"decision_date": "decision_date"})
 
 
@@ -385,7 +391,7 @@ def api_contact(s):
 
 
 def api_start(s):
-    body = {"episode": s.episode.pk, "decision_by": "Wendy Ash"}
+    body = {"episode": s.episode.pk, "decision_by": "Wendy Ash", "decision_by_role": "social worker"}
     return "post", "/api/v1/closure-records/", body, "decision_date", s.episode
 
 
@@ -486,7 +492,12 @@ def test_the_reported_dates_are_refused(scenario):
     }
     start = client.post(
         "/api/v1/closure-records/",
-        {"episode": scenario.episode.pk, "decision_date": "2099-01-01", "decision_by": "W"},
+        {
+            "episode": scenario.episode.pk,
+            "decision_date": "2099-01-01",
+            "decision_by": "W",
+            "decision_by_role": "social worker",
+        },
         format="json",
     )
     assert start.status_code == 400

@@ -29,6 +29,9 @@ def _fill(worker, record):
     episode = record.episode
     family = {p.first_name: p for p in (link.person for link in episode.child.relationships.all())}
     sections = {
+        # Read and saved as pre-filled (a pre-filled section shows "Check" until it is saved).
+        "involvement": {"reason_for_involvement": record.reason_for_involvement},
+        "interventions": {"interventions": record.interventions},
         "reason": {
             "reason_for_closure": "Jayden and Ms Cole are safe and settled at Flat 6, Heron Court, "
             "Northmoor NM2 7LX. Ms Cole can be reached on 07700900631.",

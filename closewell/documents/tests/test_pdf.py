@@ -255,7 +255,9 @@ def test_five_page_record_renders_quickly(case, authorised):
 
 
 def test_addendum_prints_its_correction_only(case, authorised):
-    addendum = closures.addendum_start(actor=case.worker, record=authorised)
+    addendum = closures.addendum_start(
+        reason="A date in the record is wrong.", actor=case.worker, record=authorised
+    )
     addendum = closures.closure_update(
         actor=case.worker,
         record=addendum,

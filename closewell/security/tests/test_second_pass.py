@@ -153,7 +153,9 @@ def test_the_api_refuses_a_section_that_is_not_due_on_the_record(case):
 
 
 def test_an_addendum_never_changes_the_planned_actions_of_the_closed_case(case, authorised):
-    addendum = closures.addendum_start(actor=case.worker, record=authorised)
+    addendum = closures.addendum_start(
+        reason="A date in the record is wrong.", actor=case.worker, record=authorised
+    )
     case.action.refresh_from_db()
     before = case.action.outcome
     response = api_client(case.worker).put(
@@ -195,6 +197,7 @@ def test_a_section_longer_than_the_limit_is_refused_on_the_page_with_the_text_ke
     assert record.reason_for_closure == ""
 
     form["reason_for_closure"] = "x" * TEXT_MAX
+    form.update({"decision_maker": "other", "decision_by_role": "social worker"})
     assert worker.post(url, form).status_code == 302
 
 
@@ -242,7 +245,9 @@ def test_a_day_of_twenty_digits_is_not_a_real_date(case):
             "decision_date_day": "99999999999999999999",
             "decision_date_month": "3",
             "decision_date_year": "2026",
+            "decision_maker": "other",
             "decision_by": "Wendy Ash",
+            "decision_by_role": "social worker",
         },
     )
     assert response.status_code == 200
@@ -407,16 +412,20 @@ def test_check_deploy_warns_when_allowed_hosts_is_a_wildcard(hosts, warned):
 
 
 def test_a_long_case_can_still_start_its_record_within_the_limit(case):
-    """The pre-filled direct work keeps within the section's limit: the latest contacts that fit."""
-    for n in range(60):
-        Contact.objects.create(
+    """The pre-filled direct work (a line a contact) keeps within the section's limit: the latest
+    contacts that fit."""
+    Contact.objects.bulk_create(
+        Contact(
             episode=case.episode,
-            occurred_at=timezone.now() - dt.timedelta(days=80 - n),
+            occurred_at=timezone.now() - dt.timedelta(hours=n + 1),
             kind="home_visit",
             child_seen=True,
-            note=f"Visit {n}: " + "Talked with Ruby about school and home " * 12 + ".",
+            note=f"Visit {n}.",
             worker=case.worker,
         )
+        for n in range(700)
+    )
     record = started(case)
     assert 0 < len(record.interventions) <= TEXT_MAX
-    assert "Visit 59:" in record.interventions.splitlines()[-1]
+    latest = timezone.localtime(timezone.now() - dt.timedelta(hours=1)).date()
+    assert record.interventions.splitlines()[-1].startswith(f"{latest.day} {latest:%B %Y}: home visit")

@@ -198,14 +198,17 @@ EXPECTED: dict[str, tuple[int, ...]] = {
     "closures/": (200, 200, 200, 200, 403, 403, 302, 404),
     "closures/start/<int:episode_pk>/": (200, 404, 200, 404, 403, 404, 302, 404),
     "closures/<int:pk>/": (200, 404, 200, 404, 200, 404, 302, 404),
-    "closures/<int:pk>/section/<str:section>/": (403, 404, 403, 404, 403, 404, 302, 404),
+    # Pages for writing an authorised record: those on the case land on the record, never a 403.
+    "closures/<int:pk>/section/<str:section>/": (302, 404, 302, 404, 403, 404, 302, 404),
     "closures/<int:pk>/comments/<int:comment_pk>/": (403, 404, 403, 404, 403, 404, 302, 404),
-    "closures/<int:pk>/check/": (403, 404, 403, 404, 403, 404, 302, 404),
-    "closures/<int:pk>/review/": (403, 404, 200, 404, 403, 404, 302, 404),
-    "closures/<int:pk>/authorise/": (405, 405, 405, 405, 405, 405, 302, 404),
+    "closures/<int:pk>/check/": (302, 404, 302, 404, 403, 404, 302, 404),
+    "closures/<int:pk>/review/": (302, 404, 200, 404, 403, 404, 302, 404),
+    # The confirmation page (GET): an authorised record sends the manager back to the review.
+    "closures/<int:pk>/authorise/": (302, 404, 302, 404, 403, 404, 302, 404),
     "closures/<int:pk>/authorised/": (200, 404, 200, 404, 200, 404, 302, 404),
-    "closures/<int:pk>/addendum/": (405, 405, 405, 405, 405, 405, 302, 404),
-    "closures/<int:pk>/withdraw/": (403, 404, 403, 404, 403, 404, 302, 404),
+    # Why an addendum is needed, asked first (GET creates nothing).
+    "closures/<int:pk>/addendum/": (200, 404, 200, 404, 403, 404, 302, 404),
+    "closures/<int:pk>/withdraw/": (302, 404, 302, 404, 403, 404, 302, 404),
     "closures/<int:pk>/history/": (403, 404, 200, 404, 403, 404, 302, 404),
     "census/quality/": (403, 403, 200, 200, 200, 403, 302, 404),
     "census/download/": (403, 403, 403, 403, 200, 403, 302, 404),
