@@ -529,7 +529,7 @@ HANDOVER_PROSE = ("summary", "signs_to_watch", "continuing_support", "outstandin
 
 def handover_advice(record: ClosureRecord, spec: SectionSpec) -> list[AdviceTarget]:
     """The handover's prose, written for someone outside children's social care."""
-    row = Handover.objects.filter(record=record).first() or Handover(record=record)
+    row = handover.handover_of(record) or Handover(record=record)
     return [
         AdviceTarget(
             name,
@@ -694,7 +694,7 @@ SECTIONS: tuple[SectionSpec, ...] = (
                 "signs_to_watch",
                 "summary",
             ),
-            of=lambda record: Handover.objects.filter(record=record),
+            of=lambda record: [row] if (row := handover.handover_of(record)) else [],
             key="record_id",
             missing="Give the handover by the record's own id.",
             make=lambda record: Handover(record=record),

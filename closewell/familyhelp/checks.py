@@ -3,6 +3,7 @@
 from closewell.closures.checks import Problem
 from closewell.closures.models import ClosureRecord, Section
 
+from .content import handover_of
 from .models import Handover
 
 
@@ -13,7 +14,7 @@ def _blank(text: str) -> bool:
 def check_handover(record: ClosureRecord):
     """A named lead practitioner, the family's answer on sharing (with who and when if yes), the
     support that continues, the signs to watch for and a summary the lead practitioner can read."""
-    handover = Handover.objects.filter(record=record).first() or Handover(record=record)
+    handover = handover_of(record) or Handover(record=record)
     if handover.lead_practitioner_id is None:
         yield Problem(Section.HANDOVER, "Choose the Family Help lead practitioner.", "lead_practitioner")
     if handover.consent_given is None:

@@ -13,7 +13,11 @@ STEP_DOWN = frozenset({ReasonForClosure.RC9})
 
 
 def handover_of(record: ClosureRecord) -> Handover | None:
-    return Handover.objects.filter(record=record).select_related("lead_practitioner").first()
+    """The record's handover, read once per record object (Django keeps the answer, none included)."""
+    try:
+        return record.handover
+    except Handover.DoesNotExist:
+        return None
 
 
 def handover_due(record: ClosureRecord) -> bool:
@@ -21,7 +25,7 @@ def handover_due(record: ClosureRecord) -> bool:
     handover to (RC7 with support continuing, or any other)."""
     if record.addendum_to_id is not None:
         return False
-    return record.reason_code in STEP_DOWN or Handover.objects.filter(record=record).exists()
+    return record.reason_code in STEP_DOWN or handover_of(record) is not None
 
 
 def lead_name(user) -> str:

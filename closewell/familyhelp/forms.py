@@ -8,6 +8,7 @@ from closewell.closures.forms import SectionForm, as_bool, as_choice, optional_d
 from closewell.closures.models import ClosureRecord
 from closewell.web.forms import GovukForm
 
+from .content import handover_of
 from .models import Acknowledgement, Handover
 
 
@@ -83,7 +84,7 @@ class HandoverForm(SectionForm):
 
     @classmethod
     def initial_for(cls, record: ClosureRecord) -> dict:
-        handover = Handover.objects.filter(record=record).first() or Handover(record=record)
+        handover = handover_of(record) or Handover(record=record)
         initial = {"version": record.version}
         for name in cls.base_fields:
             if name != "version":

@@ -22,7 +22,10 @@ def handover_add(*, actor, record: ClosureRecord) -> Handover:
     """Add a handover to a record being written: a worker may hand any closure over to Family Help
     (RC7 with support continuing, say); from then on the section is due and checked at submit. A
     record closed to early help (RC9) has the section already."""
-    record = ClosureRecord.objects.select_for_update().select_related("episode__child").get(pk=record.pk)
+    given, record = (
+        record,
+        ClosureRecord.objects.select_for_update().select_related("episode__child").get(pk=record.pk),
+    )
     if not record_permissions(actor, record).can_edit:
         raise PermissionDenied
     if record.addendum_to_id is not None:
@@ -39,6 +42,7 @@ def handover_add(*, actor, record: ClosureRecord) -> Handover:
             child_id=record.episode.child_id,
             summary=f"Added a handover to Family Help for {record.episode.child.full_name}",
         )
+    given.handover = handover  # the caller's record knows it has one now (content.handover_of)
     return handover
 
 
