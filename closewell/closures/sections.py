@@ -794,6 +794,18 @@ def build_content(record: ClosureRecord) -> dict:
     }
 
 
+def content_now(record: ClosureRecord) -> dict:
+    """build_content for the pages: built once per record object and version (the task list, the
+    signatures task, the checks and the card all ask on one page; every save of a section moves
+    the version on). What is frozen at authorisation is built afresh (services.freeze)."""
+    kept = getattr(record, "_content_now", None)
+    if kept and kept[0] == (record.version, record.status):
+        return kept[1]
+    said = build_content(record)
+    record._content_now = ((record.version, record.status), said)
+    return said
+
+
 def json_safe(content):
     """Content as JSON holds it (dates as ISO strings): what is frozen and what is hashed."""
     return json.loads(json.dumps(content, cls=DjangoJSONEncoder))
@@ -818,7 +830,7 @@ def signed_part(said: dict) -> dict:
 def signed_sha256(record: ClosureRecord) -> str:
     """The digest a signature taken now is bound to (the record as built now; once authorised, as
     frozen): when it differs from the one a signature holds, the record changed after they signed."""
-    said = record.snapshot if record.is_authorised and record.snapshot else build_content(record)
+    said = record.snapshot if record.is_authorised and record.snapshot else content_now(record)
     return canonical_sha256(signed_part(said))
 
 

@@ -101,10 +101,10 @@ def revive(value):
 def record_content(record: ClosureRecord) -> dict:
     """What a record (already read through record_get_for_user) says, for its pages: once authorised
     the frozen record exactly as authorised (never live case data), until then built from the record
-    and the case now (sections.build_content)."""
+    and the case now (sections.content_now)."""
     if record.is_authorised and record.snapshot:
         return revive(record.snapshot)
-    return sections.build_content(record)
+    return sections.content_now(record)
 
 
 def addenda_for_page(record: ClosureRecord) -> list[dict]:
