@@ -32,6 +32,7 @@ def _fill(worker, record):
         # Read and saved as pre-filled (a pre-filled section shows "Check" until it is saved).
         "involvement": {"reason_for_involvement": record.reason_for_involvement},
         "interventions": {"interventions": record.interventions},
+        "review": {},  # the planned actions as the case has them, read and saved
         "reason": {
             "reason_for_closure": "Jayden and Ms Cole are safe and settled at Flat 6, Heron Court, "
             "Northmoor NM2 7LX. Ms Cole can be reached on 07700900631.",
