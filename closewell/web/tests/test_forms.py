@@ -1,6 +1,7 @@
 """The GOV.UK date fields, the field template and the vendored GOV.UK Frontend."""
 
 import datetime as dt
+import re
 from pathlib import Path
 
 import pytest
@@ -147,3 +148,15 @@ def test_vendored_govuk_frontend_is_v6_without_gds_transport():
     assert not (vendor / "assets" / "fonts").exists()
     script = (STATIC / "closewell.js").read_text()
     assert "initAll()" in script and "govuk-frontend-supported" in script
+
+
+@pytest.mark.parametrize("name", ["closewell.css", "closewell-admin.css"])
+def test_our_stylesheets_close_every_rule(name):
+    """A rule left open (a merge once dropped a "}") swallows every rule after it (table regions stopped
+    scrolling and widened the page at 320 px)."""
+    css = re.sub(r"/\*.*?\*/", "", (STATIC / name).read_text(), flags=re.S)
+    depth = 0
+    for line_number, line in enumerate(css.splitlines(), 1):
+        depth += line.count("{") - line.count("}")
+        assert depth >= 0, f"{name} line {line_number}: a '}}' with no rule open"
+    assert depth == 0, f"{name}: {depth} rule(s) never closed"
