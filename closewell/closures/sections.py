@@ -105,7 +105,8 @@ class SectionSpec:
     page_context: what its page shows beside the form, from the case.
     advice_fields, min_words, about: the prose the writing advice reads; `advice` for any other choice.
     clear: puts the record (or each row) in one mind: the answer a yes/no rules out is cleared.
-    numbered: printed with its number (1 to 8, as in DOMAIN.md); the addendum and the letter are not.
+    numbered: printed with its number (1 to 8, as in DOMAIN.md); the handover, the letter and the
+        addendum are not, so what follows the sections keeps 9, 10 and 11.
     optional: never required: its task shows "Optional" until written, and an unwritten one is not
         printed on the copies (the letter to the child).
     """
@@ -707,6 +708,9 @@ SECTIONS: tuple[SectionSpec, ...] = (
         advice=handover_advice,
         min_words=40,
         about="what the lead practitioner needs to know",
+        # Not one of the eight statutory sections: a number would move Signatures, Authorisation and
+        # Copies given off 9, 10 and 11.
+        numbered=False,
     ),
     SectionSpec(
         Section.LETTER,

@@ -387,5 +387,7 @@ SPECTACULAR_SETTINGS = {
         "CategoryOfAbuseEnum": "closewell.cases.codes.CategoryOfAbuse",
         "ReasonForClosureEnum": "closewell.cases.codes.ReasonForClosure",
         "DisclosureProfileEnum": "closewell.documents.models.Profile",
+        "SignatureMethodEnum": "closewell.documents.models.SignatureMethod",
+        "CopyMethodEnum": "closewell.documents.models.CopyMethod",
     },
 }

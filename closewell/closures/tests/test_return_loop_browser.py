@@ -29,8 +29,13 @@ def jayden(transactional_db):
     call_command("load_demo", verbosity=0)
     worker = User.objects.get(username="worker.west")
     episode = Episode.objects.get(child__la_child_id="NM100002")
+    # Someone else made the decision, named with their role, as the reason section's page asks.
     record = closures.closure_start(
-        actor=worker, episode=episode, decision_date=timezone.localdate(), decision_by="Daniel Whitcombe"
+        actor=worker,
+        episode=episode,
+        decision_date=timezone.localdate(),
+        decision_by="Daniel Whitcombe",
+        decision_by_role="Social worker",
     )
     record, _ = _fill(worker, record)
     return record
@@ -103,6 +108,7 @@ def test_a_signature_goes_out_of_date_and_the_record_waits_for_a_new_one(page, j
     action_update(actor=worker, action=action, outcome=(action.outcome or "") + " Finished in June.")
     sign_in(page, "manager")
     page.goto(f"/closures/{record.pk}/review/")
+    click(page, "text=Continue to authorise")
     click(page, 'button:has-text("Authorise and close the case")')
     assert "signature is out of date" in page.locator(".govuk-error-summary").inner_text()
     check_page(page, "review-signature-out-of-date")
@@ -116,6 +122,7 @@ def test_a_signature_goes_out_of_date_and_the_record_waits_for_a_new_one(page, j
     click(page, 'button:has-text("Keep the signature")')
     sign_in(page, "manager")
     page.goto(f"/closures/{record.pk}/review/")
+    click(page, "text=Continue to authorise")
     click(page, 'button:has-text("Authorise and close the case")')
     assert ClosureRecord.objects.get(pk=record.pk).status == Status.AUTHORISED
 

@@ -212,3 +212,20 @@ def test_a_frozen_record_shows_the_sections_it_holds(case, complete_record):
     assert keys == [spec.key for spec in sections.due(complete_record) if spec.key != "domestic_abuse"]
     assert "involvement" in keys and "interpreting" not in keys
     assert selectors.revive({"d": "2026-01-02"})["d"].year == 2026
+
+
+def test_the_printed_numbers_are_the_statutory_ones():
+    """Sections 1 to 8 as DOMAIN.md numbers them, then signatures 9, authorisation 10 and copies 11:
+    a section added to the registry (the handover, the letter) prints without a number."""
+    assert sections.NUMBERS == {
+        Section.INVOLVEMENT: 1,
+        Section.INTERVENTIONS: 2,
+        Section.REVIEW: 3,
+        Section.REASON: 4,
+        Section.CHILD_VIEWS: 5,
+        Section.PARENT_VIEWS: 6,
+        Section.DOMESTIC_ABUSE: 7,
+        Section.INTERPRETING: 8,
+    }
+    assert sections.after_numbers() == {"signatures": "9", "authorisation": "10", "copies": "11"}
+    assert sections.get(Section.HANDOVER).heading == "Handover to Family Help"

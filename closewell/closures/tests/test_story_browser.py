@@ -106,8 +106,9 @@ def test_domestic_abuse_case_from_writing_to_closed(page):
     sign_in(page, "manager")
     page.goto(f"/closures/{record.pk}/review/")
     check_page(page, "story-review-manager")
-    page.select_option("#id_comment_1_section", "reason")
-    page.fill("#id_comment_1_text", "Say what has changed for Jayden, not only where Ryan is.")
+    beside_reason = page.locator("#comments-reason")
+    beside_reason.get_by_text("Add a comment").click()
+    beside_reason.locator("textarea").first.fill("Say what has changed for Jayden, not only where Ryan is.")
     submit(page, "Return for amendment")
     record.refresh_from_db()
     assert record.status == Status.RETURNED
@@ -121,6 +122,13 @@ def test_domestic_abuse_case_from_writing_to_closed(page):
     open_section(page, record, "reason")
     page.fill("#id_reason_for_closure", "Jayden sleeps through the night and goes to school every day.")
     submit(page, "Save and return to the record")
+    # The comment is answered and marked dealt with before the record goes back.
+    comment = record.comments.get(section="reason")
+    open_section(page, record, "reason")
+    page.fill(f"#id_comment-{comment.pk}-answer", "The reason now says how Jayden's days have changed.")
+    page.check(f"#id_comment-{comment.pk}-dealt_with")
+    click(page, f'#comment-{comment.pk} button:has-text("Save your answer")')
+    assert page.locator(f"#comment-{comment.pk} .govuk-tag", has_text="Dealt with").count() == 1
     page.goto(f"/closures/{record.pk}/check/")
     submit(page, "Submit for authorisation")
 

@@ -83,7 +83,7 @@ def test_sign_on_screen_then_give_a_copy(page, jayden):
     page.get_by_role("button", name="Give a copy").or_(page.get_by_role("link", name="Give a copy")).click()
     page.wait_for_load_state()
     check_page(page, "documents-give-a-copy")
-    page.get_by_label(re.compile(r"Ryan Doyle \(Parent's partner\) — has harmed")).check()
+    page.get_by_label(re.compile(r"Ryan Doyle \(parent's partner\) — has harmed")).check()
     fill_date(page, "Date given", today)
     page.get_by_label("By post").check()
     page.get_by_role("button", name="Preview the copy").click()

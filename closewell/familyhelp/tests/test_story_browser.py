@@ -16,7 +16,7 @@ from closewell.cases.services import episode_open
 from closewell.closures.content import parents_and_carers
 from closewell.closures.models import ClosureRecord, Status
 from closewell.familyhelp.models import Acknowledgement, Handover
-from closewell.web.tests.browser import ARTIFACTS, DEMO_PASSWORD, check_page, sign_in, submit
+from closewell.web.tests.browser import ARTIFACTS, DEMO_PASSWORD, check_page, click, sign_in, submit
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -57,7 +57,7 @@ def test_closed_into_family_help_and_referred_again(page):
     with page.expect_navigation():
         page.click("text=Close this case")
     fill_date(page, "id_decision_date", today)
-    page.fill("#id_decision_by", "Priya Nandakumar with Helen Ashdown")
+    page.check("#id_decision_maker_0")  # the team's manager, Helen Ashdown
     submit(page, "Start the Closure Record")
     record = ClosureRecord.objects.get(episode=episode)
 
@@ -120,6 +120,7 @@ def test_closed_into_family_help_and_referred_again(page):
     # The manager (who wrote none of it: four eyes holds) authorises.
     sign_in(page, "manager")
     page.goto(f"/closures/{record.pk}/review/")
+    click(page, "text=Continue to authorise")
     submit(page, "Authorise and close the case")
     record.refresh_from_db()
     assert record.status == Status.AUTHORISED and record.snapshot["handover"]["lead_practitioner"]

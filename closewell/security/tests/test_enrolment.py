@@ -195,11 +195,11 @@ def test_nor_for_someone_who_has_an_app_nor_whose_password_they_set(admins, data
         enrolment_code_issue(actor=second, user=data_officer)
 
 
-def test_a_new_accounts_code_comes_from_another_administrator(admins):
+def test_a_new_accounts_code_comes_from_another_administrator(admins, team):
     first, second = admins
     client = Client()
     client.force_login(first)
-    client.post(
+    response = client.post(
         "/admin/accounts/user/add/",
         {
             "username": "nee.manager",
@@ -207,8 +207,10 @@ def test_a_new_accounts_code_comes_from_another_administrator(admins):
             "password1": "a-long-new-password-9",
             "password2": "a-long-new-password-9",
             "role": Role.TEAM_MANAGER,
+            "managed_teams": [team.pk],  # a team manager's form asks for their teams
         },
     )
+    assert response.status_code == 302
     new = User.objects.get(username="nee.manager")
     with pytest.raises(NotPermitted, match="present password"):
         enrolment_code_issue(actor=first, user=new)
