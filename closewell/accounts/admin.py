@@ -336,8 +336,16 @@ class TOTPDeviceAdmin(BaseTOTPDeviceAdmin):
 # --- Sign-ins (django-axes): its own admin pages are off (AXES_ENABLE_ADMIN); these name things plainly.
 
 
+class AddressColumn:
+    """django-axes' rows name the client's address ip_address: shown as "Network address"."""
+
+    @admin.display(description="Network address", ordering="ip_address")
+    def address(self, obj):
+        return obj.ip_address
+
+
 @admin.register(AccessAttempt)
-class SignInLockoutAdmin(AccessAttemptAdmin):
+class SignInLockoutAdmin(AddressColumn, AccessAttemptAdmin):
     """Failed sign-ins counted by username and address: at the limit the account is locked out for
     a while. Deleting the row unlocks it."""
 
@@ -354,13 +362,9 @@ class SignInLockoutAdmin(AccessAttemptAdmin):
     def failures(self, obj):
         return obj.failures_since_start
 
-    @admin.display(description="Network address", ordering="ip_address")
-    def address(self, obj):
-        return obj.ip_address
-
 
 @admin.register(AccessLog)
-class SignInLogAdmin(AccessLogAdmin):
+class SignInLogAdmin(AddressColumn, AccessLogAdmin):
     list_display = ["username", "signed_in", "signed_out", "address"]
     list_filter = ["attempt_time"]
     date_hierarchy = None
@@ -373,10 +377,6 @@ class SignInLogAdmin(AccessLogAdmin):
     @admin.display(description="Signed out", ordering="logout_time")
     def signed_out(self, obj):
         return obj.logout_time
-
-    @admin.display(description="Network address", ordering="ip_address")
-    def address(self, obj):
-        return obj.ip_address
 
 
 @admin.register(AccessFailureLog)

@@ -11,7 +11,7 @@ from closewell.accounts.permissions import case_permissions
 from closewell.audit.models import Action
 from closewell.audit.services import log_event
 from closewell.closures.contributors import contribution_note_episode
-from closewell.closures.models import ContributionKind
+from closewell.closures.models import EDITABLE, ContributionKind
 from closewell.core import date_rules
 from closewell.core.dates import birthday
 from closewell.core.errors import DomainError
@@ -50,10 +50,6 @@ def _require_recording(actor, episode: Episode) -> None:
             raise DomainError("This case is closed. Nothing more can be recorded on it.")
         raise PermissionDenied
 
-
-# The statuses of a Closure Record still being written (closures.models.EDITABLE; named here, as the
-# case register does not depend on the closures app).
-EDITABLE_RECORD = ("draft", "returned")
 
 # Never a guess at who: it may have been someone else, or the same person in another tab.
 STALE_MESSAGE = (
@@ -229,7 +225,7 @@ def action_update(*, actor, action: PlannedAction, **fields) -> PlannedAction:
     contribution_note_episode(episode=action.episode, user=actor, kind=ContributionKind.EDITED)
     _check_action_dates(action.episode, fields)
     action = _save_changes(actor, action, fields, child_id=action.episode.child_id, label="a planned action")
-    action.episode.closure_records.filter(status__in=EDITABLE_RECORD).update(version=F("version") + 1)
+    action.episode.closure_records.filter(status__in=EDITABLE).update(version=F("version") + 1)
     return action
 
 
