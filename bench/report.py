@@ -348,7 +348,7 @@ def load_md(results: dict) -> str:
             per_request = load["database_ms"] / t["requests"] if t["requests"] else 0
             lines.append(
                 f"| {name} ({ENGINES[engine]}) | {load['children']:,} | {load['users']:,} | "
-                f"{load['think'][0]:.0f}-{load['think'][1]:.0f} s | {t['rps']:.1f} | {t['p50']:.0f} ms | "
+                f"{load['think'][0]:g}-{load['think'][1]:g} s | {t['rps']:.1f} | {t['p50']:.0f} ms | "
                 f"p95 ≤ {target} ms: " + at_most(t["p95"], target, lambda x: f"{x:.0f} ms") + " | "
                 f"{t['p99']:.0f} ms | {t['failures']} in {t['requests']:,} | {per_request:.1f} ms |"
             )

@@ -314,6 +314,7 @@ def run(
     of `targets` (key: [(user, path)]; "hello" among them), in `rounds` interleaved rounds of `seconds`
     each, with the cookie(user) of each pair. Returns the figures, or why they were not measured."""
     wrk_bin = wrk_path()
+    rounds = max(1, rounds)
     config = {
         "wrk": f"-t{THREADS} -c{CONNECTIONS}",
         "seconds": seconds,
