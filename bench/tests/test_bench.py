@@ -1,5 +1,6 @@
 """The benchmark scripts import and run end to end on a tiny caseload (no timings asserted)."""
 
+import argparse
 import datetime as dt
 
 import pytest
@@ -7,7 +8,7 @@ from closewell.cases.tests.factories import ChildFactory
 from closewell.demo.caseload import generate_caseload
 from django.db import connection
 
-from bench import audit, pages, pdf, report, search
+from bench import audit, pages, pdf, report, run, search
 from bench.common import bench_users, sized_cases
 
 pytestmark = pytest.mark.django_db
@@ -127,3 +128,19 @@ def test_load_report_has_a_row_per_council_with_its_target():
     assert "p95 ≤ 100 ms: 90 ms — **met**" in text
     assert "p95 ≤ 300 ms: 450 ms — **missed**" in text
     assert "5.0 ms |" in text  # the database's own time per request
+
+
+def test_postgres_runs_with_sessions_in_redis_when_redis_answers_and_sqlite_never(monkeypatch):
+    postgres, sqlite = "postgres://postgres@127.0.0.1:5432/closewell_bench", "sqlite:///var/bench/x.sqlite3"
+    monkeypatch.setenv("REDIS_URL", "redis://somewhere-else:6379/0")
+    monkeypatch.setattr(run, "redis_answers", lambda: True)
+    assert run.env_for(postgres)["REDIS_URL"] == run.REDIS_URL
+    assert "REDIS_URL" not in run.env_for(sqlite)
+    monkeypatch.setattr(run, "redis_answers", lambda: False)
+    assert "REDIS_URL" not in run.env_for(postgres)
+
+
+def test_everyone_is_spawned_within_the_first_quarter_of_the_load_test():
+    args = argparse.Namespace(spawn_rate=5, duration=60)
+    assert run.spawn_rate(1000, args) * 15 >= 1000 and run.spawn_rate(250, args) * 15 >= 250
+    assert run.spawn_rate(20, args) == 5
