@@ -1,6 +1,46 @@
 """Pagination and sortable-column links for GOV.UK list pages, keeping the other query parameters."""
 
-from django.core.paginator import Paginator
+from django.core.paginator import InvalidPage, Paginator
+from django.db.models import Count, QuerySet, Window
+
+
+class OneQueryPaginator(Paginator):
+    """A Paginator whose get_page reads the page and how many rows there are in all in one query
+    (COUNT(*) OVER ()), where Django's reads a COUNT and then the page: one round trip fewer on every
+    list page, and a search reads its matches once, not twice.
+
+    Only a page past the end (or a query the window cannot count: DISTINCT, UNION) falls back to
+    Django's own way, which counts first and then gives the last page."""
+
+    COUNT = "paginator_count"
+
+    def get_page(self, number):
+        queryset = self.object_list
+        try:
+            number = int(number)
+        except (TypeError, ValueError):
+            number = 1
+        countable = (
+            isinstance(queryset, QuerySet)
+            and not queryset.query.distinct
+            and not queryset.query.combinator
+            and not self.orphans
+            and "count" not in self.__dict__
+        )
+        if not countable or number < 1:
+            return super().get_page(number)
+        bottom = (number - 1) * self.per_page
+        rows = list(queryset.annotate(**{self.COUNT: Window(Count("*"))})[bottom : bottom + self.per_page])
+        if rows:
+            self.count = getattr(rows[0], self.COUNT)  # Paginator.count is a cached_property
+        elif number == 1:
+            self.count = 0
+        else:
+            return super().get_page(number)
+        try:
+            return self._get_page(rows, self.validate_number(number), self)
+        except InvalidPage:  # an empty first page when allow_empty_first_page is off
+            return super().get_page(number)
 
 
 def page_query(request, **changes) -> str:
