@@ -2,6 +2,7 @@
 
 import datetime as dt
 
+from django.db import connection
 from django.db.models import Count, F, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.db.models.functions import Upper
 from django.http import Http404
@@ -221,6 +222,20 @@ def episodes_for_user(
         "last_contact": (F("last_contact").asc(nulls_first=True), "pk"),
         "-last_contact": (F("last_contact").desc(nulls_last=True), "-pk"),
     }
+    # The columns the lists show (and the team, for the filters), not every column of four tables:
+    # a page of 25 cases decoded about 200 timestamps nobody sees.
+    episodes = episodes.only(
+        "referral_date",
+        "status",
+        "child__first_name",
+        "child__last_name",
+        "child__la_child_id",
+        "child__date_of_birth",
+        "team__name",
+        "worker__first_name",
+        "worker__last_name",
+        "worker__username",
+    )
     return episodes.order_by(*allowed.get(order, allowed["referral_date"]))
 
 
@@ -256,9 +271,11 @@ def children_search(user, query: str) -> QuerySet:
     name = Q()
     for word in words:
         name &= _name_starts(word)
-    if len(words) > 1:
+    if len(words) > 1 and connection.vendor == "sqlite":
         # The same condition, with the longest word's matches as a set of ids the indexes give: SQLite
-        # cannot read an AND of ORs through indexes, and reads every child without it.
+        # cannot read an AND of ORs through indexes, and reads every child without it. PostgreSQL
+        # ANDs the words' index bitmaps itself, and with this set would read every child matching the
+        # longest word (all 2,800 Olivias for "Olivia Smith": 25 ms, against 1 for the 34 wanted).
         name &= Q(pk__in=Child.objects.filter(_name_starts(max(words, key=len))).values("pk"))
     # Sorted by the names' upper case, as they are matched: the same order on both databases, and no
     # index gives it, so the planner reads the few matching children through the prefix indexes
