@@ -90,7 +90,9 @@ def main(argv=None) -> dict:
     for _ in range(rounds):
         for key, page in found.items():
             it = iter(range(10**9))
-            measured = timed(lambda page=page, it=it: _get(*page[next(it) % len(page)]), args.requests // rounds)
+            measured = timed(
+                lambda page=page, it=it: _get(*page[next(it) % len(page)]), args.requests // rounds
+            )
             timings[key] += measured
             cpu[key] += measured.cpu
     out = {"engine": connection.vendor, "pages": {}}

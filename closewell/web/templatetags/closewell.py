@@ -6,9 +6,9 @@ import re
 import secrets
 
 from django import template
-from django.urls import get_script_prefix, get_urlconf, reverse
 from django.template.base import NodeList
 from django.template.loader_tags import BlockNode
+from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
