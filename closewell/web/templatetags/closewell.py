@@ -12,6 +12,8 @@ from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
+from closewell.core.dates import long_date
+
 register = template.Library()
 
 
@@ -29,30 +31,14 @@ def yes_no(value) -> str:
     return "Yes" if value else "No"
 
 
-MONTHS = (
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
-)
-
-
-@register.filter(expects_localtime=True)
-def long_date(value) -> str:
+@register.filter(name="long_date", expects_localtime=True)
+def long_date_filter(value) -> str:
     """A date (or a moment, in local time) in words as the pages print it, "5 March 2019": what
     |date:"j F Y" prints in this English-only service, in a tenth of its time, for the lists that
     print dozens of dates. Empty for no date, as |date is."""
     if not isinstance(value, dt.date):
         return ""
-    return f"{value.day} {MONTHS[value.month - 1]} {value.year:04d}"
+    return long_date(value)
 
 
 @functools.lru_cache(maxsize=128)
