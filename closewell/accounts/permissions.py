@@ -14,20 +14,24 @@ from django.db.models import Q, QuerySet
 from .models import Role, Team, User
 
 
-def team_ids_for(user: User) -> list[int] | None:
-    """The teams whose cases a user works on; None means every team (read-only roles).
+def _managed_teams(user: User) -> list[Team]:
+    """A manager's teams, by name, read once per user object, which is once per request (request.user),
+    as Django caches a user's permissions (`_perm_cache`): a page asks several permission objects, and
+    the case lists show the same teams as choices."""
+    cached = getattr(user, "_managed_teams", None)
+    if cached is None:
+        cached = user._managed_teams = list(user.managed_teams.all())
+    return cached
 
-    A manager's teams are read once per user object, which is once per request (request.user), as
-    Django caches a user's permissions (`_perm_cache`): a page asks several permission objects."""
+
+def team_ids_for(user: User) -> list[int] | None:
+    """The teams whose cases a user works on; None means every team (read-only roles)."""
     if not user.is_authenticated or not user.is_active:
         return []
     if user.role == Role.SOCIAL_WORKER:
         return [user.team_id] if user.team_id else []
     if user.role == Role.TEAM_MANAGER:
-        cached = getattr(user, "_managed_team_ids", None)
-        if cached is None:
-            cached = user._managed_team_ids = list(user.managed_teams.values_list("pk", flat=True))
-        return list(cached)
+        return [team.pk for team in _managed_teams(user)]
     if user.role == Role.DATA_OFFICER:
         return None
     return []
@@ -96,14 +100,14 @@ class UserPermissions:
     def can_list_team_cases(self) -> bool:
         return self.role in (Role.TEAM_MANAGER, Role.DATA_OFFICER)
 
-    def team_choices(self) -> QuerySet:
+    def team_choices(self) -> list[Team]:
         """The teams a user may filter the team's case list by: a manager's own, every one for the
         data officer, none for others."""
         if self.role == Role.TEAM_MANAGER:
-            return self.user.managed_teams.all()
+            return _managed_teams(self.user)
         if self.role == Role.DATA_OFFICER:
-            return Team.objects.all()
-        return Team.objects.none()
+            return list(Team.objects.all())
+        return []
 
     @property
     def can_search(self) -> bool:

@@ -337,6 +337,11 @@ class Episode(TimeStampedModel):
         indexes = [
             models.Index(fields=["team", "status"]),
             models.Index(fields=["worker", "status"]),
+            # A team's cases that are not closed (the case lists), by closed_at, which only a closed
+            # episode has (episode_closed_iff_closure_date): asked by status, PostgreSQL read every
+            # open case in the council through one_open_episode_per_child and kept the team's (17 ms
+            # against 1 at 100,000 children).
+            models.Index(fields=["team"], condition=Q(closed_at__isnull=True), name="open_episodes_by_team"),
         ]
         constraints = [
             source_id_once("episode"),

@@ -2,8 +2,9 @@
 
 import datetime as dt
 
+from django.db import connection
 from django.db.models import Count, F, OuterRef, Prefetch, Q, QuerySet, Subquery
-from django.db.models.functions import Coalesce, Upper
+from django.db.models.functions import Upper
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
@@ -178,7 +179,9 @@ def episodes_for_user(
     query: str = "",
     order: str = "referral_date",
 ) -> QuerySet:
-    """The 'My cases' / 'Team cases' lists: scoped, filterable and sortable, one query a page."""
+    """The 'My cases' / 'Team cases' lists: scoped, filterable and sortable, one query a page. Each
+    case carries what the list shows of it: its latest contact and a Closure Record returned for
+    amendment (nothing the list does not show, such as a count of its contacts)."""
     episodes = scope_episodes(user, Episode.objects.all()).select_related("child", "team", "worker")
     if own:
         episodes = episodes.filter(my_cases_filter(user))
@@ -187,7 +190,11 @@ def episodes_for_user(
     if status:
         episodes = episodes.filter(status=status)
     else:
-        episodes = episodes.exclude(status=EpisodeStatus.CLOSED)
+        # Open and closing: the episodes without closed_at, which only a closed one has (the constraint
+        # episode_closed_iff_closure_date). Asked this way, the planners read the team's open cases
+        # from open_episodes_by_team (the very term SQLite needs to use a partial index); asked by
+        # status, PostgreSQL read every open case in the council and kept the team's.
+        episodes = episodes.filter(closed_at__isnull=True)
     if query:
         episodes = episodes.filter(
             Q(child__first_name__icontains=query)
@@ -205,9 +212,6 @@ def episodes_for_user(
     episodes = episodes.annotate(
         returned_record=Subquery(records.order_by("-pk").values("pk")[:1]),
         last_contact=Subquery(contacts.order_by("-occurred_at").values("occurred_at")[:1]),
-        contact_count=Coalesce(
-            Subquery(contacts.order_by().values("episode").annotate(n=Count("pk")).values("n")), 0
-        ),
     )
     allowed = {
         "referral_date": ("referral_date", "pk"),
@@ -218,6 +222,20 @@ def episodes_for_user(
         "last_contact": (F("last_contact").asc(nulls_first=True), "pk"),
         "-last_contact": (F("last_contact").desc(nulls_last=True), "-pk"),
     }
+    # The columns the lists show (and the team, for the filters), not every column of four tables:
+    # a page of 25 cases decoded about 200 timestamps nobody sees.
+    episodes = episodes.only(
+        "referral_date",
+        "status",
+        "child__first_name",
+        "child__last_name",
+        "child__la_child_id",
+        "child__date_of_birth",
+        "team__name",
+        "worker__first_name",
+        "worker__last_name",
+        "worker__username",
+    )
     return episodes.order_by(*allowed.get(order, allowed["referral_date"]))
 
 
@@ -253,9 +271,11 @@ def children_search(user, query: str) -> QuerySet:
     name = Q()
     for word in words:
         name &= _name_starts(word)
-    if len(words) > 1:
+    if len(words) > 1 and connection.vendor == "sqlite":
         # The same condition, with the longest word's matches as a set of ids the indexes give: SQLite
-        # cannot read an AND of ORs through indexes, and reads every child without it.
+        # cannot read an AND of ORs through indexes, and reads every child without it. PostgreSQL
+        # ANDs the words' index bitmaps itself, and with this set would read every child matching the
+        # longest word (all 2,800 Olivias for "Olivia Smith": 25 ms, against 1 for the 34 wanted).
         name &= Q(pk__in=Child.objects.filter(_name_starts(max(words, key=len))).values("pk"))
     # Sorted by the names' upper case, as they are matched: the same order on both databases, and no
     # index gives it, so the planner reads the few matching children through the prefix indexes

@@ -14,7 +14,7 @@ from django.views.decorators.http import require_GET
 
 from closewell.accounts.permissions import CLOSED_CASE_REFUSAL, case_permissions, user_permissions
 from closewell.web.editing import versioned_edit
-from closewell.web.pagination import page_query, pagination
+from closewell.web.pagination import OneQueryPaginator, page_query, pagination
 
 from . import services
 from .codes import Dimension, Disability, Domain, by_framework
@@ -56,7 +56,7 @@ def _case_list(request, *, own: bool, title: str, teams):
     episodes = episodes_for_user(
         request.user, own=own, team_id=team_id, status=status or None, query=text, order=order
     )
-    page = Paginator(episodes, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = OneQueryPaginator(episodes, PAGE_SIZE).get_page(request.GET.get("page"))
     headers = []
     for key, label in SORTABLE:
         if order == key:
@@ -112,7 +112,9 @@ def search(request):
     results = None
     page = None
     if query:
-        page = Paginator(children_search(request.user, query), PAGE_SIZE).get_page(request.GET.get("page"))
+        page = OneQueryPaginator(children_search(request.user, query), PAGE_SIZE).get_page(
+            request.GET.get("page")
+        )
         results = page.object_list
     return render(
         request,

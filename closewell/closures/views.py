@@ -532,6 +532,8 @@ def queue(request):
         "closures/queue.html",
         {
             "waiting": waiting,
+            # The navigation's count of records to authorise, which are these (closure_nav).
+            "to_authorise_count": len(waiting),
             "writing": writing,
             "is_manager": access.can_authorise_records,
             "status_tags": STATUS_TAGS,

@@ -11,15 +11,18 @@ register = template.Library()
 
 
 @register.simple_tag
-def closure_nav(user) -> dict:
-    """What the navigation shows: records to authorise (managers) and records in progress."""
+def closure_nav(user, to_authorise=None) -> dict:
+    """What the navigation shows: records to authorise (managers) and records in progress. A page that
+    has read the manager's whole queue (the queue itself) passes how many it holds, so the navigation
+    does not count them again."""
     access = user_permissions(user)
     if not access.can_write_records:
         return {"show": False}
-    return {
-        "show": True,
-        "to_authorise": selectors.awaiting_authorisation(user).count() if access.can_authorise_records else 0,
-    }
+    if not access.can_authorise_records:
+        to_authorise = 0
+    elif not isinstance(to_authorise, int):  # not given: the template's empty string
+        to_authorise = selectors.awaiting_authorisation(user).count()
+    return {"show": True, "to_authorise": to_authorise}
 
 
 @register.simple_tag

@@ -218,3 +218,56 @@ def test_a_case_page_reads_the_same_whatever_the_size_of_the_case(page, council,
         assert repeated(queries) == []
         counts.append(len(queries))
     assert counts[0] == counts[1], counts
+
+
+def statements_on(queries: list[str], table: str) -> list[str]:
+    """The statements that read `table` as their main table (FROM it, not joined to it)."""
+    return [sql for sql in queries if f'FROM "{table}"' in sql]
+
+
+LIST_ROWS = {
+    "my cases": ("worker", "/cases/", "cases_episode", "30 cases"),
+    "team cases": ("manager", "/team/", "cases_episode", "30 cases"),
+    "search": ("data", f"/search/?q={SURNAME}", "cases_child", "30 children found"),
+    # Child1 and Child10 to Child19
+    "search, first and last name": (
+        "data",
+        f"/search/?q=Child1+{SURNAME}",
+        "cases_child",
+        "11 children found",
+    ),
+}
+
+
+@pytest.mark.parametrize("page", LIST_ROWS)
+def test_a_list_reads_its_page_and_how_many_in_one_statement(page, council, client):
+    """Not a COUNT over the whole list and then the page: one round trip, and a search reads its
+    matches once (closewell.web.pagination.OneQueryPaginator). On SQLite, in this process, there is
+    no round trip to save, and its COUNT reads the indexes alone: both statements there."""
+    who, url, table, count = LIST_ROWS[page]
+    signed_in(client, getattr(council, who))
+    grow_list(council, 30)  # two pages of 25
+    queries = page_queries(client, url)
+    one = 2 if connection.vendor == "sqlite" else 1
+    assert len(statements_on(queries, table)) == one, statements_on(queries, table)
+    assert count in client.get(url).content.decode()
+
+
+def test_a_managers_teams_are_read_once_a_page(council, client):
+    """The team filter's choices and the scope of the list are the same teams, read once."""
+    signed_in(client, council.manager)
+    grow_list(council, 3)
+    queries = page_queries(client, "/team/")
+    assert len([sql for sql in queries if "accounts_user_managed_teams" in sql]) == 1
+
+
+def test_the_queue_does_not_count_again_the_records_it_lists(council, client):
+    """The manager's queue lists every record to authorise: the navigation's number is its length,
+    not a COUNT of its own; on other pages the navigation counts them."""
+    signed_in(client, council.manager)
+    grow_list(council, 6)  # three submitted
+    queries = page_queries(client, "/closures/")
+    assert [sql for sql in queries if sql.startswith("SELECT COUNT(*)")] == []
+    for url in ("/closures/", "/team/"):
+        text = client.get(url).content.decode()
+        assert 'To authorise <strong class="govuk-tag govuk-tag--blue">3<' in text, url

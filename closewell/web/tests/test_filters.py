@@ -1,0 +1,68 @@
+"""The pages' own filters and tags print what Django's would, faster: dates in words (long_date) and
+URLs that take no arguments (fixed_url)."""
+
+import datetime as dt
+import zoneinfo
+
+import pytest
+from django.template import engines
+from django.template.defaultfilters import date as django_date
+from django.urls import reverse, set_script_prefix
+from django.utils import timezone
+
+from closewell.web.templatetags.closewell import fixed_url, long_date_filter
+
+LONDON = zoneinfo.ZoneInfo("Europe/London")
+
+
+def render(text: str, **context) -> str:
+    return engines["django"].from_string(text).render(context)
+
+
+@pytest.mark.parametrize(
+    "day",
+    [
+        dt.date(2019, 3, 5),
+        dt.date(2024, 1, 1),
+        dt.date(2023, 12, 31),
+        dt.date(2020, 2, 29),
+    ],
+)
+def test_a_date_in_words_reads_as_djangos(day):
+    assert long_date_filter(day) == django_date(day, "j F Y")
+    assert render("{{ d|long_date }}", d=day) == render('{{ d|date:"j F Y" }}', d=day)
+
+
+@pytest.mark.parametrize(
+    "moment",
+    [
+        dt.datetime(2026, 6, 30, 23, 30, tzinfo=dt.UTC),  # 1 July in London (summer time)
+        dt.datetime(2026, 12, 31, 23, 30, tzinfo=dt.UTC),  # still 31 December in London
+        dt.datetime(2026, 3, 29, 0, 59, tzinfo=dt.UTC),
+    ],
+)
+def test_a_moment_is_dated_in_local_time_as_django_does(moment):
+    with timezone.override(LONDON):
+        assert render("{{ d|long_date }}", d=moment) == render('{{ d|date:"j F Y" }}', d=moment)
+    assert render("{{ d|long_date }}", d=dt.datetime(2026, 6, 30, 23, 30, tzinfo=dt.UTC)) == "1 July 2026"
+
+
+@pytest.mark.parametrize("value", [None, "", "not a date"])
+def test_no_date_prints_nothing_as_django_does(value):
+    assert render('{{ d|long_date|default:"Not known" }}', d=value) == "Not known"
+    assert render('{{ d|date:"j F Y"|default:"Not known" }}', d=value) == "Not known"
+
+
+@pytest.mark.parametrize("name", ["home", "logout", "cases:my_cases", "closures:queue", "drafts:keep_alive"])
+def test_a_fixed_url_is_the_reversed_url(name):
+    assert fixed_url(name) == reverse(name)
+
+
+def test_a_fixed_url_follows_the_script_prefix():
+    """Served under a path (SCRIPT_NAME), the links carry it, as {% url %}'s do."""
+    try:
+        set_script_prefix("/council/")
+        assert fixed_url("cases:my_cases") == reverse("cases:my_cases") == "/council/cases/"
+    finally:
+        set_script_prefix("/")
+    assert fixed_url("cases:my_cases") == "/cases/"
