@@ -48,6 +48,8 @@ lint: setup
 
 # Benchmarks (issue 8) and the load test (issue 7): make bench [CHILDREN=100000] [DATABASES="sqlite postgres"].
 # locust lives in its own virtualenv (its pins are not ours); pyinstrument also goes into .venv for profiling.
+# Page throughput over HTTP needs wrk (Debian: apt-get install wrk; skipped, and said so, without it);
+# PostgreSQL keeps sessions in Redis when one answers at REDIS_URL (default redis://127.0.0.1:6379/9).
 CHILDREN ?= 100000
 DATABASES ?= sqlite postgres
 BENCH_VENV := .venv-bench

@@ -1,5 +1,6 @@
-"""In-process measurements on one bench database (DATABASE_URL): pages, search, PDF copy, advice.
-Prints one JSON object. Run by bench.run in a subprocess per engine."""
+"""Measurements on one bench database (DATABASE_URL): pages in process and over HTTP (wrk against
+gunicorn, bench.throughput), search, PDF copy, advice. Prints one JSON object. Run by bench.run in a
+subprocess per engine."""
 
 import argparse
 import json
@@ -14,7 +15,7 @@ django.setup()
 
 from closewell.advice.bench import bench_advice  # noqa: E402
 
-from . import pages, pdf, search  # noqa: E402
+from . import pages, pdf, search, throughput  # noqa: E402
 from .common import bench_users, sized_cases  # noqa: E402
 
 
@@ -24,13 +25,27 @@ def main(argv=None) -> dict:
     parser.add_argument("--cases", type=int, default=40)
     parser.add_argument("--pdf-runs", type=int, default=20)
     parser.add_argument("--advice-runs", type=int, default=50)
+    parser.add_argument(
+        "--http-seconds", type=float, default=5, help="Each page's wrk run in a round; 0 skips HTTP."
+    )
+    parser.add_argument("--http-rounds", type=int, default=3)
     parser.add_argument("--search-only", action="store_true", help="Only the child search.")
     args = parser.parse_args(argv)
     users = bench_users()
     if args.search_only:
         return {"search": search.run(officer=users["bench.officer"], requests=args.requests)}
-    out = {}
-    out["pages"] = pages.run(requests=args.requests, cases=args.cases, officer=users["bench.officer"])
+    out = {"sessions": throughput.sessions_label()}
+    # The same users read the same pages in process and over HTTP, with the same sessions.
+    clients = pages.Clients()
+    pairs = pages.targets(cases=args.cases, officer=users["bench.officer"])
+    out["pages"] = pages.run(pairs=pairs, clients=clients, requests=args.requests)
+    if args.http_seconds > 0:
+        out["http"] = throughput.run(
+            pairs,
+            throughput.session_cookie(clients),
+            seconds=args.http_seconds,
+            rounds=args.http_rounds,
+        )
     out["search"] = search.run(officer=users["bench.officer"], requests=args.requests)
     # The 5-contact case: its interventions list is short, so the written sections fill the pages.
     record = pages.closure_records([sized_cases()[5]])[0]

@@ -1,9 +1,9 @@
-"""The lists and the case pages: server time through Django's test Client with signed-in workers,
-managers and a data officer, SQL queries for a 5- and a 500-contact case, and each page's throughput
-against /bench/hello/ (the full middleware, signed in), whose own throughput is compared with a bare
-Django "hello" (no middleware, no database), all interleaved in one run."""
+"""The lists and the case pages in one process, through Django's test Client with signed-in workers,
+managers and a data officer: server time (wall clock and CPU) and the SQL queries of a 5- and a
+500-contact case. Who reads what (`targets`) is shared with bench.http, which measures the same pages'
+throughput over HTTP against /bench/hello/ and a bare Django hello."""
 
-import statistics
+from urllib.parse import urlencode
 
 from django.db import connection
 from django.test import Client, override_settings
@@ -12,7 +12,7 @@ from django.test.utils import CaptureQueriesContext
 from . import search
 from .common import Timings, closure_records, open_episodes, sized_cases, summary, timed
 
-# The pages measured against hello: (key, label). Lists first, then one case and its records.
+# The pages measured: (key, label). Lists first, then one case and its records.
 PAGES = {
     "my_cases": "My cases (a worker)",
     "team_cases": "Team cases (a manager)",
@@ -24,7 +24,8 @@ PAGES = {
 
 
 class Clients:
-    """One logged-in test Client per worker, so every request is the allocated worker's own."""
+    """One logged-in test Client per user, so every request is that user's own. Its session (in the
+    database, or in Redis with REDIS_URL) is a real one: bench.http hands its cookie to wrk."""
 
     def __init__(self):
         self.by_user = {}
@@ -35,6 +36,33 @@ class Clients:
             client.force_login(user)
             self.by_user[user.pk] = client
         return self.by_user[user.pk]
+
+
+def targets(*, cases: int = 40, officer=None) -> dict[str, list[tuple[object, str]]]:
+    """Each page's (user, path) pairs, spread across the caseload, and /bench/hello/ for the same
+    workers: the cases are open generated ones (not the 5- and 500-contact cases, which are counted
+    apart), each read by its own worker, the lists by up to ten workers and managers."""
+    from closewell.accounts.models import User
+
+    sized = {e.pk for e in sized_cases().values()}
+    episodes = [e for e in open_episodes(cases + 2) if e.pk not in sized][:cases]
+    records = closure_records(episodes[: max(1, cases // 2)])
+    managers = list(
+        User.objects.filter(managed_teams__in={e.team_id for e in episodes}).distinct().order_by("pk")[:10]
+    )
+    workers = list({e.worker_id: e.worker for e in episodes}.values())[:10]
+    found = {
+        "hello": [(w, "/bench/hello/") for w in workers],
+        "my_cases": [(w, "/cases/") for w in workers],
+        "team_cases": [(m, "/team/") for m in managers],
+        "search": [(officer, "/search/?" + urlencode({"q": q})) for q in search.queries(50)]
+        if officer
+        else [],
+        "queue": [(m, "/closures/") for m in managers],
+        "case": [(e.worker, f"/children/{e.child_id}/") for e in episodes],
+        "record": [(r.episode.worker, f"/closures/{r.pk}/") for r in records],
+    }
+    return {key: pairs for key, pairs in found.items() if pairs}
 
 
 def _get(client: Client, url: str):
@@ -61,68 +89,31 @@ def _queries(client: Client, url: str) -> int:
     return len(ctx.captured_queries)
 
 
-def bare_client() -> Client:
-    """A Client whose handler loads no middleware: the floor for /bench/hello/ itself."""
-    client = Client()
-    with override_settings(MIDDLEWARE=[]):
-        _get(client, "/bench/bare/")  # the handler loads its (empty) middleware on the first request
-    return client
-
-
-def run(*, requests: int = 200, cases: int = 40, officer=None) -> dict:
-    from closewell.accounts.models import User
-
-    clients = Clients()
-    sized = sized_cases()
-    episodes = [e for e in open_episodes(cases + 2) if e.pk not in {s.pk for s in sized.values()}][:cases]
-    records = closure_records(episodes[: max(1, cases // 2)])
-    sized_records = dict(zip(sized, closure_records(list(sized.values())), strict=True))
-    managers = list(
-        User.objects.filter(managed_teams__in={e.team_id for e in episodes}).distinct().order_by("pk")[:10]
-    )
-    workers = list({e.worker_id: e.worker for e in episodes}.values())[:10]
-
-    targets = {
-        "my_cases": [(clients(w), "/cases/") for w in workers],
-        "team_cases": [(clients(m), "/team/") for m in managers],
-        "search": [(clients(officer), f"/search/?q={q}") for q in search.queries(50)] if officer else [],
-        "queue": [(clients(m), "/closures/") for m in managers],
-        "case": [(clients(e.worker), f"/children/{e.child_id}/") for e in episodes],
-        "record": [(clients(r.episode.worker), f"/closures/{r.pk}/") for r in records],
-    }
-    targets = {key: found for key, found in targets.items() if found}
-    hello_targets = [(clients(episodes[0].worker), "/bench/hello/")]
-    bare_targets = [(bare_client(), "/bench/bare/")]
-
-    # Interleave them all so that background load on the machine affects them alike.
-    hello, bare = Timings(), Timings()
-    timings = {key: Timings() for key in targets}
+def run(*, pairs: dict, clients: Clients, requests: int = 200) -> dict:
+    """Server time of hello and every page of `pairs` (from `targets`), interleaved in rounds so that
+    background load on the machine affects them alike, and the query counts of the 5- and 500-contact
+    cases."""
+    by_client = {key: [(clients(user), url) for user, url in found] for key, found in pairs.items()}
+    timings = {key: Timings() for key in by_client}
     rounds = 4
     for _ in range(rounds):
-        bare += _loop(bare_targets, max(1, requests // rounds))
-        hello += _loop(hello_targets, max(1, requests // rounds))
-        for key, found in targets.items():
+        for key, found in by_client.items():
             timings[key] += _loop(found, max(1, requests // rounds))
 
     queries = {}
-    for size, episode in sized.items():
+    for size, episode in sized_cases().items():
         client = clients(episode.worker)
+        record = closure_records([episode])[0]
         queries[("case", size)] = _queries(client, f"/children/{episode.child_id}/")
-        queries[("record", size)] = _queries(client, f"/closures/{sized_records[size].pk}/")
+        queries[("record", size)] = _queries(client, f"/closures/{record.pk}/")
 
-    hello_mean = statistics.fmean(hello)
     out = {
-        "bare": summary(bare),
-        "hello": {**summary(hello), "throughput_vs_bare": statistics.fmean(bare) / hello_mean},
-        "cases_sampled": len(targets["case"]),
-        "records_sampled": len(targets["record"]),
+        "hello": summary(timings.pop("hello")),
+        "cases_sampled": len(pairs["case"]),
+        "records_sampled": len(pairs["record"]),
     }
     for key, measured in timings.items():
-        out[key] = {
-            **summary(measured),
-            "label": PAGES[key],
-            "throughput_vs_hello": hello_mean / statistics.fmean(measured),
-        }
+        out[key] = {**summary(measured), "label": PAGES[key]}
     for key in ("case", "record"):
         out[key].update(queries_5=queries[(key, 5)], queries_500=queries[(key, 500)])
     return out

@@ -7,6 +7,11 @@ Each engine has its own bench database, never the project's: var/bench/closewell
 the PostgreSQL database closewell_bench (BENCH_POSTGRES_URL), created here when absent and reused
 when it already holds the caseload (generating 100,000 children takes 10-20 minutes). Measurements
 run in subprocesses, one engine at a time, so each sees its own DATABASE_URL.
+
+PostgreSQL runs as production does: sessions in Redis when Redis answers at REDIS_URL (default
+redis://127.0.0.1:6379/9, a database number of the bench's own), else in the database, as SQLite always
+has them (the embedded default). Page throughput is measured over HTTP with wrk (bench.throughput),
+when wrk is installed.
 """
 
 import argparse
@@ -16,17 +21,17 @@ import os
 import platform
 import re
 import shutil
-import signal
-import socket
 import sqlite3
 import subprocess
 import sys
 import time
-import urllib.request
+from functools import cache
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
-from . import census, report, ssd
+import redis
+
+from . import census, report, ssd, throughput
 from .load.profiles import PROFILES
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -34,6 +39,7 @@ VAR = ROOT / "var" / "bench"
 PY = sys.executable
 POSTGRES_URL = os.environ.get("BENCH_POSTGRES_URL", "postgres://postgres@127.0.0.1:5432/closewell_bench")
 LOCUST = os.environ.get("BENCH_LOCUST", str(ROOT / ".venv-bench" / "bin" / "locust"))
+REDIS_URL = os.environ.get("REDIS_URL") or "redis://127.0.0.1:6379/9"
 FORBIDDEN_DBS = {"test", "closewell", "postgres", "template0", "template1"}
 
 
@@ -96,13 +102,28 @@ def drop_db(url: str) -> None:
         _pg_admin(url, f'DROP DATABASE IF EXISTS "{_pg_name(url)}" WITH (FORCE)')
 
 
+@cache
+def redis_answers(url: str = REDIS_URL) -> bool:
+    try:
+        return bool(redis.Redis.from_url(url, socket_connect_timeout=2, socket_timeout=2).ping())
+    except (redis.RedisError, OSError):
+        log(f"Redis does not answer at {url}: PostgreSQL runs with sessions in the database")
+        return False
+
+
 def env_for(url: str) -> dict:
-    return {
+    """A bench process's environment: its database, and on PostgreSQL production's sessions in Redis
+    (when Redis answers); SQLite keeps the embedded default, sessions in the database."""
+    env = {
         **os.environ,
         "DATABASE_URL": url,
         "DJANGO_SETTINGS_MODULE": "bench.settings",
         "PYTHONPATH": str(ROOT),
     }
+    env.pop("REDIS_URL", None)
+    if url.startswith("postgres") and redis_answers():
+        env["REDIS_URL"] = REDIS_URL
+    return env
 
 
 def manage(env: dict, *args: str, capture: bool = True) -> str:
@@ -175,6 +196,10 @@ def measure(env: dict, args, *extra: str) -> dict:
             str(args.pdf_runs),
             "--advice-runs",
             str(args.advice_runs),
+            "--http-seconds",
+            str(args.http_seconds),
+            "--http-rounds",
+            str(args.http_rounds),
             *extra,
         ],
         cwd=ROOT,
@@ -210,12 +235,6 @@ def ssd_import(engine: str, args) -> dict:
         return ssd.run(folder=folder, env=env)
     finally:
         drop_db(scratch)
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def _database_ms(env: dict) -> float:
@@ -260,56 +279,30 @@ def spawn_rate(users: int, args) -> int:
 
 def load(engine: str, env: dict, args, *, users: int, think: tuple[float, float], tag: str) -> dict:
     """gunicorn on loopback against the bench database, with production's config/gunicorn.py (the app
-    and the advice dictionaries loaded before the workers fork); locust headless for a bounded time."""
+    and the advice dictionaries loaded before the workers fork) and env's sessions (Redis on
+    PostgreSQL, env_for); locust headless for a bounded time. Everyone signs in within the first
+    quarter (spawn_rate); the figures, and the database's own time, count from the moment the last
+    person has signed in: the locustfile resets locust's statistics then and leaves a mark."""
     plan = VAR / f"load-plan-{engine}-{tag}.json"
     subprocess.run(
         [PY, "-m", "bench.load.plan", str(plan)], cwd=ROOT, env=env, check=True, capture_output=True
     )
-    port = _free_port()
     workers = args.gunicorn_workers or (2 * (os.cpu_count() or 1) + 1)
-    server_log = (VAR / f"gunicorn-{engine}.log").open("w")
-    server = subprocess.Popen(
-        [
-            str(Path(PY).parent / "gunicorn"),
-            "-c",
-            str(ROOT / "config" / "gunicorn.py"),
-            "config.wsgi",
-            "--bind",
-            f"127.0.0.1:{port}",
-            "--workers",
-            str(workers),
-            "--timeout",
-            "120",
-            "--log-level",
-            "warning",
-            # The default control socket is one path per user, shared with any other gunicorn here.
-            "--no-control-socket",
-        ],
-        cwd=ROOT,
-        env=env,
-        stdout=server_log,
-        stderr=subprocess.STDOUT,
-    )
-    try:
-        deadline = time.monotonic() + 120
-        while True:
-            try:
-                urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=5)  # noqa: S310
-                break
-            except OSError:
-                if time.monotonic() > deadline or server.poll() is not None:
-                    raise SystemExit("gunicorn did not start") from None
-                time.sleep(1)
-        prefix = VAR / f"locust-{engine}-{tag}"
-        database_before = _database_ms(env)
-        subprocess.run(
+    prefix = VAR / f"locust-{engine}-{tag}"
+    mark = VAR / f"locust-{engine}-{tag}.signed-in"
+    mark.unlink(missing_ok=True)
+    with throughput.gunicorn(env, workers=workers, log=VAR / f"gunicorn-{engine}.log") as base:
+        database_from = _database_ms(env)
+        started = time.monotonic()
+        signed_in_after = None
+        swarm = subprocess.Popen(
             [
                 LOCUST,
                 "-f",
                 str(ROOT / "bench" / "load" / "locustfile.py"),
                 "--headless",
                 "-H",
-                f"http://127.0.0.1:{port}",
+                base,
                 "-u",
                 str(users),
                 "-r",
@@ -319,8 +312,8 @@ def load(engine: str, env: dict, args, *, users: int, think: tuple[float, float]
                 "--csv",
                 str(prefix),
                 "--only-summary",
-                # Figures from when everyone is signed in: the sign-ins of the first quarter are the
-                # morning's, not a working day's pace.
+                # Locust's own reset, once every person is spawned; the locustfile resets again
+                # when the last one has signed in (a sign-in takes a moment after the spawn).
                 "--reset-stats",
                 "--loglevel",
                 "WARNING",
@@ -331,24 +324,28 @@ def load(engine: str, env: dict, args, *, users: int, think: tuple[float, float]
                 "BENCH_LOAD_PLAN": str(plan),
                 "BENCH_THINK_MIN": str(think[0]),
                 "BENCH_THINK_MAX": str(think[1]),
+                "BENCH_SIGNED_IN_MARK": str(mark),
             },
-            check=False,
         )
-        return {
-            **report.locust_stats(Path(f"{prefix}_stats.csv")),
-            "users": users,
-            "think": list(think),
-            "duration": args.duration,
-            "gunicorn_workers": workers,
-            "spawn_rate": spawn_rate(users, args),
-            "database_ms": _database_ms(env) - database_before,
-        }
-    finally:
-        server.send_signal(signal.SIGTERM)
-        try:
-            server.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            server.kill()
+        while swarm.poll() is None:
+            if signed_in_after is None and mark.exists():
+                database_from = _database_ms(env)
+                signed_in_after = time.monotonic() - started
+            time.sleep(0.2)
+        database_ms = _database_ms(env) - database_from
+    if signed_in_after is None:
+        log(f"{engine}: load test {tag}: not everyone had signed in when it ended; counted from the start")
+    return {
+        **report.locust_stats(Path(f"{prefix}_stats.csv")),
+        "users": users,
+        "think": list(think),
+        "duration": args.duration,
+        "gunicorn_workers": workers,
+        "spawn_rate": spawn_rate(users, args),
+        "signed_in_after": signed_in_after,
+        "sessions": "Redis (REDIS_URL)" if env.get("REDIS_URL") else "the database",
+        "database_ms": database_ms,
+    }
 
 
 # --- The machine ---------------------------------------------------------------------------------------
@@ -394,7 +391,14 @@ def main(argv=None) -> None:
         "--databases", nargs="+", default=["sqlite", "postgres"], choices=["sqlite", "postgres"]
     )
     parser.add_argument("--fresh", action="store_true", help="Drop the bench databases and generate again.")
-    parser.add_argument("--requests", type=int, default=200, help="Requests per page measured.")
+    parser.add_argument("--requests", type=int, default=200, help="Requests per page measured in process.")
+    parser.add_argument(
+        "--http-seconds",
+        type=float,
+        default=5,
+        help="Each page's wrk run over HTTP, a round (0 skips HTTP).",
+    )
+    parser.add_argument("--http-rounds", type=int, default=3, help="Interleaved rounds of wrk runs.")
     parser.add_argument("--cases", type=int, default=40, help="Cases sampled across the caseload.")
     parser.add_argument("--pdf-runs", type=int, default=20)
     parser.add_argument("--advice-runs", type=int, default=50)
@@ -442,8 +446,13 @@ def main(argv=None) -> None:
         if results["machine"] is None:
             results["machine"] = machine(args.databases)
         r = {"children": children, "generate_seconds": gen_seconds}
-        log(f"{engine}: pages, search, PDF, advice")
+        log(
+            f"{engine}: pages (in process and over HTTP), search, PDF, advice; sessions in "
+            + ("Redis" if env.get("REDIS_URL") else "the database")
+        )
         r.update(measure(env, args))
+        if "skipped" in r.get("http", {}):
+            log(f"{engine}: page throughput over HTTP not measured: {r['http']['skipped']}")
         if args.search_children and args.search_children != children:
             # Search time grows with the caseload: the target is at a large council's size.
             large_env, have, _ = ensure_caseload(

@@ -2,6 +2,10 @@
 and managers (the queue, team cases, reading and reviewing records), in the proportion the plan's council
 has them, each pausing BENCH_THINK_MIN to BENCH_THINK_MAX seconds between clicks. Loopback only.
 
+Everyone signs in first (on_start), and when the last person has signed in the statistics are reset
+(and the file BENCH_SIGNED_IN_MARK, when named, is written, so bench.run starts the database's clock
+then too): the figures are a working day's pace, not the morning's sign-ins.
+
 The plan (who logs in, which children and records are theirs) comes from bench.load.plan as JSON,
 named by BENCH_LOAD_PLAN. Run headless by bench.run; by hand:
 
@@ -14,6 +18,8 @@ import json
 import os
 import random
 import re
+import time
+from pathlib import Path
 
 from locust import HttpUser, between, task
 
@@ -22,6 +28,18 @@ CSRF = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
 _workers = itertools.cycle(PLAN["workers"])
 _managers = itertools.cycle(PLAN["managers"])
 THINK = (float(os.environ.get("BENCH_THINK_MIN", "0.5")), float(os.environ.get("BENCH_THINK_MAX", "2")))
+SIGNED_IN_MARK = os.environ.get("BENCH_SIGNED_IN_MARK")
+_signed_in = 0  # people who have signed in (or tried to) in this locust process
+
+
+def signed_in(environment) -> None:
+    """Count one sign-in; after the last person's, count from zero (once)."""
+    global _signed_in
+    _signed_in += 1
+    if _signed_in == environment.runner.target_user_count:
+        environment.runner.stats.reset_all()
+        if SIGNED_IN_MARK:
+            Path(SIGNED_IN_MARK).write_text(f"{time.time()}\n", encoding="utf-8")
 
 
 class Staff(HttpUser):
@@ -31,17 +49,20 @@ class Staff(HttpUser):
 
     def login(self, person: dict) -> None:
         self.person = person
-        page = self.client.get("/login/", name="/login/")
-        token = CSRF.search(page.text).group(1)
-        with self.client.post(
-            "/login/",
-            {"username": person["username"], "password": PLAN["password"], "csrfmiddlewaretoken": token},
-            name="/login/ [POST]",
-            catch_response=True,
-            allow_redirects=False,
-        ) as response:
-            if response.status_code != 302:
-                response.failure(f"login answered {response.status_code}")
+        try:
+            page = self.client.get("/login/", name="/login/")
+            token = CSRF.search(page.text).group(1)
+            with self.client.post(
+                "/login/",
+                {"username": person["username"], "password": PLAN["password"], "csrfmiddlewaretoken": token},
+                name="/login/ [POST]",
+                catch_response=True,
+                allow_redirects=False,
+            ) as response:
+                if response.status_code != 302:
+                    response.failure(f"login answered {response.status_code}")
+        finally:
+            signed_in(self.environment)  # a failed sign-in counts too, or the figures would never start
 
 
 class SocialWorker(Staff):
