@@ -58,6 +58,10 @@ class User(AbstractUser):
         help_text="Who they work for when not the council: a Family Help lead practitioner's school, "
         "health service or charity.",
     )
+    # When this user last kept a draft of a form (closewell.drafts), or None once they have none left.
+    # The user is loaded for every request anyway: a page looks for a draft only while this says one
+    # may be kept, so most pages make no query for drafts. Written only by closewell.drafts.services.
+    draft_kept_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     objects = Manager()
 
@@ -80,6 +84,16 @@ class User(AbstractUser):
         update_fields = kwargs.get("update_fields")
         if update_fields is not None and {"role", "is_superuser"} & set(update_fields):
             kwargs["update_fields"] = {*update_fields, "is_staff"}
+        elif update_fields is None and not self._state.adding and not kwargs.get("force_insert"):
+            # Saving a user read earlier (an admin's edit, a password change) must not put back the
+            # draft_kept_at it read: a draft kept since would then never be shown. Only the drafts'
+            # services write it.
+            deferred = self.get_deferred_fields()
+            kwargs["update_fields"] = [
+                field.attname
+                for field in self._meta.concrete_fields
+                if not field.primary_key and field.attname not in deferred and field.name != "draft_kept_at"
+            ]
         super().save(*args, **kwargs)
 
     @property

@@ -6,6 +6,8 @@
 - A GET of a page with the user's draft hands the draft to the page's forms (GovukFormMixin reads
   it as their initial values) and shows a banner saying so.
 - A form saved (a POST answered with a redirect) forgets its draft.
+Both look for a draft only if the user's row (loaded for the request anyway) says they may have one
+(services.may_have_draft): for everyone else a page costs no query here.
 
 In MIDDLEWARE after AuthenticationMiddleware and before LoginRequiredMiddleware, whose refusal of
 the expired POST this comes before.
@@ -23,7 +25,7 @@ from django.utils.crypto import constant_time_compare
 
 from .current import CURRENT_DRAFT
 from .models import DraftSource
-from .services import as_data, draft_discard, draft_for, draft_lifetime, draft_save
+from .services import as_data, draft_discard, draft_for, draft_lifetime, draft_save, may_have_draft
 
 NEVER_KEPT = ("/api/", "/login/", "/logout/", "/two-factor/", "/admin/", "/drafts/")
 
@@ -69,7 +71,7 @@ class DraftMiddleware:
             request.method == "POST"
             and response.status_code in (301, 302, 303)
             and user is not None
-            and user.is_authenticated
+            and may_have_draft(user)
             and not request.path.startswith(NEVER_KEPT)
         ):
             draft_discard(user=user, path=request.path)

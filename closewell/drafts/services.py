@@ -1,9 +1,17 @@
 """Keeping and giving back drafts. Every function is scoped to one user: nothing of a draft is
-ever read for, or shown to, anyone else."""
+ever read for, or shown to, anyone else.
+
+The user's row says when they last kept a draft (User.draft_kept_at), so that a page read by someone
+with no draft (almost every page) makes no query for one. It is set in the transaction that keeps a
+draft and cleared only when no draft is left, under a lock on the user's row that keeping a draft
+takes too: whichever of two tabs, two browsers or an expired session's POST keeps or discards first,
+a kept draft is never left unmarked.
+"""
 
 import datetime as dt
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
 from django.utils.datastructures import MultiValueDict
@@ -57,21 +65,49 @@ def draft_save(*, user, path: str, data, source: str = DraftSource.AUTOSAVE) -> 
     draft, _ = Draft.objects.update_or_create(
         user=user, path=path, defaults={"data": fields, "source": source}
     )
+    # Locks the user's row until this commits: a discard deciding meanwhile that none is left waits.
+    get_user_model().objects.filter(pk=user.pk).update(draft_kept_at=draft.updated_at)
+    user.draft_kept_at = draft.updated_at
     return draft
+
+
+def may_have_draft(user) -> bool:
+    """Might `user` have a draft to give back? False (asking nothing of the database) unless they
+    kept one within DRAFT_KEEP_SECONDS: every draft is at most as recent as User.draft_kept_at."""
+    kept_at = getattr(user, "draft_kept_at", None)
+    return (
+        getattr(user, "is_authenticated", False)
+        and kept_at is not None
+        and kept_at >= timezone.now() - draft_lifetime()
+    )
 
 
 def draft_for(*, user, path: str) -> Draft | None:
     """The user's own draft of the form at `path`, if one is kept and not too old."""
-    if not getattr(user, "is_authenticated", False):
+    if not may_have_draft(user):
         return None
     return Draft.objects.filter(
         user=user, path=path, updated_at__gte=timezone.now() - draft_lifetime()
     ).first()
 
 
+@transaction.atomic
 def draft_discard(*, user, path: str) -> None:
-    """The form was saved (or the user chose to discard what was kept): forget the draft."""
-    Draft.objects.filter(user=user, path=path).delete()
+    """The form was saved (or the user chose to discard what was kept): forget the draft, and once
+    the user has none left, say so on their row so that their pages stop looking for one."""
+    deleted, _ = Draft.objects.filter(user=user, path=path).delete()
+    if not deleted:
+        return
+    # Locked, a draft_save of another page (which updates this row) either committed before, and the
+    # check below sees its draft, or waits until this commits, and marks the row again.
+    list(get_user_model().objects.select_for_update().filter(pk=user.pk).values_list("pk"))
+    if not _live_drafts_left(user):
+        get_user_model().objects.filter(pk=user.pk).update(draft_kept_at=None)
+        user.draft_kept_at = None
+
+
+def _live_drafts_left(user) -> bool:
+    return Draft.objects.filter(user=user, updated_at__gte=timezone.now() - draft_lifetime()).exists()
 
 
 def as_data(draft: Draft) -> MultiValueDict:

@@ -10,6 +10,7 @@ Password sign-in goes through PasswordBackend, which keeps to LOCAL_SIGN_IN when
 """
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.contrib.auth.backends import ModelBackend
 from django.core.exceptions import SuspiciousOperation
 from mozilla_django_oidc.auth import OIDCAuthenticationBackend
@@ -17,6 +18,14 @@ from mozilla_django_oidc.auth import OIDCAuthenticationBackend
 from .services import asserts_mfa, sso_sign_in  # noqa: F401 (asserts_mfa: the views ask it)
 
 BACKEND = "closewell.security.sso.Backend"
+USER_BY_ID = "SELECT * FROM accounts_user WHERE id = %s"
+
+
+def session_user(user_id):
+    """The user a session names, or None. Read on every signed-in request, with the backends' own
+    lookup (the user by primary key) written out as SQL: building it through the ORM cost several
+    times the database's answer. Never cached: a deactivated user loses access at their next request."""
+    return next(iter(get_user_model().objects.raw(USER_BY_ID, [user_id])), None)
 
 
 def enabled() -> bool:
@@ -40,6 +49,11 @@ class PasswordBackend(ModelBackend):
 
     def user_can_authenticate(self, user) -> bool:
         return super().user_can_authenticate(user) and local_sign_in_allowed(user)
+
+    def get_user(self, user_id):
+        """As ModelBackend's: a deactivated user, or one LOCAL_SIGN_IN no longer lets in, is signed out."""
+        user = session_user(user_id)
+        return user if user is not None and self.user_can_authenticate(user) else None
 
 
 class Backend(OIDCAuthenticationBackend):
@@ -81,5 +95,5 @@ class Backend(OIDCAuthenticationBackend):
         return sso_sign_in(issuer=payload["iss"], claims=claims)
 
     def get_user(self, user_id):
-        user = super().get_user(user_id)
+        user = session_user(user_id)
         return user if user is not None and user.is_active else None

@@ -168,7 +168,9 @@ DRAFT_KEEP_SECONDS = int(os.environ.get("DRAFT_KEEP_SECONDS", str(24 * 60 * 60))
 CSRF_COOKIE_HTTPONLY = True
 
 # With REDIS_URL (e.g. redis://127.0.0.1:6379/0) sessions live in Redis, so app servers keep no state and a
-# page read writes no session row; without it, sessions stay in the database (nothing to install).
+# page read writes no session row; without it, sessions stay in the database (nothing to install), read by
+# closewell.security.sessions.SessionStore (Django's, with its lookup written out as SQL).
+SESSION_ENGINE = "closewell.security.sessions"
 REDIS_URL = os.environ.get("REDIS_URL", "")
 if REDIS_URL:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
