@@ -125,6 +125,7 @@ def episode_closures(user, child, episodes) -> dict:
     records = list(
         ClosureRecord.objects.filter(episode__child=child, addendum_to__isnull=True)
         .exclude(status=Status.WITHDRAWN)
+        .defer("snapshot")  # an authorised record's frozen content: the case page links to it
         .order_by("pk")
     )
     by_episode = {}

@@ -333,8 +333,8 @@ def read_everything(case: dict) -> list:
         seen += [episode.team.name, episode.worker, episode.previous_episode]
         seen += [a.factors for a in episode.assessments.all()]
         seen += [s.is_completed for s in episode.section47s.all()]
-        for plan in episode.plans.all():
-            seen += [a.description for a in plan.actions.all()]
+        for plan in episode.plans_shown:
+            seen += [a.description for a in plan.planned_actions]
         seen += [a.impact for a in episode.unplanned]
         for contact in episode.latest_contacts:
             seen += [contact.worker.get_full_name(), [p.full_name for p in contact.people_seen.all()]]
