@@ -150,7 +150,7 @@ def start(request, episode_pk: int):
 
 @require_GET
 def record_detail(request, pk: int):
-    record = _record(request, pk)
+    record = selectors.record_checked(_record(request, pk))
     context = _page_context(request, record)
     if context["record_access"].can_edit:
         tasks = selectors.task_list(record)
@@ -283,6 +283,7 @@ def check(request, pk: int):
         else:
             messages.success(request, "Closure Record submitted for authorisation")
             return redirect(record)
+    selectors.record_checked(record)
     return render(
         request,
         "closures/check.html",
@@ -344,6 +345,7 @@ def comment(request, pk: int, comment_pk: int):
 
 
 def _review_page(request, record: ClosureRecord, form: ReturnForm, problems=(), error=None, status=200):
+    selectors.record_checked(record)
     return render(
         request,
         "closures/review.html",
