@@ -64,19 +64,22 @@ def record_get_for_user(user, pk: int, *, audit_read: bool = True) -> ClosureRec
     return record
 
 
-# What the task list, check answers and the review read beyond what every page of a record reads:
-# the rules, the content and the signatures task each ask for these, and read them once here.
+# What a record's pages read beyond what record_get_for_user reads, each once however many helpers
+# ask (core.prefetch.related): the content, the signatures task and the comments (the review too),
+# and what the rules read of the case (the task list and check answers, which run them).
 SIGNATURES_READ = (
     ClosureRecord._meta.get_field("signatures")
     .related_model.objects.select_related("witness", "kept_by", "person")
     .order_by("signer_kind", "pk")
 )
-CHECKED_READS = (
+CONTENT_READS = (
     Prefetch("signatures", queryset=SIGNATURES_READ),
     Prefetch(
         "comments",
         queryset=ReturnComment.objects.select_related("author", "answered_by").order_by("-round", "pk"),
     ),
+)
+RULES_READS = (
     Prefetch(
         "episode__contacts",
         queryset=Contact.objects.prefetch_related("people_seen").order_by("-occurred_at", "-pk"),
@@ -86,11 +89,11 @@ CHECKED_READS = (
 )
 
 
-def record_checked(record: ClosureRecord) -> ClosureRecord:
-    """The record (read through record_get_for_user) with what its rules and content read of it and
-    its case: its signatures, its return comments, the episode's contacts, plans and section 47
-    enquiries, each in one query however many helpers ask (core.prefetch.related)."""
-    prefetch_related_objects([record], *CHECKED_READS)
+def record_checked(record: ClosureRecord, *, rules: bool = True) -> ClosureRecord:
+    """The record (read through record_get_for_user) with its signatures and return comments, and,
+    for a page that runs its rules (rules=True), the episode's contacts, plans and section 47
+    enquiries they check: each read once, however many of the page's helpers ask."""
+    prefetch_related_objects([record], *CONTENT_READS, *(RULES_READS if rules else ()))
     return record
 
 
