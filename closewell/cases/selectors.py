@@ -2,7 +2,7 @@
 
 import datetime as dt
 
-from django.db.models import Count, F, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models import Count, F, OuterRef, Prefetch, Q, QuerySet, Subquery, prefetch_related_objects
 from django.db.models.functions import Coalesce, Upper
 from django.http import Http404
 from django.shortcuts import get_object_or_404
@@ -134,8 +134,9 @@ def child_case(child: Child) -> dict:
     Plans' actions and unplanned services come in one query of the episodes' actions."""
     newest = Contact.objects.filter(episode=OuterRef("pk")).order_by("-occurred_at", "-pk")
     counted = Contact.objects.filter(episode=OuterRef("pk")).order_by().values("episode")
-    episodes = list(
-        child.episodes.select_related("team", "worker", "previous_episode")
+    # Read as the child's episodes (a prefetch), so the page's permission questions find them read.
+    read = (
+        Episode.objects.select_related("team", "worker", "previous_episode")
         .annotate(
             contact_count=Coalesce(Subquery(counted.annotate(n=Count("pk")).values("n")), 0),
             contacts_from=Subquery(newest.values("occurred_at")[CONTACTS_SHOWN - 1 : CONTACTS_SHOWN]),
@@ -157,6 +158,8 @@ def child_case(child: Child) -> dict:
         # was a GROUP BY, which leaves out the model's ordering).
         .order_by("pk")
     )
+    prefetch_related_objects([child], Prefetch("episodes", queryset=read))
+    episodes = list(child.episodes.all())
     plans = {plan.pk: plan for episode in episodes for plan in episode.plans_shown}
     for plan in plans.values():
         plan.planned_actions = []
