@@ -294,7 +294,10 @@ class ChildPermissions:
         child's record is audited so that someone answerable can check who looked, and why."""
         if self.site.role != Role.TEAM_MANAGER:
             return False
-        return self.child.episodes.filter(team_id__in=self.site.team_ids or []).exists()
+        teams = set(self.site.team_ids or [])
+        if "episodes" in getattr(self.child, "_prefetched_objects_cache", {}):  # the case page read them
+            return any(episode.team_id in teams for episode in self.child.episodes.all())
+        return self.child.episodes.filter(team_id__in=teams).exists()
 
 
 def child_permissions(user, child) -> ChildPermissions:

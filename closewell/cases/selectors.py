@@ -3,8 +3,8 @@
 import datetime as dt
 
 from django.db import connection
-from django.db.models import Count, F, OuterRef, Prefetch, Q, QuerySet, Subquery
-from django.db.models.functions import Upper
+from django.db.models import Count, F, OuterRef, Prefetch, Q, QuerySet, Subquery, prefetch_related_objects
+from django.db.models.functions import Coalesce, Upper
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
@@ -127,27 +127,49 @@ CONTACTS_SHOWN = 10
 
 def child_case(child: Child) -> dict:
     """Everything the case page shows, in a fixed number of queries whatever the case's size: each episode's
-    latest CONTACTS_SHOWN contacts and how many there are (the rest are a page of their own)."""
-    contacts = Contact.objects.select_related("worker").prefetch_related("people_seen")
-    actions = PlannedAction.objects.order_by("dimension", "parent", "start_date", "pk")
-    episodes = list(
-        child.episodes.select_related("team", "worker", "previous_episode")
-        .annotate(contact_count=Count("contacts"))
+    latest CONTACTS_SHOWN contacts and how many there are (the rest are a page of their own).
+
+    Each episode reads only what the page shows: its contacts are counted in the (episode, occurred_at)
+    index, and the time of its CONTACTS_SHOWN-th newest contact found there bounds the one query of
+    contacts, so a case with years of contacts reads its latest few rows, not a window over all of them.
+    Plans' actions and unplanned services come in one query of the episodes' actions."""
+    newest = Contact.objects.filter(episode=OuterRef("pk")).order_by("-occurred_at", "-pk")
+    counted = Contact.objects.filter(episode=OuterRef("pk")).order_by().values("episode")
+    # Read as the child's episodes (a prefetch), so the page's permission questions find them read.
+    read = (
+        Episode.objects.select_related("team", "worker", "previous_episode")
+        .annotate(
+            contact_count=Coalesce(Subquery(counted.annotate(n=Count("pk")).values("n")), 0),
+            contacts_from=Subquery(newest.values("occurred_at")[CONTACTS_SHOWN - 1 : CONTACTS_SHOWN]),
+        )
         .prefetch_related(
             Prefetch("assessments", queryset=Assessment.objects.order_by("start_date")),
-            Prefetch("plans", queryset=Plan.objects.prefetch_related(Prefetch("actions", queryset=actions))),
-            Prefetch("actions", queryset=actions.filter(is_unplanned=True), to_attr="unplanned"),
-            "section47s",
+            Prefetch("plans", queryset=Plan.objects.all(), to_attr="plans_shown"),
             Prefetch(
-                "contacts",
-                queryset=contacts.order_by("-occurred_at", "-pk")[:CONTACTS_SHOWN],
-                to_attr="latest_contacts",
+                "actions",
+                queryset=PlannedAction.objects.order_by("dimension", "parent", "start_date", "pk"),
+                to_attr="all_actions",
             ),
+            "section47s",
             Prefetch(
                 "domestic_abuse", queryset=DomesticAbuse.objects.select_related("perpetrator", "victim")
             ),
         )
+        # In the order they were recorded, as the page has always listed them (its count of contacts
+        # was a GROUP BY, which leaves out the model's ordering).
+        .order_by("pk")
     )
+    prefetch_related_objects([child], Prefetch("episodes", queryset=read))
+    episodes = list(child.episodes.all())
+    plans = {plan.pk: plan for episode in episodes for plan in episode.plans_shown}
+    for plan in plans.values():
+        plan.planned_actions = []
+    for episode in episodes:
+        episode.unplanned = [action for action in episode.all_actions if action.is_unplanned]
+        for action in episode.all_actions:
+            if action.plan_id in plans:
+                plans[action.plan_id].planned_actions.append(action)
+    _latest_contacts(episodes)
     family = list(ChildPerson.objects.filter(child=child).select_related("person").order_by("pk"))
     return {
         "child": child,
@@ -157,6 +179,31 @@ def child_case(child: Child) -> dict:
         "places": list(child.places.all()),
         "looked_after_periods": list(child.looked_after_periods.all()),
     }
+
+
+def _latest_contacts(episodes: list[Episode]) -> None:
+    """episode.latest_contacts: its CONTACTS_SHOWN newest contacts, newest first, for all the episodes in
+    one query (and one for the people seen) that reads, from each episode, its contacts since its
+    contacts_from (child_case): an index range each, not every contact of the case."""
+    shown = Q()
+    for episode in episodes:
+        episode.latest_contacts = []
+        if episode.contact_count:
+            since = {} if episode.contacts_from is None else {"occurred_at__gte": episode.contacts_from}
+            shown |= Q(episode_id=episode.pk, **since)
+    if not shown:
+        return
+    by_episode = {episode.pk: episode for episode in episodes}
+    contacts = (
+        Contact.objects.filter(shown)
+        .select_related("worker")
+        .prefetch_related("people_seen")
+        .order_by("episode_id", "-occurred_at", "-pk")
+    )
+    for contact in contacts:
+        latest = by_episode[contact.episode_id].latest_contacts
+        if len(latest) < CONTACTS_SHOWN:  # contacts at the same moment as the last shown one
+            latest.append(contact)
 
 
 def episode_contacts(child: Child, episode_pk: int) -> tuple[Episode, QuerySet]:

@@ -148,8 +148,8 @@ def child_detail(request, pk: int):
     child = child_get_for_user(request.user, pk)
     case = child_case(child)
     for episode in case["episodes"]:
-        for plan in episode.plans.all():
-            plan.groups = group_by_domain(plan.actions.all())
+        for plan in episode.plans_shown:
+            plan.groups = group_by_domain(plan.planned_actions)
         episode.unplanned_groups = group_by_domain(episode.unplanned)
     current = case["current"]
     today = timezone.localdate()

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from django.db.models import Exists, OuterRef, Prefetch, Q
 
 from closewell.cases.models import Assessment, Child, Episode, Plan, PlanType, Section47
+from closewell.core.prefetch import related
 
 from .writer import (
     AssessmentRecord,
@@ -208,7 +209,11 @@ def episode_as_closed(
 ) -> tuple[ChildRecord, EpisodeRecord]:
     """A live episode as the census will see it once closed on `closure_date` for `reason`: what a
     Closure Record is checked against (census/rules.py) when it is submitted and authorised."""
-    plans = list(episode.plans.filter(kind__in=[PlanType.CIN, PlanType.CP]).order_by("start_date", "pk"))
+    plans = [
+        plan
+        for plan in related(episode, "plans", episode.plans.order_by("start_date", "pk"))
+        if plan.kind in (PlanType.CIN, PlanType.CP)
+    ]
     record = EpisodeRecord(
         pk=episode.pk,
         team_id=episode.team_id,
@@ -220,12 +225,12 @@ def episode_as_closed(
         referral_nfa=episode.referral_nfa,
         assessments=[
             AssessmentRecord(a.start_date, a.authorisation_date, list(a.factors or []))
-            for a in episode.assessments.order_by("start_date", "pk")
+            for a in related(episode, "assessments", episode.assessments.order_by("start_date", "pk"))
         ],
         cin_plans=[CINPlanRecord(p.start_date, p.end_date) for p in plans if p.kind == PlanType.CIN],
         section47s=[
             Section47Record(s.start_date, s.icpc_target_date, s.icpc_date, s.icpc_not_required)
-            for s in episode.section47s.order_by("start_date", "pk")
+            for s in related(episode, "section47s", episode.section47s.order_by("start_date", "pk"))
         ],
         cp_plans=[
             CPPlanRecord(

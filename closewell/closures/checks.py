@@ -13,6 +13,7 @@ from django.utils import timezone
 from closewell.census import rules as census_rules
 from closewell.census.queries import episode_as_closed
 from closewell.core import date_rules
+from closewell.core.prefetch import related
 
 from .content import identified_domestic_abuse, needs_interpreter, parents_and_carers
 from .models import ClosureRecord, Section
@@ -62,7 +63,7 @@ def check_interventions(record: ClosureRecord):
 
 def check_review(record: ClosureRecord):
     """Every planned action has its actual level and outcome; every unplanned service its impact."""
-    for action in record.episode.actions.all().order_by("pk"):
+    for action in sorted(record.episode.actions.all(), key=lambda action: action.pk):
         name = action.description[:60]
         if action.is_unplanned:
             if _blank(action.impact):
@@ -240,7 +241,7 @@ def date_checks(record: ClosureRecord) -> list[tuple]:
         ]
     found.append(("consent_date", "handover.consent_date", consent, {}))
     if record.pk:
-        for view in record.parent_views.select_related("person"):
+        for view in related(record, "parent_views", record.parent_views.select_related("person")):
             found.append(
                 (
                     f"parent_{view.person_id}_discussed_date",
@@ -272,7 +273,7 @@ def check_dates(record: ClosureRecord):
         if message:
             yield Problem(DATE_SECTIONS.get(field, Section.PARENT_VIEWS), f"{message}.", field)
     future = False
-    for contact in record.episode.contacts.all():
+    for contact in related(record.episode, "contacts", record.episode.contacts.all()):
         message = date_rules.check("contact.occurred_at", contact.occurred_at, context)
         if message and message.endswith("must be in the past"):
             future = True  # said once, below
@@ -305,7 +306,8 @@ def check_letter(record: ClosureRecord):
 def check_comments(record: ClosureRecord):
     """Each of the manager's comments is answered and marked dealt with before the record goes back:
     a return loop closes only when the worker has said what they did about every comment."""
-    for comment in record.comments.filter(resolved=False).order_by("pk"):
+    comments = related(record, "comments", record.comments.filter(resolved=False).order_by("pk"))
+    for comment in sorted((c for c in comments if not c.resolved), key=lambda comment: comment.pk):
         yield Problem(
             comment.section,
             "Answer the manager's comment and mark it dealt with: “" + _quote(comment.text) + "”",
@@ -323,7 +325,7 @@ def check_signatures(record: ClosureRecord, digest: str):
     """A signature is bound to what was signed (its SHA-256). Once the record says something else,
     the signature no longer covers it: the person signs again, or the worker records why their
     signature still stands (documents.services.signature_keep), before submit and authorisation."""
-    for signature in record.signatures.all():
+    for signature in related(record, "signatures", record.signatures.all()):
         if signature.is_out_of_date(digest):
             yield Problem(
                 SIGNATURES,

@@ -18,6 +18,7 @@ from closewell.cases.models import (
     Place,
     PlannedAction,
 )
+from closewell.core.prefetch import related
 
 from .models import ClosureRecord
 
@@ -57,6 +58,12 @@ def needs_interpreter(episode: Episode) -> list[ChildPerson]:
     ]
 
 
+def actions_by_start(episode: Episode) -> list[PlannedAction]:
+    """The episode's planned actions and unplanned services by start date (the record selector
+    prefetches them so ordered)."""
+    return related(episode, "actions", episode.actions.order_by("start_date", "pk"))
+
+
 def identified_domestic_abuse(episode: Episode) -> bool:
     return any(a.identified_domestic_abuse for a in episode.assessments.all())
 
@@ -69,11 +76,14 @@ def dates_seen(episode: Episode, on: dt.date | None = None) -> dict:
     child = episode.child
     every_contact = child.is_care_leaver_under_19(on or timezone.localdate())
     since = period_start(episode)
-    contacts = (
+    contacts = related(
+        episode,
+        "contacts",
         Contact.objects.filter(episode=episode, occurred_at__date__gte=since)
         .prefetch_related("people_seen")
-        .order_by("occurred_at")
+        .order_by("-occurred_at", "-pk"),
     )
+    contacts = [c for c in reversed(contacts) if timezone.localtime(c.occurred_at).date() >= since]
     relation = {link.person_id: link.get_relationship_display() for link in family_links(episode)}
     child_rows: list[dict] = []
     people: dict[int, dict] = {}
@@ -128,10 +138,7 @@ def review_groups(episode: Episode) -> dict:
     looked_after = episode.child.is_looked_after() or any(
         p.start_date >= episode.referral_date for p in episode.child.looked_after_periods.all()
     )
-    if "actions" in getattr(episode, "_prefetched_objects_cache", {}):  # ordered so by the record selector
-        actions = list(episode.actions.all())
-    else:
-        actions = list(episode.actions.order_by("start_date", "pk"))
+    actions = actions_by_start(episode)
     groups = [
         {
             "title": Domain(domain).label

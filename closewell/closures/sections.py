@@ -21,6 +21,7 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
 
 from closewell.cases.models import PlannedAction
+from closewell.core.prefetch import related
 from closewell.core.printing import date_words, paragraphs
 from closewell.familyhelp import checks as handover_checks
 from closewell.familyhelp import content as handover
@@ -409,7 +410,7 @@ RELATION_WORDS = {"mother": "mum", "father": "dad", "step_parent": "", "carer": 
 def review_advice(record: ClosureRecord, spec: SectionSpec) -> list[AdviceTarget]:
     """Each planned action's outcome (with a measure or a date), each unplanned service's impact."""
     targets = []
-    for action in record.episode.actions.all().order_by("start_date", "pk"):
+    for action in content.actions_by_start(record.episode):
         name = short(action.description)
         if action.is_unplanned:
             targets.append(
@@ -457,7 +458,7 @@ def parent_views_advice(record: ClosureRecord, spec: SectionSpec) -> list[Advice
     """Each parent's views in their own words; or why closure was not discussed with them."""
     relation = {link.person_id: link.relationship for link in content.parents_and_carers(record.episode)}
     targets = []
-    for view in record.parent_views.select_related("person"):
+    for view in related(record, "parent_views", record.parent_views.select_related("person")):
         person = view.person
         text = view.views if view.discussed is not False else view.not_discussed_reason
         voice = {}

@@ -5,7 +5,7 @@ import re
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Prefetch, QuerySet, prefetch_related_objects
 from django.http import Http404
 from django.utils import timezone
 
@@ -18,13 +18,14 @@ from closewell.accounts.permissions import (
 )
 from closewell.audit.models import Action, AuditEvent
 from closewell.audit.services import log_event
-from closewell.cases.models import ChildPerson, Episode, PlannedAction
+from closewell.cases.models import Assessment, ChildPerson, Contact, Episode, Plan, PlannedAction, Section47
 from closewell.core.dates import add_working_days, day_span
+from closewell.core.prefetch import related
 
 from . import changes, sections
 from .checks import SIGNATURES, SIGNATURES_LABEL
 from .content import parents_and_carers
-from .models import LIVE, ClosureRecord, ReturnComment, Status
+from .models import LIVE, ClosureRecord, ParentView, ReturnComment, Status
 
 
 def record_get_for_user(user, pk: int, *, audit_read: bool = True) -> ClosureRecord:
@@ -33,13 +34,13 @@ def record_get_for_user(user, pk: int, *, audit_read: bool = True) -> ClosureRec
     episodes = scope_episodes(user, Episode.objects.all())
     record = (
         ClosureRecord.objects.select_related(
-            "episode__child", "episode__team", "episode__worker", "author", "authorised_by"
+            "episode__child", "episode__team", "episode__worker", "author", "authorised_by", "handover"
         )
         # What the record's pages, checks and advice each read of the case, read once
         # (content.family_links, content.period_start, content.review_groups, the sections' rules).
         .prefetch_related(
-            "parent_views",
-            "episode__assessments",
+            Prefetch("parent_views", queryset=ParentView.objects.select_related("person")),
+            Prefetch("episode__assessments", queryset=Assessment.objects.order_by("start_date", "pk")),
             "episode__child__looked_after_periods",
             Prefetch(
                 "episode__child__relationships",
@@ -60,6 +61,39 @@ def record_get_for_user(user, pk: int, *, audit_read: bool = True) -> ClosureRec
             child_id=record.episode.child_id,
             summary=f"Viewed the Closure Record for {record.episode.child.full_name}",
         )
+    return record
+
+
+# What a record's pages read beyond what record_get_for_user reads, each once however many helpers
+# ask (core.prefetch.related): the content, the signatures task and the comments (the review too),
+# and what the rules read of the case (the task list and check answers, which run them).
+SIGNATURES_READ = (
+    ClosureRecord._meta.get_field("signatures")
+    .related_model.objects.select_related("witness", "kept_by", "person")
+    .order_by("signer_kind", "pk")
+)
+CONTENT_READS = (
+    Prefetch("signatures", queryset=SIGNATURES_READ),
+    Prefetch(
+        "comments",
+        queryset=ReturnComment.objects.select_related("author", "answered_by").order_by("-round", "pk"),
+    ),
+)
+RULES_READS = (
+    Prefetch(
+        "episode__contacts",
+        queryset=Contact.objects.prefetch_related("people_seen").order_by("-occurred_at", "-pk"),
+    ),
+    Prefetch("episode__plans", queryset=Plan.objects.order_by("start_date", "pk")),
+    Prefetch("episode__section47s", queryset=Section47.objects.order_by("start_date", "pk")),
+)
+
+
+def record_checked(record: ClosureRecord, *, rules: bool = True) -> ClosureRecord:
+    """The record (read through record_get_for_user) with its signatures and return comments, and,
+    for a page that runs its rules (rules=True), the episode's contacts, plans and section 47
+    enquiries they check: each read once, however many of the page's helpers ask."""
+    prefetch_related_objects([record], *CONTENT_READS, *(RULES_READS if rules else ()))
     return record
 
 
@@ -125,6 +159,7 @@ def episode_closures(user, child, episodes) -> dict:
     records = list(
         ClosureRecord.objects.filter(episode__child=child, addendum_to__isnull=True)
         .exclude(status=Status.WITHDRAWN)
+        .defer("snapshot")  # an authorised record's frozen content: the case page links to it
         .order_by("pk")
     )
     by_episode = {}
@@ -298,9 +333,10 @@ def authorise_consequences(record: ClosureRecord) -> dict:
 def latest_comments(record: ClosureRecord) -> list[ReturnComment]:
     """The comments of the record's latest return (a record returned twice shows the second
     return's), oldest first, with who wrote and answered them."""
-    comments = record.comments.select_related("author", "answered_by").order_by("-round", "pk")
-    latest = comments.values_list("round", flat=True).first()
-    return [] if latest is None else list(comments.filter(round=latest))
+    comments = related(
+        record, "comments", record.comments.select_related("author", "answered_by").order_by("-round", "pk")
+    )
+    return [comment for comment in comments if comment.round == comments[0].round] if comments else []
 
 
 def return_loop(record: ClosureRecord) -> dict[str, dict]:
@@ -343,8 +379,10 @@ def signatures_task(record: ClosureRecord) -> dict:
     Status: Out of date when any signature is; Completed when the child and every parent or carer
     have one and none is out of date; In progress when some have; Not started when none has."""
     digest = sections.signed_sha256(record)
-    signatures = list(
-        record.signatures.select_related("witness", "kept_by", "person").order_by("signer_kind", "pk")
+    signatures = related(
+        record,
+        "signatures",
+        record.signatures.select_related("witness", "kept_by", "person").order_by("signer_kind", "pk"),
     )
     for signature in signatures:
         signature.out_of_date = signature.is_out_of_date(digest)

@@ -152,6 +152,8 @@ def start(request, episode_pk: int):
 def record_detail(request, pk: int):
     record = _record(request, pk)
     context = _page_context(request, record)
+    # The task list runs the record's rules; the record page and "Waiting" show what it says.
+    selectors.record_checked(record, rules=context["record_access"].can_edit)
     if context["record_access"].can_edit:
         tasks = selectors.task_list(record)
         for task in tasks:
@@ -283,6 +285,7 @@ def check(request, pk: int):
         else:
             messages.success(request, "Closure Record submitted for authorisation")
             return redirect(record)
+    selectors.record_checked(record)
     return render(
         request,
         "closures/check.html",
@@ -344,6 +347,7 @@ def comment(request, pk: int, comment_pk: int):
 
 
 def _review_page(request, record: ClosureRecord, form: ReturnForm, problems=(), error=None, status=200):
+    selectors.record_checked(record, rules=False)
     return render(
         request,
         "closures/review.html",

@@ -335,8 +335,8 @@ def read_everything(case: dict) -> list:
         seen += [episode.team.name, episode.worker, episode.previous_episode]
         seen += [a.factors for a in episode.assessments.all()]
         seen += [s.is_completed for s in episode.section47s.all()]
-        for plan in episode.plans.all():
-            seen += [a.description for a in plan.actions.all()]
+        for plan in episode.plans_shown:
+            seen += [a.description for a in plan.planned_actions]
         seen += [a.impact for a in episode.unplanned]
         for contact in episode.latest_contacts:
             seen += [contact.worker.get_full_name(), [p.full_name for p in contact.people_seen.all()]]
@@ -404,3 +404,29 @@ def test_the_contacts_page_is_the_case_s_own_and_audited(client, worker, other_t
     before = AuditEvent.objects.filter(child_id=child.pk).count()
     assert client.get(f"/children/{child.pk}/episodes/{episode.pk}/contacts/").status_code == 200
     assert AuditEvent.objects.filter(child_id=child.pk).count() == before + 1
+
+
+def test_the_latest_contacts_are_the_newest_whatever_the_ties():
+    """Each episode shows its CONTACTS_SHOWN newest contacts, newest first (the later recorded first at
+    the same moment), even when several share the moment at the edge of what is shown; and another
+    episode's contacts stay with it."""
+    episode = EpisodeFactory()
+    closed = EpisodeFactory(child=episode.child, team=episode.team, referral_date=D(2024, 1, 8), closed=True)
+    same = at_ten(episode.referral_date + dt.timedelta(days=3))
+    tied = [ContactFactory(episode=episode, occurred_at=same) for _ in range(4)]
+    older = [
+        ContactFactory(episode=episode, occurred_at=at_ten(episode.referral_date + dt.timedelta(days=2)))
+        for _ in range(3)
+    ]
+    newer = [
+        ContactFactory(episode=episode, occurred_at=at_ten(episode.referral_date + dt.timedelta(days=4 + n)))
+        for n in range(CONTACTS_SHOWN - 2)
+    ]
+    past = [ContactFactory(episode=closed, occurred_at=at_ten(D(2024, 1, 9)))]
+    case = child_case(Child.objects.get(pk=episode.child_id))
+    current = case["current"]
+    expected = [*reversed(newer), *sorted(tied, key=lambda c: -c.pk)][:CONTACTS_SHOWN]
+    assert [c.pk for c in current.latest_contacts] == [c.pk for c in expected]
+    assert current.contact_count == len(tied) + len(older) + len(newer)
+    (other,) = [e for e in case["episodes"] if e.pk == closed.pk]
+    assert [c.pk for c in other.latest_contacts] == [c.pk for c in past] and other.contact_count == 1

@@ -12,7 +12,7 @@ from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
-from closewell.core.dates import long_date
+from closewell.core.dates import long_date as _long_date
 
 register = template.Library()
 
@@ -26,19 +26,26 @@ def get_item(mapping, key):
         return ""
 
 
+@register.filter(expects_localtime=True)
+def long_date(value) -> str:
+    """{{ value|long_date }}: "14 March 2026" (a moment's day in local time), as |date:"j F Y" writes
+    it in English, '' for none, at a hundredth of its cost: a case page writes dozens of dates."""
+    if not isinstance(value, dt.date):
+        return ""
+    return _long_date(value.date() if isinstance(value, dt.datetime) else value)
+
+
+@register.filter(expects_localtime=True)
+def long_date_time(value) -> str:
+    """{{ value|long_date_time }}: "14 March 2026, 09:05" in local time, as |date:"j F Y, H:i"."""
+    if not isinstance(value, dt.datetime):
+        return ""
+    return f"{_long_date(value.date())}, {value:%H:%M}"
+
+
 @register.filter
 def yes_no(value) -> str:
     return "Yes" if value else "No"
-
-
-@register.filter(name="long_date", expects_localtime=True)
-def long_date_filter(value) -> str:
-    """A date (or a moment, in local time) in words as the pages print it, "5 March 2019": what
-    |date:"j F Y" prints in this English-only service, in a tenth of its time, for the lists that
-    print dozens of dates. Empty for no date, as |date is."""
-    if not isinstance(value, dt.date):
-        return ""
-    return long_date(value)
 
 
 @functools.lru_cache(maxsize=128)

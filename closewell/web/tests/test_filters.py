@@ -10,7 +10,7 @@ from django.template.defaultfilters import date as django_date
 from django.urls import reverse, set_script_prefix
 from django.utils import timezone
 
-from closewell.web.templatetags.closewell import fixed_url, long_date_filter
+from closewell.web.templatetags.closewell import fixed_url, long_date
 
 LONDON = zoneinfo.ZoneInfo("Europe/London")
 
@@ -29,7 +29,7 @@ def render(text: str, **context) -> str:
     ],
 )
 def test_a_date_in_words_reads_as_djangos(day):
-    assert long_date_filter(day) == django_date(day, "j F Y")
+    assert long_date(day) == django_date(day, "j F Y")
     assert render("{{ d|long_date }}", d=day) == render('{{ d|date:"j F Y" }}', d=day)
 
 

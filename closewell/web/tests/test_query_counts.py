@@ -3,6 +3,7 @@ against 40, with family, actions and plans to match) or of a list (3 cases again
 reads the same rows twice. Behaviour, not timings: the timings are make bench's (bench/pages.py)."""
 
 import datetime as dt
+import re
 from collections import Counter
 
 import pytest
@@ -203,6 +204,7 @@ CASE_PAGES = {
     "Closure Record task list": ("worker", lambda e, r: f"/closures/{r.pk}/", False),
     "Closure Record page": ("manager", lambda e, r: f"/closures/{r.pk}/", True),
     "review page": ("manager", lambda e, r: f"/closures/{r.pk}/review/", True),
+    "check answers": ("worker", lambda e, r: f"/closures/{r.pk}/check/", False),
 }
 
 
@@ -271,3 +273,54 @@ def test_the_queue_does_not_count_again_the_records_it_lists(council, client):
     for url in ("/closures/", "/team/"):
         text = client.get(url).content.decode()
         assert 'To authorise <strong class="govuk-tag govuk-tag--blue">3<' in text, url
+
+
+# The rows of a case and of a record's own parts: a page reads each of these tables once, whatever
+# helpers (the rules, the content, the signatures task, the advice) ask for them.
+CASE_TABLES = re.compile(r"^(cases_|documents_|familyhelp_|closures_returncomment|closures_parentview)")
+FROM_TABLE = re.compile(r'\bFROM "(\w+)"')
+PARENTHESES = re.compile(r"\([^()]*\)")
+
+
+def table_of(sql: str) -> str:
+    """The table a statement reads from: its own FROM, not a subquery's."""
+    while True:
+        shorter = PARENTHESES.sub("", sql)
+        if shorter == sql:
+            break
+        sql = shorter
+    found = FROM_TABLE.search(sql)
+    return found.group(1) if found else ""
+
+
+def tables_read_twice(queries: list[str]) -> dict[str, int]:
+    """The case's tables that more than one SELECT on the page reads from."""
+    read = Counter(table_of(sql) for sql in queries if sql.startswith("SELECT"))
+    return {table: n for table, n in read.items() if n > 1 and CASE_TABLES.match(table)}
+
+
+# The contacts page counts its contacts for its pages, then reads one page of them.
+READ_ONCE = [page for page in CASE_PAGES if page != "contacts page"]
+
+
+@pytest.mark.parametrize("page", READ_ONCE)
+def test_a_case_page_reads_each_of_the_cases_tables_once(page, council, client):
+    who, url, submitted = CASE_PAGES[page]
+    signed_in(client, getattr(council, who))
+    episode = council.case(12)
+    record = council.record(episode, submit=submitted)
+    assert tables_read_twice(page_queries(client, url(episode, record))) == {}
+
+
+def test_the_case_page_reads_only_the_latest_contacts(council, client):
+    """Of a case with 40 contacts the page reads the 10 it shows (an index range), not all 40 to
+    number them; and it says how many there are."""
+    signed_in(client, council.worker)
+    episode = council.case(40)
+    queries = page_queries(client, f"/children/{episode.child_id}/")
+    contacts = [sql for sql in queries if table_of(sql) == "cases_contact"]
+    assert len(contacts) == 1 and "ROW_NUMBER" not in contacts[0].upper()
+    assert 'occurred_at" >=' in contacts[0]
+    html = client.get(f"/children/{episode.child_id}/").content.decode()
+    assert "The latest 10 of 40 contacts." in html
+    assert html.count("Visit ") == 10 and "Visit 39<" in html and "Visit 29<" not in html

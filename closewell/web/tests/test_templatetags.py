@@ -1,0 +1,58 @@
+"""The pages' own date filters write exactly what Django's |date writes for the same format, in local
+time across the clock changes, and nothing for no date."""
+
+import datetime as dt
+
+import pytest
+from django.template import engines
+from django.utils import timezone
+
+DATES = engines["django"].from_string(
+    '{{ value|long_date }}|{{ value|date:"j F Y" }}|{{ value|long_date_time }}'
+)
+TIMES = engines["django"].from_string('{{ value|date:"j F Y, H:i" }}')
+UTC = dt.UTC
+
+
+def both(value) -> list[str]:
+    """Ours and Django's: the day, Django's day, our day and time, Django's day and time (which Django
+    refuses to write of a date)."""
+    moment = TIMES.render({"value": value}) if isinstance(value, dt.datetime) else ""
+    return [*DATES.render({"value": value}).split("|"), moment]
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        dt.date(2026, 3, 1),
+        dt.date(2019, 12, 31),
+        dt.date(2024, 2, 29),
+        # Around the clock changes and midnight: the day and time are the local ones.
+        dt.datetime(2026, 3, 29, 0, 59, tzinfo=UTC),
+        dt.datetime(2026, 3, 29, 1, 0, tzinfo=UTC),
+        dt.datetime(2026, 10, 25, 0, 30, tzinfo=UTC),
+        dt.datetime(2026, 10, 25, 1, 30, tzinfo=UTC),
+        dt.datetime(2026, 6, 30, 23, 30, tzinfo=UTC),
+        dt.datetime(2026, 1, 5, 9, 5, tzinfo=UTC),
+        dt.datetime(2026, 1, 5, 9, 5),  # naive: shown as it is
+    ],
+)
+def test_long_date_writes_what_the_date_filter_writes(value):
+    ours, django_date, ours_time, django_time = both(value)
+    assert ours == django_date
+    if isinstance(value, dt.datetime):
+        assert ours_time == django_time
+    else:
+        assert ours_time == ""
+
+
+@pytest.mark.parametrize("value", [None, "", "not a date"])
+def test_no_date_writes_nothing(value):
+    ours, django_date, ours_time, _ = both(value)
+    assert ours == django_date == "" and ours_time == ""
+
+
+def test_a_moment_is_written_in_local_time():
+    moment = dt.datetime(2026, 6, 30, 23, 30, tzinfo=UTC)
+    assert both(moment)[2] == "1 July 2026, 00:30"
+    assert timezone.localtime(moment).hour == 0
