@@ -1,8 +1,9 @@
 """The pages' own filters and tags print what Django's would, faster: dates in words (long_date) and
-URLs that take no arguments (fixed_url)."""
+URLs that take no arguments (fixed_url) or only ids (row_url)."""
 
 import datetime as dt
 import zoneinfo
+from unittest import mock
 
 import pytest
 from django.template import engines
@@ -10,7 +11,8 @@ from django.template.defaultfilters import date as django_date
 from django.urls import reverse, set_script_prefix
 from django.utils import timezone
 
-from closewell.web.templatetags.closewell import fixed_url, long_date
+from closewell.web.templatetags import closewell as tags
+from closewell.web.templatetags.closewell import fixed_url, long_date, row_url
 
 LONDON = zoneinfo.ZoneInfo("Europe/London")
 
@@ -66,3 +68,47 @@ def test_a_fixed_url_follows_the_script_prefix():
     finally:
         set_script_prefix("/")
     assert fixed_url("cases:my_cases") == "/cases/"
+
+
+@pytest.mark.parametrize(
+    ("name", "ids"),
+    [
+        ("cases:contact_edit", (7, 1234567)),
+        ("cases:action_edit", (0, 90)),
+        ("cases:person_edit", (12, 3)),
+        ("cases:place_remove", (5, 5)),
+        ("closures:record", (42,)),
+    ],
+)
+def test_a_row_url_is_the_reversed_url(name, ids):
+    assert row_url(name, *ids) == reverse(name, args=ids)
+    args = " ".join(f"i{n}" for n in range(len(ids)))
+    context = {f"i{n}": i for n, i in enumerate(ids)}
+    assert render(f"{{% row_url '{name}' {args} %}}", **context) == render(
+        f"{{% url '{name}' {args} %}}", **context
+    )
+
+
+def test_a_row_url_walks_the_url_map_once_per_name():
+    tags._row_url_format.cache_clear()
+    with mock.patch.object(tags, "reverse", wraps=reverse) as reversing:
+        urls = [row_url("cases:contact_edit", 1, n) for n in range(1, 30)]
+    assert reversing.call_count == 1
+    assert urls[4] == reverse("cases:contact_edit", args=[1, 5])
+
+
+def test_a_row_url_of_anything_but_ids_is_reversed_as_url_would():
+    """A string id is reversed as {% url %} reverses it (and refused alike when the map takes none)."""
+    assert row_url("cases:contact_edit", "1", "2") == reverse("cases:contact_edit", args=["1", "2"])
+    with pytest.raises(Exception, match="Reverse"):
+        row_url("cases:contact_edit", "x", 2)
+
+
+def test_a_row_url_follows_the_script_prefix():
+    try:
+        set_script_prefix("/council/")
+        assert row_url("cases:contact_edit", 1, 2) == reverse("cases:contact_edit", args=[1, 2])
+        assert row_url("cases:contact_edit", 1, 2).startswith("/council/")
+    finally:
+        set_script_prefix("/")
+    assert row_url("cases:contact_edit", 1, 2) == reverse("cases:contact_edit", args=[1, 2])
