@@ -20,6 +20,7 @@ from .models import (
     DomesticAbuse,
     Episode,
     EpisodeStatus,
+    Person,
     Plan,
     PlannedAction,
 )
@@ -124,6 +125,34 @@ def episodes_list_for_user(user, *, child_id: int | None = None, status: str | N
 
 CONTACTS_SHOWN = 10
 
+# The columns the case page shows of the rows only it reads (a contact's worker, the people seen, the
+# people in domestic abuse), not every column: a Person or User row is a dozen columns, a worker's
+# includes their password hash. A field left out here and read later costs a query per row, which the
+# query-count tests catch (they read everything the page shows).
+NAME = ("first_name", "last_name")
+CONTACT_SHOWN = (
+    "episode",
+    "occurred_at",
+    "kind",
+    "work",
+    "child_seen",
+    "child_seen_alone",
+    "note",
+    "worker",
+    "worker__first_name",
+    "worker__last_name",
+    "worker__username",
+)
+DOMESTIC_ABUSE_SHOWN = (
+    "episode",
+    "custody_status",
+    "expected_release_date",
+    "work_with_perpetrator",
+    "perpetrator",
+    "victim",
+    *(f"{who}__{name}" for who in ("perpetrator", "victim") for name in NAME),
+)
+
 
 def child_case(child: Child) -> dict:
     """Everything the case page shows, in a fixed number of queries whatever the case's size: each episode's
@@ -152,7 +181,10 @@ def child_case(child: Child) -> dict:
             ),
             "section47s",
             Prefetch(
-                "domestic_abuse", queryset=DomesticAbuse.objects.select_related("perpetrator", "victim")
+                "domestic_abuse",
+                queryset=DomesticAbuse.objects.select_related("perpetrator", "victim").only(
+                    *DOMESTIC_ABUSE_SHOWN
+                ),
             ),
         )
         # In the order they were recorded, as the page has always listed them (its count of contacts
@@ -197,7 +229,8 @@ def _latest_contacts(episodes: list[Episode]) -> None:
     contacts = (
         Contact.objects.filter(shown)
         .select_related("worker")
-        .prefetch_related("people_seen")
+        .only(*CONTACT_SHOWN)
+        .prefetch_related(Prefetch("people_seen", queryset=Person.objects.only(*NAME)))
         .order_by("episode_id", "-occurred_at", "-pk")
     )
     for contact in contacts:

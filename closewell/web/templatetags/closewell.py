@@ -61,6 +61,30 @@ def fixed_url(name: str) -> str:
     return _fixed_url(name, get_script_prefix(), get_urlconf())
 
 
+# Stand-ins for a row URL's ids while reversing it once: integers no table's ids reach.
+_ID_STANDINS = tuple(str(9_000_000_000_000_000_001 + n) for n in range(4))
+
+
+@functools.lru_cache(maxsize=256)
+def _row_url_format(name: str, ids: int, prefix: str, urlconf) -> str:
+    """The URL `name` with {0}, {1}… where its ids go: reversed once with stand-in ids."""
+    url = reverse(name, args=_ID_STANDINS[:ids], urlconf=urlconf).replace("{", "{{").replace("}", "}}")
+    for n, standin in enumerate(_ID_STANDINS[:ids]):
+        url = url.replace(standin, f"{{{n}}}")
+    return url
+
+
+@register.simple_tag
+def row_url(name: str, *ids) -> str:
+    """{% url 'name' id … %} for a link on every row of a table or list (each contact's "Change"):
+    the URL reversed once per process for its name, then its ids (whole numbers, as the URL map's
+    <int:…> takes) put in, not a walk of the URL map for every row. Anything else is reversed as
+    {% url %} would."""
+    if 0 < len(ids) <= len(_ID_STANDINS) and all(type(i) is int and i >= 0 for i in ids):
+        return _row_url_format(name, len(ids), get_script_prefix(), get_urlconf()).format(*ids)
+    return reverse(name, args=ids)
+
+
 @register.simple_tag(takes_context=True)
 def heading(context):
     """The page's `{% block heading %}`, rendered where its h1 is. base.html renders the same block in
