@@ -5,12 +5,22 @@ Which prose of a section is advised on, and how (fewest words, whose voice), is 
 
 Reads the record and its case, then calls the pure engine. The word lists are read from the
 database once and kept until an administrator changes them; the dictionary is loaded once a process.
+
+The engine's answer for a piece of text is a pure function of the text, its checks, the case's facts,
+the word lists, the targets and the advice code itself, so it is kept in Django's cache (shared by
+every worker when REDIS_URL is set) under a digest of all of them: an unchanged record is not advised
+on again, and a changed word list, target or release gives new keys at once. Keys are digests only:
+no text or name of the case is in them.
 """
 
+import functools
+import hashlib
 from collections import defaultdict
 from dataclasses import dataclass, field, replace
+from pathlib import Path
 
 from django.conf import settings
+from django.core.cache import cache
 from django.db.models import Count, Max
 from django.utils import timezone
 
@@ -44,7 +54,33 @@ def lexicon() -> engine.Lexicon:
             labels=tuple((t, p) for k, t, p, _ in words if k == WordKind.LABEL),
         )
         _lexicon_cache["stamp"] = stamp
+        _lexicon_cache["digest"] = _digest(repr(_lexicon_cache["lexicon"]))
     return _lexicon_cache["lexicon"]
+
+
+def _digest(text: str) -> str:
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+def _lexicon_digest(lex: engine.Lexicon) -> str:
+    """The word lists' content as a digest: kept with the lists read from the database."""
+    if lex is _lexicon_cache.get("lexicon"):
+        return _lexicon_cache["digest"]
+    return _digest(repr(lex))
+
+
+@functools.cache
+def _code_digest() -> str:
+    """The advice code and its shipped word lists: a new release gives new cache keys."""
+    root = Path(__file__).resolve().parent
+    files = sorted([*root.glob("*.py"), *(p for p in (root / "data").rglob("*") if p.is_file())])
+    digest = hashlib.sha256()
+    for path in files:
+        digest.update(path.relative_to(root).as_posix().encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()
+
+
+ADVICE_CACHE_SECONDS = 24 * 60 * 60  # the facts include today's date: keys change daily anyway
 
 
 def _name_parts(*names: str) -> list[str]:
@@ -159,26 +195,47 @@ class RecordAdvice:
         return next((s for s in self.sections if s.section == name), None)
 
 
-def _field(name, label, text, *, lex, facts, goals, **checks) -> FieldAdvice:
-    items = engine.advise_text(text, lexicon=lex, facts=facts, targets=goals, **checks)
-    return FieldAdvice(
-        name=name,
-        label=label,
-        text=text,
-        items=[replace(a, field=name, field_label=label) for a in items],
-        score=engine.readability(text),
-        pieces=engine.highlight(text, goals.long_sentence_words),
+def _advised(text: str, checks: dict, *, lex, facts, goals) -> tuple:
+    """What the engine says of one text: (advice, readability, sentences highlighted)."""
+    return (
+        engine.advise_text(text, lexicon=lex, facts=facts, targets=goals, **checks),
+        engine.readability(text),
+        engine.highlight(text, goals.long_sentence_words),
     )
 
 
-def _section_fields(
-    record: ClosureRecord, spec: sections.SectionSpec, lex, facts, goals
-) -> list[FieldAdvice]:
-    """Advice on the prose the section's spec names (sections.SectionSpec.advice_targets)."""
-    return [
-        _field(target.name, target.label, target.text, lex=lex, facts=facts, goals=goals, **target.checks)
-        for target in spec.advice_targets(record)
-    ]
+def _cache_key(text: str, checks: dict, *, lex, facts, goals) -> str:
+    """A digest of everything the engine's answer depends on (no personal data in the key)."""
+    parts = (_code_digest(), _lexicon_digest(lex), repr(goals), repr(facts), repr(sorted(checks.items())))
+    return "advice:" + _digest(repr((parts, text)))
+
+
+def _fields(targets_: list, *, lex, facts, goals) -> list[FieldAdvice]:
+    """Advice on each target, from the cache where the same text was advised on the same way,
+    with one round trip to the cache for them all."""
+    keys = [_cache_key(t.text, t.checks, lex=lex, facts=facts, goals=goals) for t in targets_]
+    found = cache.get_many(keys)
+    missing = {}
+    fields = []
+    for key, target in zip(keys, targets_, strict=True):
+        if key not in found:
+            found[key] = missing[key] = _advised(
+                target.text, target.checks, lex=lex, facts=facts, goals=goals
+            )
+        items, score, pieces = found[key]
+        fields.append(
+            FieldAdvice(
+                name=target.name,
+                label=target.label,
+                text=target.text,
+                items=[replace(a, field=target.name, field_label=target.label) for a in items],
+                score=score,
+                pieces=list(pieces),
+            )
+        )
+    if missing:
+        cache.set_many(missing, ADVICE_CACHE_SECONDS)
+    return fields
 
 
 def advice_for_section(
@@ -191,7 +248,9 @@ def advice_for_section(
     """Advice on one section as the worker writes it. Never blocks anything."""
     goals = targets()
     spec = sections.get(section)
-    fields = _section_fields(record, spec, words or lexicon(), facts or facts_for(record), goals)
+    fields = _fields(
+        spec.advice_targets(record), lex=words or lexicon(), facts=facts or facts_for(record), goals=goals
+    )
     return SectionAdvice(section=spec.key, label=spec.title, fields=fields, target=goals.reading_ease)
 
 
@@ -200,6 +259,19 @@ def advice_for_record(record: ClosureRecord) -> RecordAdvice:
     facts = facts_for(record)
     # An addendum is its correction (the original is authorised); a section with no prose to read
     # (interpreting: names, a language and a date) has nothing to advise on.
-    due = [spec.key for spec in sections.due(record) if spec.advises]
+    due = [spec for spec in sections.due(record) if spec.advises]
     words = lexicon()  # once for the page: each call checks the word lists are unchanged
-    return RecordAdvice(sections=[advice_for_section(record, key, facts=facts, words=words) for key in due])
+    goals = targets()
+    per_section = [spec.advice_targets(record) for spec in due]
+    fields = iter(_fields([t for found in per_section for t in found], lex=words, facts=facts, goals=goals))
+    return RecordAdvice(
+        sections=[
+            SectionAdvice(
+                section=spec.key,
+                label=spec.title,
+                fields=[next(fields) for _ in found],
+                target=goals.reading_ease,
+            )
+            for spec, found in zip(due, per_section, strict=True)
+        ]
+    )

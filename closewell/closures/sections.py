@@ -834,9 +834,15 @@ def signed_part(said: dict) -> dict:
 
 def signed_sha256(record: ClosureRecord) -> str:
     """The digest a signature taken now is bound to (the record as built now; once authorised, as
-    frozen): when it differs from the one a signature holds, the record changed after they signed."""
+    frozen): when it differs from the one a signature holds, the record changed after they signed.
+    Worked out once for the content a page holds (the checks and the signatures task both ask)."""
     said = record.snapshot if record.is_authorised and record.snapshot else content_now(record)
-    return canonical_sha256(signed_part(said))
+    kept = getattr(record, "_signed_sha256", None)
+    if kept and kept[0] is said:
+        return kept[1]
+    digest = canonical_sha256(signed_part(said))
+    record._signed_sha256 = (said, digest)
+    return digest
 
 
 def shown(said: dict) -> list[tuple[SectionSpec, Any]]:

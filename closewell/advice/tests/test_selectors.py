@@ -1,5 +1,7 @@
 """Advice on a real Closure Record: grouped by section, from the council's editable word lists."""
 
+import re
+
 import pytest
 from django.template import Context, Template
 from django.test import override_settings
@@ -193,3 +195,71 @@ def test_the_panel_says_when_a_section_meets_the_target(complete_record, case):
     assert "This reads plainly" in html
     assert "Reading ease" not in html and "60" not in html  # no score is shown to the worker
     assert "No writing advice for this section." in html
+
+
+# --- Kept in the cache: an unchanged text is not advised on again -----------------------------------
+
+
+@pytest.fixture
+def engine_calls(monkeypatch):
+    """The texts the engine is asked to advise on, from an empty cache."""
+    from django.core.cache import cache
+
+    cache.clear()
+    asked = []
+    advise = selectors.engine.advise_text
+
+    def counted(text, **kwargs):
+        asked.append(text)
+        return advise(text, **kwargs)
+
+    monkeypatch.setattr(selectors.engine, "advise_text", counted)
+    yield asked
+    cache.clear()
+
+
+def test_advice_on_an_unchanged_record_comes_from_the_cache(complete_record, engine_calls):
+    first = selectors.advice_for_record(complete_record)
+    assert engine_calls
+    engine_calls.clear()
+    again = selectors.advice_for_record(complete_record)
+    assert engine_calls == []
+    assert again == first  # the same advice, fields, scores and highlights
+    assert selectors.advice_for_section(complete_record, Section.REASON) == first.section(Section.REASON)
+    assert engine_calls == []
+
+
+def test_only_the_changed_text_is_advised_on_again(complete_record, case, engine_calls):
+    selectors.advice_for_record(complete_record)
+    engine_calls.clear()
+    record = write(complete_record, case.worker, Section.REASON, reason_for_closure="The FSW closed it.")
+    advice = selectors.advice_for_record(record)
+    assert engine_calls == ["The FSW closed it."]
+    assert advice.section(Section.REASON).fields[0].text == "The FSW closed it."
+
+
+def test_a_word_list_change_advises_on_cached_text_again(complete_record, case, engine_calls):
+    record = write(complete_record, case.worker, Section.REASON, reason_for_closure="The FSW closed it.")
+    assert Kind.JARGON not in kinds_in(selectors.advice_for_record(record), Section.REASON)
+    engine_calls.clear()
+    AdviceWord.objects.create(kind=WordKind.JARGON, term="FSW", plain="family support worker")
+    assert Kind.JARGON in kinds_in(selectors.advice_for_record(record), Section.REASON)
+    assert "The FSW closed it." in engine_calls  # every text again: the word lists changed
+    engine_calls.clear()
+    with override_settings(ADVICE_LONG_SENTENCE_WORDS=5):
+        selectors.advice_for_record(record)
+    assert "The FSW closed it." in engine_calls  # and when a target changes
+
+
+def test_the_cache_keys_are_digests_with_no_text_or_name_in_them(complete_record, case, engine_calls):
+    from django.core.cache import cache
+
+    kept = []
+    set_many = cache.set_many
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(
+            cache, "set_many", lambda found, *a, **k: kept.extend(found) or set_many(found, *a, **k)
+        )
+        selectors.advice_for_record(complete_record)
+    assert kept and all(re.fullmatch(r"advice:[0-9a-f]{64}", key) for key in kept)
+    assert not any(case.child.first_name.lower() in key.lower() for key in kept)

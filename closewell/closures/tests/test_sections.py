@@ -229,3 +229,23 @@ def test_the_printed_numbers_are_the_statutory_ones():
     }
     assert sections.after_numbers() == {"signatures": "9", "authorisation": "10", "copies": "11"}
     assert sections.get(Section.HANDOVER).heading == "Handover to Family Help"
+
+
+def test_the_signed_digest_is_worked_out_once_per_content(complete_record, case, monkeypatch):
+    """The task list's checks and the signatures task both ask for it on one page; a save (a new
+    version, so new content) gives a new digest."""
+    worked = []
+    canonical = sections.canonical_sha256
+    monkeypatch.setattr(sections, "canonical_sha256", lambda said: worked.append(1) or canonical(said))
+    first = sections.signed_sha256(complete_record)
+    assert sections.signed_sha256(complete_record) == first and len(worked) == 1
+    record = services.closure_update(
+        actor=case.worker,
+        record=complete_record,
+        section=Section.REASON,
+        version=complete_record.version,
+        data={"reason_for_closure": "The family no longer needs our help: the school will keep in touch."},
+    )
+    changed = sections.signed_sha256(record)
+    assert changed != first and len(worked) == 2
+    assert changed == canonical(sections.signed_part(sections.build_content(record)))
