@@ -324,3 +324,25 @@ def test_the_case_page_reads_only_the_latest_contacts(council, client):
     html = client.get(f"/children/{episode.child_id}/").content.decode()
     assert "The latest 10 of 40 contacts." in html
     assert html.count("Visit ") == 10 and "Visit 39<" in html and "Visit 29<" not in html
+
+
+class _Stub:
+    pk = child_id = 1
+
+
+RECORD_PAGES = [
+    page for page, (_, url, _) in CASE_PAGES.items() if url(_Stub, _Stub).startswith("/closures/")
+]
+
+
+@pytest.mark.parametrize("page", RECORD_PAGES)
+def test_a_record_is_read_by_its_key_without_an_order_or_a_limit(page, council, client):
+    """The record and its case come in one join of nine tables; .first()'s ORDER BY and LIMIT made
+    PostgreSQL's planner weigh that join's orders for longer than the query runs."""
+    who, url, submitted = CASE_PAGES[page]
+    signed_in(client, getattr(council, who))
+    episode = council.case(2)
+    record = council.record(episode, submit=submitted)
+    by_key = f'"closures_closurerecord"."id" = {record.pk}'
+    main = [sql for sql in page_queries(client, url(episode, record)) if "U0" in sql and by_key in sql]
+    assert main and "ORDER BY" not in main[0] and "LIMIT" not in main[0], main
