@@ -7,10 +7,11 @@ Reads the record and its case, then calls the pure engine. The word lists are re
 database once and kept until an administrator changes them; the dictionary is loaded once a process.
 
 The engine's answer for a piece of text is a pure function of the text, its checks, the case's facts,
-the word lists, the targets and the advice code itself, so it is kept in Django's cache (shared by
-every worker when REDIS_URL is set) under a digest of all of them: an unchanged record is not advised
-on again, and a changed word list, target or release gives new keys at once. Keys are digests only:
-no text or name of the case is in them.
+the word lists, the targets and the advice code itself, so it is kept under a digest of all of them:
+an unchanged record is not advised on again, and a changed word list, target or release gives new
+keys at once. The answers quote the case's text, so they are kept in the process's own memory (the
+"advice" cache, settings.CACHES), never in a shared cache such as Redis: no copy of a child's record
+leaves the process that read it. Keys are digests only: no text or name of the case is in them.
 """
 
 import functools
@@ -20,7 +21,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from django.conf import settings
-from django.core.cache import cache
+from django.core.cache import caches
 from django.db.models import Count, Max
 from django.utils import timezone
 
@@ -80,6 +81,7 @@ def _code_digest() -> str:
     return digest.hexdigest()
 
 
+ADVICE_CACHE = "advice"  # settings.CACHES: local memory, whatever the default cache is
 ADVICE_CACHE_SECONDS = 24 * 60 * 60  # the facts include today's date: keys change daily anyway
 
 
@@ -214,7 +216,7 @@ def _fields(targets_: list, *, lex, facts, goals) -> list[FieldAdvice]:
     """Advice on each target, from the cache where the same text was advised on the same way,
     with one round trip to the cache for them all."""
     keys = [_cache_key(t.text, t.checks, lex=lex, facts=facts, goals=goals) for t in targets_]
-    found = cache.get_many(keys)
+    found = caches[ADVICE_CACHE].get_many(keys)
     missing = {}
     fields = []
     for key, target in zip(keys, targets_, strict=True):
@@ -234,7 +236,7 @@ def _fields(targets_: list, *, lex, facts, goals) -> list[FieldAdvice]:
             )
         )
     if missing:
-        cache.set_many(missing, ADVICE_CACHE_SECONDS)
+        caches[ADVICE_CACHE].set_many(missing, ADVICE_CACHE_SECONDS)
     return fields
 
 

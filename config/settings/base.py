@@ -172,8 +172,14 @@ CSRF_COOKIE_HTTPONLY = True
 # closewell.security.sessions.SessionStore (Django's, with its lookup written out as SQL).
 SESSION_ENGINE = "closewell.security.sessions"
 REDIS_URL = os.environ.get("REDIS_URL", "")
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    # The writing advice on a record's text (closewell.advice.selectors), which quotes the text: in each
+    # process's own memory, never in a shared cache.
+    "advice": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "advice"},
+}
 if REDIS_URL:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+    CACHES["default"] = {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
     SESSION_ENGINE = "django.contrib.sessions.backends.cache"
 
 # Background work (emails, exports, imports) goes through Django's task interface (the django-tasks

@@ -203,8 +203,9 @@ def test_the_panel_says_when_a_section_meets_the_target(complete_record, case):
 @pytest.fixture
 def engine_calls(monkeypatch):
     """The texts the engine is asked to advise on, from an empty cache."""
-    from django.core.cache import cache
+    from django.core.cache import caches
 
+    cache = caches[selectors.ADVICE_CACHE]
     cache.clear()
     asked = []
     advise = selectors.engine.advise_text
@@ -252,8 +253,9 @@ def test_a_word_list_change_advises_on_cached_text_again(complete_record, case, 
 
 
 def test_the_cache_keys_are_digests_with_no_text_or_name_in_them(complete_record, case, engine_calls):
-    from django.core.cache import cache
+    from django.core.cache import caches
 
+    cache = caches[selectors.ADVICE_CACHE]
     kept = []
     set_many = cache.set_many
     with pytest.MonkeyPatch.context() as patch:
@@ -263,3 +265,21 @@ def test_the_cache_keys_are_digests_with_no_text_or_name_in_them(complete_record
         selectors.advice_for_record(complete_record)
     assert kept and all(re.fullmatch(r"advice:[0-9a-f]{64}", key) for key in kept)
     assert not any(case.child.first_name.lower() in key.lower() for key in kept)
+
+
+def test_the_advice_stays_in_the_process_not_the_shared_cache(complete_record, engine_calls):
+    """The answers quote the record's text: never in the default cache, which is Redis (shared by
+    every server) when REDIS_URL is set."""
+    from django.conf import settings
+    from django.core.cache import caches
+
+    kept = []
+    advice_cache = caches[selectors.ADVICE_CACHE]
+    set_many = advice_cache.set_many
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(
+            advice_cache, "set_many", lambda found, *a, **k: kept.extend(found) or set_many(found, *a, **k)
+        )
+        selectors.advice_for_record(complete_record)
+    assert kept and caches["default"].get_many(kept) == {}
+    assert settings.CACHES[selectors.ADVICE_CACHE]["BACKEND"].endswith("LocMemCache")
