@@ -1,5 +1,6 @@
-"""Audit appends: events per second from 1 and from 8 concurrent connections, and the same with the old
-design's shared lock (every append locking the chain's head row), in one run.
+"""Audit appends: events per second from 1 and from 8 concurrent connections (each its own process,
+as gunicorn's workers are), and the same with the old design's shared lock (every append locking the
+chain's head row), in one run.
 
     python -m bench.audit [--seconds 5]   (DATABASE_URL chooses the database; run by bench.run)
 
@@ -7,48 +8,56 @@ The target (issue 22): 8 connections reach at least 3× the rate of one. The old
 
 import argparse
 import json
+import multiprocessing
 import os
-import threading
 import time
 
 import django
 
 
-def _appends(seconds: float, connections_n: int, *, shared_lock: bool) -> float:
+def _worker(seconds: float, shared_lock: bool, ready, results) -> None:
+    """One process, one connection (as a gunicorn worker has): appends until its time is up."""
     from closewell.audit.models import Action, AuditHead
-    from closewell.audit.services import GENESIS, log_event
+    from closewell.audit.services import log_event
     from closewell.cases.models import Child
     from django.db import connections, transaction
 
     child = Child.objects.order_by("pk").first()
+    ready.wait()
+    count, stop_at = 0, time.perf_counter() + seconds
+    while time.perf_counter() < stop_at:
+        with transaction.atomic():
+            if shared_lock:
+                AuditHead.objects.select_for_update().get(pk=1)
+            log_event(actor=None, action=Action.VIEW, obj=child, child_id=child.pk, summary="Bench read")
+        count += 1
+    connections.close_all()
+    results.put(count)
+
+
+def _appends(seconds: float, processes: int, *, shared_lock: bool) -> float:
+    """Events a second from `processes` processes appending at once, each with its own connection:
+    processes, not threads, so that Python's lock on one process does not serialise them instead."""
+    from closewell.audit.models import AuditHead
+    from closewell.audit.services import GENESIS
+    from django.db import connections
+
     AuditHead.objects.get_or_create(pk=1, defaults={"last_hash": GENESIS})
-    counts = [0] * connections_n
-    start = threading.Barrier(connections_n + 1)
-    stop_at = [0.0]
-
-    def worker(i: int) -> None:
-        try:
-            start.wait()
-            while time.perf_counter() < stop_at[0]:
-                with transaction.atomic():
-                    if shared_lock:
-                        AuditHead.objects.select_for_update().get(pk=1)
-                    log_event(
-                        actor=None, action=Action.VIEW, obj=child, child_id=child.pk, summary="Bench read"
-                    )
-                counts[i] += 1
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=worker, args=(i,)) for i in range(connections_n)]
-    for t in threads:
-        t.start()
-    stop_at[0] = time.perf_counter() + seconds
+    connections.close_all()  # no connection of this process is carried into the children
+    context = multiprocessing.get_context("fork")
+    ready, results = context.Barrier(processes + 1), context.Queue()
+    workers = [
+        context.Process(target=_worker, args=(seconds, shared_lock, ready, results)) for _ in range(processes)
+    ]
+    for worker in workers:
+        worker.start()
+    ready.wait()
     began = time.perf_counter()
-    start.wait()
-    for t in threads:
-        t.join()
-    return sum(counts) / (time.perf_counter() - began)
+    total = sum(results.get() for _ in workers)
+    elapsed = time.perf_counter() - began
+    for worker in workers:
+        worker.join()
+    return total / elapsed
 
 
 def run(seconds: float) -> dict:

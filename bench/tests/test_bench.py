@@ -87,7 +87,7 @@ def test_measurements_run_on_a_tiny_caseload(caseload):
 
 @pytest.mark.django_db(transaction=True)
 def test_audit_appends_run_from_eight_connections(db):
-    """The audit bench's threads each append through their own connection (PostgreSQL: SQLite has one
+    """The audit bench's processes each append through their own connection (PostgreSQL: SQLite has one
     writer at a time, so the bench runs on PostgreSQL only)."""
     if connection.vendor != "postgresql":
         pytest.skip("the audit append bench runs on PostgreSQL")
