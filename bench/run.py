@@ -415,7 +415,12 @@ def main(argv=None) -> None:
         "--profiles", nargs="*", default=list(PROFILES), choices=list(PROFILES), help="Load test profiles."
     )
     parser.add_argument("--spawn-rate", type=int, default=5)
-    parser.add_argument("--duration", type=int, default=60)
+    parser.add_argument(
+        "--duration",
+        type=int,
+        default=180,
+        help="Seconds of load test a profile (everyone signs in during the first quarter).",
+    )
     parser.add_argument("--gunicorn-workers", type=int, default=0)
     parser.add_argument("--docs", default=str(ROOT / "docs"), help="Where benchmarks.md and load.md go.")
     parser.add_argument(
