@@ -84,19 +84,36 @@ def _aligned(before, after):
 
 def word_diff(before, after) -> list[Piece]:
     """The words of `after` against `before`: runs of words the same, added or removed, in order
-    (a replaced run is its removed words, then its added ones)."""
+    (a replaced run is its removed words, then its added ones). Words are compared without the line
+    breaks between them: a line broken elsewhere is not a change, and the runs show `after`'s lines
+    (a removed run, `before`'s)."""
     old, new = _words(_aligned(before, after)), _words(after)
+    old_at, new_at = _word_places(old), _word_places(new)
     pieces: list[Piece] = []
-    matcher = difflib.SequenceMatcher(a=old, b=new, autojunk=False)
+    matcher = difflib.SequenceMatcher(a=[old[i] for i in old_at], b=[new[i] for i in new_at], autojunk=False)
     for op, a1, a2, b1, b2 in matcher.get_opcodes():
         if op == "equal":
-            pieces.append(Piece(EQUAL, _join(new[b1:b2])))
+            pieces.append(Piece(EQUAL, _join(_run(new, new_at, b1, b2))))
             continue
         if op in ("delete", "replace"):
-            pieces.append(Piece(REMOVED, _join(old[a1:a2])))
+            pieces.append(Piece(REMOVED, _join(_run(old, old_at, a1, a2))))
         if op in ("insert", "replace"):
-            pieces.append(Piece(ADDED, _join(new[b1:b2])))
+            pieces.append(Piece(ADDED, _join(_run(new, new_at, b1, b2))))
     return [piece for piece in pieces if piece.text.strip() or piece.kind == EQUAL]
+
+
+def _word_places(words: list[str]) -> list[int]:
+    """Where the words are in a list of words and line breaks."""
+    return [n for n, word in enumerate(words) if word != "\n"]
+
+
+def _run(words: list[str], places: list[int], first: int, end: int) -> list[str]:
+    """The words first to end (counted without line breaks) with the line breaks after each."""
+    if first == end:
+        return []
+    start = places[first] if first else 0
+    stop = places[end] if end < len(places) else len(words)
+    return words[start:stop]
 
 
 def _join(words: list[str]) -> str:

@@ -218,6 +218,18 @@ def test_the_difference_rebuilds_both_texts(before, after):
     assert changes.changed(pieces) == (old.split() != new.split())
 
 
+def test_a_line_broken_elsewhere_is_not_a_change():
+    """The same words with a line break moved: nothing added or removed, and the new lines shown."""
+    pieces = changes.word_diff({"text": "Ruby\nRuby went to school"}, {"text": "Ruby Ruby\nwent to school"})
+    assert not changes.changed(pieces)
+    assert [p.text for p in pieces] == ["Text: Ruby Ruby\nwent to school\n"]
+    pieces = changes.word_diff({"text": "Ruby\nJess"}, {"text": "Ruby Jess safe"})
+    assert [(p.kind, p.text.strip()) for p in pieces] == [
+        (changes.EQUAL, "Text: Ruby Jess"),
+        (changes.ADDED, "safe"),
+    ]
+
+
 def test_lines_read_every_kind_of_part():
     part = {"discussed": True, "date": "2026-11-20", "required": True, "rows": [{"id": 3, "outcome": "Met"}]}
     assert changes.lines(part) == ["Discussed: Yes", "Date: 2026-11-20", "Rows: Outcome: Met"]
