@@ -4,9 +4,15 @@ Anything more belongs beside its tests."""
 import os
 
 import pytest
+from hypothesis import settings
 
 from closewell.accounts.tests.factories import TeamFactory, UserFactory
 from closewell.cases.tests.factories import EpisodeFactory
+
+# No test is timed (make bench measures): Hypothesis's per-example deadline failed property tests on a
+# busy machine, where an example took longer than 200 ms for want of a CPU.
+settings.register_profile("closewell", deadline=None)
+settings.load_profile("closewell")
 
 
 @pytest.fixture
