@@ -222,11 +222,6 @@ def test_a_case_page_reads_the_same_whatever_the_size_of_the_case(page, council,
     assert counts[0] == counts[1], counts
 
 
-def statements_on(queries: list[str], table: str) -> list[str]:
-    """The statements that read `table` as their main table (FROM it, not joined to it)."""
-    return [sql for sql in queries if f'FROM "{table}"' in sql]
-
-
 LIST_ROWS = {
     "my cases": ("worker", "/cases/", "cases_episode", "30 cases"),
     "team cases": ("manager", "/team/", "cases_episode", "30 cases"),
@@ -251,7 +246,8 @@ def test_a_list_reads_its_page_and_how_many_in_one_statement(page, council, clie
     grow_list(council, 30)  # two pages of 25
     queries = page_queries(client, url)
     one = 2 if connection.vendor == "sqlite" else 1
-    assert len(statements_on(queries, table)) == one, statements_on(queries, table)
+    reading = [sql for sql in queries if table_of(sql) == table]
+    assert len(reading) == one, reading
     assert count in client.get(url).content.decode()
 
 
@@ -326,13 +322,7 @@ def test_the_case_page_reads_only_the_latest_contacts(council, client):
     assert html.count("Visit ") == 10 and "Visit 39<" in html and "Visit 29<" not in html
 
 
-class _Stub:
-    pk = child_id = 1
-
-
-RECORD_PAGES = [
-    page for page, (_, url, _) in CASE_PAGES.items() if url(_Stub, _Stub).startswith("/closures/")
-]
+RECORD_PAGES = ["Closure Record task list", "Closure Record page", "review page", "check answers"]
 
 
 @pytest.mark.parametrize("page", RECORD_PAGES)
