@@ -65,7 +65,8 @@ class TestDatabaseUrl:
         assert db["ENGINE"] == "django.db.backends.sqlite3"
         assert db["NAME"] == str(ROOT / "var" / "closewell.sqlite3")
         assert db["OPTIONS"] == {"timeout": 20, "transaction_mode": "IMMEDIATE"}
-        assert db["CONN_MAX_AGE"] == 0
+        # Kept between requests: a new SQLite connection parses the schema before its first query.
+        assert db["CONN_MAX_AGE"] == 60 and db["CONN_HEALTH_CHECKS"] is True
 
     def test_sqlite_url(self, tmp_path):
         path = tmp_path / "council.sqlite3"

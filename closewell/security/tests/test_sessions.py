@@ -84,7 +84,7 @@ def test_sessions_live_in_redis_when_redis_url_is_set(client, worker, episode):
     url = redis_url()
     if url is None:
         pytest.skip("no Redis on 127.0.0.1:6379 (CI runs this)")
-    redis_cache = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": url}}
+    redis_cache = {"default": {"BACKEND": "closewell.core.cache.RedisCache", "LOCATION": url}}
     with override_settings(CACHES=redis_cache, SESSION_ENGINE="django.contrib.sessions.backends.cache"):
         try:
             client.force_login(worker)
