@@ -12,26 +12,23 @@ from django.conf import settings
 from django.contrib.sessions.backends import db
 from django.utils import timezone
 
-REFRESHED = "_refreshed"
+from closewell.core.rows import one_row
 
-# Django's own lookup (SessionStore._get_session_from_db), written out: this key, not expired.
-SESSION_BY_KEY = (
-    "SELECT session_key, session_data, expire_date FROM django_session "
-    "WHERE session_key = %s AND expire_date > %s"
-)
+REFRESHED = "_refreshed"
 
 
 class SessionStore(db.SessionStore):
     """Sessions in the database (SESSION_ENGINE when REDIS_URL is not set): Django's store, reading the
-    session with its lookup written out as SQL. Every signed-in request reads its session, and building
-    that query through the ORM cost several times the database's own answer."""
+    session with its lookup (this key, not expired) written out as SQL (core.rows). Every signed-in
+    request reads its session, and building that query through the ORM cost several times the
+    database's own answer."""
 
     def _get_session_from_db(self):
-        found = list(self.model.objects.raw(SESSION_BY_KEY, [self.session_key, timezone.now()]))
-        if found:
-            return found[0]
-        self._session_key = None  # as Django's: an unknown or expired key gets a new session
-        return None
+        key, now = self.session_key, timezone.now()
+        found = one_row(self.model, "session_key = %s AND expire_date > %s", [key, now])
+        if found is None:
+            self._session_key = None  # as Django's: an unknown or expired key gets a new session
+        return found
 
 
 class IdleSessionMiddleware:

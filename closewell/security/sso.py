@@ -15,17 +15,19 @@ from django.contrib.auth.backends import ModelBackend
 from django.core.exceptions import SuspiciousOperation
 from mozilla_django_oidc.auth import OIDCAuthenticationBackend
 
+from closewell.core.rows import one_row
+
 from .services import asserts_mfa, sso_sign_in  # noqa: F401 (asserts_mfa: the views ask it)
 
 BACKEND = "closewell.security.sso.Backend"
-USER_BY_ID = "SELECT * FROM accounts_user WHERE id = %s"
 
 
 def session_user(user_id):
     """The user a session names, or None. Read on every signed-in request, with the backends' own
-    lookup (the user by primary key) written out as SQL: building it through the ORM cost several
-    times the database's answer. Never cached: a deactivated user loses access at their next request."""
-    return next(iter(get_user_model().objects.raw(USER_BY_ID, [user_id])), None)
+    lookup (the user by primary key) written out as SQL (core.rows): building it through the ORM cost
+    several times the database's answer. Never cached: a deactivated user loses access at their next
+    request."""
+    return one_row(get_user_model(), "id = %s", [user_id])
 
 
 def enabled() -> bool:

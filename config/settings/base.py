@@ -71,7 +71,7 @@ MIDDLEWARE = [
     "closewell.security.middleware.DatabaseUnavailableMiddleware",
     "closewell.security.middleware.NullCharacterMiddleware",
     "django.middleware.security.SecurityMiddleware",
-    "csp.middleware.CSPMiddleware",
+    "closewell.security.middleware.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "closewell.security.sessions.IdleSessionMiddleware",

@@ -5,12 +5,19 @@ import re
 from pathlib import Path
 
 import pytest
+from csp.decorators import csp_update
+from csp.utils import build_policy
+from django import urls
+from django.contrib.auth.decorators import login_not_required
 from django.core.management import call_command
+from django.http import HttpResponse
 from django.test import Client
 from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from closewell.accounts.models import Role, User
+from closewell.security import middleware
+from closewell.security.middleware import settings_policy_headers
 from closewell.security.services import enrolment_code_issue
 from closewell.web.tests.browser import check_page
 
@@ -43,6 +50,52 @@ def test_every_page_sends_the_policy(path):
     assert not any(
         "unsafe" in value for name, values in policy.items() if name != "style-src-attr" for value in values
     )
+
+
+@login_not_required
+def policy_view(request):
+    return HttpResponse("page")
+
+
+@login_not_required
+@csp_update({"img-src": ["https://maps.example.invalid"]})
+def updated_view(request):
+    return HttpResponse("page")
+
+
+# The URLconf of the tests marked with it: two pages of their own, then the project's.
+urlpatterns = [
+    urls.path("plain/", policy_view),
+    urls.path("updated/", updated_view),
+    urls.path("", urls.include("config.urls")),
+]
+
+
+@pytest.mark.urls(__name__)
+def test_the_header_is_django_csps_built_once_a_process(monkeypatch):
+    """Built from the settings once, not twice on every response; exactly what django-csp builds."""
+    settings_policy_headers.cache_clear()
+    built = []
+    monkeypatch.setattr(middleware, "build_policy", lambda **kw: built.append(kw) or build_policy(**kw))
+    responses = [Client().get("/plain/") for _ in range(3)]
+    assert [r["Content-Security-Policy"] for r in responses] == [build_policy()] * 3
+    assert len(built) == 2  # the policy and the (empty) report-only policy, once
+    assert all("Content-Security-Policy-Report-Only" not in r for r in responses)
+
+
+@pytest.mark.urls(__name__)
+def test_changed_settings_and_decorated_views_get_their_own_policy(settings):
+    settings.CONTENT_SECURITY_POLICY = {"DIRECTIVES": {"default-src": ["'self'"], "img-src": ["'self'"]}}
+    settings.CONTENT_SECURITY_POLICY_REPORT_ONLY = {"DIRECTIVES": {"script-src": ["'none'"]}}
+    response = Client().get("/plain/")
+    policy = directives(response["Content-Security-Policy"])
+    assert policy == {"default-src": {"'self'"}, "img-src": {"'self'"}}
+    assert directives(response["Content-Security-Policy-Report-Only"])["script-src"] == {"'none'"}
+    updated = directives(Client().get("/updated/")["Content-Security-Policy"])
+    assert updated["img-src"] == {"'self'", "https://maps.example.invalid"}
+    settings.CONTENT_SECURITY_POLICY["EXCLUDE_URL_PREFIXES"] = ["/plain/"]
+    settings.CONTENT_SECURITY_POLICY = dict(settings.CONTENT_SECURITY_POLICY)  # a change the signal sees
+    assert "Content-Security-Policy" not in Client().get("/plain/")
 
 
 def test_the_templates_are_found():
