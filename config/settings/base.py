@@ -117,7 +117,8 @@ FORM_RENDERER = "closewell.web.forms.GovukFormRenderer"
 
 DATABASES = {
     "default": dj_database_url.parse(
-        os.environ.get("DATABASE_URL", f"sqlite:///{VAR_DIR / 'closewell.sqlite3'}"),
+        # An empty DATABASE_URL (a blank line in an environment file) is the default, not an error.
+        os.environ.get("DATABASE_URL") or f"sqlite:///{VAR_DIR / 'closewell.sqlite3'}",
         conn_max_age=int(os.environ.get("CONN_MAX_AGE", "60")),
         conn_health_checks=True,
     )

@@ -68,6 +68,9 @@ class TestDatabaseUrl:
         # Kept between requests: a new SQLite connection parses the schema before its first query.
         assert db["CONN_MAX_AGE"] == 60 and db["CONN_HEALTH_CHECKS"] is True
 
+    def test_an_empty_url_is_the_default(self):
+        assert database(DATABASE_URL="")["NAME"] == str(ROOT / "var" / "closewell.sqlite3")
+
     def test_sqlite_url(self, tmp_path):
         path = tmp_path / "council.sqlite3"
         db = database(DATABASE_URL=f"sqlite:///{path}")
