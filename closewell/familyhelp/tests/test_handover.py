@@ -185,10 +185,10 @@ def test_the_closing_teams_manager_sees_it_overdue(case, authorised_handover, cl
 
 
 def _census() -> bytes:
+    """The census as bytes, with a fixed creation time: two exports a second apart must compare equal."""
     out = io.BytesIO()
-    write_census(
-        out, Header(year=current_census_year(), la_code="999"), stream_children(current_census_year())
-    )
+    header = Header(year=current_census_year(), la_code="999", created_at=dt.datetime(2026, 4, 1, 9, 0))
+    write_census(out, header, stream_children(current_census_year()))
     return out.getvalue()
 
 
