@@ -6,7 +6,7 @@ sections.build_content puts it together: record_header() and each section's part
 import datetime as dt
 
 from django.conf import settings
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Prefetch, QuerySet, prefetch_related_objects
 from django.utils import timezone
 
 from closewell.cases.codes import Dimension, Domain, Parent, by_framework
@@ -78,8 +78,9 @@ SEEN_PEOPLE = Prefetch("people_seen", queryset=Person.objects.only("id", "first_
 
 def seen_contacts(contacts: QuerySet) -> QuerySet:
     """Contacts as the record's pages read them: the fields dates_seen and the rules use, newest
-    first, with the people seen (a page's selector prefetches these, selectors.RULES_READS)."""
-    return contacts.only(*CONTACT_FIELDS).prefetch_related(SEEN_PEOPLE).order_by("-occurred_at", "-pk")
+    first (a page that runs the rules prefetches these, selectors.RULES_READS). Who was seen at
+    each is read by dates_seen, only when a page shows or hashes what the record says."""
+    return contacts.only(*CONTACT_FIELDS).order_by("-occurred_at", "-pk")
 
 
 def dates_seen(episode: Episode, on: dt.date | None = None) -> dict:
@@ -95,14 +96,16 @@ def dates_seen(episode: Episode, on: dt.date | None = None) -> dict:
         "contacts",
         seen_contacts(Contact.objects.filter(episode=episode, occurred_at__date__gte=since)),
     )
+    # Each contact's local date worked out once (a case has hundreds of contacts), and who was seen
+    # at those of the period read in one query.
+    dated = [
+        (date, c) for c in reversed(contacts) if (date := timezone.localtime(c.occurred_at).date()) >= since
+    ]
+    prefetch_related_objects([contact for _, contact in dated], SEEN_PEOPLE)
     relation = {link.person_id: link.get_relationship_display() for link in family_links(episode)}
     child_rows: list[dict] = []
     people: dict[int, dict] = {}
-    for contact in reversed(contacts):
-        # Its local date and its kind in words, worked out once (a case has hundreds of contacts).
-        date = timezone.localtime(contact.occurred_at).date()
-        if date < since:
-            continue
+    for date, contact in dated:
         kind = contact.get_kind_display()
         face_to_face = contact.kind in FACE_TO_FACE
         if contact.child_seen or (every_contact and not face_to_face):
