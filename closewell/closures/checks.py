@@ -6,6 +6,7 @@ Each section names its rule in its SectionSpec; sections.problems() runs the rul
 due on a record, then the census rules.
 """
 
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 
 from django.utils import timezone
@@ -14,6 +15,7 @@ from closewell.census import rules as census_rules
 from closewell.census.queries import episode_as_closed
 from closewell.core import date_rules
 from closewell.core.prefetch import related
+from closewell.familyhelp.content import handover_of
 
 from .content import identified_domestic_abuse, needs_interpreter, parents_and_carers
 from .models import ClosureRecord, Section
@@ -233,13 +235,10 @@ def date_checks(record: ClosureRecord) -> list[tuple]:
         ("child_discussed_date", "closure.child_discussed_date", record.child_discussed_date, {}),
         ("interpreted_on", "closure.interpreted_on", record.interpreted_on, {}),
     ]
-    # The handover to Family Help's one date (its row is the familyhelp app's).
-    consent = None
-    if record.pk:
-        consent = ClosureRecord.objects.filter(pk=record.pk).values_list("handover__consent_date", flat=True)[
-            0
-        ]
-    found.append(("consent_date", "handover.consent_date", consent, {}))
+    # The handover to Family Help's one date (its row is the familyhelp app's), read with the record
+    # when a page read it so (selectors.record_get_for_user), and as a service holds it after a save.
+    handover = handover_of(record) if record.pk else None
+    found.append(("consent_date", "handover.consent_date", getattr(handover, "consent_date", None), {}))
     if record.pk:
         for view in related(record, "parent_views", record.parent_views.select_related("person")):
             found.append(
@@ -321,11 +320,16 @@ def _quote(text: str, limit: int = 80) -> str:
     return text if len(text) <= limit else text[:limit].rsplit(" ", 1)[0] + "…"
 
 
-def check_signatures(record: ClosureRecord, digest: str):
+def check_signatures(record: ClosureRecord, digest_of: Callable[[ClosureRecord], str]):
     """A signature is bound to what was signed (its SHA-256). Once the record says something else,
     the signature no longer covers it: the person signs again, or the worker records why their
-    signature still stands (documents.services.signature_keep), before submit and authorisation."""
-    for signature in related(record, "signatures", record.signatures.all()):
+    signature still stands (documents.services.signature_keep), before submit and authorisation.
+
+    digest_of: the record's digest now (sections.signed_sha256), worked out only when there is a
+    signature to compare it with: it builds everything the record says."""
+    signatures = related(record, "signatures", record.signatures.all())
+    digest = digest_of(record) if signatures else ""
+    for signature in signatures:
         if signature.is_out_of_date(digest):
             yield Problem(
                 SIGNATURES,

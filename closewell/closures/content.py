@@ -6,6 +6,7 @@ sections.build_content puts it together: record_header() and each section's part
 import datetime as dt
 
 from django.conf import settings
+from django.db.models import Prefetch, QuerySet, prefetch_related_objects
 from django.utils import timezone
 
 from closewell.cases.codes import Dimension, Domain, Parent, by_framework
@@ -15,6 +16,7 @@ from closewell.cases.models import (
     ChildPerson,
     Contact,
     Episode,
+    Person,
     Place,
     PlannedAction,
 )
@@ -68,6 +70,19 @@ def identified_domestic_abuse(episode: Episode) -> bool:
     return any(a.identified_domestic_abuse for a in episode.assessments.all())
 
 
+# What dates_seen and the rules (checks.check_dates) read of the episode's contacts and of the people
+# seen: the date, kind and who was seen, never the contact's note (a case note can be long).
+CONTACT_FIELDS = ("id", "episode_id", "occurred_at", "kind", "child_seen", "child_seen_alone")
+SEEN_PEOPLE = Prefetch("people_seen", queryset=Person.objects.only("id", "first_name", "last_name"))
+
+
+def seen_contacts(contacts: QuerySet) -> QuerySet:
+    """Contacts as the record's pages read them: the fields dates_seen and the rules use, newest
+    first (a page that runs the rules prefetches these, selectors.RULES_READS). Who was seen at
+    each is read by dates_seen, only when a page shows or hashes what the record says."""
+    return contacts.only(*CONTACT_FIELDS).order_by("-occurred_at", "-pk")
+
+
 def dates_seen(episode: Episode, on: dt.date | None = None) -> dict:
     """The dates the child and each family member were seen, grouped by person.
 
@@ -79,34 +94,30 @@ def dates_seen(episode: Episode, on: dt.date | None = None) -> dict:
     contacts = related(
         episode,
         "contacts",
-        Contact.objects.filter(episode=episode, occurred_at__date__gte=since)
-        .prefetch_related("people_seen")
-        .order_by("-occurred_at", "-pk"),
+        seen_contacts(Contact.objects.filter(episode=episode, occurred_at__date__gte=since)),
     )
-    contacts = [c for c in reversed(contacts) if timezone.localtime(c.occurred_at).date() >= since]
+    # Each contact's local date worked out once (a case has hundreds of contacts), and who was seen
+    # at those of the period read in one query.
+    dated = [
+        (date, c) for c in reversed(contacts) if (date := timezone.localtime(c.occurred_at).date()) >= since
+    ]
+    prefetch_related_objects([contact for _, contact in dated], SEEN_PEOPLE)
     relation = {link.person_id: link.get_relationship_display() for link in family_links(episode)}
     child_rows: list[dict] = []
     people: dict[int, dict] = {}
-    for contact in contacts:
+    for date, contact in dated:
+        kind = contact.get_kind_display()
         face_to_face = contact.kind in FACE_TO_FACE
         if contact.child_seen or (every_contact and not face_to_face):
-            child_rows.append(
-                {
-                    "date": timezone.localtime(contact.occurred_at).date(),
-                    "kind": contact.get_kind_display(),
-                    "seen_alone": contact.child_seen_alone,
-                }
-            )
+            child_rows.append({"date": date, "kind": kind, "seen_alone": contact.child_seen_alone})
+        if not face_to_face and not every_contact:
+            continue
         for person in contact.people_seen.all():
-            if not face_to_face and not every_contact:
-                continue
             entry = people.setdefault(
                 person.pk,
                 {"name": person.full_name, "relationship": relation.get(person.pk, ""), "dates": []},
             )
-            entry["dates"].append(
-                {"date": timezone.localtime(contact.occurred_at).date(), "kind": contact.get_kind_display()}
-            )
+            entry["dates"].append({"date": date, "kind": kind})
     return {
         "since": since,
         "every_contact": every_contact,

@@ -785,7 +785,7 @@ def problems(record: ClosureRecord) -> list:
         found += [*checks.check_census(record), *checks.check_dates(record)]
     found += checks.check_comments(record)
     if not record.is_authorised:
-        found += checks.check_signatures(record, signed_sha256(record))
+        found += checks.check_signatures(record, signed_sha256)
     order = [spec.key for spec in SECTIONS] + [checks.SIGNATURES]
     return sorted(found, key=lambda p: order.index(p.section))
 

@@ -24,7 +24,7 @@ from closewell.core.prefetch import related
 
 from . import changes, sections
 from .checks import SIGNATURES, SIGNATURES_LABEL
-from .content import parents_and_carers
+from .content import parents_and_carers, seen_contacts
 from .models import LIVE, ClosureRecord, ParentView, ReturnComment, Status
 
 
@@ -70,9 +70,12 @@ def record_get_for_user(user, pk: int, *, audit_read: bool = True) -> ClosureRec
 # What a record's pages read beyond what record_get_for_user reads, each once however many helpers
 # ask (core.prefetch.related): the content, the signatures task and the comments (the review too),
 # and what the rules read of the case (the task list and check answers, which run them).
+# A record's signatures as its pages and the API's list show them: with the witness (the API names
+# them), without the drawn image and the scan (up to 10 MB; the signatures page and the copies read them).
 SIGNATURES_READ = (
     ClosureRecord._meta.get_field("signatures")
-    .related_model.objects.select_related("witness", "kept_by", "person")
+    .related_model.objects.select_related("witness")
+    .defer("image", "scan")
     .order_by("signer_kind", "pk")
 )
 CONTENT_READS = (
@@ -83,10 +86,7 @@ CONTENT_READS = (
     ),
 )
 RULES_READS = (
-    Prefetch(
-        "episode__contacts",
-        queryset=Contact.objects.prefetch_related("people_seen").order_by("-occurred_at", "-pk"),
-    ),
+    Prefetch("episode__contacts", queryset=seen_contacts(Contact.objects.all())),
     Prefetch("episode__plans", queryset=Plan.objects.order_by("start_date", "pk")),
     Prefetch("episode__section47s", queryset=Section47.objects.order_by("start_date", "pk")),
 )
@@ -145,8 +145,10 @@ def record_content(record: ClosureRecord) -> dict:
 
 
 def addenda_for_page(record: ClosureRecord) -> list[dict]:
-    """The corrections shown beneath an original record, each with what it says (none on an addendum)."""
-    if record.addendum_to_id:
+    """The corrections shown beneath an original record, each with what it says. None on an addendum,
+    and none to read on a record not authorised: an addendum is started only on an authorised record
+    (services.addendum_start), and an authorised record stays so."""
+    if record.addendum_to_id or not record.is_authorised:
         return []
     return [
         {"record": addendum, "content": record_content(addendum)}
@@ -380,13 +382,12 @@ def signatures_task(record: ClosureRecord) -> dict:
     (the SHA-256 they signed against the record's now: sections.signed_sha256).
 
     Status: Out of date when any signature is; Completed when the child and every parent or carer
-    have one and none is out of date; In progress when some have; Not started when none has."""
-    digest = sections.signed_sha256(record)
-    signatures = related(
-        record,
-        "signatures",
-        record.signatures.select_related("witness", "kept_by", "person").order_by("signer_kind", "pk"),
-    )
+    have one and none is out of date; In progress when some have; Not started when none has.
+
+    The digest (everything the record says, built and hashed) is worked out only when there is a
+    signature to compare it with; None when there is none."""
+    signatures = related(record, "signatures", SIGNATURES_READ.filter(record=record))
+    digest = sections.signed_sha256(record) if signatures else None
     for signature in signatures:
         signature.out_of_date = signature.is_out_of_date(digest)
     signed = {s.person_id for s in signatures if s.person_id}
