@@ -155,6 +155,61 @@ DOMESTIC_ABUSE_SHOWN = (
 )
 
 
+# The columns the case page shows of an episode and of the rows under it (and what its permission
+# questions and the re-referral's banner ask of them), not their timestamps and source ids: the cost of
+# reading a row grows with its columns, and the page reads a dozen tables.
+EPISODE_SHOWN = (
+    "child",
+    "referral_date",
+    "referral_source",
+    "primary_need",
+    "status",
+    "closure_date",
+    "reason_for_closure",
+    "is_re_referral",
+    "team__name",
+    "worker",
+    "worker__first_name",
+    "worker__last_name",
+    "worker__username",
+    "previous_episode",
+    "previous_episode__team",
+    "previous_episode__closure_date",
+    "previous_episode__reason_for_closure",
+)
+ASSESSMENT_SHOWN = ("episode", "kind", "start_date", "authorisation_date", "factors", "summary")
+PLAN_SHOWN = ("episode", "kind", "start_date", "end_date", "latest_category")
+SECTION47_SHOWN = ("episode", "start_date", "icpc_target_date", "icpc_date", "icpc_not_required")
+ACTION_SHOWN = (
+    "episode",
+    "plan",
+    "is_unplanned",
+    "dimension",
+    "parent",
+    "description",
+    "responsible",
+    "responsible_name",
+    "planned_level",
+    "start_date",
+    "end_date",
+    "actual_level",
+    "outcome",
+    "impact",
+)
+FAMILY_SHOWN = (
+    "person",
+    "relationship",
+    "has_parental_responsibility",
+    "lives_with_child",
+    "may_share_contact_details",
+    *(f"person__{name}" for name in NAME),
+    "person__first_language",
+    "person__interpreter_needed",
+    "person__contact_details_sensitive",
+    "person__address",
+)
+
+
 def child_case(child: Child) -> dict:
     """Everything the case page shows, in a fixed number of queries whatever the case's size: each episode's
     latest CONTACTS_SHOWN contacts and how many there are (the rest are a page of their own).
@@ -172,6 +227,7 @@ def child_case(child: Child) -> dict:
     # Read as the child's episodes (a prefetch), so the page's permission questions find them read.
     read = (
         Episode.objects.select_related("team", "worker", "previous_episode")
+        .only(*EPISODE_SHOWN)
         .annotate(
             contact_count=Coalesce(Subquery(counted.annotate(n=Count("pk")).values("n")), 0),
             contacts_from=Subquery(newest.values("occurred_at")[CONTACTS_SHOWN - 1 : CONTACTS_SHOWN]),
@@ -183,9 +239,11 @@ def child_case(child: Child) -> dict:
     prefetch_related_objects([child], Prefetch("episodes", queryset=read))
     episodes = list(child.episodes.all())
     ids = [episode.pk for episode in episodes]
-    _share_out(episodes, "assessments_shown", Assessment.objects.filter(episode__in=ids))
-    _share_out(episodes, "plans_shown", Plan.objects.filter(episode__in=ids))
-    _share_out(episodes, "section47s_shown", Section47.objects.filter(episode__in=ids))
+    assessments = Assessment.objects.filter(episode__in=ids).only(*ASSESSMENT_SHOWN)
+    _share_out(episodes, "assessments_shown", assessments)
+    _share_out(episodes, "plans_shown", Plan.objects.filter(episode__in=ids).only(*PLAN_SHOWN))
+    section47s = Section47.objects.filter(episode__in=ids).only(*SECTION47_SHOWN)
+    _share_out(episodes, "section47s_shown", section47s)
     _share_out(
         episodes,
         "domestic_abuse_shown",
@@ -193,7 +251,11 @@ def child_case(child: Child) -> dict:
         .select_related("perpetrator", "victim")
         .only(*DOMESTIC_ABUSE_SHOWN),
     )
-    actions = PlannedAction.objects.filter(episode__in=ids).order_by("dimension", "parent", "start_date", "pk")
+    actions = (
+        PlannedAction.objects.filter(episode__in=ids)
+        .only(*ACTION_SHOWN)
+        .order_by("dimension", "parent", "start_date", "pk")
+    )
     _share_out(episodes, "all_actions", actions)
     plans = {plan.pk: plan for episode in episodes for plan in episode.plans_shown}
     for plan in plans.values():
@@ -204,14 +266,18 @@ def child_case(child: Child) -> dict:
             if action.plan_id in plans:
                 plans[action.plan_id].planned_actions.append(action)
     _latest_contacts(episodes)
-    family = list(ChildPerson.objects.filter(child=child).select_related("person").order_by("pk"))
+    family = list(
+        ChildPerson.objects.filter(child=child).select_related("person").only(*FAMILY_SHOWN).order_by("pk")
+    )
     return {
         "child": child,
         "episodes": episodes,
         "current": next((e for e in episodes if not e.is_closed), None),
         "family": family,
-        "places": list(child.places.all()),
-        "looked_after_periods": list(child.looked_after_periods.all()),
+        "places": list(child.places.only("child", "kind", "name", "also_known_as", "address")),
+        "looked_after_periods": list(
+            child.looked_after_periods.only("child", "start_date", "end_date", "legal_status")
+        ),
     }
 
 

@@ -19,7 +19,9 @@ from closewell.cases.models import (
     Contact,
     DomesticAbuse,
     Episode,
+    LookedAfterPeriod,
     Person,
+    Place,
     Plan,
     PlannedAction,
 )
@@ -51,7 +53,8 @@ class Council:
 
     def case(self, contacts: int = 2) -> Episode:
         """An open case of the team with `contacts` contacts, and family, actions and plans growing
-        with it: one family member, one planned action and one unplanned service for every 4 contacts."""
+        with it: one family member, one planned action and one unplanned service for every 4 contacts;
+        and a place and a period looked after (the case page reads only some of their columns)."""
         self.made += 1
         n = self.made
         child = Child.objects.create(
@@ -81,6 +84,10 @@ class Council:
             closure_date=days_ago(800),
             closed_at=timezone.make_aware(dt.datetime.combine(days_ago(800), dt.time(10))),
             reason_for_closure="RC7",
+        )
+        Place.objects.create(child=child, kind="school", name="Northmoor Primary", address="1 School Lane")
+        LookedAfterPeriod.objects.create(
+            child=child, start_date=days_ago(700), end_date=days_ago(600), legal_status="C2"
         )
         family = []
         for i in range(1 + contacts // 4):
