@@ -291,6 +291,13 @@ def _share_out(episodes: list[Episode], name: str, rows: QuerySet) -> None:
             getattr(by_episode[row.episode_id], name).append(row)
 
 
+def _people_seen(people: QuerySet | None = None) -> Prefetch:
+    """The people seen at each contact of a list, as a list on contact.people_shown (the contacts
+    template's): to_attr puts the prefetched rows there, where a prefetch into the relation itself
+    builds a filtered queryset for every contact to hold them."""
+    return Prefetch("people_seen", queryset=people, to_attr="people_shown")
+
+
 def _latest_contacts(episodes: list[Episode]) -> None:
     """episode.latest_contacts: its CONTACTS_SHOWN newest contacts, newest first, for all the episodes in
     one query (and one for the people seen) that reads, from each episode, its contacts since its
@@ -308,7 +315,7 @@ def _latest_contacts(episodes: list[Episode]) -> None:
         Contact.objects.filter(shown)
         .select_related("worker")
         .only(*CONTACT_SHOWN)
-        .prefetch_related(Prefetch("people_seen", queryset=Person.objects.only(*NAME)))
+        .prefetch_related(_people_seen(Person.objects.only(*NAME)))
         .order_by("episode_id", "-occurred_at", "-pk")
     )
     for contact in contacts:
@@ -321,7 +328,7 @@ def episode_contacts(child: Child, episode_pk: int) -> tuple[Episode, QuerySet]:
     """One episode of a child the user may read (the caller has the child from child_get_for_user, which
     audits the read) and its contacts, newest first; 404 for an episode of another child."""
     episode = get_object_or_404(child.episodes.select_related("child"), pk=episode_pk)
-    contacts = episode.contacts.select_related("worker").prefetch_related("people_seen")
+    contacts = episode.contacts.select_related("worker").prefetch_related(_people_seen())
     return episode, contacts.order_by("-occurred_at", "-pk")
 
 

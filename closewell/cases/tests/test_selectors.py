@@ -339,7 +339,7 @@ def read_everything(case: dict) -> list:
             seen += [a.description for a in plan.planned_actions]
         seen += [a.impact for a in episode.unplanned]
         for contact in episode.latest_contacts:
-            seen += [str(contact.worker), [p.full_name for p in contact.people_seen.all()]]
+            seen += [str(contact.worker), [p.full_name for p in contact.people_shown]]
             seen += [contact.occurred_at, contact.get_kind_display(), contact.get_work_display()]
             seen += [contact.note, contact.child_seen, contact.child_seen_alone, contact.episode_id]
         seen.append(episode.contact_count)
