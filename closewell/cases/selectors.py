@@ -32,7 +32,8 @@ def child_get_for_user(user, pk: int, *, audit: bool = True) -> Child:
 
     Reading a child's record is audited: a manager can see who looked at it.
     """
-    child = scope_children(user, Child.objects.all()).filter(pk=pk).first()
+    # Read by its key alone: .first() would add an ORDER BY and a LIMIT to a query of one row at most.
+    child = next(iter(scope_children(user, Child.objects.filter(pk=pk))), None)
     if child is None:
         raise Http404("No such child.")
     if audit:
@@ -156,8 +157,9 @@ DOMESTIC_ABUSE_SHOWN = (
 
 
 # The columns the case page shows of an episode and of the rows under it (and what its permission
-# questions and the re-referral's banner ask of them), not their timestamps and source ids: the cost of
-# reading a row grows with its columns, and the page reads a dozen tables.
+# questions and the re-referral's banner ask of them, the previous episode's team included), not
+# their timestamps and source ids: the cost of reading a row grows with its columns, and the page
+# reads a dozen tables.
 EPISODE_SHOWN = (
     "child",
     "referral_date",
@@ -173,7 +175,7 @@ EPISODE_SHOWN = (
     "worker__last_name",
     "worker__username",
     "previous_episode",
-    "previous_episode__team",
+    "previous_episode__team__name",
     "previous_episode__closure_date",
     "previous_episode__reason_for_closure",
 )
@@ -226,7 +228,7 @@ def child_case(child: Child) -> dict:
     counted = Contact.objects.filter(episode=OuterRef("pk")).order_by().values("episode")
     # Read as the child's episodes (a prefetch), so the page's permission questions find them read.
     read = (
-        Episode.objects.select_related("team", "worker", "previous_episode")
+        Episode.objects.select_related("team", "worker", "previous_episode__team")
         .only(*EPISODE_SHOWN)
         .annotate(
             contact_count=Coalesce(Subquery(counted.annotate(n=Count("pk")).values("n")), 0),
