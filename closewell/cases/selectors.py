@@ -32,8 +32,8 @@ def child_get_for_user(user, pk: int, *, audit: bool = True) -> Child:
 
     Reading a child's record is audited: a manager can see who looked at it.
     """
-    # Read by its key alone: .first() would add an ORDER BY and a LIMIT to a query of one row at most.
-    child = next(iter(scope_children(user, Child.objects.filter(pk=pk))), None)
+    # Read by its key alone, without an order or a limit: one row at most answers it.
+    child = next(iter(scope_children(user, Child.objects.filter(pk=pk).order_by())), None)
     if child is None:
         raise Http404("No such child.")
     if audit:
