@@ -164,7 +164,9 @@ def episode_closures(user, child, episodes) -> dict:
     records = list(
         ClosureRecord.objects.filter(episode__child=child, addendum_to__isnull=True)
         .exclude(status=Status.WITHDRAWN)
-        .defer("snapshot")  # an authorised record's frozen content: the case page links to it
+        # What the case page shows and asks of them: not the sections' content, nor an authorised
+        # record's frozen copy (the page links to them).
+        .only("episode", "status", "authorised_at")
         .order_by("pk")
     )
     by_episode = {}

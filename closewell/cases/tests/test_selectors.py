@@ -333,17 +333,17 @@ def read_everything(case: dict) -> list:
     seen = [case["child"].full_name, case["current"]]
     for episode in case["episodes"]:
         seen += [episode.team.name, episode.worker, episode.previous_episode]
-        seen += [a.factors for a in episode.assessments.all()]
-        seen += [s.is_completed for s in episode.section47s.all()]
+        seen += [a.factors for a in episode.assessments_shown]
+        seen += [s.is_completed for s in episode.section47s_shown]
         for plan in episode.plans_shown:
             seen += [a.description for a in plan.planned_actions]
         seen += [a.impact for a in episode.unplanned]
         for contact in episode.latest_contacts:
-            seen += [str(contact.worker), [p.full_name for p in contact.people_seen.all()]]
+            seen += [str(contact.worker), [p.full_name for p in contact.people_shown]]
             seen += [contact.occurred_at, contact.get_kind_display(), contact.get_work_display()]
             seen += [contact.note, contact.child_seen, contact.child_seen_alone, contact.episode_id]
         seen.append(episode.contact_count)
-        for d in episode.domestic_abuse.all():
+        for d in episode.domestic_abuse_shown:
             seen += [d.perpetrator.full_name, d.victim.full_name, d.get_custody_status_display()]
             seen += [d.expected_release_date, d.work_with_perpetrator]
     seen += [link.person.full_name for link in case["family"]]

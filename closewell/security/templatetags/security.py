@@ -11,7 +11,5 @@ register = template.Library()
 @register.simple_tag(takes_context=True)
 def who_viewed(context, child) -> dict:
     user = context["request"].user
-    return {
-        "shown": child_permissions(user, child).can_see_who_viewed,
-        "events": list(case_views(user, child)),
-    }
+    shown = child_permissions(user, child).can_see_who_viewed
+    return {"shown": shown, "events": list(case_views(user, child)) if shown else []}

@@ -19,7 +19,9 @@ from closewell.cases.models import (
     Contact,
     DomesticAbuse,
     Episode,
+    LookedAfterPeriod,
     Person,
+    Place,
     Plan,
     PlannedAction,
 )
@@ -51,7 +53,8 @@ class Council:
 
     def case(self, contacts: int = 2) -> Episode:
         """An open case of the team with `contacts` contacts, and family, actions and plans growing
-        with it: one family member, one planned action and one unplanned service for every 4 contacts."""
+        with it: one family member, one planned action and one unplanned service for every 4 contacts;
+        and a place and a period looked after (the case page reads only some of their columns)."""
         self.made += 1
         n = self.made
         child = Child.objects.create(
@@ -81,6 +84,10 @@ class Council:
             closure_date=days_ago(800),
             closed_at=timezone.make_aware(dt.datetime.combine(days_ago(800), dt.time(10))),
             reason_for_closure="RC7",
+        )
+        Place.objects.create(child=child, kind="school", name="Northmoor Primary", address="1 School Lane")
+        LookedAfterPeriod.objects.create(
+            child=child, start_date=days_ago(700), end_date=days_ago(600), legal_status="C2"
         )
         family = []
         for i in range(1 + contacts // 4):
@@ -320,6 +327,28 @@ def test_the_case_page_reads_only_the_latest_contacts(council, client):
     html = client.get(f"/children/{episode.child_id}/").content.decode()
     assert "The latest 10 of 40 contacts." in html
     assert html.count("Visit ") == 10 and "Visit 39<" in html and "Visit 29<" not in html
+
+
+def test_the_case_page_reads_the_child_by_its_key_without_an_order_or_a_limit(council, client):
+    """One child at most answers its key: .first()'s ORDER BY and LIMIT were only cost."""
+    signed_in(client, council.worker)
+    episode = council.case(2)
+    queries = page_queries(client, f"/children/{episode.child_id}/")
+    child = [sql for sql in queries if table_of(sql) == "cases_child"]
+    assert len(child) == 1 and "ORDER BY" not in child[0] and "LIMIT" not in child[0], child
+
+
+def test_a_re_referral_s_case_page_reads_the_previous_team_with_the_episodes(council, client):
+    """The banner of a re-referral names the team of the episode before (familyhelp/_loop_back.html):
+    it comes with the child's episodes, not in a query of its own."""
+    signed_in(client, council.worker)
+    episode = council.case(2)
+    previous = episode.child.episodes.get(status="closed")
+    Episode.objects.filter(pk=previous.pk).update(closure_date=days_ago(300))
+    Episode.objects.filter(pk=episode.pk).update(previous_episode=previous, is_re_referral=True)
+    queries = page_queries(client, f"/children/{episode.child_id}/")
+    assert "Referred again" in client.get(f"/children/{episode.child_id}/").content.decode()
+    assert [table_of(sql) for sql in queries].count("accounts_team") == 0
 
 
 RECORD_PAGES = ["Closure Record task list", "Closure Record page", "review page", "check answers"]
