@@ -136,3 +136,18 @@ def test_safe_defaults_in_every_environment():
     assert settings.SESSION_COOKIE_AGE == 1800 and settings.SESSION_EXPIRE_AT_BROWSER_CLOSE
     assert settings.USE_TZ and settings.TIME_ZONE == "Europe/London"
     assert settings.LANGUAGE_CODE == "en-gb"
+
+
+class TestPreparedStatements:
+    URL = "postgres://closewell@db.example.invalid:5432/closewell"
+
+    def test_postgresql_prepares_what_a_connection_runs_often(self):
+        options = database(DATABASE_URL=self.URL)["OPTIONS"]
+        assert options["server_side_binding"] is True and options["prepare_threshold"] == 5
+
+    def test_switched_off_behind_a_pooler_that_cannot_keep_them(self):
+        options = database(DATABASE_URL=self.URL, PREPARED_STATEMENTS="0").get("OPTIONS", {})
+        assert "server_side_binding" not in options and "prepare_threshold" not in options
+
+    def test_sqlite_has_no_such_options(self):
+        assert "prepare_threshold" not in database()["OPTIONS"]
