@@ -131,7 +131,7 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 elif env_bool("PREPARED_STATEMENTS", True):
     # PostgreSQL plans a query again each time it is sent as text: for a case page's 15 index lookups
     # that planning took three times as long as running them. Sent with server-side binding, a query a
-    # connection has run PREPARE_THRESHOLD times is prepared and its plan kept for that connection.
+    # connection has run 5 times (prepare_threshold) is prepared and its plan kept for that connection.
     # PREPARED_STATEMENTS=0 behind a pooler that cannot keep them (PgBouncer before 1.21 in
     # transaction mode).
     DATABASES["default"]["OPTIONS"] = {
