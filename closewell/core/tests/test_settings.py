@@ -68,6 +68,12 @@ class TestDatabaseUrl:
         # Kept between requests: a new SQLite connection parses the schema before its first query.
         assert db["CONN_MAX_AGE"] == 60 and db["CONN_HEALTH_CHECKS"] is True
 
+    def test_the_development_server_opens_a_connection_a_request(self):
+        """runserver's threads would each leave a kept connection open; gunicorn's bench keeps them."""
+        assert database("config.settings.local")["CONN_MAX_AGE"] == 0
+        assert database("config.settings.local", CONN_MAX_AGE="30")["CONN_MAX_AGE"] == 30
+        assert database("bench.settings")["CONN_MAX_AGE"] == 60
+
     def test_an_empty_url_is_the_default(self):
         assert database(DATABASE_URL="")["NAME"] == str(ROOT / "var" / "closewell.sqlite3")
 
