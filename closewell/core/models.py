@@ -1,9 +1,19 @@
 """The shared base model: every row knows when it was created and last changed, and cleans its text."""
 
+from functools import cache
+
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils.encoding import force_str
+from django.utils.hashable import make_hashable
 
 from .text import clean_model_text
+
+
+@cache
+def _labels(field: models.Field) -> dict:
+    """A field's choices as a dictionary of labels, made once a process (a field's choices are fixed)."""
+    return dict(make_hashable(field.flatchoices))
 
 
 class TimeStampedModel(models.Model):
@@ -12,6 +22,12 @@ class TimeStampedModel(models.Model):
 
     class Meta:
         abstract = True
+
+    def _get_FIELD_display(self, field):
+        """get_FOO_display(), as Django's, without making the field's dictionary of labels again on
+        every call (a case page asks for about sixty). A label still follows the active language."""
+        value = getattr(self, field.attname)
+        return force_str(_labels(field).get(make_hashable(value), value), strings_only=True)
 
     def clean_fields(self, exclude=None):
         """Every service calls full_clean() before saving, so typed text is cleaned and its limits

@@ -1,13 +1,17 @@
-"""The rows of My cases and Team cases (cases.templatetags.case_lists): what the template wrote."""
+"""The rows of My cases and Team cases and the case pages' contacts (cases.templatetags.case_lists):
+what the templates wrote."""
 
 import datetime as dt
+import re
 
 from django.test import Client
+from django.utils import timezone
 from django.utils.html import escape
 
 from closewell.accounts.models import Role
 from closewell.accounts.tests.factories import UserFactory
-from closewell.cases.tests.factories import ContactFactory, EpisodeFactory
+from closewell.cases.models import Episode
+from closewell.cases.tests.factories import ContactFactory, EpisodeFactory, PersonFactory
 
 
 def row_of(client: Client, url: str, name: str) -> str:
@@ -52,3 +56,74 @@ def test_what_is_missing_is_said_and_markup_in_a_name_is_text(team):
     assert "<b>" not in row
     for text in (">Not known<", ">Not allocated<", ">None yet<"):
         assert text in row
+
+
+# --- The contacts of a case page and of an episode's list of contacts ---------------------------------
+
+
+def contact_item(client: Client, url: str, note: str) -> str:
+    """The item of the list of contacts at `url` with the note `note` (escaped, as the page writes it)."""
+    html = client.get(url).content.decode()
+    start = html.index(escape(note))
+    return html[html.rindex("<li", 0, start) : html.index("</li>", start)]
+
+
+def text_of(html: str) -> str:
+    return " ".join(re.sub(r"<[^>]+>", " ", html).split())
+
+
+def test_a_contact_says_when_what_who_and_who_was_seen_with_a_link_to_change_it(worker, episode):
+    child = episode.child
+    child.first_name = "Ruby"
+    child.save()
+    contact = ContactFactory(
+        episode=episode,
+        occurred_at=dt.datetime(2026, 7, 1, 23, 30, tzinfo=dt.UTC),
+        child_seen=True,
+        child_seen_alone=True,
+        note="Talked about <school> & friends.",
+    )
+    contact.people_seen.add(
+        PersonFactory(first_name="Ann", last_name="O'Hara"), PersonFactory(first_name="Bo", last_name="Zed")
+    )
+    client = Client()
+    client.force_login(worker)
+    for url in (f"/children/{child.pk}/", f"/children/{child.pk}/episodes/{episode.pk}/contacts/"):
+        item = contact_item(client, url, contact.note)
+        text = text_of(item)
+        assert text.startswith("2 July 2026, 00:30: Home visit Direct work by ")
+        assert f"by {worker}. Ruby was seen alone." in text
+        assert "Ruby was seen alone. Also seen: Ann O&#x27;Hara, Bo Zed." in text
+        assert escape("Talked about <school> & friends.") in item and "<school>" not in item
+        change = f'href="/children/{child.pk}/contacts/{contact.pk}/">Change'
+        assert change in item
+        assert text.endswith("Change the home visit on 2 July 2026")
+
+
+def test_a_contact_where_the_child_was_not_seen_says_so_and_a_closed_case_offers_no_change(worker, episode):
+    contact = ContactFactory(episode=episode, child_seen=False, note="Phoned the school.")
+    client = Client()
+    client.force_login(worker)
+    item = contact_item(client, f"/children/{episode.child.pk}/", contact.note)
+    assert f"{episode.child.first_name} was not seen." in text_of(item)
+    assert "Also seen" not in item
+    Episode.objects.filter(pk=episode.pk).update(
+        status="closed",
+        closure_date=episode.referral_date + dt.timedelta(days=30),
+        closed_at=timezone.now(),
+        reason_for_closure="RC8",
+    )
+    child = episode.child.pk
+    for url in (f"/children/{child}/", f"/children/{child}/episodes/{episode.pk}/contacts/"):
+        assert "Change" not in contact_item(client, url, contact.note)
+
+
+def test_the_contacts_page_heads_its_contacts_at_level_two_and_the_case_page_at_four(worker, episode):
+    contact = ContactFactory(episode=episode, note="A note to find.")
+    client = Client()
+    client.force_login(worker)
+    child = episode.child.pk
+    case = contact_item(client, f"/children/{child}/", contact.note)
+    listed = contact_item(client, f"/children/{child}/episodes/{episode.pk}/contacts/", contact.note)
+    assert '<h4 class="govuk-heading-s govuk-!-margin-bottom-1">' in case and "</h4>" in case
+    assert '<h2 class="govuk-heading-s govuk-!-margin-bottom-1">' in listed and "</h2>" in listed
