@@ -208,11 +208,18 @@ def rows(r: dict) -> list[tuple[str, str, str]]:
     if "audit" in r:
         a = r["audit"]
         sealed, shared = a["sealed"], a["shared_lock"]
+        ceiling = ""
+        if "ceiling" in sealed:
+            ceiling = (
+                f"; an append costs {sealed['cpu_ms']:.2f} ms of CPU (the process and its PostgreSQL "
+                f"backend), so this machine's {sealed['cores']} cores allow 8 connections at most "
+                f"{sealed['ceiling']:.1f}× one"
+            )
         out.append(
             (
                 f"Audit appends, 8 connections against 1, each its own process ({sealed['eight']:,.0f}/s "
                 f"against {sealed['one']:,.0f}/s; the old shared lock: {shared['eight']:,.0f}/s against "
-                f"{shared['one']:,.0f}/s, {shared['ratio']:.1f}×)",
+                f"{shared['one']:,.0f}/s, {shared['ratio']:.1f}×{ceiling})",
                 "≥ 3×",
                 at_least(sealed["ratio"], 3, lambda x: f"{x:.1f}×"),
             )
