@@ -10,8 +10,13 @@ from django.utils.html import escape
 
 from closewell.accounts.models import Role
 from closewell.accounts.tests.factories import UserFactory
-from closewell.cases.models import Episode
-from closewell.cases.tests.factories import ContactFactory, EpisodeFactory, PersonFactory
+from closewell.cases.models import Episode, Responsible
+from closewell.cases.tests.factories import (
+    ContactFactory,
+    EpisodeFactory,
+    PersonFactory,
+    PlannedActionFactory,
+)
 
 
 def row_of(client: Client, url: str, name: str) -> str:
@@ -127,3 +132,66 @@ def test_the_contacts_page_heads_its_contacts_at_level_two_and_the_case_page_at_
     listed = contact_item(client, f"/children/{child}/episodes/{episode.pk}/contacts/", contact.note)
     assert '<h4 class="govuk-heading-s govuk-!-margin-bottom-1">' in case and "</h4>" in case
     assert '<h2 class="govuk-heading-s govuk-!-margin-bottom-1">' in listed and "</h2>" in listed
+
+
+# --- The actions and services of a case page ----------------------------------------------------------
+
+
+def action_row(client: Client, url: str, description: str) -> str:
+    """The row of the case page's actions at `url` that describes `description` (escaped)."""
+    html = client.get(url).content.decode()
+    start = html.index(escape(description))
+    return html[html.rindex("<tr", 0, start) : html.index("</tr>", start)]
+
+
+def test_an_action_says_what_who_when_received_and_outcome_with_a_link_to_change_it(worker, episode):
+    action = PlannedActionFactory(
+        episode=episode,
+        description="Family <group> conference",
+        responsible=Responsible.PARENT,
+        planned_level="",
+        start_date=dt.date(2026, 3, 2),
+        end_date=dt.date(2026, 5, 29),
+        actual_level="",
+        outcome="",
+        parent="corporate_parent",
+    )
+    client = Client()
+    client.force_login(worker)
+    row = action_row(client, f"/children/{episode.child.pk}/", action.description)
+    assert escape("Family <group> conference") in row and "<group>" not in row
+    assert '<strong class="govuk-tag govuk-tag--purple">Corporate parent</strong>' in row
+    assert text_of(row) == (
+        f"{escape(action.description)} Corporate parent A parent or carer Not set From 2 March 2026 to "
+        "29 May 2026 Not recorded Not recorded Change this action"
+    )
+    assert f'href="/children/{episode.child.pk}/actions/{action.pk}/">Change' in row
+
+
+def test_an_unplanned_service_names_who_and_its_impact_and_a_closed_case_offers_no_change(worker, episode):
+    action = PlannedActionFactory(
+        episode=episode,
+        unplanned=True,
+        description="Food bank referral",
+        responsible_name="Northmoor Food Bank",
+        planned_level="Weekly",
+        start_date=dt.date(2026, 4, 1),
+        end_date=None,
+        actual_level="Twice",
+        outcome="Fed well",
+        impact="Less <worry>",
+    )
+    client = Client()
+    client.force_login(worker)
+    row = action_row(client, f"/children/{episode.child.pk}/", action.description)
+    assert text_of(row) == (
+        "Food bank referral Northmoor Food Bank Weekly From 1 April 2026 Twice Fed well Impact: "
+        f"{escape('Less <worry>')} Change this action"
+    )
+    Episode.objects.filter(pk=episode.pk).update(
+        status="closed",
+        closure_date=episode.referral_date + dt.timedelta(days=30),
+        closed_at=timezone.now(),
+        reason_for_closure="RC8",
+    )
+    assert "Change" not in action_row(client, f"/children/{episode.child.pk}/", action.description)
