@@ -269,17 +269,28 @@ def child_case(child: Child) -> dict:
             if action.plan_id in plans_by_pk:
                 plans_by_pk[action.plan_id].planned_actions.append(action)
     _latest_contacts(episodes)
-    family = _sorted(ChildPerson.objects.filter(child=child).select_related("person").only(*FAMILY_SHOWN))
     return {
         "child": child,
         "episodes": episodes,
         "current": next((e for e in episodes if not e.is_closed), None),
-        "family": family,
+        "family": case_family(child),
         "places": list(child.places.only("child", "kind", "name", "also_known_as", "address")),
         "looked_after_periods": _sorted(
             child.looked_after_periods.only("child", "start_date", "end_date", "legal_status"), "start_date"
         ),
     }
+
+
+def case_family(child: Child) -> list[ChildPerson]:
+    """The child's family and important people, as the case page lists them (and a contact's form
+    offers them as people seen), in the order they were added."""
+    return _sorted(ChildPerson.objects.filter(child=child).select_related("person").only(*FAMILY_SHOWN))
+
+
+def open_episode(child: Child) -> Episode | None:
+    """The child's episode that is not closed (the case page's current one), or None: what recording
+    on a case needs, without the rest of the case page."""
+    return child.episodes.exclude(status=EpisodeStatus.CLOSED).order_by("pk").first()
 
 
 def _sorted(rows: QuerySet, *fields: str) -> list:

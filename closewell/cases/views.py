@@ -21,11 +21,13 @@ from .codes import Dimension, Disability, Domain, by_framework
 from .forms import UNPLANNED, ActionForm, ContactForm, PersonForm, PlaceForm
 from .models import ChildPerson, Contact, EpisodeStatus, Place, PlannedAction
 from .selectors import (
+    case_family,
     child_case,
     child_get_for_user,
     children_search,
     episode_contacts,
     episodes_for_user,
+    open_episode,
 )
 
 PAGE_SIZE = 25
@@ -197,19 +199,19 @@ def contacts(request, pk: int, episode_pk: int):
 
 
 def _open_case(request, pk: int, *, audit: bool):
-    """The child and their open episode, when this user may record on it; 403 otherwise.
+    """The child and their open episode, when this user may record on it; 403 otherwise. Only those
+    are read: a form on a case is not the case page.
 
     A closed case (CIN rule 8565) or another role gets 403; another team's child is 404.
     """
     child = child_get_for_user(request.user, pk, audit=audit)
-    case = child_case(child)
-    episode = case["current"]
+    episode = open_episode(child)
     if episode is None:
         raise PermissionDenied(CLOSED_CASE_REFUSAL)
     access = case_permissions(request.user, episode)
     if not access.can_edit:
         raise PermissionDenied(access.edit_refusal)
-    return child, case, episode
+    return child, episode
 
 
 def _form_page(request, *, make_form, initial, save, template, context, success, next_url, current=None):
@@ -244,10 +246,11 @@ def _contact_initial(contact: Contact) -> dict:
 
 
 def contact_add(request, pk: int):
-    child, case, episode = _open_case(request, pk, audit=request.method == "GET")
+    child, episode = _open_case(request, pk, audit=request.method == "GET")
+    family = case_family(child)
     return _form_page(
         request,
-        make_form=lambda **kw: ContactForm(family=case["family"], episode=episode, **kw),
+        make_form=lambda **kw: ContactForm(family=family, episode=episode, **kw),
         initial={},
         save=lambda fields: services.contact_create(actor=request.user, episode=episode, **fields),
         template="cases/contact_form.html",
@@ -307,7 +310,7 @@ def _action_initial(action: PlannedAction) -> dict:
 
 
 def action_add(request, pk: int):
-    child, case, episode = _open_case(request, pk, audit=request.method == "GET")
+    child, episode = _open_case(request, pk, audit=request.method == "GET")
     plans = list(episode.plans.all())
     return _form_page(
         request,
@@ -371,7 +374,7 @@ def _person_initial(link: ChildPerson) -> dict:
 
 
 def person_add(request, pk: int):
-    child, case, episode = _open_case(request, pk, audit=request.method == "GET")
+    child, episode = _open_case(request, pk, audit=request.method == "GET")
     return _form_page(
         request,
         make_form=PersonForm,
@@ -385,7 +388,7 @@ def person_add(request, pk: int):
 
 
 def person_edit(request, pk: int, person_pk: int):
-    child, case, episode = _open_case(request, pk, audit=request.method == "GET")
+    child, episode = _open_case(request, pk, audit=request.method == "GET")
     link = get_object_or_404(ChildPerson.objects.select_related("person"), child=child, person_id=person_pk)
 
     def saved_now():
@@ -408,7 +411,7 @@ def person_edit(request, pk: int, person_pk: int):
 
 def place_add(request, pk: int):
     """Record a place that could show where the child or a family member is: copies withhold it."""
-    child, case, episode = _open_case(request, pk, audit=request.method == "GET")
+    child, episode = _open_case(request, pk, audit=request.method == "GET")
     return _form_page(
         request,
         make_form=PlaceForm,
@@ -424,7 +427,7 @@ def place_add(request, pk: int):
 def place_remove(request, pk: int, place_pk: int):
     if request.method != "POST":
         return HttpResponseNotAllowed(["POST"])
-    child, case, episode = _open_case(request, pk, audit=False)
+    child, episode = _open_case(request, pk, audit=False)
     place = get_object_or_404(Place, pk=place_pk, child=child)
     services.place_remove(actor=request.user, episode=episode, place=place)
     messages.success(request, "Place removed")

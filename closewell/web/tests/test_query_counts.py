@@ -365,3 +365,37 @@ def test_a_record_is_read_by_its_key_without_an_order_or_a_limit(page, council, 
     by_key = f'"closures_closurerecord"."id" = {record.pk}'
     main = [sql for sql in page_queries(client, url(episode, record)) if "U0" in sql and by_key in sql]
     assert main and "ORDER BY" not in main[0] and "LIMIT" not in main[0], main
+
+
+CASE_FORMS = {
+    "add a contact": lambda e: f"/children/{e.child_id}/contacts/add/",
+    "add an action": lambda e: f"/children/{e.child_id}/actions/add/",
+    "add a person": lambda e: f"/children/{e.child_id}/people/add/",
+    "add a place": lambda e: f"/children/{e.child_id}/places/add/",
+}
+# What the case page shows and a form on the case does not: its assessments, enquiries, domestic abuse,
+# contacts, time looked after and places.
+NOT_A_FORMS = {
+    "cases_assessment",
+    "cases_section47",
+    "cases_domesticabuse",
+    "cases_contact",
+    "cases_lookedafterperiod",
+    "cases_place",
+}
+
+
+@pytest.mark.parametrize("form", CASE_FORMS)
+def test_a_form_on_a_case_reads_its_open_episode_not_the_case_page(form, council, client):
+    """Adding a contact (and the other forms on a case) reads the child, its open episode and what the
+    form offers (the family, as people seen; the plans, for an action): not the rest of the case page,
+    however big the case."""
+    signed_in(client, council.worker)
+    counts = []
+    for contacts in (2, 40):
+        episode = council.case(contacts)
+        queries = page_queries(client, CASE_FORMS[form](episode))
+        assert {table_of(sql) for sql in queries if sql.startswith("SELECT")} & NOT_A_FORMS == set()
+        assert repeated(queries) == []
+        counts.append(len(queries))
+    assert counts[0] == counts[1], counts
