@@ -372,7 +372,7 @@ def test_child_case_reads_no_column_the_page_does_not_show_of_contacts_and_peopl
     child = Child.objects.get(pk=build_case(5).pk)
     with CaptureQueriesContext(connection) as reads:
         case = child_case(child)
-    starts = ('SELECT "cases_contact".', 'SELECT ("cases_contact_people_seen"')
+    starts = ('SELECT "cases_contact".', 'SELECT "cases_contact_people_seen".')
     starts += ('SELECT "cases_domesticabuse".',)
     shown = [q["sql"] for q in reads.captured_queries if q["sql"].startswith(starts)]
     assert len(shown) == 3
