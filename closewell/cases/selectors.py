@@ -4,8 +4,19 @@ import datetime as dt
 from operator import attrgetter
 
 from django.db import connection
-from django.db.models import Count, F, OuterRef, Prefetch, Q, QuerySet, Subquery, prefetch_related_objects
-from django.db.models.functions import Coalesce, Upper
+from django.db.models import (
+    DateTimeField,
+    F,
+    IntegerField,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    prefetch_related_objects,
+)
+from django.db.models.expressions import RawSQL
+from django.db.models.functions import Upper
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
@@ -213,6 +224,22 @@ FAMILY_SHOWN = (
 )
 
 
+# An episode's count of contacts and the time of its CONTACTS_SHOWN-th newest, each read in the
+# (episode, occurred_at) index. Written as SQL: as Subquery expressions Django took 2 ms to compile the
+# two, half the episodes' read. They name the episodes' table, so they go in a query of episodes.
+_CONTACTS_OF_EPISODE = (
+    f'FROM "{Contact._meta.db_table}" c WHERE c."episode_id" = "{Episode._meta.db_table}"."id"'
+)
+# Not open to injection (ruff's S611): the models' own names, and the one value a parameter.
+CONTACT_COUNT = RawSQL(f"SELECT COUNT(*) {_CONTACTS_OF_EPISODE}", (), output_field=IntegerField())  # noqa: S611
+CONTACTS_FROM = RawSQL(  # noqa: S611
+    f'SELECT c."occurred_at" {_CONTACTS_OF_EPISODE} ORDER BY c."occurred_at" DESC, c."id" DESC '
+    "LIMIT 1 OFFSET %s",
+    (CONTACTS_SHOWN - 1,),
+    output_field=DateTimeField(),
+)
+
+
 def child_case(child: Child) -> dict:
     """Everything the case page shows, in a fixed number of queries whatever the case's size: each episode's
     latest CONTACTS_SHOWN contacts and how many there are (the rest are a page of their own).
@@ -225,16 +252,11 @@ def child_case(child: Child) -> dict:
     The episodes' rows (assessments, plans, actions, section 47 enquiries, domestic abuse) are each one
     plain query over all the episodes, shared out here into lists on each episode: nested prefetches
     read the same rows, with CPU spent on the machinery (a page in two is a case page)."""
-    newest = Contact.objects.filter(episode=OuterRef("pk")).order_by("-occurred_at", "-pk")
-    counted = Contact.objects.filter(episode=OuterRef("pk")).order_by().values("episode")
     # Read as the child's episodes (a prefetch), so the page's permission questions find them read.
     read = (
         Episode.objects.select_related("team", "worker", "previous_episode__team")
         .only(*EPISODE_SHOWN)
-        .annotate(
-            contact_count=Coalesce(Subquery(counted.annotate(n=Count("pk")).values("n")), 0),
-            contacts_from=Subquery(newest.values("occurred_at")[CONTACTS_SHOWN - 1 : CONTACTS_SHOWN]),
-        )
+        .annotate(contact_count=CONTACT_COUNT, contacts_from=CONTACTS_FROM)
         .order_by()
     )
     prefetch_related_objects([child], Prefetch("episodes", queryset=read))
