@@ -8,11 +8,9 @@ from django.db.models import (
     DateTimeField,
     F,
     IntegerField,
-    OuterRef,
     Prefetch,
     Q,
     QuerySet,
-    Subquery,
     prefetch_related_objects,
 )
 from django.db.models.expressions import RawSQL
@@ -386,6 +384,23 @@ def episode_contacts(child: Child, episode_pk: int) -> tuple[Episode, QuerySet]:
 
 
 RETURNED_RECORD = "returned"  # closures.models.Status.RETURNED
+# What the case lists show of each case, each a lookup for the rows shown (the latest contact in the
+# (episode, occurred_at) index), not a join and group over every contact of every case: a manager of
+# several teams lists tens of thousands of cases. As SQL for the reason CONTACT_COUNT is.
+LAST_CONTACT = RawSQL(  # noqa: S611 (the models' own names)
+    f'SELECT c."occurred_at" {_CONTACTS_OF_EPISODE} ORDER BY c."occurred_at" DESC LIMIT 1',
+    (),
+    output_field=DateTimeField(),
+)
+# A Closure Record returned for amendment is flagged on the list, with a link to it (its id). (The
+# closures app's table, reached through the relation: the register does not import it.)
+_RECORDS = Episode.closure_records.field.model._meta.db_table
+RETURNED_RECORD_ID = RawSQL(  # noqa: S611 (the models' own names; the status a parameter)
+    f'SELECT r."id" FROM "{_RECORDS}" r WHERE r."episode_id" = "{Episode._meta.db_table}"."id" '  # noqa: S608
+    'AND r."status" = %s ORDER BY r."id" DESC LIMIT 1',
+    (RETURNED_RECORD,),
+    output_field=IntegerField(),
+)
 
 
 def episodes_for_user(
@@ -419,18 +434,7 @@ def episodes_for_user(
             | Q(child__last_name__icontains=query)
             | Q(child__la_child_id__iexact=query)
         )
-    # Each a lookup in the (episode, occurred_at) index for the rows shown, not a join and group over
-    # every contact of every case: a manager of several teams lists tens of thousands of cases.
-    contacts = Contact.objects.filter(episode=OuterRef("pk"))
-    # A Closure Record returned for amendment is flagged on the list, with a link to it (its id).
-    # (The closures app's model, reached through the relation: the register does not import it.)
-    records = Episode.closure_records.field.model.objects.filter(
-        episode=OuterRef("pk"), status=RETURNED_RECORD
-    )
-    episodes = episodes.annotate(
-        returned_record=Subquery(records.order_by("-pk").values("pk")[:1]),
-        last_contact=Subquery(contacts.order_by("-occurred_at").values("occurred_at")[:1]),
-    )
+    episodes = episodes.annotate(returned_record=RETURNED_RECORD_ID, last_contact=LAST_CONTACT)
     allowed = {
         "referral_date": ("referral_date", "pk"),
         "-referral_date": ("-referral_date", "-pk"),
