@@ -331,11 +331,12 @@ def _share_out(episodes: list[Episode], name: str, rows) -> None:
             getattr(by_episode[row.episode_id], name).append(row)
 
 
-def _people_seen(people: QuerySet | None = None) -> Prefetch:
-    """The people seen at each contact of a list, as a list on contact.people_shown (the contacts
-    template's): to_attr puts the prefetched rows there, where a prefetch into the relation itself
-    builds a filtered queryset for every contact to hold them."""
-    return Prefetch("people_seen", queryset=people, to_attr="people_shown")
+def _people_seen() -> Prefetch:
+    """The people seen at each contact of a page of contacts, as a list on contact.people_shown (what
+    contact_items shows): to_attr puts the prefetched rows there, where a prefetch into the relation
+    itself builds a filtered queryset for every contact to hold them. (The case page reads its few
+    contacts' people in a plain query: _latest_contacts.)"""
+    return Prefetch("people_seen", to_attr="people_shown")
 
 
 def _latest_contacts(episodes: list[Episode]) -> None:

@@ -73,6 +73,16 @@ def contact_item(client: Client, url: str, note: str) -> str:
     return html[html.rindex("<li", 0, start) : html.index("</li>", start)]
 
 
+def closed(episode: Episode) -> None:
+    """The episode closed (as the database has it), for what a closed case's page offers."""
+    Episode.objects.filter(pk=episode.pk).update(
+        status="closed",
+        closure_date=episode.referral_date + dt.timedelta(days=30),
+        closed_at=timezone.now(),
+        reason_for_closure="RC8",
+    )
+
+
 def text_of(html: str) -> str:
     return " ".join(re.sub(r"<[^>]+>", " ", html).split())
 
@@ -112,12 +122,7 @@ def test_a_contact_where_the_child_was_not_seen_says_so_and_a_closed_case_offers
     item = contact_item(client, f"/children/{episode.child.pk}/", contact.note)
     assert f"{episode.child.first_name} was not seen." in text_of(item)
     assert "Also seen" not in item
-    Episode.objects.filter(pk=episode.pk).update(
-        status="closed",
-        closure_date=episode.referral_date + dt.timedelta(days=30),
-        closed_at=timezone.now(),
-        reason_for_closure="RC8",
-    )
+    closed(episode)
     child = episode.child.pk
     for url in (f"/children/{child}/", f"/children/{child}/episodes/{episode.pk}/contacts/"):
         assert "Change" not in contact_item(client, url, contact.note)
@@ -188,10 +193,5 @@ def test_an_unplanned_service_names_who_and_its_impact_and_a_closed_case_offers_
         "Food bank referral Northmoor Food Bank Weekly From 1 April 2026 Twice Fed well Impact: "
         f"{escape('Less <worry>')} Change this action"
     )
-    Episode.objects.filter(pk=episode.pk).update(
-        status="closed",
-        closure_date=episode.referral_date + dt.timedelta(days=30),
-        closed_at=timezone.now(),
-        reason_for_closure="RC8",
-    )
+    closed(episode)
     assert "Change" not in action_row(client, f"/children/{episode.child.pk}/", action.description)
