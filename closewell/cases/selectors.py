@@ -21,6 +21,7 @@ from django.shortcuts import get_object_or_404
 from closewell.accounts.permissions import my_cases_filter, scope_children, scope_episodes
 from closewell.audit.models import Action
 from closewell.audit.services import log_event
+from closewell.core.prefetch import sorted_rows
 
 from .models import (
     Assessment,
@@ -263,17 +264,17 @@ def child_case(child: Child) -> dict:
     episodes = sorted(child.episodes.all(), key=attrgetter("pk"))
     ids = [episode.pk for episode in episodes]
     assessments = Assessment.objects.filter(episode__in=ids).only(*ASSESSMENT_SHOWN)
-    _share_out(episodes, "assessments_shown", _sorted(assessments, "start_date"))
+    _share_out(episodes, "assessments_shown", sorted_rows(assessments, "start_date"))
     plans = Plan.objects.filter(episode__in=ids).only(*PLAN_SHOWN)
-    _share_out(episodes, "plans_shown", _sorted(plans, "start_date"))
+    _share_out(episodes, "plans_shown", sorted_rows(plans, "start_date"))
     section47s = Section47.objects.filter(episode__in=ids).only(*SECTION47_SHOWN)
-    _share_out(episodes, "section47s_shown", _sorted(section47s, "start_date"))
+    _share_out(episodes, "section47s_shown", sorted_rows(section47s, "start_date"))
     abuse = (
         DomesticAbuse.objects.filter(episode__in=ids)
         .select_related("perpetrator", "victim")
         .only(*DOMESTIC_ABUSE_SHOWN)
     )
-    _share_out(episodes, "domestic_abuse_shown", _sorted(abuse))
+    _share_out(episodes, "domestic_abuse_shown", sorted_rows(abuse))
     actions = (
         PlannedAction.objects.filter(episode__in=ids)
         .only(*ACTION_SHOWN)
@@ -295,7 +296,7 @@ def child_case(child: Child) -> dict:
         "current": next((e for e in episodes if not e.is_closed), None),
         "family": case_family(child),
         "places": list(child.places.only("child", "kind", "name", "also_known_as", "address")),
-        "looked_after_periods": _sorted(
+        "looked_after_periods": sorted_rows(
             child.looked_after_periods.only("child", "start_date", "end_date", "legal_status"), "start_date"
         ),
     }
@@ -304,21 +305,13 @@ def child_case(child: Child) -> dict:
 def case_family(child: Child) -> list[ChildPerson]:
     """The child's family and important people, as the case page lists them (and a contact's form
     offers them as people seen), in the order they were added."""
-    return _sorted(ChildPerson.objects.filter(child=child).select_related("person").only(*FAMILY_SHOWN))
+    return sorted_rows(ChildPerson.objects.filter(child=child).select_related("person").only(*FAMILY_SHOWN))
 
 
 def open_episode(child: Child) -> Episode | None:
     """The child's episode that is not closed (the case page's current one), or None: what recording
     on a case needs, without the rest of the case page."""
     return child.episodes.exclude(status=EpisodeStatus.CLOSED).order_by("pk").first()
-
-
-def _sorted(rows: QuerySet, *fields: str) -> list:
-    """The rows in the order of `fields` and then their key, sorted here, not by an ORDER BY: to compile
-    one, Django hashes every column the query selects, which costs more than sorting a case's few rows.
-    Only for columns that are never null (the databases put nulls at different ends) and compare
-    alike in Python and SQL (dates and keys; not text, which the database collates)."""
-    return sorted(rows.order_by(), key=attrgetter(*fields, "pk"))
 
 
 def _share_out(episodes: list[Episode], name: str, rows) -> None:

@@ -78,7 +78,7 @@ SEEN_PEOPLE = Prefetch("people_seen", queryset=Person.objects.only("id", "first_
 
 def seen_contacts(contacts: QuerySet) -> QuerySet:
     """Contacts as the record's pages read them: the fields dates_seen and the rules use, newest
-    first (a page that runs the rules prefetches these, selectors.RULES_READS). Who was seen at
+    first (a page that runs the rules reads these once, selectors.record_checked). Who was seen at
     each is read by dates_seen, only when a page shows or hashes what the record says."""
     return contacts.only(*CONTACT_FIELDS).order_by("-occurred_at", "-pk")
 

@@ -5,7 +5,7 @@ import re
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.db.models import Prefetch, QuerySet, prefetch_related_objects
+from django.db.models import QuerySet
 from django.http import Http404
 from django.utils import timezone
 
@@ -18,14 +18,14 @@ from closewell.accounts.permissions import (
 )
 from closewell.audit.models import Action, AuditEvent
 from closewell.audit.services import log_event
-from closewell.cases.models import Assessment, ChildPerson, Contact, Episode, Plan, PlannedAction, Section47
+from closewell.cases.models import Episode
 from closewell.core.dates import add_working_days, day_span
-from closewell.core.prefetch import related
+from closewell.core.prefetch import hold, related
 
 from . import changes, sections
 from .checks import SIGNATURES, SIGNATURES_LABEL
 from .content import parents_and_carers, seen_contacts
-from .models import LIVE, ClosureRecord, ParentView, ReturnComment, Status
+from .models import LIVE, ClosureRecord, ReturnComment, Status
 
 
 def record_get_for_user(user, pk: int, *, audit_read: bool = True) -> ClosureRecord:
@@ -36,18 +36,6 @@ def record_get_for_user(user, pk: int, *, audit_read: bool = True) -> ClosureRec
         ClosureRecord.objects.select_related(
             "episode__child", "episode__team", "episode__worker", "author", "authorised_by", "handover"
         )
-        # What the record's pages, checks and advice each read of the case, read once
-        # (content.family_links, content.period_start, content.review_groups, the sections' rules).
-        .prefetch_related(
-            Prefetch("parent_views", queryset=ParentView.objects.select_related("person")),
-            Prefetch("episode__assessments", queryset=Assessment.objects.order_by("start_date", "pk")),
-            "episode__child__looked_after_periods",
-            Prefetch(
-                "episode__child__relationships",
-                queryset=ChildPerson.objects.select_related("person").order_by("pk"),
-            ),
-            Prefetch("episode__actions", queryset=PlannedAction.objects.order_by("start_date", "pk")),
-        )
         .filter(pk=pk, episode__in=episodes)
         .order_by()
     )
@@ -56,6 +44,7 @@ def record_get_for_user(user, pk: int, *, audit_read: bool = True) -> ClosureRec
     record = next(iter(records), None)
     if record is None:
         raise Http404("No such record.")
+    _read_case(record)
     if audit_read:
         log_event(
             actor=user,
@@ -67,36 +56,37 @@ def record_get_for_user(user, pk: int, *, audit_read: bool = True) -> ClosureRec
     return record
 
 
-# What a record's pages read beyond what record_get_for_user reads, each once however many helpers
-# ask (core.prefetch.related): the content, the signatures task and the comments (the review too),
-# and what the rules read of the case (the task list and check answers, which run them).
-# A record's signatures as its pages and the API's list show them: with the witness (the API names
-# them), without the drawn image and the scan (up to 10 MB; the signatures page and the copies read them).
-SIGNATURES_READ = (
-    ClosureRecord._meta.get_field("signatures")
-    .related_model.objects.select_related("witness")
-    .defer("image", "scan")
-    .order_by("signer_kind", "pk")
-)
-CONTENT_READS = (
-    Prefetch("signatures", queryset=SIGNATURES_READ),
-    Prefetch(
-        "comments",
-        queryset=ReturnComment.objects.select_related("author", "answered_by").order_by("-round", "pk"),
-    ),
-)
-RULES_READS = (
-    Prefetch("episode__contacts", queryset=seen_contacts(Contact.objects.all())),
-    Prefetch("episode__plans", queryset=Plan.objects.order_by("start_date", "pk")),
-    Prefetch("episode__section47s", queryset=Section47.objects.order_by("start_date", "pk")),
-)
+def _read_case(record: ClosureRecord) -> None:
+    """What the record's pages, checks and advice each read of the case, read once, each relation in
+    one plain query held on its row (core.prefetch.hold): content.family_links, content.period_start,
+    content.review_groups, the sections' rules."""
+    episode, child = record.episode, record.episode.child
+    hold(record, "parent_views", record.parent_views.select_related("person"), sort=())
+    hold(episode, "assessments", episode.assessments.all(), sort=("start_date",))
+    hold(child, "looked_after_periods", child.looked_after_periods.all(), sort=("start_date",))
+    hold(child, "relationships", child.relationships.select_related("person"), sort=())
+    # Sorted by the query: an action's start date may be empty, and the databases put empty dates apart.
+    hold(episode, "actions", episode.actions.order_by("start_date", "pk"))
+
+
+def _signatures_shown(record: ClosureRecord) -> QuerySet:
+    """A record's signatures as its pages and the API's list show them: with the witness (the API names
+    them), without the drawn image and the scan (up to 10 MB; the signatures page and the copies read
+    them)."""
+    return record.signatures.select_related("witness").defer("image", "scan").order_by("signer_kind", "pk")
 
 
 def record_checked(record: ClosureRecord, *, rules: bool = True) -> ClosureRecord:
     """The record (read through record_get_for_user) with its signatures and return comments, and,
     for a page that runs its rules (rules=True), the episode's contacts, plans and section 47
-    enquiries they check: each read once, however many of the page's helpers ask."""
-    prefetch_related_objects([record], *CONTENT_READS, *(RULES_READS if rules else ()))
+    enquiries they check: each read once, however many of the page's helpers ask (core.prefetch)."""
+    hold(record, "signatures", _signatures_shown(record))
+    hold(record, "comments", record.comments.select_related("author", "answered_by").order_by("-round", "pk"))
+    if rules:
+        episode = record.episode
+        hold(episode, "contacts", seen_contacts(episode.contacts.all()))
+        hold(episode, "plans", episode.plans.all(), sort=("start_date",))
+        hold(episode, "section47s", episode.section47s.all(), sort=("start_date",))
     return record
 
 
@@ -388,7 +378,7 @@ def signatures_task(record: ClosureRecord) -> dict:
 
     The digest (everything the record says, built and hashed) is worked out only when there is a
     signature to compare it with; None when there is none."""
-    signatures = related(record, "signatures", SIGNATURES_READ.filter(record=record))
+    signatures = related(record, "signatures", _signatures_shown(record))
     digest = sections.signed_sha256(record) if signatures else None
     for signature in signatures:
         signature.out_of_date = signature.is_out_of_date(digest)
