@@ -39,6 +39,7 @@ def main(argv=None) -> dict:
     clients = pages.Clients()
     pairs = pages.targets(cases=args.cases, officer=users["bench.officer"])
     out["pages"] = pages.run(pairs=pairs, clients=clients, requests=args.requests)
+    out["floor"] = pages.floor(pairs=pairs, clients=clients, requests=args.requests)
     if args.http_seconds > 0:
         out["http"] = throughput.run(
             pairs,

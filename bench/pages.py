@@ -3,6 +3,8 @@ managers and a data officer: server time (wall clock and CPU) and the SQL querie
 500-contact case. Who reads what (`targets`) is shared with bench.http, which measures the same pages'
 throughput over HTTP against /bench/hello/ and a bare Django hello."""
 
+import os
+import statistics
 from urllib.parse import urlencode
 
 from django.db import connection
@@ -117,3 +119,39 @@ def run(*, pairs: dict, clients: Clients, requests: int = 200) -> dict:
     for key in ("case", "record"):
         out[key].update(queries_5=queries[(key, 5)], queries_500=queries[(key, 500)])
     return out
+
+
+# A page of the service that reads nothing: the layout (header, menu, footer) around static text.
+LAYOUT = "/accessibility/"
+
+
+def floor(*, pairs: dict, clients: Clients, requests: int = 200) -> dict:
+    """The least any page costs in this stack, in this process's CPU, beside hello: the layout with
+    nothing in it (LAYOUT) against /bench/hello/ for the same worker, interleaved; one query through
+    Django's ORM (a row of a small table by its key) against the same SQL through the database cursor;
+    and each page's number of queries. bench.report works out from them the most each page's rate
+    could be as a share of hello's with its queries, whatever else it did (report.most_share)."""
+    from closewell.accounts.models import Team
+
+    worker = pairs["hello"][0][0]
+    client = clients(worker)
+    hello, layout = Timings(), Timings()
+    for _ in range(4):
+        hello += _loop([(client, "/bench/hello/")], max(1, requests // 4))
+        layout += _loop([(client, LAYOUT)], max(1, requests // 4))
+    read = Team.objects.filter(pk=worker.team_id)
+    sql, params = read.query.sql_with_params()
+    with connection.cursor() as cursor:
+        through_cursor = timed(lambda: (cursor.execute(sql, params), cursor.fetchall()), requests * 5)
+    through_orm = timed(lambda: list(read.all()), requests * 5)
+    return {
+        "hello_cpu": statistics.median(hello.cpu),
+        "layout_cpu": statistics.median(layout.cpu),
+        "orm_ms": statistics.median(through_orm.cpu),
+        "cursor_ms": statistics.median(through_cursor.cpu),
+        "queries": {
+            key: _queries(clients(found[0][0]), found[0][1])
+            for key, found in {**pairs, "layout": [(worker, LAYOUT)]}.items()
+        },
+        "cores": os.cpu_count() or 1,
+    }

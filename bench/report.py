@@ -54,6 +54,29 @@ def _wrk(p: dict) -> str:
     )
 
 
+def most_share(floor: dict, hello_rps: float, key: str) -> float:
+    """The most a page's rate could be as a share of hello's over HTTP, with its number of queries.
+
+    Over HTTP a request of hello costs the machine cores / hello's rate of CPU (wrk, gunicorn, the
+    process, the database; less if the cores were not all busy, which only raises this bound). A page
+    costs at least that, plus the layout's CPU beyond hello's, plus one ORM query's least CPU for each
+    query it makes beyond the layout's: whatever else it does only costs more."""
+    hello = floor["cores"] * 1000 / hello_rps
+    extra_queries = max(0, floor["queries"][key] - floor["queries"]["layout"])
+    at_least = max(0.0, floor["layout_cpu"] - floor["hello_cpu"]) + extra_queries * floor["orm_ms"]
+    return hello / (hello + at_least)
+
+
+def floor_row(floor: dict) -> str:
+    """What any page costs at the least here, beside hello (pages.floor)."""
+    return (
+        f"a query through Django's ORM {floor['orm_ms']:.2f} ms (the same SQL through the cursor "
+        f"{floor['cursor_ms']:.2f} ms); the layout with nothing in it {_ms(floor['layout_cpu'])} "
+        f"(hello {_ms(floor['hello_cpu'])}, {floor['queries']['layout']} and {floor['queries']['hello']} "
+        "queries)"
+    )
+
+
 def configuration(r: dict) -> str:
     """How the column was measured: where sessions lived, and the HTTP servers."""
     out = f"sessions in {r.get('sessions', 'the database')}"
@@ -108,11 +131,18 @@ def page_rows(r: dict) -> list[tuple[str, str, str]]:
             continue
         p = pages[key]
         label = p.get("label", label)
+        most = ""
+        if key in shares and "floor" in r:
+            queries = r["floor"]["queries"][key]
+            most = (
+                f"; with its {queries} queries, at most "
+                f"{_share(most_share(r['floor'], hello['rps'], key))} in this stack (the floor below)"
+            )
         out.append(
             (
                 f"{label}: requests/s over HTTP against /bench/hello/'s",
                 "≥ 40% of hello's rate",
-                at_least(shares[key], 0.40, _share, _points) + _wrk(measured[key])
+                at_least(shares[key], 0.40, _share, _points) + _wrk(measured[key]) + most
                 if key in shares
                 else missing,
             )
@@ -132,6 +162,8 @@ def page_rows(r: dict) -> list[tuple[str, str, str]]:
                     same(p["queries_5"], p["queries_500"]),
                 )
             )
+    if "floor" in r:
+        out.append(("What any page costs at the least here: CPU in process", "—", floor_row(r["floor"])))
     return out
 
 

@@ -29,6 +29,9 @@ def test_measurements_run_on_a_tiny_caseload(caseload):
     assert measured["case"]["queries_5"] == measured["case"]["queries_500"]
     assert measured["record"]["n"] == 4
     assert set(pages.PAGES) <= set(measured) and measured["hello"]["n"] == 4
+    floor = pages.floor(pairs=pairs, clients=pages.Clients(), requests=4)
+    assert set(floor["queries"]) == {"hello", "layout", *pages.PAGES}
+    assert floor["orm_ms"] > 0 and floor["cursor_ms"] > 0 and floor["layout_cpu"] > 0
     found = search.run(officer=caseload["bench.officer"], requests=5)
     record = pages.closure_records([sized_cases()[5]])[0]
     copy = pdf.run(record=record, runs=1, target_pages=1)
@@ -37,6 +40,7 @@ def test_measurements_run_on_a_tiny_caseload(caseload):
     results = {
         "sessions": "the database",
         "pages": measured,
+        "floor": floor,
         "search": found,
         "pdf": copy,
         "census": {
@@ -77,6 +81,9 @@ def test_measurements_run_on_a_tiny_caseload(caseload):
     assert rows[team].endswith("| ≥ 40% of hello's rate | not measured |")
     assert "| Team cases (a manager): server time in process p50 / p95 (4 requests) | — | p50 " in table
     assert "| Configuration | — | sessions in the database; pages over HTTP not measured |" in table
+    assert (
+        "| What any page costs at the least here: CPU in process | — | a query through Django's ORM" in table
+    )
     assert "Audit appends, 8 connections against 1" in table
     assert "an append costs 0.80 ms of CPU" in table
     assert "2 cores allow 8 connections at most 2.5× one" in table

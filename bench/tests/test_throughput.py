@@ -122,6 +122,39 @@ def test_the_targets_rows_come_from_http_and_the_server_times_from_the_process()
     assert found["Case page: SQL queries, case with 5 contacts and with 500"] == "18 and 18 — **met**"
 
 
+def test_each_page_says_the_most_its_queries_allow_against_hello_and_the_floor_has_a_row():
+    # Hello costs the 2 cores 2,000 / 416 = 4.81 ms a request over HTTP. The case page costs at least
+    # that, plus the layout's 1 ms beyond hello and 17 ORM queries beyond the layout's 1 at 0.5 ms:
+    # 4.81 / (4.81 + 9.5) = 34%. My cases, 2 queries more: 4.81 / (4.81 + 2) = 71%.
+    floor = {
+        "cores": 2,
+        "hello_cpu": 1.0,
+        "layout_cpu": 2.0,
+        "orm_ms": 0.5,
+        "cursor_ms": 0.1,
+        "queries": {"hello": 1, "layout": 1, "my_cases": 3, "case": 18},
+    }
+    r = {
+        "sessions": "the database",
+        "pages": {"hello": in_process(), "my_cases": in_process(), "case": in_process()},
+        "http": http_figures(),
+        "floor": floor,
+    }
+    found = {what: value for what, _, value in report.page_rows(r)}
+    assert found["Case page: requests/s over HTTP against /bench/hello/'s"].endswith(
+        "; with its 18 queries, at most 34% in this stack (the floor below)"
+    )
+    assert found["My cases (a worker): requests/s over HTTP against /bench/hello/'s"].endswith(
+        "; with its 3 queries, at most 71% in this stack (the floor below)"
+    )
+    assert found["What any page costs at the least here: CPU in process"] == (
+        "a query through Django's ORM 0.50 ms (the same SQL through the cursor 0.10 ms); the layout with "
+        "nothing in it 2.0 ms (hello 1.0 ms, 1 and 1 queries)"
+    )
+    # A layout cheaper than hello (noise) adds nothing, never a negative cost.
+    assert report.most_share({**floor, "layout_cpu": 0.5}, 416, "layout") == 1.0
+
+
 def test_without_wrk_the_bench_says_so_and_measures_nothing(monkeypatch):
     monkeypatch.setattr(throughput, "wrk_path", lambda: None)
     measured = throughput.run({"hello": [(None, "/bench/hello/")]}, lambda user: "", seconds=1, rounds=1)
