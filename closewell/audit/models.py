@@ -2,7 +2,8 @@
 
 An event is appended with its own content digest and no lock shared with other requests. A sealer
 (closewell.audit.services.seal_pending) later links events into one hash chain, in the order it seals them,
-the way a transparency log seals entries into its tree heads.
+the way a transparency log seals entries into its tree heads. AuditPending is the sealer's queue: what it
+has still to seal, so each batch reads the few events waiting, not the whole trail.
 """
 
 from django.conf import settings
@@ -46,6 +47,21 @@ class AuditEvent(models.Model):
         return (
             f"{self.at:%d %B %Y %H:%M} {who}: {self.get_action_display()} {self.object_type} {self.object_id}"
         )
+
+
+class AuditPending(models.Model):
+    """An event the sealer has still to link into the chain. A database trigger queues every event here
+    as it is inserted, in the event's own transaction, so an event that commits late is queued when it
+    commits; the sealer reads the queue (a batch at a time), seals, and removes what it sealed. Reading
+    the queue costs the same whatever the trail's size: finding unsealed events by their missing seal
+    read the whole trail, which grows with every read of a case, on every seal."""
+
+    event = models.OneToOneField(
+        AuditEvent, primary_key=True, on_delete=models.PROTECT, related_name="pending"
+    )
+
+    def __str__(self) -> str:
+        return f"event {self.event_id}"
 
 
 class AuditSeal(models.Model):

@@ -16,9 +16,10 @@ from types import SimpleNamespace
 from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import transaction
+from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
-from .models import Action, AuditEvent, AuditHead, AuditSeal
+from .models import Action, AuditEvent, AuditHead, AuditPending, AuditSeal
 
 GENESIS = "0" * 64
 SEAL_BATCH = 2000
@@ -137,7 +138,8 @@ def seal_pending(*, wait: bool = False) -> int:
     One sealer at a time: the head row is locked with SKIP LOCKED, so a second sealer (another worker)
     returns at once rather than queueing; `wait=True` (verify_audit, seal_audit) waits its turn instead.
     The chain's order is the order of sealing: an event whose transaction commits late is sealed in a
-    later batch, after events with higher ids."""
+    later batch, after events with higher ids. The sealer reads the events queued for it (AuditPending,
+    queued by a database trigger as each is inserted) and takes them off the queue as it seals them."""
     sealed = 0
     while True:
         with transaction.atomic():
@@ -146,9 +148,10 @@ def seal_pending(*, wait: bool = False) -> int:
             head = (heads.select_for_update() if wait else heads.select_for_update(skip_locked=True)).first()
             if head is None:
                 return sealed
-            pending = list(
-                AuditEvent.objects.filter(seal__isnull=True).order_by("pk").only("pk", "digest")[:SEAL_BATCH]
-            )
+            # What is queued, not every event without a seal: that read the whole trail every time. An
+            # event on the queue that has a seal (put there by hand, which breaks the chain) is left alone.
+            queued = AuditEvent.objects.filter(pending__isnull=False, seal__isnull=True)
+            pending = list(queued.order_by("pk").only("pk", "digest")[:SEAL_BATCH])
             if not pending:
                 return sealed
             seals = []
@@ -160,6 +163,7 @@ def seal_pending(*, wait: bool = False) -> int:
                 seals.append(seal)
                 prev_hash = seal.hash
             AuditSeal.objects.bulk_create(seals)
+            AuditPending.objects.filter(event__in=[event.pk for event in pending]).delete()
             head.last_hash, head.last_seq = prev_hash, seq
             head.save(update_fields=["last_hash", "last_seq"])
             sealed += len(seals)
@@ -178,7 +182,8 @@ def verify_chain() -> tuple[int, int]:
 
     Every event's content must match its digest; the seals must run 1, 2, 3 … each linking to the one before
     and covering its event's digest, up to the head: an edited, inserted or deleted event breaks it. Events
-    not yet sealed are checked against their digests."""
+    not yet sealed are checked against their digests, and must be waiting on the sealer's queue (an
+    event taken off it would never be sealed)."""
     previous, expected = GENESIS, 1
     seals = AuditSeal.objects.select_related("event").order_by("seq")
     for seal in seals.iterator(chunk_size=2000):
@@ -200,8 +205,17 @@ def verify_chain() -> tuple[int, int]:
     if (head.last_hash if head else GENESIS) != previous:
         raise ChainBroken("The latest events are missing: the chain stops before its recorded head.")
     unsealed = 0
-    for event in AuditEvent.objects.filter(seal__isnull=True).order_by("pk").iterator(chunk_size=2000):
+    waiting = AuditEvent.objects.filter(seal__isnull=True).annotate(
+        queued=Exists(AuditPending.objects.filter(event=OuterRef("pk")))
+    )
+    for event in waiting.order_by("pk").iterator(chunk_size=2000):
         if event_digest(event) != event.digest:
             raise ChainBroken(f"Event {event.pk} has been altered: its content does not match.", event)
+        if not event.queued:
+            raise ChainBroken(
+                f"Event {event.pk} is not sealed and no longer waits to be: it was taken off the sealer's "
+                "queue.",
+                event,
+            )
         unsealed += 1
     return expected - 1, unsealed

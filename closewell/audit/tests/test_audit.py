@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from closewell.accounts.tests.factories import UserFactory
 from closewell.audit import services
-from closewell.audit.models import Action, AuditEvent, AuditHead, AuditSeal
+from closewell.audit.models import Action, AuditEvent, AuditHead, AuditPending, AuditSeal
 from closewell.audit.services import (
     GENESIS,
     ChainBroken,
@@ -162,6 +162,31 @@ class TestChain:
 
     def test_verify_chain_on_an_empty_trail(self):
         assert verify_chain() == (0, 0)
+
+
+class TestTheSealersQueue:
+    """The sealer reads the events queued for it, not every event without a seal (which read the whole
+    trail, a row for every read of a case, on every seal)."""
+
+    def test_each_event_is_queued_as_it_is_inserted_and_taken_off_when_sealed(self):
+        events = five_events()
+        assert set(AuditPending.objects.values_list("event_id", flat=True)) == {e.pk for e in events}
+        assert seal_pending() == 5
+        assert not AuditPending.objects.exists()
+
+    def test_the_database_queues_an_event_however_it_was_inserted(self):
+        forged = forge(digest="0" * 64)
+        assert AuditPending.objects.filter(event=forged).exists()
+
+    def test_the_sealer_seals_what_is_queued_and_verify_names_an_event_taken_off_the_queue(self, chain):
+        kept, taken_off = five_events()[:2]
+        AuditPending.objects.filter(event=taken_off).delete()
+        assert seal_pending() == 4  # the queue is what it reads
+        assert not AuditSeal.objects.filter(event=taken_off).exists()
+        with pytest.raises(ChainBroken) as broken:
+            verify_chain()
+        assert broken.value.event == taken_off and "queue" in str(broken.value)
+        assert AuditSeal.objects.filter(event=kept).exists()
 
     def test_verify_chain_names_the_broken_event(self, chain):
         with append_only_lifted():
