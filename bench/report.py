@@ -63,8 +63,8 @@ def most_share(floor: dict, hello_rps: float, key: str) -> float:
     query it makes beyond the layout's: whatever else it does only costs more."""
     hello = floor["cores"] * 1000 / hello_rps
     extra_queries = max(0, floor["queries"][key] - floor["queries"]["layout"])
-    at_least = max(0.0, floor["layout_cpu"] - floor["hello_cpu"]) + extra_queries * floor["orm_ms"]
-    return hello / (hello + at_least)
+    page_beyond = max(0.0, floor["layout_cpu"] - floor["hello_cpu"]) + extra_queries * floor["orm_ms"]
+    return hello / (hello + page_beyond)
 
 
 def floor_row(floor: dict) -> str:
